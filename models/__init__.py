@@ -1,0 +1,1 @@
+"""The shipped trained model, installed as the ``camdigits.models`` package (see setup.cfg)."""
