@@ -1,0 +1,88 @@
+"""Recognizer: one frame in, every digit and number in it out.
+
+The only object that knows every stage: segment -> normalise -> classify -> numbers.
+It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
+pure function of the frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from camdigits.classify import DigitClassifier
+from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
+from camdigits.normalise import to_mnist_patches
+from camdigits.numbers import group_numbers
+from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
+from camdigits.types import Digit, FrameResult
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """BGR, BGRA or grey uint8 image -> grey uint8."""
+    if image.dtype != np.uint8 or image.ndim not in (2, 3):
+        raise ValueError(f"expected a uint8 grey or BGR image, got {image.dtype} {image.shape}")
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 3:
+        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    if image.shape[2] == 1:
+        return image[:, :, 0]
+    raise ValueError(f"expected 1, 3 or 4 channels, got {image.shape[2]}")
+
+
+class Recognizer:
+    """Reads handwritten digits in frames.
+
+    Example:
+        >>> result = Recognizer().recognize(cv2.imread("page.jpg"))
+        >>> [n.text for n in result.numbers]
+        ['2026', '7']
+    """
+
+    def __init__(self, model_path: str | Path | None = None, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.classifier = DigitClassifier(model_path, num_threads=self.config.num_threads)
+        self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+
+    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
+        """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
+        paper = to_dark_ink(to_gray(image), self.config)
+        mask = binarize(paper, self.config)
+        return mask, find_candidates(paper, mask, self.config)
+
+    def classify(self, candidates: list[Candidate]) -> list[Digit]:
+        """Classify all candidates in one batch; keep those confidently read as digits."""
+        if not candidates:
+            return []
+        if len(candidates) > len(self._patches):
+            self._patches = np.zeros((2 * len(candidates), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+        patches = to_mnist_patches([c.ink for c in candidates], out=self._patches)
+        probabilities = self.classifier.predict(patches)
+        labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
+        confidences = probabilities[np.arange(len(labels)), labels]
+        digits = []
+        for candidate, label, confidence in zip(candidates, labels, confidences):
+            if confidence >= self.config.min_confidence:
+                digits.append(Digit(label=int(label), confidence=float(confidence), box=candidate.box))
+        return digits
+
+    def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
+        """Every digit and number in one BGR (or grey) uint8 image."""
+        if image.size == 0:
+            raise ValueError("recognize() got an empty image")
+        _, candidates = self.candidates(image)
+        numbers = group_numbers(self.classify(candidates), self.config)
+        return FrameResult(
+            width=image.shape[1],
+            height=image.shape[0],
+            digits=tuple(d for n in numbers for d in n.digits),  # reading order
+            numbers=numbers,
+            source=source,
+            frame=frame,
+            time=time,
+        )

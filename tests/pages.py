@@ -1,0 +1,65 @@
+"""Small test pages: real MNIST TEST digits written as pen ink on paper, with exact boxes.
+
+The full scene generator with lighting, perspective and distractors is bench/scenes.py;
+these helpers are for unit tests that need one controlled page.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+
+from train.data import load_mnist_test
+
+PAPER = 235  # grey level of clean paper under good light
+PEN = 40  # grey level of dark pen ink
+
+
+@functools.lru_cache(maxsize=1)
+def mnist_test() -> tuple[np.ndarray, np.ndarray]:
+    """The official 10k MNIST test split, uint8 (10000, 28, 28) and labels."""
+    return load_mnist_test()
+
+
+def first_of_each_label() -> list[int]:
+    """Indices of the first test image of each label 0-9."""
+    _, y = mnist_test()
+    return [int(np.flatnonzero(y == label)[0]) for label in range(10)]
+
+
+def blank_page(width: int = 640, height: int = 480, level: int = PAPER) -> np.ndarray:
+    return np.full((height, width, 3), level, np.uint8)
+
+
+def write_digit(page: np.ndarray, index: int, x: int, y: int, height: int, ink: int = PEN) -> tuple[int, int, int, int]:
+    """Write MNIST test digit ``index`` onto ``page`` with its 28x28 field's top-left at (x, y).
+
+    The field is scaled to ``height * 28 / 20`` px so the digit itself is about ``height``
+    px tall. Returns the tight box of the ink (alpha >= 0.5) in page pixels.
+    """
+    digits, _ = mnist_test()
+    side = int(round(height * 28 / 20))
+    alpha = cv2.resize(digits[index], (side, side), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
+    alpha = alpha[: page.shape[0] - y, : page.shape[1] - x]  # clip at the page edge
+    region = page[y : y + side, x : x + side].astype(np.float32)
+    blended = region * (1.0 - alpha[..., None]) + ink * alpha[..., None]
+    page[y : y + side, x : x + side] = np.clip(blended, 0, 255).astype(np.uint8)
+    bx, by, bw, bh = cv2.boundingRect((alpha >= 0.5).astype(np.uint8))
+    return (x + bx, y + by, bw, bh)
+
+
+def page_with_row(indices: list[int], height: int = 60, gap: float = 1.5, x: int = 40, y: int = 150) -> tuple[np.ndarray, list]:
+    """A page with the given test digits in a row, ``gap`` digit heights apart.
+
+    Returns the page and a list of (label, box) for the digits written.
+    """
+    _, labels = mnist_test()
+    page = blank_page()
+    truth = []
+    for index in indices:
+        box = write_digit(page, index, x, y, height)
+        truth.append((int(labels[index]), box))
+        x = box[0] + box[2] + int(gap * height) - int(round(height * 4 / 20))
+    return page, truth

@@ -1,0 +1,48 @@
+"""Grouping digits into numbers read left to right."""
+
+import pytest
+
+from camdigits.config import Config
+from camdigits.numbers import group_numbers
+from camdigits.types import Digit
+
+CONFIG = Config()
+
+
+def row(labels, x=10, y=100, h=40, w=25, gap=8, slope=0.0):
+    """Digits in a row: ``gap`` px apart, each ``slope`` px lower than the last."""
+    digits = []
+    for i, label in enumerate(labels):
+        digits.append(Digit(label=label, confidence=0.9, box=(x, int(y + i * slope), w, h)))
+        x += w + gap
+    return digits
+
+
+@pytest.mark.parametrize(
+    "digits, expected",
+    [
+        ([], []),
+        (row([7]), ["7"]),
+        (row([2, 0, 2, 6]), ["2026"]),
+        (row([2, 0, 2, 6])[::-1], ["2026"]),  # input order does not matter
+        (row([1, 2], gap=60), ["1", "2"]),  # far apart: two numbers
+        (row([4, 0, 7], slope=6), ["407"]),  # a sloping line
+        (row([1, 2], gap=-5), ["12"]),  # slightly touching
+        (row([3, 4]) + row([5, 6], y=200), ["34", "56"]),  # two lines, top first
+        (row([9], h=40) + row([8], x=43, h=12, w=8), ["9", "8"]),  # very different heights
+        (row([1, 2, 3], gap=10) + row([4, 5], x=200), ["123", "45"]),
+    ],
+    ids=["empty", "one", "year", "shuffled", "apart", "slope", "touching", "two-lines", "heights", "two-in-a-row"],
+)
+def test_group_numbers(digits, expected):
+    numbers = group_numbers(digits, CONFIG)
+    assert [n.text for n in numbers] == expected
+    assert sum(len(n.digits) for n in numbers) == len(digits)
+
+
+def test_number_box_and_confidence():
+    digits = row([1, 9], gap=5)
+    (number,) = group_numbers(digits, CONFIG)
+    assert number.box == (10, 100, 55, 40)
+    assert number.confidence == pytest.approx(0.81)
+    assert number.digits == tuple(digits)

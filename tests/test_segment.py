@@ -1,0 +1,123 @@
+"""Thresholding and candidate finding on pages with real MNIST test digits."""
+
+import cv2
+import numpy as np
+import pytest
+
+from camdigits.config import Config
+from camdigits.segment import binarize, find_candidates, is_dark_background, to_dark_ink
+from tests.pages import PAPER, blank_page, first_of_each_label, page_with_row, write_digit
+
+CONFIG = Config()
+
+
+def iou(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    inter = max(w, 0) * max(h, 0)
+    return inter / (aw * ah + bw * bh - inter)
+
+
+def candidates_of(page, config=CONFIG):
+    paper = to_dark_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), config)
+    return find_candidates(paper, binarize(paper, config), config)
+
+
+def boxes_of(page, config=CONFIG):
+    return sorted(c.box for c in candidates_of(page, config))
+
+
+@pytest.mark.parametrize(
+    "gray",
+    [np.zeros((0, 0), np.uint8), np.full((480, 640), PAPER, np.uint8), np.full((10, 10), 0, np.uint8)],
+    ids=["empty", "blank-paper", "black"],
+)
+def test_no_ink_on_blank_frames(gray):
+    paper = to_dark_ink(gray, CONFIG)
+    mask = binarize(paper, CONFIG)
+    assert mask.shape == gray.shape
+    assert not mask.any()
+    assert find_candidates(paper, mask, CONFIG) == []
+
+
+def test_lighting_gradient_is_not_ink():
+    ramp = np.linspace(90, 250, 640, dtype=np.float32)[None, :].repeat(480, axis=0)
+    shade = ramp * np.linspace(0.7, 1.0, 480, dtype=np.float32)[:, None]
+    assert not boxes_of(cv2.cvtColor(shade.astype(np.uint8), cv2.COLOR_GRAY2BGR))
+
+
+def test_each_digit_found_with_tight_box():
+    page, truth = page_with_row(first_of_each_label()[:6], height=50, gap=1.2)
+    found = boxes_of(page)
+    assert len(found) == len(truth)
+    for (_, box), got in zip(truth, found):
+        assert iou(box, got) > 0.75  # the mask keeps the anti-aliased rim: ~1 px wider
+
+
+@pytest.mark.parametrize("height", [14, 30, 120])
+def test_digit_sizes(height):
+    page = blank_page()
+    box = write_digit(page, first_of_each_label()[3], 200, 100, height)
+    found = boxes_of(page)
+    assert len(found) == 1 and iou(box, found[0]) > 0.7
+
+
+def test_light_ink_on_dark_board_is_found_like_dark_on_light():
+    page, truth = page_with_row(first_of_each_label()[:4], height=50)
+    board = 255 - page
+    gray = cv2.cvtColor(board, cv2.COLOR_BGR2GRAY)
+    assert is_dark_background(gray, CONFIG)
+    assert len(boxes_of(board)) == len(truth)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda p: cv2.circle(p, (300, 200), 2, (40, 40, 40), -1),  # a dot
+        lambda p: cv2.line(p, (50, 240), (600, 250), (40, 40, 40), 3),  # a long line
+        lambda p: cv2.rectangle(p, (250, 150), (400, 300), (40, 40, 40), -1),  # a filled object
+        lambda p: cv2.rectangle(p, (-5, -5), (700, 500), (40, 40, 40), 20),  # page edge / frame
+        lambda p: cv2.circle(p, (320, 240), 90, (40, 40, 40), -1),  # a round object
+    ],
+    ids=["dot", "long-line", "filled-blob", "page-edge", "round-object"],
+)
+def test_non_digit_marks_are_dropped(draw):
+    page = blank_page()
+    draw(page)
+    assert boxes_of(page) == []
+
+
+def test_digit_inside_a_drawn_box_stays_separate():
+    """The frame may remain a candidate (the classifier rejects it); it must not swallow the digit."""
+    page = blank_page()
+    box = write_digit(page, first_of_each_label()[4], 280, 180, 60)
+    cv2.rectangle(page, (box[0] - 30, box[1] - 30), (box[0] + box[2] + 30, box[1] + box[3] + 30), (40, 40, 40), 2)
+    assert max(iou(box, found) for found in boxes_of(page)) > 0.8
+
+
+def test_digit_cut_by_frame_border_is_dropped():
+    page = blank_page()
+    write_digit(page, first_of_each_label()[2], 600, 200, 60)  # runs off the right edge
+    assert boxes_of(page) == []
+
+
+def test_broken_digit_fragments_are_merged():
+    page = blank_page()
+    box = write_digit(page, first_of_each_label()[5], 280, 180, 80)
+    # A pen that skipped: a white gap across the digit splits it into a top and a bottom.
+    gap_y = box[1] + box[3] // 3
+    page[gap_y : gap_y + 4, box[0] - 2 : box[0] + box[2] + 2] = PAPER
+    found = boxes_of(page)
+    assert len(found) == 1 and iou(box, found[0]) > 0.9
+
+
+def test_candidate_ink_excludes_neighbours():
+    page, truth = page_with_row(first_of_each_label()[:2], height=60, gap=0.05)
+    candidates = candidates_of(page)
+    for candidate in candidates:
+        h, w = candidate.ink.shape
+        assert (h, w) == (candidate.box[3], candidate.box[2])
+        assert candidate.ink.dtype == np.uint8 and set(np.unique(candidate.ink)) <= {0, 255}
+    assert len(candidates) == 2
