@@ -39,8 +39,10 @@ class Config:
     # --- candidate filters --------------------------------------------------------
     min_digit_height: int = 10  # px: below this there is too little ink to read
     max_digit_height: float = 0.9  # fraction of frame height: taller is a page edge or object
-    min_aspect: float = 0.12  # width / height: a "1" written as a bare stroke is this thin
-    max_aspect: float = 1.25  # width / height: wider blobs are lines, words or smudges
+    # Width / height. MNIST's training digits span 0.1 (a bare "1") to 1.82 (flat 5s and
+    # 0s) at the 0.1 and 99.9 percentiles; wider blobs are dashes, words or lines.
+    min_aspect: float = 0.08
+    max_aspect: float = 1.9
     min_ink_density: float = 0.08  # ink pixels / box area: lower is a thin line or frame
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off

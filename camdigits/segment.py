@@ -29,6 +29,11 @@ MERGE_MAX_Y_GAP = 0.25
 # ... unless one box encloses the other and is this many times its area: then the outer
 # blob is a loop or frame drawn around the inner one, not another piece of it.
 MERGE_MAX_ENCLOSING_AREA = 4.0
+# Margin of paper around a candidate's box that also counts for its paper level, as a
+# fraction of the box height (at least 2 px): a bare "1" fills its own box and has no
+# paper inside it. Kept small so the paper around a large dark object cannot outvote
+# its dark inside.
+CONTRAST_MARGIN = 0.05
 # Noise suppression before thresholding; the kernel is small so thin pen strokes survive.
 BLUR_KERNEL = (3, 3)
 # Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
@@ -75,16 +80,15 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
     return mask
 
 
-def _merge_fragments(stats: np.ndarray) -> list[np.ndarray]:
-    """Group the rows of ``stats`` that are stacked fragments of one digit.
+def _merge_fragments(boxes: np.ndarray) -> list[np.ndarray]:
+    """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
     the other sharing most of their columns; side-by-side digits share few columns, so they
     stay apart. Pairs are tested with one vectorised comparison; only the few linked pairs
     go through the union-find loop.
     """
-    x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
     overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
     gap = np.maximum(y0[:, None], y0[None, :]) - np.minimum(y1[:, None], y1[None, :])
@@ -95,7 +99,7 @@ def _merge_fragments(stats: np.ndarray) -> list[np.ndarray]:
         gap <= MERGE_MAX_Y_GAP * np.maximum(h[:, None], h[None, :])
     )
     linked &= ~(encloses | encloses.T)
-    parent = np.arange(len(stats))
+    parent = np.arange(len(boxes))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -104,24 +108,81 @@ def _merge_fragments(stats: np.ndarray) -> list[np.ndarray]:
 
     for a, b in np.argwhere(np.triu(linked, 1)):
         parent[root(int(b))] = root(int(a))
-    roots = np.array([root(i) for i in range(len(stats))])
+    roots = np.array([root(i) for i in range(len(boxes))])
     return [np.flatnonzero(roots == r) for r in np.unique(roots)]
 
 
-def _has_paper_around(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, config: Config) -> bool:
-    """Whether the ink is darker than the non-ink pixels of its own box.
+def _median(values: np.ndarray) -> float:
+    """Median of a 1-D array; np.median's generality costs more than the work here."""
+    middle = len(values) // 2
+    return float(np.partition(values, middle)[middle])
 
-    True of any digit. Not of the rim that a local threshold leaves of a large dark object
-    (a phone, a hand, a filled shape): its "background" is the object's own dark inside.
+
+def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, config: Config) -> Candidate | None:
+    """Keep the blob's ink darker than halfway between its paper and its ink; None if no paper.
+
+    The local threshold also takes the blurred rim of each stroke, which doubles the width
+    of a hairline and its box; halfway between the blob's own paper and ink levels is where
+    the digit's edge is, as with MNIST's 50 % grey level.
+
+    The paper level comes from the non-ink pixels in and just around the box. A blob whose
+    ink is not darker than that is the rim a local threshold leaves of a large dark object
+    (a phone, a hand, a filled shape), whose "paper" is its own dark inside: None.
     """
     x, y, w, h = box
-    region = paper[y : y + h, x : x + w]
-    ground = mask[y : y + h, x : x + w] == 0
+    pad = max(2, int(CONTRAST_MARGIN * h))
+    x0, y0 = max(x - pad, 0), max(y - pad, 0)
+    x1, y1 = min(x + w + pad, paper.shape[1]), min(y + h + pad, paper.shape[0])
+    ground = mask[y0:y1, x0:x1] == 0
     if not ground.any():
-        return False
+        return None
+    region = paper[y:y + h, x:x + w]
     # Medians, not means: the paper in the corners of a round object's box must not
     # outvote the object's dark inside.
-    return float(np.median(region[ground])) - float(np.median(region[own])) >= config.threshold_offset
+    paper_level = _median(paper[y0:y1, x0:x1][ground])
+    ink_level = _median(region[own])
+    if paper_level - ink_level < config.threshold_offset:
+        return None
+    core = own & (region <= (paper_level + ink_level) / 2)
+    if not core.any():
+        core = own
+    cx, cy, cw, ch = cv2.boundingRect(core.astype(np.uint8))
+    ink = core[cy : cy + ch, cx : cx + cw].astype(np.uint8) * 255
+    return Candidate(box=(x + cx, y + cy, cw, ch), ink=ink)
+
+
+def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
+    """Each ink blob's outer boundary and the boundaries of its holes.
+
+    RETR_CCOMP, not RETR_EXTERNAL: a digit written inside a drawn box lies in the box's
+    hole, and only CCOMP still reports it as a blob of its own.
+    """
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return [], []
+    links = hierarchy[0]  # per contour: next, previous, first child, parent
+    outers, holes = [], []
+    for i, (_, _, child, parent) in enumerate(links):
+        if parent != -1:
+            continue
+        outers.append(contours[i])
+        inner = []
+        while child != -1:
+            inner.append(contours[child])
+            child = links[child][0]
+        holes.append(inner)
+    return outers, holes
+
+
+def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: Box) -> np.ndarray:
+    """Boolean (h, w) mask of one blob's own pixels: neighbours reaching into its box, and
+    blobs inside its holes, excluded."""
+    x, y, w, h = box
+    canvas = np.zeros((h, w), np.uint8)
+    cv2.drawContours(canvas, [outer], -1, 255, cv2.FILLED, offset=(-x, -y))
+    if holes:
+        cv2.drawContours(canvas, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
+    return (canvas & mask[y : y + h, x : x + w]) > 0
 
 
 def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list[Candidate]:
@@ -133,49 +194,57 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
         return []
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    ids = np.flatnonzero(
-        (stats[:, cv2.CC_STAT_AREA] >= MIN_FRAGMENT_AREA) & (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height)
+    outers, holes = _outer_contours(mask)
+    if not outers:
+        return []
+    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64).reshape(-1, 4)
+    longest = boxes[:, 2:].max(axis=1)
+    # Specks are noise; anything taller than the tallest digit is an object or a line and
+    # would swallow its neighbours if it took part in merging.
+    keep = np.flatnonzero(
+        (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
-    ids = ids[ids != 0]  # label 0 is the background
-    # Only fragments that could be part of a digit take part in merging: anything taller
-    # than the tallest digit is an object or a line and would swallow its neighbours.
-    ids = ids[stats[ids, cv2.CC_STAT_HEIGHT] <= config.max_digit_height * frame_h]
-    if ids.size == 0:
+    fragments, owns = [], []
+    for i in keep:
+        box = tuple(int(v) for v in boxes[i])
+        own = _own_ink(mask, outers[i], holes[i], box)
+        ink = int(np.count_nonzero(own))
+        # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
+        # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
+        if ink >= MIN_FRAGMENT_AREA and ink >= config.min_ink_density * box[2] * box[3]:
+            fragments.append(box)
+            owns.append(own)
+    if not fragments:
         return []
-    # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit nor
-    # part of one; dropping it before merging keeps it from swallowing the digits inside.
-    box_area = stats[ids, cv2.CC_STAT_WIDTH] * stats[ids, cv2.CC_STAT_HEIGHT]
-    ids = ids[stats[ids, cv2.CC_STAT_AREA] >= config.min_ink_density * box_area]
-    if ids.size == 0:
-        return []
-    groups = _merge_fragments(stats[ids])
+    fragment_boxes = np.array(fragments, np.int64)
 
     candidates = []
-    for group in groups:
-        members = ids[group]
-        x0 = int(stats[members, cv2.CC_STAT_LEFT].min())
-        y0 = int(stats[members, cv2.CC_STAT_TOP].min())
-        x1 = int((stats[members, cv2.CC_STAT_LEFT] + stats[members, cv2.CC_STAT_WIDTH]).max())
-        y1 = int((stats[members, cv2.CC_STAT_TOP] + stats[members, cv2.CC_STAT_HEIGHT]).max())
+    for group in _merge_fragments(fragment_boxes):
+        x0, y0 = fragment_boxes[group, :2].min(axis=0)
+        x1, y1 = (fragment_boxes[group, :2] + fragment_boxes[group, 2:]).max(axis=0)
+        x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)
         w, h = x1 - x0, y1 - y0
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:
             continue
         aspect = w / h
         if not config.min_aspect <= aspect <= config.max_aspect:
             continue
-        density = float(stats[members, cv2.CC_STAT_AREA].sum()) / (w * h)
+        margin = config.border_margin
+        if x0 < margin or y0 < margin or x1 > frame_w - margin or y1 > frame_h - margin:
+            continue
+        if len(group) == 1:
+            own = owns[group[0]]
+        else:
+            own = np.zeros((h, w), bool)
+            for i in group:
+                fx, fy, fw, fh = fragments[i]
+                own[fy - y0 : fy - y0 + fh, fx - x0 : fx - x0 + fw] |= owns[i]
+        density = float(np.count_nonzero(own)) / (w * h)
         if density < config.min_ink_density:
             continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
-        margin = config.border_margin
-        if x0 < margin or y0 < margin or x1 > frame_w - margin or y1 > frame_h - margin:
-            continue
-        region = labels[y0:y1, x0:x1]
-        own = region == members[0] if len(members) == 1 else np.isin(region, members)
-        if not _has_paper_around(paper, mask, own, (x0, y0, w, h), config):
-            continue
-        candidates.append(Candidate(box=(x0, y0, w, h), ink=own.astype(np.uint8) * 255))
+        candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
+        if candidate is not None:
+            candidates.append(candidate)
     return candidates

@@ -42,7 +42,7 @@ def write_digit(page: np.ndarray, index: int, x: int, y: int, height: int, ink: 
     digits, _ = mnist_test()
     side = int(round(height * 28 / 20))
     alpha = cv2.resize(digits[index], (side, side), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
-    alpha = alpha[: page.shape[0] - y, : page.shape[1] - x]  # clip at the page edge
+    alpha = alpha[: max(page.shape[0] - y, 0), : max(page.shape[1] - x, 0)]  # clip at the page edge
     region = page[y : y + side, x : x + side].astype(np.float32)
     blended = region * (1.0 - alpha[..., None]) + ink * alpha[..., None]
     page[y : y + side, x : x + side] = np.clip(blended, 0, 255).astype(np.uint8)
