@@ -8,6 +8,10 @@ holds notably more digits than any before, not on every change of count.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +32,26 @@ def default_model_path() -> Path:
     return Path(models.__file__).with_name(MODEL_FILE)
 
 
+@contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration.
+
+    LiteRT's C++ core prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." when
+    the interpreter is built, which no Python setting silences and which would break our promise
+    of one line on stderr per problem. Failures still surface as Python exceptions.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _load_interpreter(path: Path, num_threads: int):
     # Imported here so that `import camdigits` stays fast and LiteRT loads only when needed.
     from ai_edge_litert.interpreter import Interpreter
@@ -35,8 +59,9 @@ def _load_interpreter(path: Path, num_threads: int):
     if not path.is_file():
         raise ModelError(f"model file not found: {path}", _MODEL_HINT)
     try:
-        interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
-        interpreter.allocate_tensors()
+        with _native_stderr_silenced():
+            interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
+            interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"{path}: not a valid .tflite model ({first_line})", _MODEL_HINT) from exc
@@ -66,6 +91,8 @@ class DigitClassifier:
         self._output_index = outputs[0]["index"]
         self._capacity = 0
         self._buffer = np.zeros((0, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+        # A warm-up call at load time takes the first call's set-up cost out of the first frame.
+        self.predict(np.zeros((1, PATCH_SIZE, PATCH_SIZE, 1), np.float32))
 
     @property
     def has_reject_class(self) -> bool:

@@ -1,0 +1,96 @@
+"""The one loop every mode shares: frames from a source -> recognizer -> sinks.
+
+Snapshot, video and webcam differ only in the source they pass in and the sinks they
+attach. The loop owns the rules for failure: an input the source could not read, a frame
+the recognizer refused, or a frame whose output a sink could not write, is reported through ``on_skip`` and counted,
+and the loop goes on with the next frame. Anything else (a broken model, a programming
+error) propagates and stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from camdigits.errors import ImageError
+from camdigits.sinks import Sink
+from camdigits.sources import Frame, SkippedInput
+from camdigits.types import FrameResult
+
+
+class FrameReader(Protocol):
+    """What the loop needs from :class:`camdigits.recognizer.Recognizer`."""
+
+    def recognize(self, bgr: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult: ...
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did: frames read and written, inputs or frames that failed, and whether
+    a sink (a window's q key) ended it early."""
+
+    frames: int
+    failures: tuple[SkippedInput, ...] = ()
+    stopped: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 if every input was processed, 1 if some failed."""
+        return 1 if self.failures else 0
+
+
+def run(
+    recognizer: FrameReader,
+    frames: Iterable[Frame | SkippedInput],
+    sinks: Sequence[Sink],
+    on_skip: Callable[[SkippedInput], None] | None = None,
+) -> RunSummary:
+    """Recognise every frame and hand each result to every sink, in order.
+
+    Args:
+        recognizer: anything with ``recognize(bgr, source=, frame=, time=)``.
+        frames: a source; :class:`SkippedInput` items are failures to report.
+        sinks: written in order for each frame; a sink that fails for one frame does not
+            keep the others from writing it.
+        on_skip: called at once with each failure, so it can be reported next to the
+            results of its neighbours.
+
+    Returns:
+        The frames written in full, the failures, and whether a sink asked to stop.
+    """
+    written = 0
+    failures: list[SkippedInput] = []
+
+    def fail(skipped: SkippedInput) -> None:
+        failures.append(skipped)
+        if on_skip is not None:
+            on_skip(skipped)
+
+    for item in frames:
+        if isinstance(item, SkippedInput):
+            fail(item)
+            continue
+        try:
+            result = recognizer.recognize(item.image, source=item.source, frame=item.index, time=item.time)
+        except ImageError as error:  # an image the recognizer cannot use, e.g. too small
+            fail(SkippedInput(item.source, error))
+            continue
+        errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
+        for error in errors:
+            fail(SkippedInput(item.source, error))
+        written += not errors
+        if any(sink.stop_requested for sink in sinks):
+            return RunSummary(written, tuple(failures), stopped=True)
+    return RunSummary(written, tuple(failures))
+
+
+def _write(sink: Sink, frame: Frame, result: FrameResult) -> ImageError | None:
+    """Write one frame to one sink; return its per-frame error instead of raising it."""
+    try:
+        sink.write(frame, result)
+    except ImageError as error:
+        return error
+    return None

@@ -1,0 +1,260 @@
+"""Frame sources: where the images the pipeline reads come from.
+
+A source is an iterator of :class:`Frame` (an image to read) and :class:`SkippedInput`
+(an input that could not be turned into one, with the reason). Yielding the failure
+instead of raising it keeps one bad file from stopping the loop, and lets the loop report
+it in order with the others. Snapshot mode is :func:`image_frames`, a source of one frame
+per image; video files and cameras are further sources of the same two types.
+
+Every frame is BGR uint8, whatever the file held: grayscale, alpha, 16-bit and float
+images are converted here (see :func:`to_bgr_uint8`), so no later stage has to care.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from camdigits.config import Config
+from camdigits.errors import CamdigitsError, ImageError
+
+UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
+_JPEG_MAGIC = b"\xff\xd8"
+# Bit depths that cameras and scanners store in 16- (or 32-) bit integer images.
+SENSOR_BIT_DEPTHS = (8, 10, 12, 14, 16, 32)
+# Bytes read for the header check; a JPEG's size marker usually lies within the first few
+# kilobytes, but EXIF thumbnails can push it further, so be generous.
+_HEADER_BYTES = 1 << 18
+# JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic) hold the size;
+# 0xC4 (Huffman tables), 0xC8 (reserved) and 0xCC (arithmetic conditioning) do not.
+_JPEG_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_STANDALONE_MARKERS = frozenset(range(0xD0, 0xDA)) | {0x01}  # no length field follows
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One image to read: BGR uint8 pixels, where they came from, and when.
+
+    ``index`` counts frames within ``source`` (0 for a still image); ``time`` is seconds
+    since the source started (0.0 for a still image).
+    """
+
+    image: np.ndarray
+    source: str
+    index: int = 0
+    time: float = 0.0
+
+    def __post_init__(self) -> None:
+        image = self.image
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
+            raise ValueError(f"Frame.image must be non-empty BGR uint8 (H, W, 3), got {image.dtype} {image.shape}")
+
+
+@dataclass(frozen=True)
+class SkippedInput:
+    """An input that yielded no frame, and the error that says why and what to do."""
+
+    source: str
+    error: CamdigitsError
+
+
+def image_frames(
+    paths: Iterable[str | Path], max_megapixels: float = Config.max_megapixels
+) -> Iterator[Frame | SkippedInput]:
+    """One frame per image file, or a :class:`SkippedInput` for each file that cannot be read."""
+    for path in paths:
+        try:
+            yield Frame(read_image(path, max_megapixels), source=str(path))
+        except ImageError as error:
+            yield SkippedInput(str(path), error)
+
+
+def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) -> np.ndarray:
+    """Read an image file as BGR uint8, refusing empty, zero-size and oversized images.
+
+    Bytes are read with ``np.fromfile`` and decoded with ``cv2.imdecode`` because
+    ``cv2.imread`` cannot open non-ASCII paths on Windows. The size in the file header is
+    checked before decoding, so a 100-megapixel photo (or a forged header) is refused
+    without allocating gigabytes.
+
+    Raises:
+        ImageError: naming the file, with a hint for fixing it.
+    """
+    data = _read_bytes(Path(path))
+    if data.size == 0:
+        raise ImageError(f"{path}: empty file (0 bytes)", "it was probably cut off while copying; copy it again")
+    header_size = image_size_from_header(data[:_HEADER_BYTES].tobytes())
+    if header_size is not None:
+        _check_size(path, *header_size, max_megapixels)
+    image = _decode(data)
+    if image is None:
+        raise ImageError(f"{path}: not a readable image", UNREADABLE_HINT)
+    _check_size(path, image.shape[1], image.shape[0], max_megapixels)
+    return to_bgr_uint8(image, path)
+
+
+def _read_bytes(path: Path) -> np.ndarray:
+    if path.is_dir():
+        raise ImageError(f"{path}: is a folder, not an image", f"pass the images inside it, e.g. {path / '*.png'}")
+    try:
+        return np.fromfile(path, dtype=np.uint8)
+    except FileNotFoundError:
+        raise ImageError(f"{path}: no such file", "check the path and its spelling") from None
+    except OSError as error:
+        message = f"{path}: cannot read the file ({error.strerror or error})"
+        raise ImageError(message, "check its permissions") from error
+
+
+def _decode(data: np.ndarray) -> np.ndarray | None:
+    """Decode with OpenCV's own log silenced: its multi-line warnings about broken files
+    would bury the one line we print instead.
+
+    JPEGs are decoded as colour because only that flag applies the EXIF orientation that
+    phones use to mark portrait photos (IMREAD_UNCHANGED ignores it); a JPEG has no alpha
+    channel and is 8-bit, so nothing else is lost. Other formats keep alpha and bit depth.
+    """
+    flag = cv2.IMREAD_COLOR if data[:2].tobytes() == _JPEG_MAGIC else cv2.IMREAD_UNCHANGED
+    log_level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.imdecode(data, flag)
+    except cv2.error:
+        return None  # OpenCV raises for some malformed headers and returns None for others
+    finally:
+        cv2.utils.logging.setLogLevel(log_level)
+
+
+def _check_size(path: str | Path, width: int, height: int, max_megapixels: float) -> None:
+    if width <= 0 or height <= 0:
+        message = f"{path}: image has zero size ({width}x{height} px)"
+        raise ImageError(message, "the file holds no pixels; export it again")
+    megapixels = width * height / 1e6
+    if megapixels > max_megapixels:
+        raise ImageError(
+            f"{path}: image too large ({width}x{height} px = {megapixels:.0f} MP, the limit is {max_megapixels:g} MP)",
+            "scale it down first, e.g. to 4000 px on the longer side",
+        )
+
+
+def to_bgr_uint8(image: np.ndarray, source: str | Path = "image") -> np.ndarray:
+    """Any decoded image -> BGR uint8 (H, W, 3).
+
+    - gray (H, W) or (H, W, 1): copied into three channels;
+    - gray+alpha or BGRA: composited on white, so a transparent background reads as paper
+      (the colour hidden under transparent pixels is often black);
+    - more than 8 bits: integers are divided by the full range of the smallest sensor bit
+      depth that holds the image's maximum (see ``SENSOR_BIT_DEPTHS``). A 16-bit image maps
+      as with ``>> 8``, keeping its brightness, while 10- or 12-bit camera data stored in a
+      16-bit file still spans 0-255 instead of turning almost black. Floats in [0, 1] are
+      scaled by 255, other floats by their maximum. Alpha is always full-range.
+    """
+    if image.ndim == 2:
+        image = image[:, :, None]
+    if image.ndim != 3 or image.shape[2] not in (1, 2, 3, 4) or 0 in image.shape:
+        raise ImageError(f"{source}: unsupported pixel layout {image.shape}", "save it as an 8-bit RGB png or jpg")
+    channels = image.shape[2]
+    has_alpha = channels in (2, 4)
+    colour = _scale_to_unit(image[:, :, : channels - 1] if has_alpha else image, source)
+    if has_alpha:
+        alpha = image[:, :, channels - 1 :].astype(np.float32)
+        alpha /= _full_range(image.dtype)
+        colour = colour * alpha + (1.0 - alpha)  # white is 1.0
+    if colour.shape[2] == 1:
+        colour = np.repeat(colour, 3, axis=2)
+    return np.clip(np.rint(colour * 255.0), 0, 255).astype(np.uint8)
+
+
+def _scale_to_unit(colour: np.ndarray, source: str | Path) -> np.ndarray:
+    """Colour channels -> float32 in [0, 1] (see :func:`to_bgr_uint8` for the rules)."""
+    if colour.dtype == np.uint8:
+        return colour.astype(np.float32) / 255.0
+    if not (np.issubdtype(colour.dtype, np.integer) or np.issubdtype(colour.dtype, np.floating)):
+        raise ImageError(f"{source}: unsupported pixel type {colour.dtype}", "save it as an 8-bit RGB png or jpg")
+    values = np.nan_to_num(colour.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    np.maximum(values, 0.0, out=values)
+    peak = float(values.max())
+    if np.issubdtype(colour.dtype, np.integer):
+        full_range = next((2.0**bits - 1 for bits in SENSOR_BIT_DEPTHS if peak < 2**bits), peak)
+        return values / full_range
+    return values / peak if peak > 1.0 else values
+
+
+def _full_range(dtype: np.dtype) -> float:
+    return float(np.iinfo(dtype).max) if np.issubdtype(dtype, np.integer) else 1.0
+
+
+# --- image size from the file header, before decoding -----------------------------------
+
+def image_size_from_header(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG, JPEG, BMP, WebP or TIFF header, or None if not found.
+
+    None means "unknown", never "bad": the decoder then decides, and the size is checked
+    after decoding instead.
+    """
+    try:
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            return struct.unpack(">II", head[16:24])
+        if head.startswith(_JPEG_MAGIC):
+            return _jpeg_size(head)
+        if head.startswith(b"BM"):
+            if struct.unpack("<I", head[14:18])[0] == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
+                return struct.unpack("<HH", head[18:22])
+            width, height = struct.unpack("<ii", head[18:26])
+            return width, abs(height)  # negative height marks a top-down bitmap
+        if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+            return _webp_size(head)
+        if head[:4] in (b"II*\x00", b"MM\x00*"):
+            return _tiff_size(head)
+    except struct.error:  # header shorter than its format promises: let the decoder judge
+        return None
+    return None
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int] | None:
+    position = 2
+    while position + 4 <= len(head):
+        if head[position] != 0xFF:
+            return None
+        marker = head[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+        elif marker in _JPEG_STANDALONE_MARKERS:
+            position += 2
+        elif marker in _JPEG_SOF_MARKERS:
+            height, width = struct.unpack(">HH", head[position + 5 : position + 9])
+            return width, height
+        else:
+            position += 2 + struct.unpack(">H", head[position + 2 : position + 4])[0]
+    return None
+
+
+def _webp_size(head: bytes) -> tuple[int, int] | None:
+    chunk = head[12:16]
+    if chunk == b"VP8 ":  # lossy: 14-bit sizes after the key-frame start code
+        width, height = struct.unpack("<HH", head[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L":  # lossless: 14-bit sizes minus one, packed after a signature byte
+        bits = struct.unpack("<I", head[21:25])[0]
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X":  # extended: 24-bit sizes minus one
+        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
+    return None
+
+
+def _tiff_size(head: bytes) -> tuple[int, int] | None:
+    """Width and height tags (256, 257) of the first image file directory."""
+    order = "<" if head[:2] == b"II" else ">"
+    offset = struct.unpack(order + "I", head[4:8])[0]
+    count = struct.unpack(order + "H", head[offset : offset + 2])[0]
+    size: dict[int, int] = {}
+    for entry in range(offset + 2, offset + 2 + 12 * count, 12):
+        tag, kind = struct.unpack(order + "HH", head[entry : entry + 4])
+        if tag in (256, 257):
+            value_format = order + ("H" if kind == 3 else "I")  # SHORT or LONG
+            size[tag] = struct.unpack_from(value_format, head, entry + 8)[0]
+    return (size[256], size[257]) if len(size) == 2 else None

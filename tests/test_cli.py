@@ -1,0 +1,188 @@
+"""The command line, with the real recognizer and the shipped model on real MNIST digits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+
+from camdigits import __version__
+from camdigits.annotate import DIGIT_COLOUR
+from camdigits.classify import default_model_path
+from camdigits.cli import cli
+from camdigits.config import Config
+from camdigits.recognizer import Recognizer
+from tests.test_sources import FORMATS, encode
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def snapshot(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["snapshot", *map(str, args)], catch_exceptions=False)
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture
+def page(scene, tmp_path) -> Path:
+    path = tmp_path / "page.png"
+    path.write_bytes(encode(".png", scene.image))
+    return path
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_yields_the_digits(name, scene, make_png, tmp_path):
+    path = tmp_path / "page.img"
+    path.write_bytes(FORMATS[name][0](scene.image, make_png))
+    result = snapshot(path, "--json", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    [record] = records(tmp_path / "out.jsonl")
+    scene.check(record)
+    assert record["source"] == str(path)
+
+
+def test_readable_line_per_image(page, tmp_path):
+    other = tmp_path / "blank.jpg"
+    other.write_bytes(encode(".jpg", np.full((480, 640, 3), 235, np.uint8)))
+    result = snapshot(page, other)
+    assert result.exit_code == 0
+    assert result.stdout == f"{page}: 4 digits, numbers: 407, 5\n{other}: no digits\n"
+
+
+def test_json_to_stdout_leaves_stdout_pure_json(page, scene):
+    result = snapshot(page, page, "--json", "-")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        scene.check(json.loads(line))
+    assert result.stderr.count("4 digits, numbers: 407, 5") == 2
+
+
+def test_output_folder_gets_annotated_copies_named_after_inputs(page, scene, tmp_path):
+    unicode_jpg = tmp_path / "zähler 7.jpg"
+    unicode_jpg.write_bytes(encode(".jpg", scene.image))
+    result = snapshot(page, unicode_jpg, "--output", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["page.png", "zähler 7.jpg"]
+    annotated = cv2.imdecode(np.fromfile(tmp_path / "out" / "page.png", np.uint8), cv2.IMREAD_COLOR)
+    assert annotated.shape == scene.image.shape
+    x, y, w, h = scene.digits[0][1]
+    assert np.all(annotated[y - 3 : y + h + 3, x - 3 : x + w + 3] == DIGIT_COLOUR, axis=2).sum() > 2 * (w + h)
+
+
+def test_group_options_reach_the_recognizer(page, monkeypatch):
+    made = []
+
+    class RecordingRecognizer(Recognizer):
+        def __init__(self, model_path=None, config=None):
+            made.append((model_path, config))
+            super().__init__(model_path, config)
+
+    monkeypatch.setattr("camdigits.cli.Recognizer", RecordingRecognizer)
+    model = str(default_model_path())
+    result = CliRunner().invoke(cli, ["--model", model, "--min-confidence", "0.9", "snapshot", str(page)])
+    assert result.exit_code == 0
+    assert made == [(model, replace(Config(), min_confidence=0.9))]
+
+
+@pytest.mark.parametrize("value", ["-0.1", "1.5", "high"])
+def test_min_confidence_out_of_range_is_a_usage_error(value, page):
+    result = CliRunner().invoke(cli, ["--min-confidence", value, "snapshot", str(page)])
+    assert result.exit_code == 2 and "--min-confidence" in result.output
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_show_without_a_display_fails_once_and_writes_the_rest(page, scene, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    result = snapshot(page, "--show", "--json", tmp_path / "out.jsonl", "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "camdigits: error: cannot open a window: no display (DISPLAY is not set) "
+        "(drop --show; the other outputs are still written)"
+    ]
+    scene.check(records(tmp_path / "out.jsonl")[0])
+    assert (tmp_path / "out" / "page.png").is_file()
+
+
+def run_module(*args: str, env: dict | None = None, **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "camdigits", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=120, **popen)
+
+
+def test_python_m_camdigits_help():
+    done = run_module("--help")
+    assert done.returncode == 0 and "snapshot" in done.stdout and done.stderr == ""
+
+
+def test_python_m_camdigits_snapshot_exit_code_and_no_traceback(page, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(page.read_bytes()[:500])
+    done = run_module("snapshot", broken, page)
+    assert done.returncode == 1
+    assert done.stdout == f"{page}: 4 digits, numbers: 407, 5\n"
+    assert done.stderr.splitlines() == [
+        f"camdigits: error: {broken}: not a readable image (is it truncated, or not a png, jpg, bmp, tiff "
+        "or webp file? try opening it in an image viewer)"
+    ]
+
+
+@pytest.fixture
+def virtual_display():
+    """A private X server (Xvfb), so windows can be opened and sent keys in tests."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    display = ":" + server.stdout.readline().strip()
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_show_steps_through_images_and_q_stops(virtual_display, page, tmp_path):
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DISPLAY": virtual_display}
+    command = [sys.executable, "-m", "camdigits", "snapshot", *[str(page)] * 3, "--show", "--json", str(out)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def press(key: str) -> None:
+        window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^camdigits"],
+                                env=env, capture_output=True, text=True, timeout=30).stdout.split()[0]
+        subprocess.run(["xdotool", "key", "--window", window, key], env=env, check=True, timeout=30)
+
+    try:
+        wait_for(lambda: out.exists() and len(out.read_text().splitlines()) == 1)
+        press("space")  # any key: next image
+        wait_for(lambda: len(out.read_text().splitlines()) == 2)
+        press("q")  # stop: the third image is never read
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert len(records(out)) == 2 and stdout.count("4 digits") == 2
