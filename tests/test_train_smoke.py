@@ -1,0 +1,84 @@
+"""A tiny training run through the real entry point: data, augmentation, negatives, export, card.
+
+Never the full training: 300 digits, one epoch, one augmented copy (~15 s).
+"""
+
+import cv2
+import numpy as np
+import pytest
+
+from camdigits.classify import DigitClassifier
+from camdigits.config import NOT_A_DIGIT
+from tests.pages import mnist_test
+from train import train as training
+from train.augment import augment_digits
+from train.negatives import KINDS, draw_negative, make_negatives
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model")
+    training.main(["--limit", "300", "--epochs", "1", "--copies", "1", "--out", str(out)])
+    return out
+
+
+def test_export_loads_in_litert_and_predicts_probabilities(trained):
+    classifier = DigitClassifier(trained / training.TFLITE_FILE)
+    x, _ = mnist_test()
+    probabilities = classifier.predict((x[:7].astype(np.float32) / 255.0)[..., None])
+    assert probabilities.shape == (7, NOT_A_DIGIT + 1)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    assert classifier.has_reject_class
+
+
+def test_model_card_states_the_figures(trained):
+    card = (trained / training.CARD_FILE).read_text()
+    for needle in ("Official MNIST test accuracy", "Parameters", "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
+        assert needle in card
+    assert (trained / training.KERAS_FILE).stat().st_size > 0
+
+
+def test_training_copies_hold_digits_and_negatives():
+    x, y = mnist_test()
+    (inputs, labels), = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3)
+    negatives = int(round(200 * 0.2))
+    assert inputs.shape == (200 + negatives, 28, 28, 1) and inputs.dtype == np.float32
+    assert (labels == NOT_A_DIGIT).sum() == negatives
+    assert np.bincount(labels[labels != NOT_A_DIGIT], minlength=10).tolist() == np.bincount(y[:200], minlength=10).tolist()
+    assert 0.0 <= inputs.min() and inputs.max() <= 1.0
+
+
+def test_augmented_digits_stay_mnist_shaped():
+    x, _ = mnist_test()
+    patches = augment_digits(x[:200], np.random.default_rng(0))[..., 0]
+    assert patches.shape == (200, 28, 28)
+    offsets = []
+    for patch in patches:
+        _, _, w, h = cv2.boundingRect((patch > 0.1).astype(np.uint8))
+        assert max(w, h) <= 21
+        m = cv2.moments(patch)
+        offsets.append(max(abs(m["m10"] / m["m00"] - 14), abs(m["m01"] / m["m00"] - 14)))
+    # Centred by centre of mass; only very lopsided ink (a stroke broken into a blob and a
+    # dot) is clipped at the patch edge and ends off-centre, as in MNIST itself.
+    assert np.median(offsets) < 0.5 and np.mean(np.array(offsets) < 2) > 0.95
+
+
+def test_augmentation_is_reproducible_from_the_seed():
+    x, _ = mnist_test()
+    a = augment_digits(x[:20], np.random.default_rng(5))
+    b = augment_digits(x[:20], np.random.default_rng(5))
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_negative_kind_draws_ink(kind):
+    x, _ = mnist_test()
+    ink = draw_negative(kind, x[:50], np.random.default_rng(1))
+    assert ink.dtype == np.uint8 and set(np.unique(ink)) == {0, 255}
+
+
+def test_negatives_are_patches():
+    x, _ = mnist_test()
+    patches = make_negatives(30, x[:50], np.random.default_rng(2))
+    assert patches.shape == (30, 28, 28, 1)
+    assert (patches.reshape(30, -1).max(axis=1) > 0.5).all()

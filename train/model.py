@@ -1,0 +1,48 @@
+"""The CNN: small enough for ~1 ms per frame under LiteRT, big enough for 99.6 % on MNIST.
+
+Two 3x3 conv blocks with batch norm, a third block at 7x7, and a dense head with dropout;
+about 250k parameters. Eleven outputs: the digits 0-9 and "not a digit" (index 10), which
+lets the pipeline reject letters, symbols and doodles instead of forcing them into a digit.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from camdigits.config import NOT_A_DIGIT, PATCH_SIZE
+
+NUM_CLASSES = NOT_A_DIGIT + 1
+INPUT_SHAPE = (PATCH_SIZE, PATCH_SIZE, 1)
+DROPOUT = 0.4  # before each dense layer: the usual remedy for a head this size
+
+
+def _conv(filters: int) -> list[layers.Layer]:
+    # No bias: batch norm's shift replaces it, and the converter folds BN into the conv.
+    return [layers.Conv2D(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
+
+
+def build_model(widths: tuple[int, int, int] = (32, 64, 128), dense: int = 128) -> keras.Model:
+    """Conv(w0) x2 - pool - Conv(w1) x2 - pool - Conv(w2) - pool - Dense(dense) - Dense(11)."""
+    first, second, third = widths
+    return keras.Sequential(
+        [
+            keras.Input(INPUT_SHAPE),
+            *_conv(first),
+            *_conv(first),
+            layers.MaxPooling2D(),
+            *_conv(second),
+            *_conv(second),
+            layers.MaxPooling2D(),
+            *_conv(third),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dropout(DROPOUT),
+            layers.Dense(dense, use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.Dropout(DROPOUT),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="camdigits_cnn",
+    )

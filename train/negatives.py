@@ -1,0 +1,156 @@
+"""Synthetic "not a digit" patches (class 10), drawn as the segmenter would cut them.
+
+A camera frame holds letters, symbols, doodles, boxes and lines besides digits. A model that
+must answer 0-9 calls them digits with high confidence; a model with an eleventh class
+learns to say "none of these". Every kind below is drawn as ink on a canvas of camera size,
+binarised, and passed through the same ``to_mnist_patch`` as the digits.
+
+Shapes a person could read as a digit are left out, because teaching the model that they
+are not digits would hurt real digits: O o Q D (zero), l I i j T (one, seven), Z z (two),
+S s (five), B b G g q (six, eight, nine), a y Y (nine, four), C c U u (parts of 0, 6).
+Fragments of digits are left out for the same reason (the top of an 8 is a 0).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from camdigits.config import PATCH_SIZE
+from camdigits.normalise import to_mnist_patch
+
+NEGATIVE_FRACTION = 0.2  # negatives per digit in a training epoch
+
+LETTERS = "AEFHKMNPRWXehkmnrwx"
+SYMBOLS = "+=#?*%@x<>"  # no & (an 8 in handwriting)
+FONTS = (
+    cv2.FONT_HERSHEY_SIMPLEX,
+    cv2.FONT_HERSHEY_DUPLEX,
+    cv2.FONT_HERSHEY_COMPLEX,
+    cv2.FONT_HERSHEY_TRIPLEX,
+    cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
+)
+CANVAS = 128  # px: side of the drawing canvas, about a large digit in a 480p frame
+PEN_PX = (2, 14)  # stroke thickness range on that canvas: fine pen to marker
+BINARISE_AT = 128  # grey level where drawn anti-aliased strokes become ink
+
+# How often each kind is drawn (relative weights).
+KINDS = {
+    "letter": 0.32,
+    "symbol": 0.2,
+    "pair": 0.2,
+    "scribble": 0.1,
+    "line": 0.07,
+    "frame": 0.07,
+    "blob": 0.02,
+    "specks": 0.02,
+}
+
+
+def _slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random rotation (+-15 deg) and shear (+-0.3) about the centre, like a hand would."""
+    angle = np.radians(rng.uniform(-15, 15))
+    shear = rng.uniform(-0.3, 0.3)
+    linear = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.array([[1, shear], [0, 1]])
+    centre = np.array([CANVAS / 2, CANVAS / 2])
+    matrix = np.hstack([linear, (centre - linear @ centre)[:, None]])
+    return cv2.warpAffine(canvas, matrix, (CANVAS, CANVAS), flags=cv2.INTER_LINEAR)
+
+
+def _pen(rng: np.random.Generator) -> int:
+    return int(rng.integers(*PEN_PX))
+
+
+def _text(chars: str, rng: np.random.Generator) -> np.ndarray:
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    char = chars[int(rng.integers(len(chars)))]
+    font = FONTS[int(rng.integers(len(FONTS)))]
+    thickness = max(1, _pen(rng) // 2)
+    scale = rng.uniform(1.6, 3.0)
+    (w, h), _ = cv2.getTextSize(char, font, scale, thickness)
+    origin = (max(0, (CANVAS - w) // 2), min(CANVAS - 1, (CANVAS + h) // 2))
+    cv2.putText(canvas, char, origin, font, scale, 255, thickness, cv2.LINE_AA)
+    return _slant(canvas, rng)
+
+
+def _pair(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Two digits side by side, touching or nearly: one blob that is not one digit."""
+    a, b = digits[rng.integers(len(digits), size=2)]
+    overlap = int(rng.integers(2, 9))  # px of the 28 px fields that overlap
+    canvas = np.zeros((PATCH_SIZE, 2 * PATCH_SIZE - 8 - overlap), np.uint8)
+    canvas[:, : PATCH_SIZE - 4] = a[:, 4:]
+    right = canvas[:, PATCH_SIZE - 4 - overlap :]
+    np.maximum(right, b[:, 4 : 4 + right.shape[1]], out=right)
+    return cv2.resize(canvas, None, fx=4, fy=4, interpolation=cv2.INTER_LINEAR)
+
+
+def _scribble(rng: np.random.Generator) -> np.ndarray:
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    points = rng.integers(10, CANVAS - 10, size=(int(rng.integers(8, 16)), 2)).astype(np.int32)
+    cv2.polylines(canvas, [points], False, 255, _pen(rng), cv2.LINE_AA)
+    return canvas
+
+
+def _line(rng: np.random.Generator) -> np.ndarray:
+    """A dash or underline: within 25 degrees of horizontal (steeper lines are ones)."""
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    angle = np.radians(rng.uniform(-25, 25))
+    half = rng.uniform(30, 60)
+    dx, dy = half * np.cos(angle), half * np.sin(angle)
+    c = CANVAS / 2
+    cv2.line(canvas, (int(c - dx), int(c - dy)), (int(c + dx), int(c + dy)), 255, _pen(rng), cv2.LINE_AA)
+    return canvas
+
+
+def _frame(rng: np.random.Generator) -> np.ndarray:
+    """A drawn box, wider than tall: a tall narrow box is how some people write a zero."""
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    w = int(rng.integers(60, 116))
+    h = int(rng.integers(30, int(w / 1.1)))
+    x, y = (CANVAS - w) // 2, (CANVAS - h) // 2
+    cv2.rectangle(canvas, (int(x), int(y)), (int(x + w), int(y + h)), 255, _pen(rng))
+    return _slant(canvas, rng)
+
+
+def _blob(rng: np.random.Generator) -> np.ndarray:
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    points = rng.integers(20, CANVAS - 20, size=(int(rng.integers(5, 9)), 2)).astype(np.int32)
+    cv2.fillPoly(canvas, [cv2.convexHull(points)], 255, cv2.LINE_AA)
+    return canvas
+
+
+def _specks(rng: np.random.Generator) -> np.ndarray:
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    for x, y in rng.integers(10, CANVAS - 10, size=(int(rng.integers(3, 9)), 2)):
+        cv2.circle(canvas, (int(x), int(y)), int(rng.integers(2, 7)), 255, -1, cv2.LINE_AA)
+    return canvas
+
+
+def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One binary ink canvas (uint8, ink 255) of the given kind."""
+    drawers = {
+        "letter": lambda: _text(LETTERS, rng),
+        "symbol": lambda: _text(SYMBOLS, rng),
+        "pair": lambda: _pair(digits, rng),
+        "scribble": lambda: _scribble(rng),
+        "line": lambda: _line(rng),
+        "frame": lambda: _frame(rng),
+        "blob": lambda: _blob(rng),
+        "specks": lambda: _specks(rng),
+    }
+    grey = drawers[kind]()
+    return np.where(grey >= BINARISE_AT, np.uint8(255), np.uint8(0))
+
+
+def make_negatives(count: int, digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``count`` "not a digit" patches, float32 (count, 28, 28, 1), kinds drawn by weight.
+
+    ``digits`` (uint8 MNIST training digits) feed the touching-pair kind.
+    """
+    names = list(KINDS)
+    weights = np.array([KINDS[n] for n in names])
+    kinds = rng.choice(len(names), size=count, p=weights / weights.sum())
+    out = np.zeros((count, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+    for i, k in enumerate(kinds):
+        to_mnist_patch(draw_negative(names[k], digits, rng), out=out[i, :, :, 0])
+    return out
