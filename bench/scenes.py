@@ -1,0 +1,446 @@
+"""Rendered photos of handwritten digits on paper, with exact ground truth.
+
+Rendering instead of collecting photos gives exact boxes and labels, scenes reproducible
+from a seed, and a place to add each new hard condition as it turns up. The digits are
+MNIST *test* images, which the model never saw in training. Each digit's grey level is
+the alpha of pen ink blended over textured paper; ground-truth boxes are measured on that
+alpha (ink = alpha >= 0.5) after every geometric change, so they stay tight through the
+perspective warp of a "photo".
+
+Conditions are named :class:`SceneStyle` entries in :data:`CONDITIONS`; adding one
+(small, board, ruled, ...) means adding an entry, and a drawing step if it needs one.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from camdigits.types import Box, union_box
+
+INK_ALPHA = 0.5  # alpha at or above which a pixel is ink, for every ground-truth box
+REFERENCE_HEIGHT = 480  # px: frame height the style sizes are given for; other sizes scale them
+ISOLATION = 1.5  # digit heights: least gap between a lone digit or number and any other
+DISTRACTOR_GAP = 1.0  # digit heights: least gap between a non-digit mark and any digit
+MARK_GAP = 4  # px: least gap between two non-digit marks, so their boxes stay separate
+EDGE_MARGIN = 10  # px: least gap between any mark and the frame edge
+PLACEMENT_TRIES = 300  # random positions tried per item before the layout is shrunk
+SHRINK = 0.85  # factor on every digit height when a layout does not fit
+MAX_SHRINKS = 12  # layouts tried before giving up on a forced digit count
+STROKE_RAMP = 0.25  # width of the alpha ramp at stroke edges, in MNIST grey (0-1): crisp pen
+FOCAL_LENGTH = 1.0  # frame widths: a webcam's ~53 degree horizontal field of view
+
+# MNIST test set. train.data is the project's loader; the .npz is a copy made before it
+# existed and goes once train.data is committed.
+FALLBACK_MNIST_TEST = Path("/tmp/mnist_test.npz")
+
+# BGR pen colours: black ballpoint, blue ballpoint, dark blue, graphite pencil, blue-black gel.
+INK_COLOURS = ((35, 30, 30), (140, 60, 30), (110, 45, 35), (95, 95, 100), (80, 45, 40))
+# Non-digit marks that no reader would take for a digit (no O, o, l, I, S, Z, B, g, q).
+LETTERS = "AEFHKMNPRWXYaehkmnrwxy"
+SYMBOLS = "+-=x#?*"
+FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
+         cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX)
+
+
+@dataclass(frozen=True)
+class SceneStyle:
+    """How one condition looks. Pairs are (low, high) ranges drawn uniformly per scene."""
+
+    digit_count: tuple[int, int] = (4, 12)
+    digit_height: tuple[float, float] = (30.0, 120.0)  # px in a 480 px tall frame
+    number_chance: float = 0.7  # probability that some digits are written as numbers
+    distractor_count: tuple[int, int] = (0, 0)
+    noise: tuple[float, float] = (1.0, 3.0)  # sensor noise sigma, grey levels
+    gradient: tuple[float, float] = (0.0, 0.12)  # light lost from one side to the other
+    vignette: tuple[float, float] = (0.04, 0.12)  # light lost in the corners
+    shadow: tuple[float, float] = (0.0, 0.0)  # light lost under a soft shadow band
+    contrast: tuple[float, float] = (1.0, 1.0)  # fraction of contrast kept through haze
+    blur: tuple[float, float] = (0.0, 0.0)  # gaussian sigma, px (motion blur: 4x the length)
+    tilt: float = 0.0  # largest camera tilt away from facing the page, degrees
+    roll: float = 0.0  # largest camera rotation about its axis, degrees
+    jpeg_quality: tuple[int, int] | None = None
+
+
+CONDITIONS: dict[str, SceneStyle] = {
+    "clean": SceneStyle(),
+    "photo": SceneStyle(noise=(3.0, 7.0), gradient=(0.2, 0.4), vignette=(0.1, 0.25),
+                        shadow=(0.2, 0.4), contrast=(0.6, 0.85), blur=(0.5, 1.2),
+                        tilt=18.0, roll=5.0, jpeg_quality=(50, 80)),
+    "distractors": SceneStyle(digit_count=(3, 8), distractor_count=(5, 12), noise=(1.0, 4.0),
+                              gradient=(0.0, 0.2)),
+    "empty": SceneStyle(digit_count=(0, 0), distractor_count=(0, 4), noise=(2.0, 6.0),
+                        gradient=(0.0, 0.35), shadow=(0.0, 0.35), jpeg_quality=(60, 90)),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """A rendered frame and what is written on it.
+
+    ``digits`` are (label, tight ink box) in the final image; ``numbers`` are (text, box)
+    of multi-digit numbers, whose digits are also in ``digits``; ``distractors`` are the
+    boxes of non-digit marks; ``mnist_indices[i]`` is the MNIST test image of ``digits[i]``.
+    """
+
+    image: np.ndarray
+    digits: tuple[tuple[int, Box], ...]
+    numbers: tuple[tuple[str, Box], ...]
+    distractors: tuple[Box, ...]
+    condition: str
+    seed: int
+    mnist_indices: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def mnist_test() -> tuple[np.ndarray, np.ndarray]:
+    """The official 10k MNIST test split: uint8 (10000, 28, 28) images and their labels."""
+    try:
+        from train.data import load_mnist
+    except ImportError:
+        with np.load(FALLBACK_MNIST_TEST) as npz:
+            return npz["x"], npz["y"]
+    return load_mnist()[1]
+
+
+@dataclass
+class _Item:
+    """Marks placed together: a lone digit, a number, or one non-digit mark."""
+
+    layers: list[tuple[np.ndarray, int, int]]  # (alpha, x, y) relative to the item
+    width: int
+    height: int
+    spacing: float  # digit height the gaps to other items are measured in; 0: not digits
+    labels: tuple[int, ...] = ()
+    indices: tuple[int, ...] = ()
+
+
+def _uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
+    return float(rng.uniform(bounds[0], bounds[1])) if bounds[1] > bounds[0] else float(bounds[0])
+
+
+def _tight_box(alpha: np.ndarray) -> Box | None:
+    x, y, w, h = cv2.boundingRect((alpha >= INK_ALPHA).astype(np.uint8))
+    return (x, y, w, h) if w and h else None
+
+
+def _digit_alpha(image: np.ndarray, height: float, stroke_level: float) -> np.ndarray:
+    """An MNIST digit scaled so its ink is about ``height`` px tall, as crisp pen alpha.
+
+    Raising ``stroke_level`` (0-1, MNIST grey) thins the stroke. A 2 px border keeps the
+    interpolation fading to zero at the crop edge.
+    """
+    x, y, w, h = cv2.boundingRect(image)
+    crop = cv2.copyMakeBorder(image[y:y + h, x:x + w], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
+    scale = height / h
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    grey = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
+    return np.clip((grey - stroke_level) / STROKE_RAMP + 0.5, 0.0, 1.0)
+
+
+def _number_item(images, labels, indices, height, stroke, rng) -> _Item:
+    """Digits in a row with handwriting gaps (0.1-0.5 heights), jitter and a slight slope."""
+    slope = rng.uniform(-0.06, 0.06)
+    layers, x = [], 0.0
+    for image in images:
+        alpha = _digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05))
+        baseline = slope * x + rng.uniform(-0.05, 0.05) * height
+        layers.append((alpha, int(round(x)), int(round(baseline - alpha.shape[0]))))
+        x += alpha.shape[1] + rng.uniform(0.1, 0.5) * height
+    top = min(y for _, _, y in layers)
+    layers = [(a, lx, ly - top) for a, lx, ly in layers]
+    width = max(lx + a.shape[1] for a, lx, _ in layers)
+    bottom = max(ly + a.shape[0] for a, _, ly in layers)
+    return _Item(layers, width, bottom, height, tuple(labels), tuple(indices))
+
+
+def _text_alpha(text: str, height: float, rng: np.random.Generator) -> np.ndarray:
+    font = int(rng.choice(FONTS))
+    thickness = max(1, int(round(height / 14 * rng.uniform(0.7, 1.3))))
+    (_, text_h), _ = cv2.getTextSize(text, font, 1.0, thickness)
+    scale = height / max(text_h, 1)
+    (text_w, text_h), baseline = cv2.getTextSize(text, font, scale, thickness)
+    pad = 2 * thickness + 4
+    canvas = np.zeros((text_h + baseline + 2 * pad, text_w + 2 * pad), np.uint8)
+    cv2.putText(canvas, text, (pad, pad + text_h), font, scale, 255, thickness, cv2.LINE_AA)
+    return canvas
+
+
+def _stroke_alpha(points: np.ndarray, thickness: int, closed: bool = False, filled: bool = False) -> np.ndarray:
+    pad = thickness + 2
+    points = np.round(points - points.min(axis=0) + pad).astype(np.int32)
+    canvas = np.zeros((points[:, 1].max() + pad + 1, points[:, 0].max() + pad + 1), np.uint8)
+    if filled:
+        cv2.fillPoly(canvas, [cv2.convexHull(points)], 255, cv2.LINE_AA)
+    else:
+        cv2.polylines(canvas, [points], closed, 255, thickness, cv2.LINE_AA)
+    return canvas
+
+
+def _distractor_alpha(height: float, frame_side: int, rng: np.random.Generator) -> np.ndarray:
+    """One non-digit pen mark about ``height`` px tall: a letter, a word, a symbol, a
+    scribble, a drawn box, a long line or a small filled blob."""
+    kind = rng.choice(["letter", "word", "symbol", "scribble", "box", "line", "blob"],
+                      p=[0.28, 0.1, 0.2, 0.15, 0.1, 0.1, 0.07])
+    thickness = max(1, int(round(height / 20 * rng.uniform(0.6, 1.4))))
+    if kind == "letter":
+        canvas = _text_alpha(str(rng.choice(list(LETTERS))), height * rng.uniform(0.6, 1.1), rng)
+    elif kind == "word":
+        word = "".join(rng.choice(list(LETTERS), size=int(rng.integers(2, 6))))
+        canvas = _text_alpha(word, height * rng.uniform(0.5, 0.9), rng)
+    elif kind == "symbol":
+        canvas = _text_alpha(str(rng.choice(list(SYMBOLS))), height * rng.uniform(0.4, 0.9), rng)
+    elif kind == "scribble":
+        turns = np.cumsum(rng.normal(0.0, 0.9, int(rng.integers(15, 35))))
+        steps = np.stack([np.cos(turns), np.sin(turns)], axis=1) * height / 5
+        canvas = _stroke_alpha(np.cumsum(steps, axis=0), thickness)
+    elif kind == "box":
+        w, h = height * rng.uniform(1.2, 3.5), height * rng.uniform(0.7, 2.0)
+        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]]) + rng.normal(0, height * 0.04, (4, 2))
+        canvas = _stroke_alpha(corners, thickness, closed=True)
+    elif kind == "line":
+        length = min(height * rng.uniform(3.0, 8.0), 0.8 * frame_side)
+        angle = rng.uniform(0, math.pi)
+        canvas = _stroke_alpha(np.array([[0, 0], [length * math.cos(angle), length * math.sin(angle)]]), thickness)
+    else:
+        radius = height * rng.uniform(0.1, 0.3)
+        angles = np.sort(rng.uniform(0, 2 * math.pi, int(rng.integers(5, 9))))
+        radii = radius * rng.uniform(0.6, 1.0, len(angles))
+        canvas = _stroke_alpha(np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1), 1, filled=True)
+    return canvas.astype(np.float32) / 255.0
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    """How far apart two boxes are along the axis that separates them most (< 0: overlap)."""
+    dx = max(b[0] - (a[0] + a[2]), a[0] - (b[0] + b[2]))
+    dy = max(b[1] - (a[1] + a[3]), a[1] - (b[1] + b[3]))
+    return max(dx, dy)
+
+
+def _required_gap(a: _Item, b: _Item) -> float:
+    if a.spacing and b.spacing:
+        return ISOLATION * max(a.spacing, b.spacing)
+    if a.spacing or b.spacing:
+        return DISTRACTOR_GAP * max(a.spacing, b.spacing)
+    return MARK_GAP
+
+
+def _place(item: _Item, placed: list[tuple[_Item, Box]], region: np.ndarray, rng) -> Box | None:
+    """A random free spot for ``item`` inside the convex ``region`` polygon, or None."""
+    x0, y0 = region.min(axis=0)
+    x1, y1 = region.max(axis=0) - (item.width, item.height)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    for _ in range(PLACEMENT_TRIES):
+        box = (int(rng.uniform(x0, x1)), int(rng.uniform(y0, y1)), item.width, item.height)
+        corners = [(box[0], box[1]), (box[0] + box[2], box[1]), (box[0], box[1] + box[3]),
+                   (box[0] + box[2], box[1] + box[3])]
+        if any(cv2.pointPolygonTest(region, (float(cx), float(cy)), True) < EDGE_MARGIN for cx, cy in corners):
+            continue
+        if all(_box_gap(box, other) >= _required_gap(item, done) for done, other in placed):
+            return box
+    return None
+
+
+def _camera(size: tuple[int, int], style: SceneStyle, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Page-to-frame homography of a tilted camera, and the page region the frame sees.
+
+    The page is the frame-sized flat sheet; the camera looks at its centre from one focal
+    length away, tilted by up to ``style.tilt`` degrees, then zooms in just enough that
+    the frame shows only page.
+    """
+    w, h = size
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    if style.tilt <= 0 and style.roll <= 0:
+        return np.eye(3), corners
+    tilt, direction = math.radians(rng.uniform(0, style.tilt)), rng.uniform(0, 2 * math.pi)
+    rotation, _ = cv2.Rodrigues(np.array([tilt * math.cos(direction), tilt * math.sin(direction),
+                                          math.radians(rng.uniform(-style.roll, style.roll))]))
+    f = FOCAL_LENGTH * w
+    camera = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
+    centre = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
+    homography = camera @ np.column_stack([rotation[:, 0], rotation[:, 1], [0, 0, f]]) @ centre
+    seen = cv2.perspectiveTransform(corners[None], np.linalg.inv(homography))[0]
+    reach = max(np.abs(seen[:, 0] - w / 2).max() / (w / 2), np.abs(seen[:, 1] - h / 2).max() / (h / 2))
+    zoom = np.array([[1 / reach, 0, w / 2 * (1 - 1 / reach)], [0, 1 / reach, h / 2 * (1 - 1 / reach)], [0, 0, 1]])
+    seen = cv2.perspectiveTransform(seen[None], zoom)[0]
+    return homography @ np.linalg.inv(zoom), seen.astype(np.float32)
+
+
+def _frame_box(alpha: np.ndarray, x: int, y: int, homography: np.ndarray, size) -> Box | None:
+    """Tight ink box in the frame of a layer at (x, y) on the page, warped like the page."""
+    if np.allclose(homography, np.eye(3)):
+        box = _tight_box(alpha)
+        return None if box is None else (box[0] + x, box[1] + y, box[2], box[3])
+    h, w = alpha.shape
+    corners = np.array([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]], np.float32)
+    warped = cv2.perspectiveTransform(corners, homography)[0]
+    bx, by = np.floor(warped.min(axis=0)).astype(int) - 2
+    bx, by = max(bx, 0), max(by, 0)
+    ex, ey = np.ceil(warped.max(axis=0)).astype(int) + 2
+    ex, ey = min(ex, size[0]), min(ey, size[1])
+    local = np.array([[1, 0, -bx], [0, 1, -by], [0, 0, 1]]) @ homography @ np.array([[1, 0, x], [0, 1, y], [0, 0, 1]])
+    box = _tight_box(cv2.warpPerspective(alpha, local, (int(ex - bx), int(ey - by)), flags=cv2.INTER_LINEAR))
+    return None if box is None else (box[0] + int(bx), box[1] + int(by), box[2], box[3])
+
+
+def _paper(size: tuple[int, int], rng) -> np.ndarray:
+    """Off-white paper, slightly warm, with blotchy low-frequency shading and fibre grain."""
+    w, h = size
+    level, warmth = rng.uniform(222, 245), rng.uniform(0, 12)
+    page = np.empty((h, w, 3), np.float32)
+    page[:] = (level - warmth, level - warmth / 2, level)
+    blotches = cv2.resize(rng.normal(0, 1, (6, 8)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
+    grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
+    page += (blotches * rng.uniform(1.5, 4.0) + grain * rng.uniform(1.5, 3.5))[..., None]
+    return page
+
+
+def _lighting(size: tuple[int, int], style: SceneStyle, rng) -> np.ndarray:
+    """Light falling on the frame: a gradient, vignetting and maybe a soft shadow band."""
+    w, h = size
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, 2 * math.pi)
+    along = (xs - w / 2) * math.cos(angle) + (ys - h / 2) * math.sin(angle)
+    along = (along - along.min()) / max(float(np.ptp(along)), 1.0)
+    light = 1.0 - _uniform(rng, style.gradient) * along
+    light *= 1.0 - _uniform(rng, style.vignette) * (((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2) / 2
+    depth = _uniform(rng, style.shadow)
+    if depth > 0:
+        angle = rng.uniform(0, 2 * math.pi)
+        across = (xs - rng.uniform(0, w)) * math.cos(angle) + (ys - rng.uniform(0, h)) * math.sin(angle)
+        width, softness = rng.uniform(0.15, 0.5) * min(w, h), rng.uniform(0.03, 0.12) * min(w, h)
+        band = 1 / (1 + np.exp(-across / softness)) * (1 / (1 + np.exp((across - width) / softness)))
+        light *= 1.0 - depth * band
+    return light
+
+
+def _camera_effects(image: np.ndarray, style: SceneStyle, rng) -> np.ndarray:
+    """Haze, blur (gaussian or motion), sensor noise and JPEG, in the order a camera adds them."""
+    contrast = _uniform(rng, style.contrast)
+    image = image * contrast + (1 - contrast) * rng.uniform(150, 200)
+    sigma = _uniform(rng, style.blur)
+    if sigma > 0 and rng.random() < 0.5:
+        image = cv2.GaussianBlur(image, (0, 0), sigma)
+    elif sigma > 0:
+        length = max(2, int(round(4 * sigma)))
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2, :] = 1.0 / length
+        turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1.0)
+        kernel = cv2.warpAffine(kernel, turn, (length, length))
+        image = cv2.filter2D(image, -1, kernel / kernel.sum())
+    noise = _uniform(rng, style.noise)
+    shared = rng.normal(0, noise * 0.7, image.shape[:2]).astype(np.float32)[..., None]
+    image = image + shared + rng.normal(0, noise * 0.7, image.shape).astype(np.float32)
+    image = np.clip(np.rint(image), 0, 255).astype(np.uint8)
+    if style.jpeg_quality is not None:
+        quality = int(rng.integers(style.jpeg_quality[0], style.jpeg_quality[1] + 1))
+        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise RuntimeError("cv2.imencode failed to write JPEG")
+        image = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    return image
+
+
+def _digit_items(count: int, height: float, style: SceneStyle, rng) -> list[_Item]:
+    """The scene's digits as items: some grouped into numbers of 2-4 digits, the rest alone."""
+    images, labels = mnist_test()
+    indices = [int(i) for i in rng.choice(len(labels), size=count, replace=False)]
+    lengths = []
+    if count >= 2 and rng.random() < style.number_chance:
+        for _ in range(int(rng.integers(1, 4))):
+            length = int(rng.integers(2, 5))
+            if sum(lengths) + length <= count:
+                lengths.append(length)
+    lengths += [1] * (count - sum(lengths))
+    stroke = rng.uniform(0.3, 0.55)
+    items, start = [], 0
+    for length in lengths:
+        chosen = indices[start:start + length]
+        start += length
+        item_height = height * rng.uniform(0.85, 1.15)
+        items.append(_number_item([images[i] for i in chosen], [int(labels[i]) for i in chosen],
+                                  chosen, item_height, stroke, rng))
+    return items
+
+
+def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
+                 digit_count: int | None = None) -> Scene:
+    """Render a photo of handwriting on paper for ``condition``, deterministic from ``seed``.
+
+    Args:
+        condition: a key of :data:`CONDITIONS`.
+        seed: everything (digits, layout, paper, lighting, camera) follows from it.
+        size: (width, height) of the frame in px.
+        digit_count: exactly this many digits instead of the condition's random count;
+            digits are shrunk until they fit, and a count that cannot fit raises ValueError.
+    """
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")
+    style = CONDITIONS[condition]
+    rng = np.random.default_rng(seed)
+    scale = size[1] / REFERENCE_HEIGHT
+    homography, region = _camera(size, style, rng)
+    count = int(rng.integers(style.digit_count[0], style.digit_count[1] + 1)) if digit_count is None else digit_count
+    height = scale * math.exp(rng.uniform(*np.log(style.digit_height)))
+    for _ in range(MAX_SHRINKS):
+        placed: list[tuple[_Item, Box]] = []
+        for item in _digit_items(count, height, style, rng):
+            box = _place(item, placed, region, rng)
+            if box is None:
+                break
+            placed.append((item, box))
+        else:
+            break
+        height *= SHRINK
+    else:
+        raise ValueError(f"cannot fit {count} digits into a {size[0]}x{size[1]} {condition} scene")
+
+    mark_height = height if count else scale * rng.uniform(*style.digit_height)
+    for _ in range(int(rng.integers(style.distractor_count[0], style.distractor_count[1] + 1))):
+        alpha = _distractor_alpha(mark_height * rng.uniform(0.7, 1.3), min(size), rng)
+        item = _Item([(alpha, 0, 0)], alpha.shape[1], alpha.shape[0], 0.0)
+        box = _place(item, placed, region, rng)
+        if box is not None:
+            placed.append((item, box))
+
+    ink_alpha = np.zeros((size[1], size[0]), np.float32)
+    digits, numbers, distractors, indices = [], [], [], []
+    for item, (x, y, _, _) in placed:
+        boxes = []
+        for alpha, lx, ly in item.layers:
+            ink_alpha[y + ly:y + ly + alpha.shape[0], x + lx:x + lx + alpha.shape[1]] += alpha
+            boxes.append(_frame_box(alpha, x + lx, y + ly, homography, size))
+        if not item.labels:
+            distractors.extend(b for b in boxes if b is not None)
+            continue
+        digits.extend(zip(item.labels, boxes))
+        indices.extend(item.indices)
+        if len(item.labels) > 1:
+            numbers.append(("".join(map(str, item.labels)), union_box(boxes)))
+
+    ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
+    texture = 1.0 - 0.08 * np.abs(cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5))
+    coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.82, 0.97) * texture)[..., None]
+    image = _paper(size, rng) * (1 - coverage) + ink * coverage
+    if not np.allclose(homography, np.eye(3)):
+        image = cv2.warpPerspective(image, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.97, 1.03, 3).astype(np.float32)
+    return Scene(image=_camera_effects(image, style, rng), digits=tuple(digits), numbers=tuple(numbers),
+                 distractors=tuple(distractors), condition=condition, seed=seed, mnist_indices=tuple(indices))
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/out/scenes")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in CONDITIONS:
+        for seed in range(3):
+            cv2.imwrite(str(out / f"{name}-{seed}.png"), render_scene(name, seed).image)
+    print(f"wrote {3 * len(CONDITIONS)} scenes to {out}")
