@@ -23,6 +23,7 @@ from camdigits.recognizer import Recognizer
 from camdigits.types import FrameResult
 
 DEFAULT_CONDITIONS = ("clean", "photo", "distractors", "empty")
+DUMP_LIMIT = 12  # failure images written per condition with --dump: enough to see patterns
 
 
 def score_result(result: FrameResult, scene: Scene) -> Counts:
@@ -37,7 +38,7 @@ def score_result(result: FrameResult, scene: Scene) -> Counts:
 def evaluate(recognizer: Recognizer, condition: str, scenes: int, size: tuple[int, int],
              dump: Path | None = None) -> tuple[Counts, float]:
     """Counts over ``scenes`` seeded scenes and the median recognize() time in ms."""
-    total, times = Counts(), []
+    total, times, dumped = Counts(), [], 0
     for seed in range(scenes):
         scene = render_scene(condition, seed, size)
         start = time.perf_counter()
@@ -45,8 +46,10 @@ def evaluate(recognizer: Recognizer, condition: str, scenes: int, size: tuple[in
         times.append(time.perf_counter() - start)
         counts = score_result(result, scene)
         total += counts
-        if dump is not None and (counts.hits < counts.truth or counts.predicted > counts.hits):
+        failed = counts.hits < counts.truth or counts.predicted > counts.hits
+        if dump is not None and failed and dumped < DUMP_LIMIT:
             _dump(dump / f"{condition}-{seed}.png", scene, result)
+            dumped += 1
     return total, 1000 * float(np.median(times))
 
 
@@ -82,7 +85,8 @@ def main(argv: list[str] | None = None) -> None:
                         help=f"comma-separated, from: {', '.join(CONDITIONS)}")
     parser.add_argument("--size", default="640x480", help="frame size WxH")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
-    parser.add_argument("--dump", type=Path, default=None, help="write annotated failures here")
+    parser.add_argument("--dump", type=Path, default=None,
+                        help=f"write up to {DUMP_LIMIT} annotated failures per condition here")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     recognizer = Recognizer(args.model)

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from camdigits.types import Box, union_box
+from train.data import load_mnist_test
 
 INK_ALPHA = 0.5  # alpha at or above which a pixel is ink, for every ground-truth box
 REFERENCE_HEIGHT = 480  # px: frame height the style sizes are given for; other sizes scale them
@@ -31,13 +32,19 @@ MARK_GAP = 4  # px: least gap between two non-digit marks, so their boxes stay s
 EDGE_MARGIN = 10  # px: least gap between any mark and the frame edge
 PLACEMENT_TRIES = 300  # random positions tried per item before the layout is shrunk
 SHRINK = 0.85  # factor on every digit height when a layout does not fit
+# Frame area a lone digit of height h needs, with its isolation gap: (0.7 h + 1.5 h) x
+# (h + 1.5 h) is about 5.5 h^2; random placement fills about half the frame.
+DIGIT_CELL = 5.5
+PACKING = 0.5
 MAX_SHRINKS = 12  # layouts tried before giving up on a forced digit count
 STROKE_RAMP = 0.25  # width of the alpha ramp at stroke edges, in MNIST grey (0-1): crisp pen
+# Scaled-up MNIST strokes are 0.11 of the digit height: a marker at 100 px. Pens draw thinner,
+# so each side of a stroke loses up to this fraction of the height (MNIST's thinnest strokes,
+# 0.075, keep at least 0.03), and never below MIN_STROKE, which blur and JPEG would erase.
+MAX_THINNING = 0.022
+MIN_STROKE = 3.0  # px: thinnest stroke left by thinning
+THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile, see camdigits.normalise)
 FOCAL_LENGTH = 1.0  # frame widths: a webcam's ~53 degree horizontal field of view
-
-# MNIST test set. train.data is the project's loader; the .npz is a copy made before it
-# existed and goes once train.data is committed.
-FALLBACK_MNIST_TEST = Path("/tmp/mnist_test.npz")
 
 # BGR pen colours: black ballpoint, blue ballpoint, dark blue, graphite pencil, blue-black gel.
 INK_COLOURS = ((35, 30, 30), (140, 60, 30), (110, 45, 35), (95, 95, 100), (80, 45, 40))
@@ -100,12 +107,7 @@ class Scene:
 @functools.lru_cache(maxsize=1)
 def mnist_test() -> tuple[np.ndarray, np.ndarray]:
     """The official 10k MNIST test split: uint8 (10000, 28, 28) images and their labels."""
-    try:
-        from train.data import load_mnist
-    except ImportError:
-        with np.load(FALLBACK_MNIST_TEST) as npz:
-            return npz["x"], npz["y"]
-    return load_mnist()[1]
+    return load_mnist_test()
 
 
 @dataclass
@@ -129,39 +131,47 @@ def _tight_box(alpha: np.ndarray) -> Box | None:
     return (x, y, w, h) if w and h else None
 
 
-def _digit_alpha(image: np.ndarray, height: float, stroke_level: float) -> np.ndarray:
+def _digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float) -> np.ndarray:
     """An MNIST digit scaled so its ink is about ``height`` px tall, as crisp pen alpha.
 
-    Raising ``stroke_level`` (0-1, MNIST grey) thins the stroke. A 2 px border keeps the
-    interpolation fading to zero at the crop edge.
+    Raising ``stroke_level`` (0-1, MNIST grey) thins the stroke a little, ``pen`` (0-1,
+    up to MAX_THINNING) a lot on large digits. A 2 px border keeps the interpolation
+    fading to zero at the crop edge.
     """
     x, y, w, h = cv2.boundingRect(image)
     crop = cv2.copyMakeBorder(image[y:y + h, x:x + w], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
     scale = height / h
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     grey = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
-    return np.clip((grey - stroke_level) / STROKE_RAMP + 0.5, 0.0, 1.0)
+    alpha = np.clip((grey - stroke_level) / STROKE_RAMP + 0.5, 0.0, 1.0)
+    room = (THINNEST_MNIST_STROKE * height - MIN_STROKE) / 2
+    thinning = round(min(pen * MAX_THINNING * height, room))
+    if thinning > 0:
+        alpha = cv2.erode(alpha, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * thinning + 1,) * 2))
+    return alpha
 
 
-def _number_item(images, labels, indices, height, stroke, rng) -> _Item:
-    """Digits in a row with handwriting gaps (0.1-0.5 heights), jitter and a slight slope."""
+def _number_item(images, labels, indices, height, stroke, pen, rng) -> _Item:
+    """Digits in a row with handwriting gaps (0.1-0.5 heights between the inks), their
+    bottoms on a slightly sloped, jittered baseline."""
     slope = rng.uniform(-0.06, 0.06)
-    layers, x = [], 0.0
+    layers, cursor = [], 0.0
     for image in images:
-        alpha = _digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05))
-        baseline = slope * x + rng.uniform(-0.05, 0.05) * height
-        layers.append((alpha, int(round(x)), int(round(baseline - alpha.shape[0]))))
-        x += alpha.shape[1] + rng.uniform(0.1, 0.5) * height
-    top = min(y for _, _, y in layers)
-    layers = [(a, lx, ly - top) for a, lx, ly in layers]
-    width = max(lx + a.shape[1] for a, lx, _ in layers)
-    bottom = max(ly + a.shape[0] for a, _, ly in layers)
+        alpha = _digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen)
+        ink_x, ink_y, ink_w, ink_h = _tight_box(alpha)
+        baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
+        layers.append((alpha, round(cursor) - ink_x, round(baseline) - ink_y - ink_h))
+        cursor += ink_w + rng.uniform(0.1, 0.5) * height
+    left, top = min(x for _, x, _ in layers), min(y for _, _, y in layers)
+    layers = [(a, x - left, y - top) for a, x, y in layers]
+    width = max(x + a.shape[1] for a, x, _ in layers)
+    bottom = max(y + a.shape[0] for a, _, y in layers)
     return _Item(layers, width, bottom, height, tuple(labels), tuple(indices))
 
 
 def _text_alpha(text: str, height: float, rng: np.random.Generator) -> np.ndarray:
     font = int(rng.choice(FONTS))
-    thickness = max(1, int(round(height / 14 * rng.uniform(0.7, 1.3))))
+    thickness = max(1, round(height / 24 * rng.uniform(0.7, 1.3)))
     (_, text_h), _ = cv2.getTextSize(text, font, 1.0, thickness)
     scale = height / max(text_h, 1)
     (text_w, text_h), baseline = cv2.getTextSize(text, font, scale, thickness)
@@ -187,7 +197,7 @@ def _distractor_alpha(height: float, frame_side: int, rng: np.random.Generator) 
     scribble, a drawn box, a long line or a small filled blob."""
     kind = rng.choice(["letter", "word", "symbol", "scribble", "box", "line", "blob"],
                       p=[0.28, 0.1, 0.2, 0.15, 0.1, 0.1, 0.07])
-    thickness = max(1, int(round(height / 20 * rng.uniform(0.6, 1.4))))
+    thickness = max(1, round(height / 20 * rng.uniform(0.6, 1.4)))
     if kind == "letter":
         canvas = _text_alpha(str(rng.choice(list(LETTERS))), height * rng.uniform(0.6, 1.1), rng)
     elif kind == "word":
@@ -196,7 +206,8 @@ def _distractor_alpha(height: float, frame_side: int, rng: np.random.Generator) 
     elif kind == "symbol":
         canvas = _text_alpha(str(rng.choice(list(SYMBOLS))), height * rng.uniform(0.4, 0.9), rng)
     elif kind == "scribble":
-        turns = np.cumsum(rng.normal(0.0, 0.9, int(rng.integers(15, 35))))
+        # Long (5-9 heights of pen travel) and gently turning: wavy doodles, not S, 2 or 0 shapes.
+        turns = np.cumsum(rng.normal(0.0, 0.6, int(rng.integers(25, 45))))
         steps = np.stack([np.cos(turns), np.sin(turns)], axis=1) * height / 5
         canvas = _stroke_alpha(np.cumsum(steps, axis=0), thickness)
     elif kind == "box":
@@ -294,7 +305,7 @@ def _paper(size: tuple[int, int], rng) -> np.ndarray:
     w, h = size
     level, warmth = rng.uniform(222, 245), rng.uniform(0, 12)
     page = np.empty((h, w, 3), np.float32)
-    page[:] = (level - warmth, level - warmth / 2, level)
+    page[:] = (level - warmth, level - warmth / 3, level)
     blotches = cv2.resize(rng.normal(0, 1, (6, 8)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
     grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
     page += (blotches * rng.uniform(1.5, 4.0) + grain * rng.uniform(1.5, 3.5))[..., None]
@@ -328,7 +339,7 @@ def _camera_effects(image: np.ndarray, style: SceneStyle, rng) -> np.ndarray:
     if sigma > 0 and rng.random() < 0.5:
         image = cv2.GaussianBlur(image, (0, 0), sigma)
     elif sigma > 0:
-        length = max(2, int(round(4 * sigma)))
+        length = max(2, round(4 * sigma))
         kernel = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1.0 / length
         turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1.0)
@@ -358,14 +369,14 @@ def _digit_items(count: int, height: float, style: SceneStyle, rng) -> list[_Ite
             if sum(lengths) + length <= count:
                 lengths.append(length)
     lengths += [1] * (count - sum(lengths))
-    stroke = rng.uniform(0.3, 0.55)
+    stroke, pen = rng.uniform(0.3, 0.5), rng.uniform(0.0, 1.0)
     items, start = [], 0
     for length in lengths:
         chosen = indices[start:start + length]
         start += length
         item_height = height * rng.uniform(0.85, 1.15)
         items.append(_number_item([images[i] for i in chosen], [int(labels[i]) for i in chosen],
-                                  chosen, item_height, stroke, rng))
+                                  chosen, item_height, stroke, pen, rng))
     return items
 
 
@@ -386,8 +397,12 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     rng = np.random.default_rng(seed)
     scale = size[1] / REFERENCE_HEIGHT
     homography, region = _camera(size, style, rng)
-    count = int(rng.integers(style.digit_count[0], style.digit_count[1] + 1)) if digit_count is None else digit_count
     height = scale * math.exp(rng.uniform(*np.log(style.digit_height)))
+    count = digit_count
+    if count is None:
+        # Big writing leaves room for few digits: cap the count by what fits at this height.
+        fits = int(PACKING * size[0] * size[1] / (DIGIT_CELL * height ** 2))
+        count = min(int(rng.integers(style.digit_count[0], style.digit_count[1] + 1)), max(fits, style.digit_count[0]))
     for _ in range(MAX_SHRINKS):
         placed: list[tuple[_Item, Box]] = []
         for item in _digit_items(count, height, style, rng):
@@ -419,6 +434,8 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
         if not item.labels:
             distractors.extend(b for b in boxes if b is not None)
             continue
+        if None in boxes:
+            raise RuntimeError(f"a digit of seed {seed} lost all its ink (alpha < {INK_ALPHA}) in rendering")
         digits.extend(zip(item.labels, boxes))
         indices.extend(item.indices)
         if len(item.labels) > 1:
@@ -430,7 +447,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     image = _paper(size, rng) * (1 - coverage) + ink * coverage
     if not np.allclose(homography, np.eye(3)):
         image = cv2.warpPerspective(image, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.97, 1.03, 3).astype(np.float32)
+    image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.98, 1.02, 3).astype(np.float32)
     return Scene(image=_camera_effects(image, style, rng), digits=tuple(digits), numbers=tuple(numbers),
                  distractors=tuple(distractors), condition=condition, seed=seed, mnist_indices=tuple(indices))
 
