@@ -130,3 +130,19 @@ def _draw_label(canvas: np.ndarray, text: str, box: Box, colour: Colour, style: 
     cv2.rectangle(canvas, (x, y), (x + label_size[0] - 1, y + label_size[1] - 1), colour, cv2.FILLED)
     origin = (x + style.padding, y + style.padding + text_h)
     cv2.putText(canvas, text, origin, FONT, style.font_scale, LABEL_TEXT_COLOUR, style.text_thickness, cv2.LINE_AA)
+
+
+STATUS_BACKGROUND: Colour = (40, 40, 40)  # dark grey bars behind status text, readable on any scene
+STATUS_TEXT_COLOUR: Colour = (255, 255, 255)
+
+
+def draw_status_bar(canvas: np.ndarray, text: str, top: bool) -> None:
+    """Write one line of ``text`` on a dark bar across the top or bottom of ``canvas``, in
+    place: the FPS line and the key legend of the webcam window."""
+    style = Annotator().style_for(*canvas.shape[:2])
+    (_, text_h), baseline = cv2.getTextSize(text, FONT, style.font_scale, style.text_thickness)
+    bar_h = text_h + baseline + 2 * style.padding
+    y0 = 0 if top else canvas.shape[0] - bar_h
+    cv2.rectangle(canvas, (0, y0), (canvas.shape[1] - 1, y0 + bar_h - 1), STATUS_BACKGROUND, cv2.FILLED)
+    origin = (style.padding, y0 + style.padding + text_h)
+    cv2.putText(canvas, text, origin, FONT, style.font_scale, STATUS_TEXT_COLOUR, style.text_thickness, cv2.LINE_AA)

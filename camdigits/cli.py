@@ -1,9 +1,11 @@
-"""Command line: ``camdigits [--model PATH] [--min-confidence X] snapshot IMAGE...``.
+"""Command line: ``camdigits [--model PATH] [--min-confidence X] snapshot|video|webcam ...``.
 
 The only module that knows click. Each command builds a source, a recognizer and sinks,
 and hands them to :func:`camdigits.pipeline.run`. Library errors become one line on
 stderr, ``camdigits: error: <what> (<how to fix it>)``, and their exit code: 1 for bad
-input (the other inputs are still processed), 2 for a broken model.
+input (the other inputs are still processed), 2 for a broken model, a video or camera
+that cannot be opened, or no display. Ctrl-C stops any command cleanly: the outputs
+are closed (videos finalized) and the exit code is 130.
 """
 
 from __future__ import annotations
@@ -12,19 +14,31 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import click
 
 from camdigits import __version__
 from camdigits.annotate import Annotator
+from camdigits.capture import open_camera, read_ahead
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError
-from camdigits.pipeline import run
+from camdigits.pipeline import ResultFilter, run
+from camdigits.progress import LatencyMeter, ProgressBar
 from camdigits.recognizer import Recognizer
-from camdigits.sinks import AnnotatedImageDir, ConsoleSummary, JsonLinesSink, Sink, WindowSink
-from camdigits.sources import SkippedInput, image_frames
+from camdigits.sinks import (
+    AnnotatedImageDir,
+    ConsoleSummary,
+    JsonLinesSink,
+    Sink,
+    VideoWriterSink,
+    WebcamWindow,
+    WindowSink,
+)
+from camdigits.sources import SkippedInput, image_frames, open_video, video_frames
 
 PROG_NAME = "camdigits"
+INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C
 
 
 class UserError(click.ClickException):
@@ -38,13 +52,28 @@ class UserError(click.ClickException):
         click.echo(f"{PROG_NAME}: error: {self.message}", err=True)
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line instead of a traceback (or click's bare "Aborted!"), exit code 130."""
+
+    exit_code = INTERRUPTED_EXIT_CODE
+
+    def show(self, file=None) -> None:
+        click.echo(f"\n{PROG_NAME}: {self.message}", err=True)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn library errors into click exceptions; let every other exception through."""
+    """Turn library errors and Ctrl-C into click exceptions; let every other exception through.
+
+    Enter it before the ExitStack that holds the sinks, so by the time the message is
+    printed, every output is closed.
+    """
     try:
         yield
     except CamdigitsError as error:
         raise UserError(error) from error
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted; the outputs written so far are closed and complete") from None
 
 
 @dataclass(frozen=True)
@@ -115,6 +144,126 @@ def open_sinks(
             window_failed = True
             click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)", err=True)
     return sinks, window_failed
+
+
+def track_option(command):
+    return click.option("--no-track", is_flag=True,
+                        help="Report each frame's own reading instead of labels smoothed over time.")(command)
+
+
+def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
+    """A fresh :class:`camdigits.tracking.Tracker` that groups numbers with ``config``, or
+    None for ``--no-track``."""
+    if no_track:
+        return None
+    from camdigits.tracking import Tracker  # only the video modes need it
+
+    return Tracker(number_config=config)
+
+
+@cli.command()
+@click.argument("video_path", metavar="FILE", type=click.Path())
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write an annotated copy (mp4v, the input's size and frame rate) to this file.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.")
+@click.option("--show", is_flag=True, help="Show the annotated video while it is read; q or Esc stops.")
+@click.option("--every", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Read only every N-th frame (the annotated copy repeats it over the frames between).")
+@track_option
+@click.pass_context
+def video(ctx: click.Context, video_path: str, output: str | None, json_path: str | None, show: bool,
+          every: int, no_track: bool) -> None:
+    """Read the digits in every frame of a video file.
+
+    JSON records carry "frame" (0-based index in the file) and "time" (seconds). A
+    progress bar appears on stderr when it is a terminal. A file that stops decoding
+    early keeps every frame before the damage, and ends with an error line saying where.
+    """
+    if output is None and json_path is None and not show:
+        raise click.UsageError("nothing to write: give --output, --json or --show")
+    if output is not None and Path(output).resolve() == Path(video_path).resolve():
+        raise click.BadParameter("the annotated copy would replace its input", param_hint="--output")
+    settings: Settings = ctx.obj
+    with user_errors(), ExitStack() as stack:
+        recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
+        capture, info = open_video(video_path)
+        stack.callback(capture.release)  # also if a sink below fails to open
+        sinks: list[Sink] = []
+        if json_path is not None:
+            sinks.append(stack.enter_context(JsonLinesSink(json_path)))
+        if output is not None:
+            sinks.append(stack.enter_context(VideoWriterSink(output, info.fps, info.size, Annotator())))
+        window_failed = False
+        if show:
+            try:
+                sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=1)))
+            except CamdigitsError as error:
+                window_failed = True
+                click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
+                           err=True)
+        if sys.stderr.isatty():
+            sinks.append(stack.enter_context(ProgressBar(info.frame_count, every)))
+        frames = read_ahead(video_frames(capture, info, every))
+        stack.callback(frames.close)
+        summary = run(recognizer, frames, sinks, on_skip=report_skip, tracker=make_tracker(no_track, settings.config))
+    ctx.exit(max(summary.exit_code, int(window_failed)))
+
+
+@cli.command()
+@click.option("--camera", default="0", show_default=True,
+              help="A camera index (0, 1, ...), a video file (replayed at its frame rate, as if it were a camera) "
+                   "or a stream URL (rtsp://, http://).")
+@click.option("--width", type=click.IntRange(min=1), default=None, help="Ask the camera for this frame width (px).")
+@click.option("--height", type=click.IntRange(min=1), default=None, help="Ask the camera for this frame height (px).")
+@click.option("--record", type=click.Path(dir_okay=False), default=None,
+              help="Record the annotated video (mp4v) to this file.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.")
+@click.option("--no-display", is_flag=True, help="Run without a window (needs --record or --json); Ctrl-C stops.")
+@click.option("--snapshots", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder for the snapshots the s key saves (PNG + JSON).")
+@track_option
+@click.pass_context
+def webcam(ctx: click.Context, camera: str, width: int | None, height: int | None, record: str | None,
+           json_path: str | None, no_display: bool, snapshots: str, no_track: bool) -> None:
+    """Read digits live from a camera, a video file or a stream.
+
+    \b
+    Keys in the window:
+      q or Esc   quit
+      space      pause / resume
+      s          save a snapshot: annotated PNG + JSON (into --snapshots)
+      m          show the threshold mask instead of the video
+      + / -      detect more / less faint ink
+
+    The FPS shown counts frames actually processed. At the end, one line on stderr
+    gives the frames processed, their rate, and the latency from capture to result.
+    """
+    if no_display and record is None and json_path is None:
+        raise click.UsageError("nothing to write: with --no-display, give --record or --json")
+    settings: Settings = ctx.obj
+    with user_errors(), ExitStack() as stack:
+        recognizer = Recognizer(settings.model, settings.config)
+        sinks: list[Sink] = []
+        if not no_display:  # before the camera: no display is the quicker failure
+            sinks.append(stack.enter_context(WebcamWindow(recognizer, snapshots, Annotator())))
+        stream = stack.enter_context(open_camera(camera, width, height))
+        if (width or stream.size[0], height or stream.size[1]) != stream.size:
+            click.echo(f"{PROG_NAME}: note: {stream.name} delivers {stream.size[0]}x{stream.size[1]} px frames, "
+                       f"not the {width or stream.size[0]}x{height or stream.size[1]} asked for", err=True)
+        if json_path is not None:
+            sinks.insert(0, stack.enter_context(JsonLinesSink(json_path)))
+        if record is not None:
+            # In the loop's thread, so the latency below includes annotating and encoding;
+            # the loop waits for the camera anyway.
+            recorder = VideoWriterSink(record, stream.fps, stream.size, Annotator(), background=False)
+            sinks.insert(0, stack.enter_context(recorder))
+        latency = LatencyMeter(stream.started_at)
+        summary = run(recognizer, stream.frames(), [*sinks, latency], on_skip=report_skip,
+                      tracker=make_tracker(no_track, settings.config))
+    click.echo(latency.summary(stream.name), err=True)
+    ctx.exit(summary.exit_code)
 
 
 def report_skip(skipped: SkippedInput) -> None:

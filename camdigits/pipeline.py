@@ -1,10 +1,12 @@
-"""The one loop every mode shares: frames from a source -> recognizer -> sinks.
+"""The one loop every mode shares: frames from a source -> recognizer -> tracker -> sinks.
 
-Snapshot, video and webcam differ only in the source they pass in and the sinks they
-attach. The loop owns the rules for failure: an input the source could not read, a frame
-the recognizer refused, or a frame whose output a sink could not write, is reported through ``on_skip`` and counted,
-and the loop goes on with the next frame. Anything else (a broken model, a programming
-error) propagates and stops the run.
+Snapshot, video and webcam differ only in the source they pass in, the sinks they
+attach, and whether a tracker smooths labels over time (video and webcam). The loop owns
+the rules for failure: an input the source could not read, a frame the recognizer
+refused, or a frame whose output a sink could not write, is reported through ``on_skip``
+and counted, and the loop goes on with the next frame. Anything else (a video that stops
+decoding, a camera that vanishes, a broken model, Ctrl-C) propagates and stops the run;
+the caller closes the sinks, so their files are finalized.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ class FrameReader(Protocol):
     def recognize(self, bgr: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult: ...
 
 
+class ResultFilter(Protocol):
+    """What the loop needs from :class:`camdigits.tracking.Tracker`: one frame's result in,
+    the result smoothed over the frames before it out."""
+
+    def update(self, result: FrameResult) -> FrameResult: ...
+
+
 @dataclass(frozen=True)
 class RunSummary:
     """What a run did: frames read and written, inputs or frames that failed, and whether
@@ -47,6 +56,7 @@ def run(
     frames: Iterable[Frame | SkippedInput],
     sinks: Sequence[Sink],
     on_skip: Callable[[SkippedInput], None] | None = None,
+    tracker: ResultFilter | None = None,
 ) -> RunSummary:
     """Recognise every frame and hand each result to every sink, in order.
 
@@ -57,6 +67,8 @@ def run(
             keep the others from writing it.
         on_skip: called at once with each failure, so it can be reported next to the
             results of its neighbours.
+        tracker: if given, every result passes through ``tracker.update`` before the
+            sinks see it (frames must then come in time order, from one source).
 
     Returns:
         The frames written in full, the failures, and whether a sink asked to stop.
@@ -78,6 +90,8 @@ def run(
         except ImageError as error:  # an image the recognizer cannot use, e.g. too small
             fail(SkippedInput(item.source, error))
             continue
+        if tracker is not None:
+            result = tracker.update(result)
         errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
         for error in errors:
             fail(SkippedInput(item.source, error))

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
 import sys
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import cv2
+import numpy as np
 
-from camdigits.annotate import Annotator
+from camdigits.annotate import Annotator, draw_status_bar
+from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
 from camdigits.sources import Frame
 from camdigits.types import FrameResult
@@ -29,6 +35,12 @@ QUIT_KEYS = frozenset({ord("q"), ord("Q"), 27})  # 27 is Esc
 X11_SOCKET_DIR = "/tmp/.X11-unix"  # where local X servers listen, as X0, X1, ...
 X11_TCP_PORT = 6000  # X display N listens on this port + N (e.g. ssh -X forwarding)
 X11_CONNECT_TIMEOUT = 1.0  # s: a remote display slower than this is no use for a window anyway
+# mp4v (MPEG-4 Part 2) is the one mp4 codec every OpenCV build writes and reads back
+# without extra libraries (H.264 needs an encoder that pip wheels do not ship).
+VIDEO_FOURCC = "mp4v"
+# Frames waiting for the video encoder thread: enough to ride out one slow frame, few
+# enough to bound memory (8 x 0.9 MB at 640x480).
+WRITE_QUEUE_FRAMES = 8
 
 
 class Sink:
@@ -162,6 +174,18 @@ def display_problem() -> str | None:
     return None
 
 
+def open_window(title: str, error_type: type[CamdigitsError], no_display_hint: str) -> None:
+    """Create a resizable window, or raise ``error_type`` saying why none can be made."""
+    problem = display_problem()
+    if problem:
+        raise error_type(f"cannot open a window: {problem}", no_display_hint)
+    try:
+        cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
+    except cv2.error as error:  # opencv-python-headless has no GUI at all
+        raise error_type("cannot open a window: this OpenCV has no GUI support",
+                         "install opencv-python instead of opencv-python-headless") from error
+
+
 def _x_server_answers(display: str) -> bool:
     """Whether an X server listens for ``display`` ("[host]:N[.screen]")."""
     host, _, number = display.rpartition(":")
@@ -189,17 +213,10 @@ class WindowSink(Sink):
     """
 
     def __init__(self, annotator: Annotator | None = None, wait_ms: int = 0, title: str = "camdigits") -> None:
-        problem = display_problem()
-        if problem:
-            raise CamdigitsError(f"cannot open a window: {problem}", "run it on a desktop session")
+        open_window(title, CamdigitsError, "run it on a desktop session")
         self.annotator = annotator or Annotator()
         self.wait_ms = wait_ms
         self.title = title
-        try:
-            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
-        except cv2.error as error:  # opencv-python-headless has no GUI at all
-            raise CamdigitsError("cannot open a window: this OpenCV has no GUI support",
-                                 "install opencv-python instead of opencv-python-headless") from error
         self._open = True
 
     def write(self, frame: Frame, result: FrameResult) -> None:
@@ -212,6 +229,241 @@ class WindowSink(Sink):
         cv2.imshow(self.title, image)
         if (cv2.waitKey(self.wait_ms) & 0xFF) in QUIT_KEYS:
             self.stop_requested = True
+
+    def close(self) -> None:
+        if self._open:
+            cv2.destroyWindow(self.title)
+            cv2.waitKey(1)  # let the GUI thread process the close
+            self._open = False
+
+
+class VideoWriterSink(Sink):
+    """Writes annotated frames into a video file (mp4v) of a fixed size and frame rate.
+
+    Frames are placed by their ``time``: where frames were skipped (``--every N``, or a
+    loop slower than its camera), the previous annotated frame is repeated, so the
+    recording plays at the speed of the scene. Closing finalizes the file (writes the mp4
+    index); the CLI closes it on errors and Ctrl-C too, so what was written stays playable.
+
+    With ``background`` (the default), annotating and encoding run in a thread, on the
+    second core, while the loop reads the next frame (OpenCV releases the GIL in both); a
+    failure there is raised by the next :meth:`write` or by :meth:`close`. Without it,
+    :meth:`write` returns once the frame is encoded.
+
+    Raises:
+        CamdigitsError: from the constructor, if the file cannot be created.
+    """
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], annotator: Annotator | None = None,
+                 background: bool = True) -> None:
+        self.path = str(path)
+        self.fps = fps
+        self.size = size  # (width, height)
+        self.annotator = annotator or Annotator()
+        self.frames_written = 0
+        self._previous: np.ndarray | None = None
+        self._first_time: float | None = None
+        if not Path(path).parent.is_dir():
+            raise CamdigitsError(f"{path}: its folder does not exist", "create the folder or choose another path")
+        self.writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*VIDEO_FOURCC), fps, size)
+        if not self.writer.isOpened():
+            raise CamdigitsError(f"{path}: cannot write a video there",
+                                 "check that the folder is writable and the name ends in .mp4 or .avi")
+        self._queue: queue.Queue[tuple[Frame, FrameResult] | None] = queue.Queue(WRITE_QUEUE_FRAMES)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._encode_queued, name=f"camdigits writer: {path}", daemon=True)
+        self.background = background
+        if background:
+            self._thread.start()
+
+    def write(self, frame: Frame, result: FrameResult) -> None:
+        self._raise_encoder_error()
+        height, width = frame.image.shape[:2]
+        if (width, height) != self.size:
+            raise ImageError(f"{frame.source}: frame {frame.index} is {width}x{height} px, "
+                             f"the video being written is {self.size[0]}x{self.size[1]}",
+                             "the source changed its frame size; record it in two parts")
+        if self.background:
+            self._queue.put((frame, result))
+        else:
+            self._encode(frame, result)
+
+    def _encode_queued(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain, so a waiting write() or close() never blocks
+            try:
+                self._encode(*item)
+            except BaseException as error:  # noqa: BLE001 -- re-raised in the loop's thread
+                self._error = error
+
+    def _encode(self, frame: Frame, result: FrameResult) -> None:
+        image = self.annotator.annotate(frame.image, result)
+        if self._first_time is None:
+            self._first_time = frame.time  # the recording starts with its first frame
+        position = round((frame.time - self._first_time) * self.fps)
+        while self._previous is not None and self.frames_written < position:
+            self.writer.write(self._previous)
+            self.frames_written += 1
+        self.writer.write(image)
+        self.frames_written += 1
+        self._previous = image
+
+    def _raise_encoder_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def close(self) -> None:
+        """Write what is queued, then finalize the file; safe to call twice."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self.writer.release()  # a no-op the second time
+        self._previous = None
+        self._raise_encoder_error()
+
+
+class DisplayError(CamdigitsError):
+    """The webcam window cannot be opened; ``--no-display`` runs without it."""
+
+    exit_code = 2
+
+
+class Tunable(Protocol):
+    """What the webcam window needs from the recognizer: its config (for the + and - keys)
+    and the threshold mask of a frame (for the m key)."""
+
+    config: Config
+
+    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list]: ...
+
+
+# Keys of the webcam window, as cv2.waitKey reports them (& 0xFF).
+KEY_PAUSE = frozenset({ord(" ")})
+KEY_SNAPSHOT = frozenset({ord("s"), ord("S")})
+KEY_MASK = frozenset({ord("m"), ord("M")})
+KEY_MORE_SENSITIVE = frozenset({ord("+"), ord("=")})  # "=" is + without shift on most layouts
+KEY_LESS_SENSITIVE = frozenset({ord("-"), ord("_")})
+KEY_LEGEND = "q/Esc quit | space pause | s snapshot | m mask | +/- sensitivity"
+# Each + or - moves Config.threshold_offset by this many grey levels ...
+THRESHOLD_OFFSET_STEP = 2.0
+# ... within these bounds (grey levels): below 2 paper texture floods the mask, above 40
+# only the blackest marker on white paper still counts as ink.
+THRESHOLD_OFFSET_BOUNDS = (2.0, 40.0)
+PAUSE_POLL_MS = 30  # ms between key checks while paused: responsive without spinning a core
+FPS_WINDOW = 1.0  # s of recent frames the FPS figure averages: steady to read, quick to follow
+
+
+class FpsMeter:
+    """Frames per second over the last :data:`FPS_WINDOW` seconds of frames actually
+    processed (not frames the camera delivered: that is the rate a user can rely on)."""
+
+    def __init__(self, window: float = FPS_WINDOW) -> None:
+        self.window = window
+        self._times: list[float] = []
+
+    def tick(self, now: float | None = None) -> None:
+        now = time.perf_counter() if now is None else now
+        self._times.append(now)
+        self._times = [t for t in self._times if t >= now - self.window]
+
+    @property
+    def fps(self) -> float:
+        if len(self._times) < 2:
+            return 0.0
+        return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-9)
+
+
+class WebcamWindow(Sink):
+    """The live window: annotated video (or the threshold mask), FPS, and the key legend.
+
+    Keys: q or Esc quit, space pause/resume (the loop waits inside :meth:`write`, so no
+    frame is read while paused), s saves the annotated frame as PNG with its JSON beside
+    it in ``snapshots``, m switches between video and threshold mask, + and - make
+    detection more or less sensitive by moving ``recognizer.config.threshold_offset``.
+
+    Raises:
+        DisplayError: from the constructor, if no window can be opened.
+    """
+
+    def __init__(self, recognizer: Tunable, snapshots: str | Path = ".", annotator: Annotator | None = None,
+                 title: str = "camdigits webcam") -> None:
+        open_window(title, DisplayError, "run with --no-display, which writes --record and --json without a window")
+        self.recognizer = recognizer
+        self.snapshots = Path(snapshots)
+        self.annotator = annotator or Annotator()
+        self.title = title
+        self.fps = FpsMeter()
+        self.paused = False
+        self.show_mask = False
+        self._open = True
+
+    def write(self, frame: Frame, result: FrameResult) -> None:
+        self.fps.tick()
+        annotated = self.annotator.annotate(frame.image, result)
+        self._show(frame, result, annotated)
+        self._handle(cv2.waitKey(1), frame, result, annotated)
+        while self.paused and not self.stop_requested:
+            self._handle(cv2.waitKey(PAUSE_POLL_MS), frame, result, annotated)
+
+    def _handle(self, key: int, frame: Frame, result: FrameResult, annotated: np.ndarray) -> None:
+        if cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
+            self.stop_requested = True  # closed with the mouse: as good as q
+            return
+        self._handle_key(key & 0xFF, frame, result, annotated)
+
+    def _show(self, frame: Frame, result: FrameResult, annotated: np.ndarray) -> None:
+        if self.show_mask:
+            mask, _ = self.recognizer.candidates(frame.image)
+            canvas = self.annotator.annotate(cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR), result)
+        else:
+            canvas = annotated.copy()
+        status = f"{self.fps.fps:.1f} fps | ink threshold {self.recognizer.config.threshold_offset:g} (+/-)"
+        status += " | PAUSED" if self.paused else ""
+        status += " | mask" if self.show_mask else ""
+        draw_status_bar(canvas, status, top=True)
+        draw_status_bar(canvas, KEY_LEGEND, top=False)
+        cv2.imshow(self.title, canvas)
+
+    def _handle_key(self, key: int, frame: Frame, result: FrameResult, annotated: np.ndarray) -> None:
+        if key in QUIT_KEYS:
+            self.stop_requested = True
+        elif key in KEY_PAUSE:
+            self.paused = not self.paused
+        elif key in KEY_SNAPSHOT:
+            self.save_snapshot(frame, result, annotated)
+        elif key in KEY_MASK:
+            self.show_mask = not self.show_mask
+        elif key in KEY_MORE_SENSITIVE | KEY_LESS_SENSITIVE:
+            step = -THRESHOLD_OFFSET_STEP if key in KEY_MORE_SENSITIVE else THRESHOLD_OFFSET_STEP
+            low, high = THRESHOLD_OFFSET_BOUNDS
+            offset = min(max(self.recognizer.config.threshold_offset + step, low), high)
+            self.recognizer.config = replace(self.recognizer.config, threshold_offset=offset)
+        else:
+            return
+        self._show(frame, result, annotated)  # show the change at once, also while paused
+
+    def save_snapshot(self, frame: Frame, result: FrameResult, annotated: np.ndarray) -> Path:
+        """Write ``camdigits-<date>-<time>-<frame>.png`` and ``.json`` into the snapshot folder.
+
+        Raises:
+            ImageError: the files cannot be written (the loop reports it and goes on).
+        """
+        stem = f"camdigits-{time.strftime('%Y%m%d-%H%M%S')}-{frame.index:06d}"
+        png, record = self.snapshots / f"{stem}.png", self.snapshots / f"{stem}.json"
+        ok, encoded = cv2.imencode(".png", annotated)
+        try:
+            self.snapshots.mkdir(parents=True, exist_ok=True)
+            if not ok:
+                raise OSError("PNG encoding failed")
+            encoded.tofile(png)
+            record.write_text(json.dumps(result.to_dict()) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise ImageError(f"{png}: cannot save the snapshot ({error.strerror or error})",
+                             "choose another --snapshots folder") from error
+        print(f"camdigits: snapshot saved: {png} and {record.name}", file=sys.stderr, flush=True)
+        return png
 
     def close(self) -> None:
         if self._open:

@@ -4,7 +4,9 @@ A source is an iterator of :class:`Frame` (an image to read) and :class:`Skipped
 (an input that could not be turned into one, with the reason). Yielding the failure
 instead of raising it keeps one bad file from stopping the loop, and lets the loop report
 it in order with the others. Snapshot mode is :func:`image_frames`, a source of one frame
-per image; video files and cameras are further sources of the same two types.
+per image; video mode is :func:`video_frames`, whose frames carry their index and time in
+the file, and which raises :class:`SourceError` after its last good frame when a file
+stops decoding early. Cameras are read in a thread: see :mod:`camdigits.capture`.
 
 Every frame is BGR uint8, whatever the file held: grayscale, alpha, 16-bit and float
 images are converted here (see :func:`to_bgr_uint8`), so no later stage has to care.
@@ -12,8 +14,10 @@ images are converted here (see :func:`to_bgr_uint8`), so no later stage has to c
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.errors import CamdigitsError, ImageError
+from camdigits.errors import CamdigitsError, ImageError, SourceError
 
 UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
 _JPEG_MAGIC = b"\xff\xd8"
@@ -258,3 +262,137 @@ def _tiff_size(head: bytes) -> tuple[int, int] | None:
             value_format = order + ("H" if kind == 3 else "I")  # SHORT or LONG
             size[tag] = struct.unpack_from(value_format, head, entry + 8)[0]
     return (size[256], size[257]) if len(size) == 2 else None
+
+
+# --- video files ------------------------------------------------------------------------
+
+NOT_A_VIDEO_HINT = "is it a video file (mp4, avi, mov, mkv, webm)? try playing it in a video player"
+MOOV_MISSING_HINT = (
+    "the file ends before its index (the mp4 'moov' box), so no frame can be located; "
+    "copy it again, or rebuild the index with a repair tool such as untrunc"
+)
+# FFmpeg (OpenCV's video back end) prints its complaints about broken files straight to
+# stderr, past OpenCV's log level, unless this variable is set before its first use;
+# -8 is FFmpeg's AV_LOG_QUIET. A user who wants FFmpeg's messages can set it themselves.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+# Frame rate assumed when a container does not state one (some AVI and raw streams):
+# 30 fps is what most webcams and phones record.
+DEFAULT_FPS = 30.0
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video's container says about it, read before any frame is decoded."""
+
+    path: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int  # as stated by the container; 0 if it does not say
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@contextmanager
+def quiet_opencv() -> Iterator[None]:
+    """Silence OpenCV's (and its FFmpeg back end's) own log while reading video: its
+    multi-line warnings about broken files and missing cameras would bury the one line
+    we print instead. The level is process-wide, so it is restored on exit."""
+    log_level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        yield
+    finally:
+        cv2.utils.logging.setLogLevel(log_level)
+
+
+def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
+    """Open a video file and read its size, frame rate and frame count.
+
+    Raises:
+        SourceError: the file is missing, a folder, or holds no decodable video.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a video", "pass a video file inside it")
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file", "check the path and its spelling")
+    with open(path, "rb") as file:
+        if image_size_from_header(file.read(_HEADER_BYTES)) is not None:  # FFmpeg would play it as one frame
+            raise SourceError(f"{path}: is an image, not a video", f"read it with: camdigits snapshot {path}")
+    with quiet_opencv():
+        capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+        if not capture.isOpened():
+            hint = MOOV_MISSING_HINT if _is_mp4_without_index(path) else NOT_A_VIDEO_HINT
+            raise SourceError(f"{path}: not a readable video", hint)
+        width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        frame_count = max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
+    if width <= 0 or height <= 0:
+        capture.release()
+        raise SourceError(f"{path}: holds no video stream", NOT_A_VIDEO_HINT)
+    fps = fps if 0 < fps < 1000 else DEFAULT_FPS  # FFmpeg reports 0 or 90000 when it does not know
+    return capture, VideoInfo(str(path), width, height, fps, frame_count)
+
+
+def _is_mp4_without_index(path: Path) -> bool:
+    """Whether ``path`` starts like an mp4/mov file (an 'ftyp' box) but has no 'moov' box
+    at the top level: the usual shape of a recording cut off before it was finalized."""
+    with open(path, "rb") as file:
+        head = file.read(8)
+        if len(head) < 8 or head[4:8] != b"ftyp":
+            return False
+        position = 0
+        while True:
+            file.seek(position)
+            header = file.read(16)
+            if len(header) < 8:
+                return True
+            size, kind = struct.unpack(">I4s", header[:8])
+            if kind == b"moov":
+                return False
+            if size == 1 and len(header) == 16:  # 64-bit box size follows the type
+                size = struct.unpack(">Q", header[8:16])[0]
+            if size < 8:
+                return True  # size 0 ("to the end of the file") or a broken box
+            position += size
+
+
+def video_frames(capture: cv2.VideoCapture, info: VideoInfo, every: int = 1) -> Iterator[Frame]:
+    """Every ``every``-th frame of an opened video, with its index in the file and its
+    time in seconds (index / fps).
+
+    Frames in between are grabbed but not decoded into images. When the file ends before
+    the frame count its container states, every frame before that point is yielded
+    first, then :class:`SourceError` says where decoding stopped. The capture is released
+    when the iterator ends or is closed.
+
+    Raises:
+        SourceError: decoding stopped early (a truncated or damaged file).
+    """
+    if every < 1:
+        raise ValueError(f"every must be at least 1, got {every}")
+    index = 0
+    try:
+        with quiet_opencv():
+            while True:
+                if index % every == 0:
+                    ok, image = capture.read()
+                    if not ok or image is None:
+                        break
+                    yield Frame(image, info.path, index, index / info.fps)
+                elif not capture.grab():
+                    break
+                index += 1
+    finally:
+        capture.release()
+    if index < info.frame_count:
+        raise SourceError(
+            f"{info.path}: decoding stopped at frame {index} of {info.frame_count} "
+            f"({index / info.fps:.2f} s of {info.frame_count / info.fps:.2f} s); "
+            f"the {index} frames before it were processed",
+            "the rest of the file is truncated or damaged; copy it again from its source",
+        )

@@ -3,7 +3,9 @@ the layouts OpenCV cannot encode (gray+alpha, zero size)."""
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 import zlib
 from dataclasses import dataclass
 
@@ -64,3 +66,16 @@ def png_bytes(pixels: np.ndarray, colour_type: int, bit_depth: int = 8, size: tu
 def make_png():
     """:func:`png_bytes`, for tests that need PNG layouts OpenCV does not write."""
     return png_bytes
+
+
+@pytest.fixture
+def virtual_display():
+    """A private X server (Xvfb), so windows can be opened and sent keys in tests."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    display = ":" + server.stdout.readline().strip()
+    yield display
+    server.terminate()
+    server.wait(timeout=10)

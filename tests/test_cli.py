@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -143,19 +142,6 @@ def test_python_m_camdigits_snapshot_exit_code_and_no_traceback(page, tmp_path):
         f"camdigits: error: {broken}: not a readable image (is it truncated, or not a png, jpg, bmp, tiff "
         "or webp file? try opening it in an image viewer)"
     ]
-
-
-@pytest.fixture
-def virtual_display():
-    """A private X server (Xvfb), so windows can be opened and sent keys in tests."""
-    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
-        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
-    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    display = ":" + server.stdout.readline().strip()
-    yield display
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def wait_for(condition, timeout: float = 30.0) -> None:
