@@ -32,10 +32,9 @@ from camdigits.sinks import (
     JsonLinesSink,
     Sink,
     VideoWriterSink,
-    WebcamWindow,
-    WindowSink,
 )
 from camdigits.sources import SkippedInput, image_frames, open_video, video_frames
+from camdigits.window import WebcamWindow, WindowSink
 
 PROG_NAME = "camdigits"
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C
@@ -142,7 +141,8 @@ def open_sinks(
             sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
         except CamdigitsError as error:
             window_failed = True
-            click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)", err=True)
+            hint = "drop --show; the other outputs are still written"
+            click.echo(f"{PROG_NAME}: error: {error.message} ({hint})", err=True)
     return sinks, window_failed
 
 

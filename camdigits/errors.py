@@ -36,3 +36,9 @@ class SourceError(CamdigitsError):
     """A video file, camera or stream cannot be opened or stopped delivering frames."""
 
     exit_code = 2
+
+
+class DisplayError(CamdigitsError):
+    """The webcam window cannot be opened; ``--no-display`` runs without it."""
+
+    exit_code = 2

@@ -20,9 +20,9 @@ from camdigits import capture
 from camdigits.annotate import Annotator
 from camdigits.cli import cli
 from camdigits.config import Config
-from camdigits.sinks import FpsMeter, WebcamWindow
 from camdigits.sources import Frame
 from camdigits.types import FrameResult
+from camdigits.window import FpsMeter, WebcamWindow
 from tests.test_video_mode import (
     MODEL,
     REPO,
