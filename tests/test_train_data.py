@@ -27,12 +27,20 @@ class RunsACommand:
         return (os.system, (f"touch {self.marker}",))
 
 
-def test_restricted_unpickler_loads_numpy_arrays_like_mnists():
-    """Protocol 4 rebuilds arrays through the same three globals as MNIST's old pickle."""
-    arrays = ((np.arange(6, dtype=np.float32).reshape(2, 3), np.array([7, 2], np.int64)),)
-    loaded = load_numpy_pickle(pickle.dumps(arrays, protocol=4))
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_restricted_unpickler_loads_numpy_arrays_like_mnists(protocol):
+    """MNIST's pickle is protocol 2 with nested tuples of float32 images and int labels."""
+    arrays = ((np.arange(6, dtype=np.float32).reshape(2, 3) / 256, np.array([7, 2], np.int64)),)
+    loaded = load_numpy_pickle(pickle.dumps(arrays, protocol=protocol))
     np.testing.assert_array_equal(loaded[0][0], arrays[0][0])
-    assert loaded[0][1].dtype == np.int64
+    assert loaded[0][0].dtype == np.float32 and loaded[0][1].dtype == np.int64
+
+
+def test_restricted_unpickler_refuses_other_codecs():
+    """``_codecs.encode`` is allowed only as protocol 2's latin-1 bytes carrier."""
+    payload = b"\x80\x02c_codecs\nencode\nq\x00X\x02\x00\x00\x00hiq\x01X\x05\x00\x00\x00rot13q\x02\x86q\x03Rq\x04."
+    with pytest.raises(pickle.UnpicklingError, match="encoding 'rot13'"):
+        load_numpy_pickle(payload)
 
 
 @pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])

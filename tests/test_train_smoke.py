@@ -3,7 +3,11 @@
 Never the full training: 300 digits, one epoch, one augmented copy (~15 s).
 """
 
+import io
+import zipfile
+
 import cv2
+import h5py
 import numpy as np
 import pytest
 
@@ -11,7 +15,8 @@ from camdigits.classify import DigitClassifier
 from camdigits.config import NOT_A_DIGIT
 from tests.pages import mnist_test
 from train import train as training
-from train.augment import augment_digits
+from train.augment import DIGIT_HEIGHT_PX, augment_digits, camera_ink
+from train.evaluate import evaluate_tflite
 from train.negatives import KINDS, draw_negative, make_negatives
 
 
@@ -38,6 +43,21 @@ def test_model_card_states_the_figures(trained):
     assert (trained / training.KERAS_FILE).stat().st_size > 0
 
 
+@pytest.mark.parametrize("normalise", [False, True], ids=["as-mnist-comes", "through-to_mnist_patch"])
+def test_evaluation_counts_every_digit_once(trained, normalise):
+    x, y = mnist_test()
+    evaluation = evaluate_tflite(trained / training.TFLITE_FILE, x[:600], y[:600], normalise=normalise)
+    assert evaluation.total == 600
+    assert 0 <= evaluation.rejected <= evaluation.total - evaluation.correct
+    assert f"({evaluation.correct}/600)" in str(evaluation)
+
+
+def test_keras_file_holds_weights_without_optimizer_state(trained):
+    with zipfile.ZipFile(trained / training.KERAS_FILE) as archive:
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+        assert "layers" in weights and "optimizer" not in weights
+
+
 def test_training_copies_hold_digits_and_negatives():
     x, y = mnist_test()
     (inputs, labels), = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3)
@@ -46,6 +66,30 @@ def test_training_copies_hold_digits_and_negatives():
     assert (labels == NOT_A_DIGIT).sum() == negatives
     assert np.bincount(labels[labels != NOT_A_DIGIT], minlength=10).tolist() == np.bincount(y[:200], minlength=10).tolist()
     assert 0.0 <= inputs.min() and inputs.max() <= 1.0
+
+
+@pytest.mark.parametrize("images", [np.zeros((0, 28, 28), np.uint8), np.zeros((3, 28, 28), np.uint8)], ids=["none", "blank"])
+def test_augmenting_nothing_gives_empty_patches(images):
+    patches = augment_digits(images, np.random.default_rng(0), camera_fraction=1.0)
+    assert patches.shape == (len(images), 28, 28, 1) and not patches.any()
+
+
+def test_camera_masks_are_binary_whole_digits_at_camera_size():
+    """The camera route must not cut a digit into a fragment (a fragment labelled as the
+    digit is label noise), and must produce segmenter-style 0/255 masks."""
+    x, _ = mnist_test()
+    rng = np.random.default_rng(4)
+    fallbacks = 0
+    for digit in x[:150]:
+        mask = camera_ink(digit, rng)
+        if mask is digit:  # no threshold kept the whole digit: the original is used
+            fallbacks += 1
+            continue
+        assert set(np.unique(mask)) <= {0, 255}
+        _, _, _, digit_h = cv2.boundingRect(digit)
+        _, _, _, mask_h = cv2.boundingRect(mask)
+        assert mask_h >= 0.5 * DIGIT_HEIGHT_PX[0] * digit_h / 20
+    assert fallbacks <= 3
 
 
 def test_augmented_digits_stay_mnist_shaped():

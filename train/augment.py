@@ -6,9 +6,9 @@ fat marker, then shrunk by :func:`camdigits.normalise.to_mnist_patch`. MNIST dig
 grey, 20 px tall and written with one kind of pen. Two routes bridge that gap:
 
 * camera route (most samples): redraw the digit at a random height with a random
-  rotation, shear, width and smooth elastic wobble (one ``cv2.remap``), change the stroke
-  thickness at that scale, blur, add sensor noise and binarise at a random threshold, as
-  the segmenter would. A shift is not drawn: ``to_mnist_patch`` crops tightly and
+  rotation, shear, width and smooth elastic wobble (one ``cv2.remap``), blur, add sensor
+  noise, binarise at a random threshold as the segmenter would, and change the stroke
+  thickness at that scale. A shift is not drawn: ``to_mnist_patch`` crops tightly and
   re-centres, so a shift could not change the patch.
 * mild route: the grey digit, slightly rotated/scaled or untouched, so raw MNIST stays
   well classified.
@@ -30,22 +30,33 @@ from camdigits.normalise import to_mnist_patch
 CAMERA_FRACTION = 0.65  # share of digits drawn through the camera route; the rest go mild
 
 # --- camera route -------------------------------------------------------------------------
-DIGIT_HEIGHT_PX = (24.0, 120.0)  # drawn digit height, log-uniform: small to large in frame
+# Drawn digit height, log-uniform. Below ~24 px pixel steps show in the patch; above ~80 px
+# the patch no longer changes with size (it is shrunk to 20 px), so bigger costs time only.
+DIGIT_HEIGHT_PX = (20.0, 80.0)
 ROTATION_DEG = 15.0  # +- tilt of the page or the hand
 SHEAR = 0.3  # +- slant (x shift per unit height), from upright to strongly italic writing
 WIDTH_SCALE = (0.8, 1.15)  # narrow to wide handwriting, relative to the height
 ELASTIC_PX = 0.7  # std of the wobble at the control points, in MNIST pixels
-ELASTIC_GRID = 4  # control points per side: few, so the wobble is smooth like a hand's
+ELASTIC_GRID = 5  # control points per side: few, so the wobble is smooth like a hand's
 # Stroke thickness as a fraction of the digit height, log-uniform: hairline pen to fat
 # marker. MNIST strokes are ~0.11 (see camdigits.normalise); to_mnist_patch pulls strokes
 # outside 0.07-0.20 back towards that, and training must see the result.
 STROKE_RATIO = (0.035, 0.30)
 MNIST_STROKE_RATIO = 0.11
 KEEP_STROKE_PROBABILITY = 0.4  # leave MNIST's own pen alone this often
+EROSION_MIN_EXTENT = 0.9  # thinning must keep this share of the digit's width and height
+EROSION_MIN_INK = 0.2  # ... and this share of its ink pixels
 BLUR_SIGMA_PX = (0.0, 1.5)  # focus and motion blur, in pixels of the drawn digit
+MIN_BLUR_SIGMA_PX = 0.3  # below this a blur changes nothing visible: skip it
 NOISE_STD = (0.0, 12.0)  # sensor noise, grey levels; low enough not to add specks
+MIN_NOISE_STD = 1.0  # below this noise cannot move a pixel across the threshold: skip it
 THRESHOLD = (70, 190)  # grey level (0-255) at which the "segmenter" cuts ink from paper
 CANVAS_MARGIN_PX = 4  # blank border kept around the drawn digit
+INK_LEVEL = 128  # grey level at which MNIST's own pixels count as ink
+# A binarised digit must keep this share of the ink and of the height and width it should
+# have at its drawn size; less means the threshold cut it into a fragment.
+MIN_KEPT_INK = 0.35
+MIN_KEPT_EXTENT = 0.6
 
 # --- mild route ---------------------------------------------------------------------------
 MILD_UNTOUCHED_PROBABILITY = 0.3  # originals, only re-rasterised by to_mnist_patch
@@ -64,25 +75,37 @@ def _affine(rng: np.random.Generator, rotation_deg: float, shear: float,
     return rotation @ slant @ stretch
 
 
+_ELLIPSES: dict[int, np.ndarray] = {}
+
+
 def _ellipse(size: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    if size not in _ELLIPSES:
+        _ELLIPSES[size] = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return _ELLIPSES[size]
 
 
-def _change_stroke(grey: np.ndarray, height: float, rng: np.random.Generator) -> np.ndarray:
-    """Dilate or erode the drawn digit so its stroke is a random fraction of its height."""
+def _change_stroke(mask: np.ndarray, height: float, rng: np.random.Generator) -> np.ndarray:
+    """Dilate or erode a binary digit so its stroke is a random fraction of its height.
+
+    Erosion can cut a digit's thinnest parts away; if it loses part of the digit's extent
+    or most of its ink, the digit is kept with its own pen (a fragment labelled as the
+    whole digit would be label noise).
+    """
     if rng.random() < KEEP_STROKE_PROBABILITY:
-        return grey
-    low, high = np.log(STROKE_RATIO)
-    target = math.exp(rng.uniform(low, high))
+        return mask
+    target = math.exp(rng.uniform(*np.log(STROKE_RATIO)))
     change = int(round(abs(target - MNIST_STROKE_RATIO) * height))
     if change < 1:
-        return grey
+        return mask
     kernel = _ellipse(change + 1)
     if target > MNIST_STROKE_RATIO:
-        return cv2.dilate(grey, kernel)
-    thinned = cv2.erode(grey, kernel)
-    # A pen thinner than the digit's thinnest part would erase it: keep MNIST's pen then.
-    return thinned if thinned.max() >= THRESHOLD[1] else grey
+        return cv2.dilate(mask, kernel)
+    thinned = cv2.erode(mask, kernel)
+    _, _, w, h = cv2.boundingRect(mask)
+    _, _, thin_w, thin_h = cv2.boundingRect(thinned)
+    kept_extent = thin_w >= EROSION_MIN_EXTENT * w and thin_h >= EROSION_MIN_EXTENT * h
+    kept_ink = cv2.countNonZero(thinned) >= EROSION_MIN_INK * cv2.countNonZero(mask)
+    return thinned if kept_extent and kept_ink else mask
 
 
 def camera_ink(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -94,34 +117,46 @@ def camera_ink(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     linear = _affine(rng, ROTATION_DEG, SHEAR, WIDTH_SCALE) * (height / PATCH_BOX)
 
     # Output canvas: the transformed ink box plus a margin for thickening and wobble.
-    corners = np.array([[x, y], [x + w, y], [x, y + h], [x + w, y + h]], np.float64) - (x + w / 2, y + h / 2)
-    extent = np.abs(corners @ linear.T).max(axis=0)
+    half_w, half_h = w / 2, h / 2
+    extent_x = abs(linear[0, 0]) * half_w + abs(linear[0, 1]) * half_h
+    extent_y = abs(linear[1, 0]) * half_w + abs(linear[1, 1]) * half_h
     margin = CANVAS_MARGIN_PX + STROKE_RATIO[1] * height
-    out_w, out_h = (int(side) + 1 for side in 2 * (extent + margin))
+    out_w, out_h = int(2 * (extent_x + margin)) + 1, int(2 * (extent_y + margin)) + 1
 
-    # Inverse map for cv2.remap: output pixel -> source pixel, plus a smooth random wobble
-    # interpolated from a coarse grid of displacements.
-    inverse = np.linalg.inv(linear).astype(np.float32)
-    u = np.arange(out_w, dtype=np.float32) - np.float32(out_w / 2)
-    v = np.arange(out_h, dtype=np.float32) - np.float32(out_h / 2)
-    wobble = rng.normal(0.0, ELASTIC_PX * rng.random(), (2, ELASTIC_GRID, ELASTIC_GRID)).astype(np.float32)
-    map_x = inverse[0, 0] * u[None, :] + inverse[0, 1] * v[:, None] + np.float32(x + w / 2)
-    map_y = inverse[1, 0] * u[None, :] + inverse[1, 1] * v[:, None] + np.float32(y + h / 2)
-    map_x += cv2.resize(wobble[0], (out_w, out_h), interpolation=cv2.INTER_CUBIC)
-    map_y += cv2.resize(wobble[1], (out_w, out_h), interpolation=cv2.INTER_CUBIC)
-    grey = cv2.remap(digit, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    # cv2.remap needs, for every output pixel, the source pixel to read. That map is the
+    # inverse affine plus a smooth wobble; it is computed exactly on a coarse grid of
+    # control points and interpolated (the affine part is linear, so that is exact).
+    (a, b), (c, d) = linear
+    det = a * d - b * c
+    inverse = np.array([[d, -b], [-c, a]]) / det
+    grid_u = (np.arange(ELASTIC_GRID) + 0.5) * out_w / ELASTIC_GRID - 0.5 - out_w / 2
+    grid_v = (np.arange(ELASTIC_GRID) + 0.5) * out_h / ELASTIC_GRID - 0.5 - out_h / 2
+    points = np.stack(np.meshgrid(grid_u, grid_v), axis=-1)  # (G, G, 2) output offsets
+    control = points @ inverse.T + (x + half_w, y + half_h)
+    control += rng.normal(0.0, ELASTIC_PX * rng.random(), control.shape)
+    source_map = cv2.resize(control.astype(np.float32), (out_w, out_h), interpolation=cv2.INTER_LINEAR)
+    grey = cv2.remap(digit, source_map, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
-    grey = _change_stroke(grey, height, rng)
     sigma = rng.uniform(*BLUR_SIGMA_PX)
-    if sigma > 0.3:
+    if sigma > MIN_BLUR_SIGMA_PX:
         grey = cv2.GaussianBlur(grey, (0, 0), sigma)
     noise_std = rng.uniform(*NOISE_STD)
-    if noise_std > 1.0:
-        # numpy's generator, not cv2.randn: OpenCV's global RNG would make runs irreproducible.
-        noise = rng.standard_normal(grey.shape, dtype=np.float32) * np.float32(noise_std)
-        grey = np.clip(grey + noise, 0, 255).astype(np.uint8)
-    threshold = rng.integers(*THRESHOLD)
-    return np.where(grey >= threshold, np.uint8(255), np.uint8(0))
+    if noise_std > MIN_NOISE_STD:
+        # numpy's generator, not cv2.randn, so a seed reproduces the noise too.
+        noise = rng.standard_normal(grey.shape, dtype=np.float32)
+        grey = cv2.scaleAdd(noise, noise_std, grey.astype(np.float32))
+    # A high threshold can leave only the darkest few pixels of a faint digit, which
+    # to_mnist_patch would blow up into a blob labelled as a digit. Such a cut is redone
+    # at the lowest threshold, and if even that loses the digit, the original is used.
+    expected_ink = cv2.countNonZero(cv2.compare(digit, float(INK_LEVEL), cv2.CMP_GE)) * abs(det)
+    expected_w, expected_h = w * abs(linear[0, 0]), h * abs(linear[1, 1])
+    for threshold in (float(rng.integers(*THRESHOLD)), float(THRESHOLD[0])):
+        mask = cv2.compare(grey, threshold, cv2.CMP_GE)  # uint8, 255 where ink
+        _, _, mask_w, mask_h = cv2.boundingRect(mask)
+        if (cv2.countNonZero(mask) >= MIN_KEPT_INK * expected_ink
+                and mask_h >= MIN_KEPT_EXTENT * expected_h and mask_w >= MIN_KEPT_EXTENT * expected_w):
+            return _change_stroke(mask, height, rng)
+    return digit
 
 
 def mild_grey(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:

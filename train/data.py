@@ -46,6 +46,14 @@ class DataError(CamdigitsError):
     """MNIST could not be fetched, verified or read."""
 
 
+def _latin1_bytes(text: str, encoding: str) -> bytes:
+    """Stand-in for ``_codecs.encode``, which Python 3 protocol-2 pickles use to store bytes
+    (protocol 2 has no bytes opcode); only the latin-1 form pickle writes is allowed."""
+    if encoding != "latin1":
+        raise pickle.UnpicklingError(f"forbidden _codecs.encode encoding {encoding!r} in pickle")
+    return text.encode("latin1")
+
+
 # The only globals a pickle of plain numpy arrays needs. The reconstruct function moved
 # from numpy.core to numpy._core in numpy 2; both names map to the running numpy's own.
 _ARRAY_RECONSTRUCT = np.ndarray.__reduce__(np.zeros(1))[0]
@@ -54,6 +62,7 @@ _ALLOWED_GLOBALS = {
     ("numpy._core.multiarray", "_reconstruct"): _ARRAY_RECONSTRUCT,
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): _latin1_bytes,
 }
 
 

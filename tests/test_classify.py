@@ -1,0 +1,86 @@
+"""The shipped .tflite model under LiteRT: loading, batching, accuracy on MNIST test digits."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from camdigits.classify import DigitClassifier, default_model_path
+from camdigits.config import NOT_A_DIGIT
+from camdigits.errors import ModelError
+from tests.pages import mnist_test
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return DigitClassifier()
+
+
+def as_batch(images):
+    return (images.astype(np.float32) / 255.0)[..., None]
+
+
+def test_shipped_model_is_found():
+    assert default_model_path().is_file()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a model at all\n", None],
+    ids=["empty-file", "text-file", "truncated-model"],
+)
+def test_corrupt_model_raises_model_error(tmp_path, content):
+    if content is None:
+        content = default_model_path().read_bytes()[:2000]
+    path = tmp_path / "broken.tflite"
+    path.write_bytes(content)
+    with pytest.raises(ModelError, match="broken.tflite"):
+        DigitClassifier(path)
+
+
+def test_missing_model_raises_model_error(tmp_path):
+    with pytest.raises(ModelError, match="not found.*nothing.tflite"):
+        DigitClassifier(tmp_path / "nothing.tflite")
+
+
+def test_empty_batch(classifier):
+    assert classifier.predict(np.zeros((0, 28, 28, 1), np.float32)).shape == (0, classifier.num_classes)
+
+
+def test_batch_size_does_not_change_results(classifier):
+    x, _ = mnist_test()
+    batch = as_batch(x[:70])
+    one_by_one = np.concatenate([classifier.predict(batch[i : i + 1]) for i in range(70)])
+    for size in (1, 3, 17, 70, 5):
+        np.testing.assert_allclose(classifier.predict(batch[:size]), one_by_one[:size], atol=1e-5)
+
+
+def test_outputs_are_probabilities(classifier):
+    x, _ = mnist_test()
+    probabilities = classifier.predict(as_batch(x[:50]))
+    assert classifier.num_classes in (NOT_A_DIGIT, NOT_A_DIGIT + 1)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+
+
+def test_reads_mnist_test_digits(classifier):
+    """Fed MNIST exactly as it comes, the model reads the official test digits."""
+    x, y = mnist_test()
+    probabilities = np.concatenate([classifier.predict(as_batch(x[i : i + 500])) for i in range(0, 2000, 500)])
+    accuracy = (probabilities.argmax(axis=1) == y[:2000]).mean()
+    assert accuracy >= 0.99
+
+
+def test_shipped_model_rejects_shapes_that_are_not_digits(classifier):
+    assert classifier.has_reject_class
+    shapes = np.zeros((2, 28, 28, 1), np.float32)
+    shapes[0, 4:24, 4:24] = 1.0  # a filled square
+    shapes[1, 13:15, 4:24] = 1.0  # a plus sign
+    shapes[1, 4:24, 13:15] = 1.0
+    assert list(classifier.predict(shapes).argmax(axis=1)) == [NOT_A_DIGIT, NOT_A_DIGIT]
+
+
+def test_import_camdigits_is_light():
+    code = "import sys, camdigits, camdigits.recognizer; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
