@@ -33,6 +33,15 @@ VIDEO_FOURCC = "mp4v"
 WRITE_QUEUE_FRAMES = 8
 
 
+def make_parent_folder(path: str | Path) -> None:
+    """Create the folder an output file goes into, as ``--output DIR`` does for images."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CamdigitsError(f"{path}: cannot create its folder ({error.strerror or error})",
+                             "choose a path in a folder you can write to") from error
+
+
 class Sink:
     """Base class: context-manager support and a ``stop_requested`` that stays False."""
 
@@ -80,12 +89,13 @@ class JsonLinesSink(Sink):
         if self.path == "-":
             self.stream, self._owned = sys.stdout, False
             return
+        make_parent_folder(path)
         try:
             self.stream, self._owned = open(path, "w", encoding="utf-8", newline="\n"), True
         except OSError as error:
             raise CamdigitsError(
                 f"{path}: cannot write JSON Lines ({error.strerror or error})",
-                "check that its folder exists and is writable",
+                "check that its folder is writable and the path is not a folder",
             ) from error
 
     def write(self, frame: Frame, result: FrameResult) -> None:
@@ -174,8 +184,7 @@ class VideoWriterSink(Sink):
         self.frames_written = 0
         self._previous: np.ndarray | None = None
         self._first_time: float | None = None
-        if not Path(path).parent.is_dir():
-            raise CamdigitsError(f"{path}: its folder does not exist", "create the folder or choose another path")
+        make_parent_folder(path)
         self.writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*VIDEO_FOURCC), fps, size)
         if not self.writer.isOpened():
             raise CamdigitsError(f"{path}: cannot write a video there",

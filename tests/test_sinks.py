@@ -76,8 +76,16 @@ def test_json_lines_dash_is_stdout_and_stays_open(capsys):
 
 
 def test_json_lines_unwritable_path_fails_before_any_work(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(CamdigitsError, match="cannot create its folder"):
+        JsonLinesSink(tmp_path / "a-file" / "out.jsonl")
     with pytest.raises(CamdigitsError, match="cannot write JSON Lines"):
-        JsonLinesSink(tmp_path / "no such folder" / "out.jsonl")
+        JsonLinesSink(tmp_path)  # a folder, not a file
+
+
+def test_json_lines_folder_is_created(tmp_path):
+    JsonLinesSink(tmp_path / "new" / "out.jsonl").close()
+    assert (tmp_path / "new" / "out.jsonl").is_file()
 
 
 @pytest.mark.parametrize(

@@ -314,8 +314,15 @@ def test_video_writer_raises_an_encoder_failure_in_the_loop(tmp_path):
         sink.close()
 
 
-@pytest.mark.parametrize("name, message", [("missing/out.mp4", "its folder does not exist"),
+@pytest.mark.parametrize("name, message", [("a-file/out.mp4", "cannot create its folder"),
                                            ("out.unknownformat", "cannot write a video there")])
 def test_video_writer_that_cannot_start_fails_before_any_work(name, message, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(CamdigitsError, match=message):
         VideoWriterSink(tmp_path / name, 30.0, (640, 480))
+
+
+def test_output_folders_are_created(tmp_path):
+    sink = VideoWriterSink(tmp_path / "new" / "deeper" / "out.mp4", 30.0, (640, 480))
+    sink.close()
+    assert (tmp_path / "new" / "deeper" / "out.mp4").is_file()
