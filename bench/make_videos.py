@@ -35,8 +35,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench.scenes import INK_ALPHA, INK_COLOURS, ISOLATION, STROKE_RAMP, mnist_test
+from bench.scenes import INK_ALPHA, INK_COLOURS, ISOLATION, STROKE_RAMP, mnist_test, paper_background
 from camdigits.types import Box, union_box
+
+PAGE_BLOTCH_GRID = (8, 11)  # shading blotches (rows, columns) across a clip's large page
 
 FPS = 30  # frames per second of every clip, a webcam's usual rate
 FRAME_SIZE = (640, 480)  # px (width, height): VGA, the size the issue asks for
@@ -197,18 +199,6 @@ def write_page(spec: ClipSpec, rng: np.random.Generator) -> Page:
     return Page(_compose(spec, digits, rng), tuple(digits))
 
 
-def _paper(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """Off-white paper, slightly warm, with blotchy low-frequency shading and fibre grain."""
-    w, h = size
-    level, warmth = rng.uniform(222, 245), rng.uniform(0, 12)
-    page = np.empty((h, w, 3), np.float32)
-    page[:] = (level - warmth, level - warmth / 3, level)
-    blotches = cv2.resize(rng.normal(0, 1, (8, 11)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
-    grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
-    page += (blotches * rng.uniform(1.5, 4.0) + grain * rng.uniform(1.5, 3.5))[..., None]
-    return page
-
-
 def _compose(spec: ClipSpec, digits: list[PageDigit], rng: np.random.Generator) -> np.ndarray:
     """Ink blended over paper (as in bench/scenes.py), or chalk over a dusty board."""
     width, height = spec.page_size
@@ -230,7 +220,7 @@ def _compose(spec: ClipSpec, digits: list[PageDigit], rng: np.random.Generator) 
     ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
     texture = 1.0 - 0.08 * np.abs(grain)
     coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(*spec.ink_strength) * texture)[..., None]
-    return _paper(spec.page_size, rng) * (1 - coverage) + ink * coverage
+    return paper_background(spec.page_size, rng, PAGE_BLOTCH_GRID) * (1 - coverage) + ink * coverage
 
 
 def _eased(times: np.ndarray, key_times: np.ndarray, values: np.ndarray) -> np.ndarray:

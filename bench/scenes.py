@@ -300,13 +300,16 @@ def _frame_box(alpha: np.ndarray, x: int, y: int, homography: np.ndarray, size) 
     return None if box is None else (box[0] + int(bx), box[1] + int(by), box[2], box[3])
 
 
-def _paper(size: tuple[int, int], rng) -> np.ndarray:
-    """Off-white paper, slightly warm, with blotchy low-frequency shading and fibre grain."""
+def paper_background(size: tuple[int, int], rng, blotch_grid: tuple[int, int] = (6, 8)) -> np.ndarray:
+    """Off-white paper, slightly warm, with blotchy low-frequency shading and fibre grain.
+
+    ``blotch_grid`` (rows, columns) sets how many shading blotches span the page.
+    """
     w, h = size
     level, warmth = rng.uniform(222, 245), rng.uniform(0, 12)
     page = np.empty((h, w, 3), np.float32)
     page[:] = (level - warmth, level - warmth / 3, level)
-    blotches = cv2.resize(rng.normal(0, 1, (6, 8)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
+    blotches = cv2.resize(rng.normal(0, 1, blotch_grid).astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
     grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
     page += (blotches * rng.uniform(1.5, 4.0) + grain * rng.uniform(1.5, 3.5))[..., None]
     return page
@@ -444,7 +447,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
     texture = 1.0 - 0.08 * np.abs(cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5))
     coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.82, 0.97) * texture)[..., None]
-    image = _paper(size, rng) * (1 - coverage) + ink * coverage
+    image = paper_background(size, rng) * (1 - coverage) + ink * coverage
     if not np.allclose(homography, np.eye(3)):
         image = cv2.warpPerspective(image, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.98, 1.02, 3).astype(np.float32)
