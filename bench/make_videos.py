@@ -35,7 +35,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench.scenes import INK_ALPHA, INK_COLOURS, ISOLATION, STROKE_RAMP, mnist_test, paper_background
+from bench.scenes import INK_ALPHA, INK_COLOURS, ISOLATION, digit_alpha, mnist_test, paper_background
 from camdigits.types import Box, union_box
 
 PAGE_BLOTCH_GRID = (8, 11)  # shading blotches (rows, columns) across a clip's large page
@@ -51,8 +51,6 @@ SHUTTER = 0.5  # fraction of a frame interval the shutter is open; sets motion-b
 MIN_BLUR_MOTION = 1.5  # px per frame of image motion below which motion blur is invisible
 NUMBER_LENGTHS = (2, 3, 4)  # digits per multi-digit number
 MAX_THINNING = 0.02  # of the digit height: most a pen thins each side of a scaled MNIST stroke
-MIN_STROKE = 3.0  # px: thinnest stroke thinning may leave; thinner vanishes in blur and compression
-THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile of MNIST, see camdigits.normalise)
 
 
 @dataclass(frozen=True)
@@ -124,23 +122,6 @@ class Page:
     digits: tuple[PageDigit, ...]
 
 
-def _digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float) -> np.ndarray:
-    """An MNIST digit scaled so its ink is ``height`` px tall, as ink alpha (0-1), cropped to
-    its ink with a 2 px border. Raising ``stroke_level`` (MNIST grey, 0-1) thins every
-    stroke a little; ``pen`` (0-1) thins large digits' strokes towards a ballpoint's."""
-    x, y, w, h = cv2.boundingRect(image)
-    crop = cv2.copyMakeBorder(image[y:y + h, x:x + w], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
-    scale = height / h
-    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-    grey = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
-    alpha = np.clip((grey - stroke_level) / STROKE_RAMP + 0.5, 0.0, 1.0)
-    room = (THINNEST_MNIST_STROKE * height - MIN_STROKE) / 2
-    thinning = int(round(min(pen * MAX_THINNING * height, room)))
-    if thinning > 0:
-        alpha = cv2.erode(alpha, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * thinning + 1,) * 2))
-    return alpha
-
-
 Layer = tuple[np.ndarray, int, int]  # ink alpha and the (x, y) of its top-left corner
 
 
@@ -151,7 +132,8 @@ def _written_number(images: list[np.ndarray], height: float, stroke: float, pen:
     slope = rng.uniform(-0.06, 0.06)
     layers, cursor = [], 0.0
     for image in images:
-        alpha = _digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen)
+        alpha = digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen,
+                            MAX_THINNING)
         ink_x, ink_y, ink_w, ink_h = cv2.boundingRect((alpha >= INK_ALPHA).astype(np.uint8))
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
         layers.append((alpha, int(round(cursor)) - ink_x, int(round(baseline)) - ink_y - ink_h))

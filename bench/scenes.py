@@ -131,11 +131,12 @@ def _tight_box(alpha: np.ndarray) -> Box | None:
     return (x, y, w, h) if w and h else None
 
 
-def _digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float) -> np.ndarray:
+def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float,
+                max_thinning: float = MAX_THINNING) -> np.ndarray:
     """An MNIST digit scaled so its ink is about ``height`` px tall, as crisp pen alpha.
 
     Raising ``stroke_level`` (0-1, MNIST grey) thins the stroke a little, ``pen`` (0-1,
-    up to MAX_THINNING) a lot on large digits. A 2 px border keeps the interpolation
+    up to ``max_thinning`` of the height per side) a lot on large digits. A 2 px border keeps the interpolation
     fading to zero at the crop edge.
     """
     x, y, w, h = cv2.boundingRect(image)
@@ -145,7 +146,7 @@ def _digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: flo
     grey = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
     alpha = np.clip((grey - stroke_level) / STROKE_RAMP + 0.5, 0.0, 1.0)
     room = (THINNEST_MNIST_STROKE * height - MIN_STROKE) / 2
-    thinning = round(min(pen * MAX_THINNING * height, room))
+    thinning = round(min(pen * max_thinning * height, room))
     if thinning > 0:
         alpha = cv2.erode(alpha, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * thinning + 1,) * 2))
     return alpha
@@ -157,7 +158,7 @@ def _number_item(images, labels, indices, height, stroke, pen, rng) -> _Item:
     slope = rng.uniform(-0.06, 0.06)
     layers, cursor = [], 0.0
     for image in images:
-        alpha = _digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen)
+        alpha = digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen)
         ink_x, ink_y, ink_w, ink_h = _tight_box(alpha)
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
         layers.append((alpha, round(cursor) - ink_x, round(baseline) - ink_y - ink_h))
