@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from camdigits.config import Config
-from camdigits.types import Digit, Number, union_box
+from camdigits.types import Box, Digit, Number, union_box
 
 # Two numbers are on one line of writing when their vertical extents overlap by at
 # least this fraction of the shorter one's height.
@@ -38,14 +38,19 @@ def _link_cost(left: Digit, right: Digit, config: Config) -> float | None:
     return gap
 
 
-def _number(chain: list[Digit]) -> Number:
+def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
+    """The number the digits of ``chain`` spell, left to right.
+
+    Its confidence is the chance that every digit is right; ``box`` may be passed when the
+    caller already knows the union of the digits' boxes.
+    """
     confidence = 1.0
     for digit in chain:
-        confidence *= digit.confidence  # the chance that every digit is right
+        confidence *= digit.confidence
     return Number(
         text="".join(str(d.label) for d in chain),
         confidence=confidence,
-        box=union_box([d.box for d in chain]),
+        box=box or union_box([d.box for d in chain]),
         digits=tuple(chain),
     )
 
@@ -76,7 +81,7 @@ def group_numbers(digits: Sequence[Digit], config: Config) -> tuple[Number, ...]
         while node in right_of:
             node = right_of[node]
             chain.append(ordered[node])
-        numbers.append(_number(chain))
+        numbers.append(make_number(chain))
     return _reading_order(numbers)
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.numbers import group_numbers
-from camdigits.types import Box, Digit, FrameResult, Number, union_box
+from camdigits.numbers import group_numbers, make_number
+from camdigits.types import Box, Digit, FrameResult, Number
 
 
 @dataclass(frozen=True)
@@ -299,20 +299,10 @@ def _regroup(result: FrameResult, by_detection: dict[int, Digit]) -> tuple[Numbe
             if index in by_detection:
                 chain.append(by_detection[index])
             elif chain:
-                numbers.append(_number(chain))
+                numbers.append(make_number(chain))
                 chain = []
         if len(chain) == len(number.digits):  # the whole number: same boxes, same union
-            numbers.append(_number(chain, number.box))
+            numbers.append(make_number(chain, number.box))
         elif chain:
-            numbers.append(_number(chain))
+            numbers.append(make_number(chain))
     return tuple(numbers)
-
-
-def _number(chain: list[Digit], box: Box | None = None) -> Number:
-    """A number of ``chain``'s digits; its confidence is the chance every digit is right,
-    as camdigits.numbers computes it."""
-    confidence = 1.0
-    for digit in chain:
-        confidence *= digit.confidence
-    return Number(text="".join([str(d.label) for d in chain]), confidence=confidence,
-                  box=box or union_box([d.box for d in chain]), digits=tuple(chain))
