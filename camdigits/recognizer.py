@@ -49,27 +49,43 @@ class Recognizer:
         self.classifier = DigitClassifier(model_path, num_threads=self.config.num_threads)
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
 
-    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
-        """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
-        paper = to_dark_ink(to_gray(image), self.config)
-        mask = binarize(paper, self.config)
-        return mask, find_candidates(paper, mask, self.config)
+    # The stages, in order. recognize() is their composition; they are separate methods
+    # so that a benchmark can time each one and a debugging view can show the mask.
 
-    def classify(self, candidates: list[Candidate]) -> list[Digit]:
-        """Classify all candidates in one batch; keep those confidently read as digits."""
-        if not candidates:
-            return []
+    def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Threshold stage: the frame as dark ink on light ground, and its binary ink mask."""
+        paper = to_dark_ink(to_gray(image), self.config)
+        return paper, binarize(paper, self.config)
+
+    def find(self, paper: np.ndarray, mask: np.ndarray) -> list[Candidate]:
+        """Candidate stage: the digit-like blobs of an ink mask."""
+        return find_candidates(paper, mask, self.config)
+
+    def patches(self, candidates: list[Candidate]) -> np.ndarray:
+        """Patch stage: one MNIST-style patch per candidate, in a buffer reused across frames."""
         if len(candidates) > len(self._patches):
             self._patches = np.zeros((2 * len(candidates), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
-        patches = to_mnist_patches([c.ink for c in candidates], out=self._patches)
+        return to_mnist_patches([c.ink for c in candidates], out=self._patches)
+
+    def read(self, candidates: list[Candidate], patches: np.ndarray) -> list[Digit]:
+        """Classify stage: all patches in one interpreter call; keep confident digits."""
+        if not candidates:
+            return []
         probabilities = self.classifier.predict(patches)
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
         confidences = probabilities[np.arange(len(labels)), labels]
-        digits = []
-        for candidate, label, confidence in zip(candidates, labels, confidences):
-            if confidence >= self.config.min_confidence:
-                digits.append(Digit(label=int(label), confidence=float(confidence), box=candidate.box))
-        return digits
+        keep = confidences >= self.config.min_confidence
+        return [Digit(label=int(label), confidence=float(confidence), box=candidate.box)
+                for candidate, label, confidence, kept in zip(candidates, labels, confidences, keep) if kept]
+
+    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
+        """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
+        paper, mask = self.ink_mask(image)
+        return mask, self.find(paper, mask)
+
+    def classify(self, candidates: list[Candidate]) -> list[Digit]:
+        """Classify all candidates in one batch; keep those confidently read as digits."""
+        return self.read(candidates, self.patches(candidates))
 
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
         """Every digit and number in one BGR (or grey) uint8 image."""
