@@ -56,6 +56,15 @@ class Config:
     # starving capture and display.
     num_threads: int = 2
 
+    # --- page context (camdigits.page) ---------------------------------------------------
+    # With at least this many digits in a frame, a digit whose height is outside
+    # [min_relative_height, max_relative_height] times their median height is dropped:
+    # lines and doodles far taller than the writing around them, specks far smaller.
+    # Digits on one page vary by about 1.6x (0.85-1.15 per word and per digit shape).
+    page_min_digits: int = 4
+    max_relative_height: float = 1.9
+    min_relative_height: float = 0.4
+
     # --- number grouping ----------------------------------------------------------------
     # Two digits belong to one number if the gap between them is at most this many
     # digit heights ...
@@ -80,6 +89,8 @@ class Config:
             "min_confidence": 0.0 <= self.min_confidence <= 1.0,
             "num_threads": self.num_threads >= 1,
             "max_megapixels": self.max_megapixels > 0,
+            "min_relative_height < 1 < max_relative_height": self.min_relative_height < 1.0 < self.max_relative_height,
+            "page_min_digits": self.page_min_digits >= 2,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

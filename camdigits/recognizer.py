@@ -1,6 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
-The only object that knows every stage: segment -> normalise -> classify -> numbers.
+The only object that knows every stage: segment -> normalise -> classify -> page context
+-> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -16,6 +17,7 @@ from camdigits.classify import DigitClassifier
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
 from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
+from camdigits.page import drop_size_outliers
 from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
 from camdigits.types import Digit, FrameResult
 
@@ -92,7 +94,8 @@ class Recognizer:
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
         _, candidates = self.candidates(image)
-        numbers = group_numbers(self.classify(candidates), self.config)
+        digits = drop_size_outliers(self.classify(candidates), self.config)
+        numbers = group_numbers(digits, self.config)
         return FrameResult(
             width=image.shape[1],
             height=image.shape[0],
