@@ -1,7 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
-The only object that knows every stage: segment -> normalise -> classify -> page context
--> numbers.
+The only object that knows every stage: segment -> split proposals -> normalise ->
+classify -> page context -> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -19,6 +19,7 @@ from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.page import drop_size_outliers
 from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
+from camdigits.split import choose_split, propose_splits
 from camdigits.types import Digit, FrameResult
 
 
@@ -63,22 +64,55 @@ class Recognizer:
         """Candidate stage: the digit-like blobs of an ink mask."""
         return find_candidates(paper, mask, self.config)
 
-    def patches(self, candidates: list[Candidate]) -> np.ndarray:
-        """Patch stage: one MNIST-style patch per candidate, in a buffer reused across frames."""
-        if len(candidates) > len(self._patches):
-            self._patches = np.zeros((2 * len(candidates), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
-        return to_mnist_patches([c.ink for c in candidates], out=self._patches)
+    def plan(self, candidates: list[Candidate]) -> tuple[list[Candidate], list[tuple[int, int, int]]]:
+        """Split stage: the blobs to classify (every candidate, then both halves of each
+        proposed cut of a wide one, see :mod:`camdigits.split`) and, per cut, the indices of
+        (candidate, left half, right half) among them."""
+        blobs = list(candidates)
+        cuts = []
+        for i, candidate in enumerate(candidates):
+            for left, right in propose_splits(candidate):
+                cuts.append((i, len(blobs), len(blobs) + 1))
+                blobs += (left, right)
+        return blobs, cuts
 
-    def read(self, candidates: list[Candidate], patches: np.ndarray) -> list[Digit]:
-        """Classify stage: all patches in one interpreter call; keep confident digits."""
-        if not candidates:
+    def patches(self, blobs: list[Candidate]) -> np.ndarray:
+        """Patch stage: one MNIST-style patch per blob, in a buffer reused across frames."""
+        if len(blobs) > len(self._patches):
+            self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+        return to_mnist_patches([c.ink for c in blobs], out=self._patches)
+
+    def read(self, blobs: list[Candidate], patches: np.ndarray,
+             cuts: list[tuple[int, int, int]] | None = None) -> list[Digit]:
+        """Classify stage: all patches in one interpreter call; keep confident digits.
+
+        Without ``cuts`` every blob is read whole. With them (from :meth:`plan`), only the
+        candidates are read, each either whole or as the two halves of its best cut.
+        """
+        if not blobs:
             return []
         probabilities = self.classifier.predict(patches)
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
         confidences = probabilities[np.arange(len(labels)), labels]
-        keep = confidences >= self.config.min_confidence
-        return [Digit(label=int(label), confidence=float(confidence), box=candidate.box)
-                for candidate, label, confidence, kept in zip(candidates, labels, confidences, keep) if kept]
+        if not cuts:
+            readings = [[i] for i in range(len(blobs))]
+        else:
+            count = cuts[0][1]  # the halves come after all candidates
+            readings = [[i] for i in range(count)]
+            by_candidate: dict[int, list[tuple[int, int]]] = {}
+            for candidate, left, right in cuts:
+                by_candidate.setdefault(candidate, []).append((left, right))
+            for candidate, halves in by_candidate.items():
+                pairs = [(float(confidences[a]), float(confidences[b])) for a, b in halves]
+                chosen = choose_split(float(confidences[candidate]), pairs, self.config.min_confidence)
+                if chosen is not None:
+                    readings[candidate] = list(halves[chosen])
+        digits = []
+        for reading in readings:
+            for i in reading:
+                if confidences[i] >= self.config.min_confidence:
+                    digits.append(Digit(label=int(labels[i]), confidence=float(confidences[i]), box=blobs[i].box))
+        return digits
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
@@ -87,7 +121,8 @@ class Recognizer:
 
     def classify(self, candidates: list[Candidate]) -> list[Digit]:
         """Classify all candidates in one batch; keep those confidently read as digits."""
-        return self.read(candidates, self.patches(candidates))
+        blobs, cuts = self.plan(candidates)
+        return self.read(blobs, self.patches(blobs), cuts)
 
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
         """Every digit and number in one BGR (or grey) uint8 image."""
