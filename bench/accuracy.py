@@ -1,11 +1,13 @@
 """End-to-end accuracy on rendered scenes, per condition.
 
-    python -m bench.accuracy [--scenes 40] [--conditions clean,photo,distractors,empty]
+    python -m bench.accuracy [--scenes 40] [--hd-scenes 10] [--conditions clean,photo,...]
                              [--size 640x480] [--model PATH] [--dump DIR]
 
 Renders a fixed, seeded set of scenes per condition (MNIST TEST digits only), runs the
 Recognizer on each and prints detection precision/recall, label accuracy, end-to-end
-digit F1, false digits per image and the number exact-match rate.
+digit F1, false digits per image and the number exact-match rate: one table at --size,
+and a second at 1280x720, where the same writing covers more pixels and the segmenter's
+pixel-sized settings are tested at another scale.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from bench.scenes import CONDITIONS, Scene, render_scene
 from camdigits.recognizer import Recognizer
 from camdigits.types import FrameResult
 
-DEFAULT_CONDITIONS = ("clean", "photo", "distractors", "empty")
+DEFAULT_CONDITIONS = tuple(CONDITIONS)  # all of them, in bench.scenes' order: plain paper first
+HD_SIZE = (1280, 720)  # px: a 720p webcam, the other common frame size
 DUMP_LIMIT = 12  # failure images written per condition with --dump: enough to see patterns
 
 
@@ -81,20 +84,30 @@ HEADER = ("| condition | scenes | digits | precision | recall | label acc. | F1 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=40, help="scenes per condition")
+    parser.add_argument("--hd-scenes", type=int, default=10,
+                        help=f"scenes per condition at {HD_SIZE[0]}x{HD_SIZE[1]}, in a second table (0: none)")
     parser.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS),
                         help=f"comma-separated, from: {', '.join(CONDITIONS)}")
     parser.add_argument("--size", default="640x480", help="frame size WxH")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
     parser.add_argument("--dump", type=Path, default=None,
-                        help=f"write up to {DUMP_LIMIT} annotated failures per condition here")
+                        help=f"write up to {DUMP_LIMIT} annotated failures per condition here (1280x720 ones in hd/)")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
+    conditions = args.conditions.split(",")
+    unknown = [c for c in conditions if c not in CONDITIONS]
+    if unknown:
+        parser.error(f"unknown condition(s) {', '.join(unknown)}; known: {', '.join(CONDITIONS)}")
     recognizer = Recognizer(args.model)
-    print(f"{args.scenes} scenes per condition at {width}x{height}, model {recognizer.classifier.path.name}\n")
-    print(HEADER)
-    for condition in args.conditions.split(","):
-        counts, ms = evaluate(recognizer, condition, args.scenes, (width, height), args.dump)
-        print(format_row(condition, counts, ms), flush=True)
+    hd_dump = None if args.dump is None else args.dump / "hd"  # apart: the file names repeat per table
+    tables = [(args.scenes, (width, height), args.dump), (args.hd_scenes, HD_SIZE, hd_dump)]
+    for scenes, size, dump in [table for table in tables if table[0] > 0]:
+        print(f"{scenes} scenes per condition at {size[0]}x{size[1]}, model {recognizer.classifier.path.name}\n")
+        print(HEADER)
+        for condition in conditions:
+            counts, ms = evaluate(recognizer, condition, scenes, size, dump)
+            print(format_row(condition, counts, ms), flush=True)
+        print()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ the alpha of pen ink blended over textured paper; ground-truth boxes are measure
 alpha (ink = alpha >= 0.5) after every geometric change, so they stay tight through the
 perspective warp of a "photo".
 
-Conditions are named :class:`SceneStyle` entries in :data:`CONDITIONS`; adding one
-(small, board, ruled, ...) means adding an entry, and a drawing step if it needs one.
+Conditions are named :class:`SceneStyle` entries in :data:`CONDITIONS`; adding one means
+adding an entry, and a drawing step if it needs one. Every new step draws its random numbers
+only on its own code path, so the scenes of older conditions stay byte-identical per seed
+(their figures and tests keep meaning the same thing).
 """
 
 from __future__ import annotations
@@ -45,6 +47,23 @@ MAX_THINNING = 0.022
 MIN_STROKE = 3.0  # px: thinnest stroke left by thinning
 THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile, see camdigits.normalise)
 FOCAL_LENGTH = 1.0  # frame widths: a webcam's ~53 degree horizontal field of view
+# A fine pen's line: 1-1.8 px wide (alpha summed across it). Below 0.9 of a radius a centre-line
+# pixel's neighbours stay under alpha 0.4, so ink >= INK_ALPHA is one pixel wide, with room
+# for noise before a reader's half-contrast threshold takes them as ink.
+FINE_RADIUS = (0.5, 0.9)  # px
+MARKER_WIDTH = (0.18, 0.25)  # of the digit height: a fat felt marker (pens are ~0.05-0.11)
+BROKEN_GAP = (1.0, 2.0)  # px at 480p: ink-free core of each gap a skipping pen leaves
+BROKEN_BANDS = (1, 2)  # gaps cut across a digit: each splits it once more, 2-4 pieces in all
+TOUCH_OVERLAP = (0.0, 0.1)  # of the right digit's width: how far its ink runs into its neighbour's
+# BGR chalk: white and pale yellow, as on school boards.
+CHALK_COLOURS = ((225, 230, 228), (150, 222, 235), (205, 225, 235))
+# BGR boards: school green, slate grey, near-black.
+BOARD_COLOURS = ((58, 78, 45), (60, 62, 60), (38, 38, 40))
+# BGR printed rulings: light blue, grey-blue and grey; drawn at RULE_STRENGTH they stay far
+# lighter than half the paper-to-ink contrast, so no reader (or test) takes them for ink.
+RULE_COLOURS = ((215, 170, 120), (190, 160, 140), (160, 160, 160))
+RULE_STRENGTH = (0.35, 0.6)
+RULE_SPACING = (0.6, 1.2)  # digit heights between lines: writing is as tall as the ruling
 
 # BGR pen colours: black ballpoint, blue ballpoint, dark blue, graphite pencil, blue-black gel.
 INK_COLOURS = ((35, 30, 30), (140, 60, 30), (110, 45, 35), (95, 95, 100), (80, 45, 40))
@@ -72,6 +91,25 @@ class SceneStyle:
     tilt: float = 0.0  # largest camera tilt away from facing the page, degrees
     roll: float = 0.0  # largest camera rotation about its axis, degrees
     jpeg_quality: tuple[int, int] | None = None
+    # How digits are written; defaults are a ballpoint on plain paper.
+    stroke_level: tuple[float, float] = (0.3, 0.5)  # MNIST grey at the stroke edge: higher is thinner
+    pen: tuple[float, float] = (0.0, 1.0)  # thinning of large digits, 0-1 of MAX_THINNING
+    stroke: str = "pen"  # "pen"; "fine" (1-2 px line), "marker" (fat), "broken" (pen with gaps)
+    slant: float = 0.0  # degrees: largest rotation of each digit about its centre
+    number_count: tuple[int, int] = (1, 3)  # numbers per scene, when it has any
+    number_length: tuple[int, int] = (2, 4)  # digits per number
+    lone_digits: bool = True  # False: every digit belongs to a number (if there are 2 or more)
+    number_slope: float = 0.06  # largest slope of a number's baseline (tan of its angle)
+    turn_with_baseline: bool = False  # rotate digits with their number's sloped baseline
+    touching: bool = False  # digits of a number are pushed together until their inks touch
+    surface: str = "paper"  # "paper" or "board" (light chalk on a dark board)
+    ruled: bool = False  # printed lines on the paper, half the pages squared
+
+    def __post_init__(self) -> None:
+        if self.stroke not in ("pen", "fine", "marker", "broken"):
+            raise ValueError(f"stroke must be pen, fine, marker or broken, not {self.stroke!r}")
+        if self.surface not in ("paper", "board"):
+            raise ValueError(f"surface must be paper or board, not {self.surface!r}")
 
 
 CONDITIONS: dict[str, SceneStyle] = {
@@ -79,8 +117,25 @@ CONDITIONS: dict[str, SceneStyle] = {
     "photo": SceneStyle(noise=(3.0, 7.0), gradient=(0.2, 0.4), vignette=(0.1, 0.25),
                         shadow=(0.2, 0.4), contrast=(0.6, 0.85), blur=(0.5, 1.2),
                         tilt=18.0, roll=5.0, jpeg_quality=(50, 80)),
+    # Ink 12-24 px tall: the scene height times the item (0.85-1.15) and digit (0.9-1.1) jitter.
+    "small": SceneStyle(digit_height=(15.5, 19.0)),
+    # Chalk is thicker than a pen; boards are lit unevenly and never wiped quite clean.
+    "board": SceneStyle(surface="board", stroke_level=(0.15, 0.35), pen=(0.0, 0.4), noise=(2.0, 5.0),
+                        gradient=(0.1, 0.35), vignette=(0.08, 0.2)),
+    "slanted": SceneStyle(slant=30.0),
+    "thin": SceneStyle(stroke="fine"),
+    "thick": SceneStyle(stroke="marker"),
+    "ruled": SceneStyle(ruled=True),
     "distractors": SceneStyle(digit_count=(3, 8), distractor_count=(5, 12), noise=(1.0, 4.0),
                               gradient=(0.0, 0.2)),
+    # Pairs whose inks touch; each pair is also a 2-digit number in the truth, as a reader
+    # would take it. Odd digits out stay alone.
+    "touching": SceneStyle(number_chance=1.0, number_count=(2, 6), number_length=(2, 2), touching=True),
+    "broken": SceneStyle(stroke="broken"),
+    # 1-4 numbers of 2-6 digits on baselines sloped up to 8 degrees, no lone digits.
+    "numbers": SceneStyle(digit_count=(3, 18), digit_height=(25.0, 70.0), number_count=(1, 4),
+                          number_length=(2, 6), lone_digits=False, number_slope=math.tan(math.radians(8)),
+                          turn_with_baseline=True),
     "empty": SceneStyle(digit_count=(0, 0), distractor_count=(0, 4), noise=(2.0, 6.0),
                         gradient=(0.0, 0.35), shadow=(0.0, 0.35), jpeg_quality=(60, 90)),
 }
@@ -152,16 +207,117 @@ def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: floa
     return alpha
 
 
-def _number_item(images, labels, indices, height, stroke, pen, rng) -> _Item:
+def _skeleton(mask: np.ndarray) -> np.ndarray:
+    """The one-pixel centre lines of a binary mask (Zhang-Suen thinning, both sub-steps
+    vectorised): a digit's path, free of the MNIST brush, to redraw with another pen."""
+    image = np.pad(mask.astype(np.uint8), 1)
+    changed = True
+    while changed:
+        changed = False
+        for step in (0, 1):
+            p = image
+            # Neighbours clockwise from north: P2 N, P3 NE, P4 E, P5 SE, P6 S, P7 SW, P8 W, P9 NW.
+            ring = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:], p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
+            count = sum(n.astype(np.int32) for n in ring)
+            crossings = sum(((a == 0) & (b == 1)).astype(np.int32) for a, b in zip(ring, ring[1:] + ring[:1]))
+            n, e, s, w = ring[0], ring[2], ring[4], ring[6]
+            side = (n & e & s) == 0 if step == 0 else (n & e & w) == 0
+            other = (e & s & w) == 0 if step == 0 else (n & s & w) == 0
+            remove = (p[1:-1, 1:-1] == 1) & (count >= 2) & (count <= 6) & (crossings == 1) & side & other
+            if remove.any():
+                image[1:-1, 1:-1][remove] = 0
+                changed = True
+    return image[1:-1, 1:-1]
+
+
+def _redrawn(alpha: np.ndarray, radius: float) -> np.ndarray:
+    """The digit's centre lines drawn with a round pen of ``radius`` px, anti-aliased: alpha
+    falls from 1 to 0 over the pixel at the pen's edge."""
+    pad = math.ceil(radius) + 2
+    mask = cv2.copyMakeBorder((alpha >= INK_ALPHA).astype(np.uint8), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    distance = cv2.distanceTransform((_skeleton(mask) == 0).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return np.clip(radius + 0.5 - distance, 0.0, 1.0).astype(np.float32)
+
+
+def _with_gaps(alpha: np.ndarray, core: float, rng) -> np.ndarray:
+    """A pen that skips: 1-2 near-horizontal bands of no ink cut across the whole digit.
+
+    A band through the inside of the ink box cuts every path from the ink above it to the
+    ink below, so each band splits the digit once more. Its ink-free core is at least
+    |cos| + |sin| of its angle wide, the width of a digital line without diagonal leaks, so
+    the pieces stay apart even for 8-connected ink.
+    """
+    x, y, w, h = _tight_box(alpha)
+    ys, xs = np.mgrid[0:alpha.shape[0], 0:alpha.shape[1]].astype(np.float32)
+    for _ in range(int(rng.integers(BROKEN_BANDS[0], BROKEN_BANDS[1] + 1))):
+        angle = math.radians(rng.uniform(-25, 25))
+        width = max(core * rng.uniform(*BROKEN_GAP), abs(math.cos(angle)) + abs(math.sin(angle)) + 0.05)
+        across = (ys - (y + h * rng.uniform(0.3, 0.7))) * math.cos(angle) - (xs - (x + w / 2)) * math.sin(angle)
+        alpha = alpha * np.clip(np.abs(across) - width / 2, 0.0, 1.0)
+    return alpha
+
+
+def _rotated(alpha: np.ndarray, degrees: float) -> np.ndarray:
+    """``alpha`` turned ``degrees`` counter-clockwise about its centre, on a canvas grown to fit."""
+    h, w = alpha.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    size = (math.ceil(w * cos + h * sin), math.ceil(w * sin + h * cos))
+    matrix[:, 2] += ((size[0] - w) / 2, (size[1] - h) / 2)
+    return cv2.warpAffine(alpha, matrix, size, flags=cv2.INTER_LINEAR)
+
+
+def _written_digit(image, height, stroke, pen, turn, style: SceneStyle, scale: float, rng) -> np.ndarray:
+    """One digit's alpha, written with the style's pen and turned by ``turn`` degrees plus the
+    style's slant. The plain pen draws no random numbers, which keeps older scenes as they were."""
+    alpha = digit_alpha(image, height, stroke, pen)
+    if style.stroke == "fine":
+        alpha = _redrawn(alpha, rng.uniform(*FINE_RADIUS))
+    elif style.stroke == "marker":
+        alpha = _redrawn(alpha, rng.uniform(*MARKER_WIDTH) * height / 2)
+    elif style.stroke == "broken":
+        alpha = _with_gaps(alpha, scale, rng)
+    if style.slant:
+        turn += rng.uniform(-style.slant, style.slant)
+    return _rotated(alpha, turn) if turn else alpha
+
+
+def _touching_x(left: tuple[np.ndarray, int, int], alpha: np.ndarray, y: int, overlap: int) -> int | None:
+    """Where to put ``alpha`` (top at ``y``) so its ink runs ``overlap`` px into the ink of the
+    ``left`` layer, in the row where they meet first; None if no row has ink in both."""
+    left_alpha, left_x, left_y = left
+    top, bottom = max(left_y, y), min(left_y + left_alpha.shape[0], y + alpha.shape[0])
+    if bottom <= top:
+        return None
+    a = left_alpha[top - left_y:bottom - left_y] >= INK_ALPHA
+    b = alpha[top - y:bottom - y] >= INK_ALPHA
+    both = a.any(axis=1) & b.any(axis=1)
+    if not both.any():
+        return None
+    rightmost = a.shape[1] - 1 - np.argmax(a[:, ::-1], axis=1)
+    leftmost = np.argmax(b, axis=1)
+    # Sliding in from the right, the first row to meet is the one needing the largest x.
+    return int(left_x + (rightmost - leftmost)[both].max() + 1 - overlap)
+
+
+def _number_item(images, labels, indices, height, stroke, pen, style: SceneStyle, scale: float, rng) -> _Item:
     """Digits in a row with handwriting gaps (0.1-0.5 heights between the inks), their
-    bottoms on a slightly sloped, jittered baseline."""
-    slope = rng.uniform(-0.06, 0.06)
+    bottoms on a sloped, jittered baseline; with ``style.touching``, each digit is pushed
+    left until its ink runs into its neighbour's instead."""
+    slope = rng.uniform(-style.number_slope, style.number_slope)
+    turn = -math.degrees(math.atan(slope)) if style.turn_with_baseline else 0.0
     layers, cursor = [], 0.0
     for image in images:
-        alpha = digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen)
+        alpha = _written_digit(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen,
+                               turn, style, scale, rng)
         ink_x, ink_y, ink_w, ink_h = _tight_box(alpha)
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
-        layers.append((alpha, round(cursor) - ink_x, round(baseline) - ink_y - ink_h))
+        x, y = round(cursor) - ink_x, round(baseline) - ink_y - ink_h
+        if style.touching and layers:
+            touching = _touching_x(layers[-1], alpha, y, round(rng.uniform(*TOUCH_OVERLAP) * ink_w))
+            if touching is not None:
+                x, cursor = touching, touching + ink_x
+        layers.append((alpha, x, y))
         cursor += ink_w + rng.uniform(0.1, 0.5) * height
     left, top = min(x for _, x, _ in layers), min(y for _, _, y in layers)
     layers = [(a, x - left, y - top) for a, x, y in layers]
@@ -316,6 +472,87 @@ def paper_background(size: tuple[int, int], rng, blotch_grid: tuple[int, int] = 
     return page
 
 
+def _ruled(page: np.ndarray, spacing: float, scale: float, rng) -> np.ndarray:
+    """``page`` with printed lines ``spacing`` px apart, and columns too on squared paper
+    (half the pages). They are part of the paper, so they are in no ground truth."""
+    h, w = page.shape[:2]
+    lines = np.zeros((h, w), np.float32)
+    thickness = max(1, round(scale * rng.uniform(1.0, 1.8)))
+    sub = 16  # cv2 draws at 1/16 px (shift=4), so lines fall between pixels as printed ones do
+    for y in np.arange(rng.uniform(0, spacing), h, spacing):
+        cv2.line(lines, (0, round(y * sub)), ((w - 1) * sub, round(y * sub)), 1.0, thickness, cv2.LINE_AA, 4)
+    if rng.random() < 0.5:
+        for x in np.arange(rng.uniform(0, spacing), w, spacing):
+            cv2.line(lines, (round(x * sub), 0), (round(x * sub), (h - 1) * sub), 1.0, thickness, cv2.LINE_AA, 4)
+    colour = np.array(RULE_COLOURS[int(rng.integers(len(RULE_COLOURS)))], np.float32)
+    cover = (np.minimum(lines, 1.0) * rng.uniform(*RULE_STRENGTH))[..., None]
+    return page * (1 - cover) + colour * cover
+
+
+def _erased_writing(size: tuple[int, int], height: float, rng) -> np.ndarray:
+    """Chalk dust left on a wiped board, as a fraction of the chalk's contrast: ghosts of
+    erased words and doodles smeared along the eraser's path, and the eraser's broad swaths.
+
+    The ghosts stay under a sixth of the contrast: a reader sees that something was written,
+    not what, so they are no digits in the truth.
+    """
+    w, h = size
+    ghosts = np.zeros((h, w), np.float32)
+    for _ in range(int(rng.integers(2, 7))):
+        mark = _distractor_alpha(height * rng.uniform(0.7, 1.3), min(size), rng)[:h, :w]
+        x, y = int(rng.integers(0, w - mark.shape[1] + 1)), int(rng.integers(0, h - mark.shape[0] + 1))
+        region = ghosts[y:y + mark.shape[0], x:x + mark.shape[1]]
+        np.maximum(region, mark * rng.uniform(0.5, 1.0), out=region)
+    length = max(3, round(height * rng.uniform(0.2, 0.5)))
+    smear = np.zeros((length, length), np.float32)
+    smear[length // 2, :] = 1.0
+    turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(-30, 30), 1.0)
+    smear = cv2.warpAffine(smear, turn, (length, length))
+    ghosts = cv2.GaussianBlur(cv2.filter2D(ghosts, -1, smear / smear.sum()), (0, 0), 1.0 + 0.03 * height)
+    swaths = np.zeros((h, w), np.float32)
+    for _ in range(int(rng.integers(1, 4))):
+        path = np.cumsum(rng.normal(0, 1, (8, 2)) * (w / 6, h / 10), axis=0) + (rng.uniform(0, w), rng.uniform(0, h))
+        cv2.polylines(swaths, [np.round(path).astype(np.int32)], False, 1.0, max(3, round(height * 0.6)))
+    swaths = cv2.GaussianBlur(swaths, (0, 0), 0.2 * height + 1)
+    return ghosts * rng.uniform(0.06, 0.15) + swaths * rng.uniform(0.02, 0.06)
+
+
+def _chalk_on_board(ink_alpha: np.ndarray, size: tuple[int, int], height: float, rng) -> np.ndarray:
+    """Light chalk on a dark board: dust clouds, erased writing, and strokes whose grain lets
+    the board show through in specks (or, for a quarter of the boards, a solid chalk marker)."""
+    w, h = size
+    board = np.empty((h, w, 3), np.float32)
+    board[:] = np.array(BOARD_COLOURS[int(rng.integers(len(BOARD_COLOURS)))]) + rng.normal(0, 4, 3)
+    chalk = np.array(CHALK_COLOURS[int(rng.integers(len(CHALK_COLOURS)))], np.float32) + rng.normal(0, 5, 3)
+    clouds = np.abs(cv2.resize(rng.normal(0, 1, (5, 7)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC))
+    dust = clouds * rng.uniform(0.02, 0.06) + _erased_writing(size, height, rng)
+    grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
+    board = board + (chalk - board) * dust[..., None] + (grain * rng.uniform(1.5, 3.0))[..., None]
+    speckle = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.7)
+    speckle /= speckle.std()
+    if rng.random() < 0.75:
+        texture = np.clip(0.8 + 0.45 * speckle, 0.0, 1.0)  # about 4 % of a chalk stroke is bare board
+    else:
+        texture = 1.0 - 0.05 * np.abs(speckle)
+    coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.8, 0.95) * texture)[..., None]
+    return board * (1 - coverage) + chalk * coverage
+
+
+def _written_page(ink_alpha: np.ndarray, size: tuple[int, int], style: SceneStyle, height: float,
+                  scale: float, rng) -> np.ndarray:
+    """The page before the camera sees it: pen ink over paper (ruled, if the style says), or
+    chalk on a board; ``height`` is the scene's digit height in px, for sizes that follow it."""
+    if style.surface == "board":
+        return _chalk_on_board(ink_alpha, size, height, rng)
+    ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
+    texture = 1.0 - 0.08 * np.abs(cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5))
+    coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.82, 0.97) * texture)[..., None]
+    paper = paper_background(size, rng)
+    if style.ruled:
+        paper = _ruled(paper, height * rng.uniform(*RULE_SPACING), scale, rng)
+    return paper * (1 - coverage) + ink * coverage
+
+
 def _lighting(size: tuple[int, int], style: SceneStyle, rng) -> np.ndarray:
     """Light falling on the frame: a gradient, vignetting and maybe a soft shadow band."""
     w, h = size
@@ -362,25 +599,46 @@ def _camera_effects(image: np.ndarray, style: SceneStyle, rng) -> np.ndarray:
     return image
 
 
-def _digit_items(count: int, height: float, style: SceneStyle, rng) -> list[_Item]:
-    """The scene's digits as items: some grouped into numbers of 2-4 digits, the rest alone."""
-    images, labels = mnist_test()
-    indices = [int(i) for i in rng.choice(len(labels), size=count, replace=False)]
+def _number_lengths(count: int, style: SceneStyle, rng) -> list[int]:
+    """How many digits each item of the scene gets: numbers first, then lone digits.
+
+    With ``style.lone_digits``, some scenes get ``number_count`` numbers that fit in
+    ``count`` and the rest stay alone; without, ``count`` is split into numbers of
+    ``number_length`` digits (as few extra numbers beyond ``number_count`` as a large
+    forced count needs), and only a single digit stays alone.
+    """
+    low, high = style.number_length
+    if not style.lone_digits:
+        if count < max(low, 2):
+            return [1] * count
+        fewest = math.ceil(count / high)
+        lengths = [low] * int(rng.integers(fewest, max(fewest, min(style.number_count[1], count // low)) + 1))
+        for _ in range(count - sum(lengths)):
+            growable = [i for i, length in enumerate(lengths) if length < high]
+            lengths[int(rng.choice(growable))] += 1
+        return lengths
     lengths = []
     if count >= 2 and rng.random() < style.number_chance:
-        for _ in range(int(rng.integers(1, 4))):
-            length = int(rng.integers(2, 5))
+        for _ in range(int(rng.integers(style.number_count[0], style.number_count[1] + 1))):
+            length = int(rng.integers(low, high + 1))
             if sum(lengths) + length <= count:
                 lengths.append(length)
-    lengths += [1] * (count - sum(lengths))
-    stroke, pen = rng.uniform(0.3, 0.5), rng.uniform(0.0, 1.0)
+    return lengths + [1] * (count - sum(lengths))
+
+
+def _digit_items(count: int, height: float, style: SceneStyle, scale: float, rng) -> list[_Item]:
+    """The scene's digits as items: numbers (by default 2-4 digits) and lone digits."""
+    images, labels = mnist_test()
+    indices = [int(i) for i in rng.choice(len(labels), size=count, replace=False)]
+    lengths = _number_lengths(count, style, rng)
+    stroke, pen = rng.uniform(*style.stroke_level), rng.uniform(*style.pen)
     items, start = [], 0
     for length in lengths:
         chosen = indices[start:start + length]
         start += length
         item_height = height * rng.uniform(0.85, 1.15)
         items.append(_number_item([images[i] for i in chosen], [int(labels[i]) for i in chosen],
-                                  chosen, item_height, stroke, pen, rng))
+                                  chosen, item_height, stroke, pen, style, scale, rng))
     return items
 
 
@@ -409,7 +667,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
         count = min(int(rng.integers(style.digit_count[0], style.digit_count[1] + 1)), max(fits, style.digit_count[0]))
     for _ in range(MAX_SHRINKS):
         placed: list[tuple[_Item, Box]] = []
-        for item in _digit_items(count, height, style, rng):
+        for item in _digit_items(count, height, style, scale, rng):
             box = _place(item, placed, region, rng)
             if box is None:
                 break
@@ -445,10 +703,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
         if len(item.labels) > 1:
             numbers.append(("".join(map(str, item.labels)), union_box(boxes)))
 
-    ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
-    texture = 1.0 - 0.08 * np.abs(cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5))
-    coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.82, 0.97) * texture)[..., None]
-    image = paper_background(size, rng) * (1 - coverage) + ink * coverage
+    image = _written_page(ink_alpha, size, style, height, scale, rng)
     if not np.allclose(homography, np.eye(3)):
         image = cv2.warpPerspective(image, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.98, 1.02, 3).astype(np.float32)
