@@ -1,7 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
-The only object that knows every stage: segment -> split proposals -> normalise ->
-classify -> page context -> numbers.
+The only object that knows every stage: segment -> normalise -> classify -> split
+touching digits -> page context -> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -19,7 +19,7 @@ from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.page import drop_size_outliers
 from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
-from camdigits.split import choose_split, propose_splits
+from camdigits.split import SPLIT_WHEN_WHOLE_BELOW, choose_split, propose_splits
 from camdigits.types import Digit, FrameResult
 
 
@@ -64,55 +64,56 @@ class Recognizer:
         """Candidate stage: the digit-like blobs of an ink mask."""
         return find_candidates(paper, mask, self.config)
 
-    def plan(self, candidates: list[Candidate]) -> tuple[list[Candidate], list[tuple[int, int, int]]]:
-        """Split stage: the blobs to classify (every candidate, then both halves of each
-        proposed cut of a wide one, see :mod:`camdigits.split`) and, per cut, the indices of
-        (candidate, left half, right half) among them."""
-        blobs = list(candidates)
-        cuts = []
-        for i, candidate in enumerate(candidates):
-            for left, right in propose_splits(candidate):
-                cuts.append((i, len(blobs), len(blobs) + 1))
-                blobs += (left, right)
-        return blobs, cuts
-
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, in a buffer reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         return to_mnist_patches([c.ink for c in blobs], out=self._patches)
 
-    def read(self, blobs: list[Candidate], patches: np.ndarray,
-             cuts: list[tuple[int, int, int]] | None = None) -> list[Digit]:
-        """Classify stage: all patches in one interpreter call; keep confident digits.
-
-        Without ``cuts`` every blob is read whole. With them (from :meth:`plan`), only the
-        candidates are read, each either whole or as the two halves of its best cut.
-        """
-        if not blobs:
-            return []
+    def read(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Classify stage: the likeliest digit of every patch and its probability, from one
+        interpreter call. A patch the model calls "not a digit" gets a low probability for
+        every digit."""
+        if not len(patches):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         probabilities = self.classifier.predict(patches)
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
-        confidences = probabilities[np.arange(len(labels)), labels]
-        if not cuts:
-            readings = [[i] for i in range(len(blobs))]
-        else:
-            count = cuts[0][1]  # the halves come after all candidates
-            readings = [[i] for i in range(count)]
-            by_candidate: dict[int, list[tuple[int, int]]] = {}
-            for candidate, left, right in cuts:
-                by_candidate.setdefault(candidate, []).append((left, right))
-            for candidate, halves in by_candidate.items():
-                pairs = [(float(confidences[a]), float(confidences[b])) for a, b in halves]
-                chosen = choose_split(float(confidences[candidate]), pairs, self.config.min_confidence)
+        return labels, probabilities[np.arange(len(labels)), labels]
+
+    def split_touching(self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray) -> list[Digit]:
+        """Split stage: the frame's digits, with wide blobs that were not read surely as one
+        digit tried as two touching ones (see :mod:`camdigits.split`).
+
+        The halves of all such blobs go to the classifier in one more call. It is made only
+        for frames that have such a blob, which keeps a frame of well-spaced digits at one
+        call; classifying the cuts of every wide blob up front would cost a clean frame of
+        10 digits about a third more.
+        """
+        readings: list[list[tuple[Candidate, int, float]]] = [
+            [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
+        ]
+        halves: list[Candidate] = []
+        tried: list[tuple[int, list[tuple[int, int]]]] = []  # candidate index, (left, right) indices in halves
+        for i, candidate in enumerate(candidates):
+            if confidences[i] >= SPLIT_WHEN_WHOLE_BELOW:
+                continue
+            pairs = []
+            for left, right in propose_splits(candidate):
+                pairs.append((len(halves), len(halves) + 1))
+                halves += (left, right)
+            if pairs:
+                tried.append((i, pairs))
+        if halves:
+            half_labels, half_confidences = self.read(self.patches(halves))
+            for i, pairs in tried:
+                scores = [((int(half_labels[a]), float(half_confidences[a])), (int(half_labels[b]), float(half_confidences[b])))
+                          for a, b in pairs]
+                chosen = choose_split(float(confidences[i]), scores, self.config.min_confidence)
                 if chosen is not None:
-                    readings[candidate] = list(halves[chosen])
-        digits = []
-        for reading in readings:
-            for i in reading:
-                if confidences[i] >= self.config.min_confidence:
-                    digits.append(Digit(label=int(labels[i]), confidence=float(confidences[i]), box=blobs[i].box))
-        return digits
+                    readings[i] = [(halves[j], int(half_labels[j]), float(half_confidences[j])) for j in pairs[chosen]]
+        return [Digit(label=label, confidence=confidence, box=blob.box)
+                for reading in readings for blob, label, confidence in reading
+                if confidence >= self.config.min_confidence]
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
@@ -121,8 +122,8 @@ class Recognizer:
 
     def classify(self, candidates: list[Candidate]) -> list[Digit]:
         """Classify all candidates in one batch; keep those confidently read as digits."""
-        blobs, cuts = self.plan(candidates)
-        return self.read(blobs, self.patches(blobs), cuts)
+        labels, confidences = self.read(self.patches(candidates))
+        return self.split_touching(candidates, labels, confidences)
 
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
         """Every digit and number in one BGR (or grey) uint8 image."""

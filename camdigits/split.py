@@ -3,10 +3,10 @@
 Segmentation sees one blob where a "3" and a "7" touch; its patch is neither digit, and the
 model says "not a digit" (it was trained on such pairs) or guesses. For each blob wide
 enough to hold two digits, a few cut columns are proposed where the ink is thinnest (the
-minima of its column projection, away from the edges), and each cut's two halves become
-extra patches in the frame's one classifier call. The recognizer then keeps, per blob,
-whichever reading the classifier is surest of: the whole blob as one digit, or the best
-cut as two (see :func:`choose_split`).
+minimum of its column projection, away from the edges, and a few evenly spaced columns),
+and each cut's two halves are classified. The recognizer then keeps, per blob, whichever
+reading the classifier is surest of: the whole blob as one digit, or the best cut as two
+(see :func:`choose_split`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import numpy as np
 from camdigits.segment import Candidate
 
 # Blobs at least this wide for their height are tried as two digits. A single MNIST digit
-# is 0.1-0.9 wide (95 % of them); two touching ones are 1.0-1.7.
-MIN_SPLIT_ASPECT = 0.85
+# is 0.1-0.9 wide (95 % of them); two touching ones are 1.0-1.7, or 0.8 with a "1".
+MIN_SPLIT_ASPECT = 0.75
 # Cuts are looked for in this middle part of the blob's width (fractions): nearer the
 # edges one half would be a sliver.
 CUT_RANGE = (0.25, 0.75)
-MAX_CUTS = 2  # cut columns tried per blob: the thinnest two, at least CUT_SPACING apart
-CUT_SPACING = 0.1  # fraction of the blob width between two tried cuts
+EVEN_CUTS = (0.4, 0.5, 0.6)  # fractions of the blob width also tried, unless near the thinnest
+CUT_SPACING = 0.07  # fraction of the blob width between two tried cuts
 MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it is a sliver
 SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
 # Both halves of a cut must be read at least this surely. Cut letters and words often give
@@ -33,20 +33,20 @@ MIN_HALF_CONFIDENCE = 0.99
 
 
 def cut_columns(ink: np.ndarray) -> list[int]:
-    """Columns (within the blob's box) where a cut would cross the least ink, thinnest first."""
+    """Columns (within the blob's box) to try cutting at: where the ink is thinnest, then
+    evenly spaced ones. Digits that overlap have no thin joint (their strokes cross there),
+    so the thinnest column alone often falls inside one digit, e.g. the sides of a 0."""
     h, w = ink.shape
     if w < MIN_SPLIT_ASPECT * h or w < 4:
         return []
     profile = np.count_nonzero(ink, axis=0).astype(np.float32)
     profile = np.convolve(profile, np.ones(3, np.float32) / 3, mode="same")  # ignore 1-px ripples
     lo, hi = int(CUT_RANGE[0] * w), int(np.ceil(CUT_RANGE[1] * w))
-    order = lo + np.argsort(profile[lo:hi], kind="stable")
-    cuts: list[int] = []
-    for column in order:
-        if all(abs(int(column) - c) >= CUT_SPACING * w for c in cuts):
-            cuts.append(int(column))
-            if len(cuts) == MAX_CUTS:
-                break
+    cuts = [lo + int(np.argmin(profile[lo:hi]))]
+    for fraction in EVEN_CUTS:
+        column = int(round(fraction * w))
+        if all(abs(column - c) >= CUT_SPACING * w for c in cuts):
+            cuts.append(column)
     return cuts
 
 
@@ -79,22 +79,24 @@ def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
     return [pair for pair in pairs if pair is not None]
 
 
-def choose_split(whole_confidence: float, pair_confidences: list[tuple[float, float]],
+def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], tuple[int, float]]],
                  min_confidence: float, min_half_confidence: float = MIN_HALF_CONFIDENCE) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
-    Only a blob the model does not read confidently as one digit (below
-    SPLIT_WHEN_WHOLE_BELOW) is cut: halves of a wide 0 or a flat 2 can each pass as a
-    confident 1 or 7. A cut wins when both halves are confident digits and together (the
-    product of their confidences) they beat the whole blob's reading, whose confidence
-    counts only if it is at least ``min_confidence``.
+    ``halves`` holds, per cut, the (label, confidence) of its left and right half. Only a
+    blob the model does not read confidently as one digit (below SPLIT_WHEN_WHOLE_BELOW)
+    is cut: halves of a wide 0 or a flat 2 can each pass as a confident 1 or 7. A cut wins
+    when both halves are very confident digits and together (the product of their
+    confidences) they beat the whole blob's reading, whose confidence counts only if it
+    is at least ``min_confidence``. A cut into two ones is never taken: it is how H, N, n,
+    u, M and W come apart, while two ones written touching are rare.
     """
     if whole_confidence >= SPLIT_WHEN_WHOLE_BELOW:
         return None
     whole = whole_confidence if whole_confidence >= min_confidence else 0.0
     best, best_score = None, whole
-    for i, (left, right) in enumerate(pair_confidences):
-        if min(left, right) < min_half_confidence:
+    for i, ((left_label, left), (right_label, right)) in enumerate(halves):
+        if min(left, right) < min_half_confidence or left_label == right_label == 1:
             continue
         score = left * right
         if score > best_score:

@@ -47,19 +47,19 @@ def test_a_cut_leaving_a_sliver_is_refused():
 
 
 @pytest.mark.parametrize(
-    "whole, pairs, expected",
+    "whole, halves, expected",
     [
-        (0.00, [(0.999, 0.999)], 0),  # "not a digit" whole, two sure halves: cut
-        (0.50, [(0.995, 0.999), (0.999, 1.0)], 1),  # the surer cut wins
-        (0.95, [(1.0, 1.0)], None),  # a blob read surely as one digit is never cut
-        (0.00, [(0.999, 0.90)], None),  # one unsure half: not a pair of digits
-        (0.85, [(0.991, 0.991)], None),  # halves together (0.98) ... cut, unless the whole is surer
+        (0.00, [((3, 0.999), (7, 0.999))], 0),  # "not a digit" whole, two sure halves: cut
+        (0.50, [((3, 0.995), (7, 0.999)), ((3, 0.999), (7, 1.0))], 1),  # the surer cut wins
+        (0.95, [((3, 1.0), (7, 1.0))], None),  # a blob read surely as one digit is never cut
+        (0.00, [((3, 0.999), (7, 0.90))], None),  # one unsure half: not a pair of digits
+        (0.00, [((1, 1.0), (1, 1.0))], None),  # two ones: an H or an n, not "11"
+        (0.85, [((3, 0.991), (7, 0.991))], 0),  # halves together (0.98) beat the whole (0.85)
+        (0.00, [((1, 1.0), (1, 1.0)), ((4, 0.999), (1, 0.999))], 1),
     ],
 )
-def test_choose_split(whole, pairs, expected):
-    if whole == 0.85:
-        expected = 0 if 0.991 * 0.991 > 0.85 else None
-    assert choose_split(whole, pairs, min_confidence=0.7) == expected
+def test_choose_split(whole, halves, expected):
+    assert choose_split(whole, halves, min_confidence=0.7) == expected
 
 
 def _ink(page: np.ndarray) -> np.ndarray:
