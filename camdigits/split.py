@@ -25,6 +25,10 @@ CUT_RANGE = (0.25, 0.75)
 EVEN_CUTS = (0.4, 0.5, 0.6)  # fractions of the blob width also tried, unless near the thinnest
 CUT_SPACING = 0.07  # fraction of the blob width between two tried cuts
 MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it is a sliver
+# The shorter half must be at least this fraction of the taller one's height: digits
+# written side by side are about one size, while the right half of an h or an n (read as
+# a 7 beside a 1) is 0.74-0.77 of the left.
+MIN_HALF_HEIGHT_RATIO = 0.8
 SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
 # Both halves of a cut must be read at least this surely. Cut letters and words often give
 # two plausible digits (0.7-0.98); touching digits cut apart gave 0.999 or more in 6 of 7
@@ -61,14 +65,14 @@ def _part(candidate: Candidate, part: np.ndarray, x_offset: int) -> Candidate | 
 
 def split_at(candidate: Candidate, column: int) -> tuple[Candidate, Candidate] | None:
     """The blob's ink cut at ``column`` into a left and a right candidate, or None if one
-    side would be a sliver."""
+    side would be a sliver or much shorter than the other."""
     ink = candidate.ink
     total = np.count_nonzero(ink)
     left, right = ink[:, :column], ink[:, column:]
     if min(np.count_nonzero(left), np.count_nonzero(right)) < MIN_HALF_INK * total:
         return None
     a, b = _part(candidate, left, 0), _part(candidate, right, column)
-    if a is None or b is None:
+    if a is None or b is None or min(a.box[3], b.box[3]) < MIN_HALF_HEIGHT_RATIO * max(a.box[3], b.box[3]):
         return None
     return a, b
 

@@ -106,3 +106,12 @@ def test_most_touching_pairs_are_read():
         result = recognizer.recognize(touching_pair(a, b))
         read += [d.label for d in result.digits] == [labels[a], labels[b]]
     assert read >= 12
+
+
+def test_a_cut_into_a_tall_and_a_short_half_is_refused():
+    """An h cut after its ascender: a 1 and something 0.75 as tall is not two digits."""
+    ink = np.zeros((40, 50), np.uint8)
+    ink[:, :8] = 255  # the ascender, full height
+    ink[10:, 20:28] = 255  # the shorter right leg
+    ink[10:14, :28] = 255  # joined at the top of the leg
+    assert split_at(Candidate(box=(0, 0, 50, 40), ink=ink), 14) is None
