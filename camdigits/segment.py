@@ -36,6 +36,22 @@ MERGE_MAX_ENCLOSING_AREA = 4.0
 CONTRAST_MARGIN = 0.05
 # Noise suppression before thresholding; the kernel is small so thin pen strokes survive.
 BLUR_KERNEL = (3, 3)
+# Ruled and squared paper, table borders: straight lines far longer than any digit. A row
+# (or column) of the mask with at least RULE_TRIGGER of its pixels inked may hold one;
+# then runs of RULE_RUN px of ink along it are opened out of the mask, and what they form
+# is erased when it spans at least RULE_MIN_EXTENT of the frame and is at most
+# RULE_MAX_THICKNESS of the frame thick on average. A short run lets a line tilted by up to ~3
+# degrees through; the extent and thickness keep long digit strokes (a tall "1" is
+# thick) out of it. The pen strokes crossing a rule lose a line-wide strip, which the
+# fragment merging below joins again.
+RULE_TRIGGER = 0.3
+RULE_RUN = 40  # px
+RULE_MIN_EXTENT = 0.3
+RULE_MAX_THICKNESS = 0.012  # of the frame's shorter side (at least RULE_MIN_THICKNESS px)
+RULE_MIN_THICKNESS = 4.0  # px
+RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
+RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
+RULE_CROSSING = RULE_BAND + 2  # px beyond the thickest rule: widest erased strip a crossing stroke is bridged over
 # Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
 # its box, so the maximum ink density does not apply to it.
 STROKE_ASPECT = 0.35
@@ -77,7 +93,73 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
     close = int(config.close_fraction * window)
     if close >= 2:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
-    return mask
+    return erase_rules(mask)
+
+
+def erase_rules(mask: np.ndarray) -> np.ndarray:
+    """The ink mask without long thin straight lines (ruled or squared paper, table lines).
+
+    Left in, a ruling joins every digit it touches into one page-wide blob, which the
+    size filters then drop whole, and the bits of a thin ruling between digits read as
+    ones. Frames without a well-inked row or column (most) are returned as they are, at
+    the cost of two projections.
+    """
+    h, w = mask.shape
+    if min(h, w) < RULE_RUN:
+        return mask
+    rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
+    columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
+    rules = np.zeros_like(mask)
+    max_thickness = max(RULE_MIN_THICKNESS, RULE_MAX_THICKNESS * min(h, w))
+    for inked, along, run, band in ((rows.max() >= RULE_TRIGGER * w, w, (RULE_RUN, 1), (RULE_RUN, RULE_BAND)),
+                                    (columns.max() >= RULE_TRIGGER * h, h, (1, RULE_RUN), (RULE_BAND, RULE_RUN))):
+        if not inked:
+            continue
+        # A faint rule is thresholded into dashes: bridge their gaps first.
+        gap = (RULE_GAP, 1) if run[1] == 1 else (1, RULE_GAP)
+        bridged = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
+        runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
+        # A thin line that is slightly tilted comes out of the opening as a staircase of
+        # runs; a band a few px across joins them into one line again.
+        joined = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, band))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        extent = stats[:, cv2.CC_STAT_WIDTH if run[1] == 1 else cv2.CC_STAT_HEIGHT]
+        thickness = np.bincount(labels[runs > 0], minlength=count) / np.maximum(extent, 1)
+        is_rule = (extent >= RULE_MIN_EXTENT * along) & (thickness <= max_thickness)
+        is_rule[0] = False  # the background
+        for label in np.flatnonzero(is_rule):
+            _draw_rule(rules, runs, labels, int(label), stats[label], thickness[label])
+    if not rules.any():
+        return mask
+    erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
+    # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
+    # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
+    # along a rule (the bar of a 4 written on the line) is lost with it.
+    across = int(max_thickness) + RULE_CROSSING
+    bridged = cv2.bitwise_or(
+        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across))),
+        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1))),
+    )
+    return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
+
+
+def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: int, stats: np.ndarray,
+               thickness: float) -> None:
+    """Draw onto ``rules`` the straight line fitted through one rule's runs, as thick as the
+    rule plus RULE_BAND: only the line goes, not the strokes of digits touching it."""
+    x, y, w, h = (int(v) for v in stats[:4])
+    ys, xs = np.nonzero((runs[y:y + h, x:x + w] > 0) & (labels[y:y + h, x:x + w] == label))
+    if len(xs) < 2:
+        return
+    points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
+    vx, vy, x0, y0 = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    reach = float(stats[cv2.CC_STAT_WIDTH] + stats[cv2.CC_STAT_HEIGHT])
+    # Clip the line to the component's box, so a rule that ends mid-page is not extended.
+    start = (int(round(x0 - vx * reach)), int(round(y0 - vy * reach)))
+    end = (int(round(x0 + vx * reach)), int(round(y0 + vy * reach)))
+    box = rules[y:y + h, x:x + w]  # a view: drawing into it draws into rules
+    cv2.line(box, (start[0] - x, start[1] - y), (end[0] - x, end[1] - y), 255,
+             max(1, int(round(thickness))) + RULE_BAND - 1)
 
 
 def _merge_fragments(boxes: np.ndarray) -> list[np.ndarray]:
