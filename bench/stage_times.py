@@ -1,0 +1,120 @@
+"""Per-frame time of Recognizer.recognize() and of each of its stages, plus the tracking
+and annotation the video command adds, on rendered clean scenes.
+
+Three passes over the same scenes: the whole recognize() call (the headline figure), its
+stages called one by one exactly as recognize() composes them (keep :func:`time_stages` in
+step with Recognizer.recognize(); a test checks that they add up to it), and Tracker.update() +
+Annotator.annotate() on recognize()'s results. Scenes are rendered before timing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.scenes import render_scene
+from camdigits.annotate import Annotator
+from camdigits.config import Config
+from camdigits.numbers import group_numbers
+from camdigits.page import drop_size_outliers
+from camdigits.recognizer import Recognizer
+from camdigits.tracking import Tracker
+from camdigits.types import FrameResult
+
+POOL = 20  # distinct scenes per case, cycled through, so consecutive frames hold new pixels
+WARM_UP = 20  # recognize() calls before timing: the interpreter and caches settle
+# Tracking and annotation see each scene for this many frames in a row, like a camera
+# held still: tracks confirm on their second frame, so both work on every digit. (On a
+# new scene every frame no track would confirm, and they would time an empty result.)
+HOLD_FRAMES = 3
+FRAME_INTERVAL_S = 1 / 30  # time between the frames of the tracked stream, as at 30 fps
+RECOGNIZE_STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
+STAGES = (*RECOGNIZE_STAGES, "tracking", "annotate")
+
+
+@dataclass(frozen=True)
+class CaseTimes:
+    """Per-frame ms of one case: the whole recognize() call, and each of STAGES alone."""
+
+    size: tuple[int, int]
+    digits: int
+    recognize: np.ndarray
+    stages: dict[str, np.ndarray]
+
+
+def time_calls(call: Callable[[int], object], frames: int) -> np.ndarray:
+    """ms of ``call(i)`` for each i in range(frames)."""
+    ms = np.empty(frames)
+    for i in range(frames):
+        start = time.perf_counter()
+        call(i)
+        ms[i] = 1000 * (time.perf_counter() - start)
+    return ms
+
+
+def time_stages(recognizer: Recognizer, scenes: Sequence[np.ndarray], frames: int) -> dict[str, np.ndarray]:
+    """ms of each of RECOGNIZE_STAGES per frame, called as Recognizer.recognize() calls
+    them, so that they add up to one recognize() call: "split" retries unsure wide blobs
+    as two touching digits (a second interpreter call, only when there are such blobs);
+    "numbers" drops size outliers, groups the digits and builds the FrameResult."""
+    ms = {stage: np.empty(frames) for stage in RECOGNIZE_STAGES}
+    for i in range(frames):
+        image = scenes[i % len(scenes)]
+        t0 = time.perf_counter()
+        paper, mask = recognizer.ink_mask(image)
+        t1 = time.perf_counter()
+        candidates = recognizer.find(paper, mask)
+        t2 = time.perf_counter()
+        patches = recognizer.patches(candidates)
+        t3 = time.perf_counter()
+        labels, confidences = recognizer.read(patches)
+        t4 = time.perf_counter()
+        digits = recognizer.split_touching(candidates, labels, confidences)
+        t5 = time.perf_counter()
+        numbers = group_numbers(drop_size_outliers(digits, recognizer.config), recognizer.config)
+        FrameResult(width=image.shape[1], height=image.shape[0],
+                    digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
+        t6 = time.perf_counter()
+        ticks = (t0, t1, t2, t3, t4, t5, t6)
+        for stage, begin, end in zip(RECOGNIZE_STAGES, ticks, ticks[1:]):
+            ms[stage][i] = 1000 * (end - begin)
+    return ms
+
+
+def time_tracking(results: Sequence[FrameResult], scenes: Sequence[np.ndarray], config: Config,
+                  frames: int) -> dict[str, np.ndarray]:
+    """ms of Tracker.update() and of annotating its output, as the video command does, on
+    a stream that shows each scene (and its result) for HOLD_FRAMES frames."""
+    tracker, annotator = Tracker(number_config=config), Annotator()
+    ms = {"tracking": np.empty(frames), "annotate": np.empty(frames)}
+    for i in range(frames):
+        scene = (i // HOLD_FRAMES) % len(results)
+        result = dataclasses.replace(results[scene], frame=i, time=i * FRAME_INTERVAL_S)
+        t0 = time.perf_counter()
+        tracked = tracker.update(result)
+        t1 = time.perf_counter()
+        annotator.annotate(scenes[scene], tracked)
+        t2 = time.perf_counter()
+        ms["tracking"][i], ms["annotate"][i] = 1000 * (t1 - t0), 1000 * (t2 - t1)
+    return ms
+
+
+def render_case(size: tuple[int, int], digits: int, count: int) -> list[np.ndarray]:
+    """``count`` clean scenes of exactly ``digits`` digits, seeds 0, 1, ..."""
+    return [render_scene("clean", seed, size, digit_count=digits).image for seed in range(count)]
+
+
+def time_case(recognizer: Recognizer, size: tuple[int, int], digits: int, frames: int) -> CaseTimes:
+    """Render up to POOL scenes, warm up, then time ``frames`` frames in each pass."""
+    scenes = render_case(size, digits, min(POOL, frames))
+    for i in range(WARM_UP):
+        recognizer.recognize(scenes[i % len(scenes)])
+    recognize = time_calls(lambda i: recognizer.recognize(scenes[i % len(scenes)]), frames)
+    stages = time_stages(recognizer, scenes, frames)
+    results = [recognizer.recognize(scene) for scene in scenes]
+    stages.update(time_tracking(results, scenes, recognizer.config, frames))
+    return CaseTimes(size, digits, recognize, stages)

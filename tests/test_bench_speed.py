@@ -1,0 +1,160 @@
+"""bench.speed and its parts: the stage split adds up, the floor finds ink, the memory
+sampler sees a child's own memory, and the targets table calls a miss a miss.
+
+The Keras tutorial baseline is not run here (importing TensorFlow alone takes seconds);
+its crops are, since they need only OpenCV.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from bench import cli_runs, speed
+from bench.baseline import BaselineTimes, FloorTimes, floor_contours, time_floor, tutorial_crops
+from bench.speed_targets import VGA, Figures, Target, target_row, targets
+from bench.stage_times import STAGES, CaseTimes, render_case, time_calls, time_case, time_stages
+from camdigits.config import PATCH_SIZE
+from camdigits.recognizer import Recognizer
+
+DIGITS = 10
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> Recognizer:
+    return Recognizer()
+
+
+@pytest.fixture(scope="module")
+def scenes() -> list[np.ndarray]:
+    return render_case(VGA, DIGITS, 3)
+
+
+def test_stages_add_up_to_one_recognize_call(recognizer, scenes):
+    for scene in scenes * 3:  # warm up
+        recognizer.recognize(scene)
+    frames = 12
+    whole = np.median(time_calls(lambda i: recognizer.recognize(scenes[i % len(scenes)]), frames))
+    stages = time_stages(recognizer, scenes, frames)
+    assert all(len(ms) == frames and (ms >= 0).all() for ms in stages.values())
+    assert np.median(stages["classify"]) > 0  # 10 digits: the interpreter ran
+    split = np.median(sum(stages.values()))  # per-frame sums: a stall in any stage counts, as in the whole
+    # Generous: the machine may be shared. A stage that recognize() gained and
+    # time_stages() lacks shows as a split well below the whole.
+    assert 0.6 * whole < split < 1.6 * whole, (split, whole)
+
+
+def test_time_case_times_every_stage(recognizer):
+    case = time_case(recognizer, VGA, 0, frames=3)
+    assert (case.size, case.digits) == (VGA, 0)
+    assert set(case.stages) == set(STAGES)
+    assert all(len(ms) == 3 for ms in [case.recognize, *case.stages.values()])
+    assert (case.recognize > 0).all()
+
+
+def test_floor_finds_the_ink_of_a_scene(recognizer, scenes):
+    mask, contours = floor_contours(scenes[0], recognizer.config)
+    assert mask.shape == scenes[0].shape[:2]
+    assert np.count_nonzero(mask) > 0
+    assert len(contours) >= DIGITS
+
+
+def test_time_floor_wraps_around_a_short_clip(recognizer, scenes, tmp_path):
+    clip = cli_runs.write_clip(tmp_path / "three.mp4", scenes, len(scenes))
+    floor = time_floor(clip, recognizer, frames=5)  # more frames than the clip: starts again
+    assert floor.size == VGA
+    for ms in (floor.decode, floor.floor, floor.recognize):
+        assert len(ms) == 5 and (ms > 0).all()
+    assert np.median(floor.digits) >= DIGITS - 2  # mp4v blurs a little; nearly every digit is still read
+    assert floor.ratio > 1.0  # recognize() does more than the floor
+
+
+def test_tutorial_crops_are_mnist_sized_patches(recognizer, scenes):
+    crops = tutorial_crops(scenes[0], recognizer.config)
+    assert DIGITS - 2 <= len(crops) <= 3 * DIGITS
+    for crop in crops:
+        assert crop.shape == (PATCH_SIZE, PATCH_SIZE, 1) and crop.dtype == np.float32
+        assert 0.0 <= crop.min() and crop.max() <= 1.0
+
+
+def test_sample_rss_sees_the_child_not_the_benchmark():
+    # 60 MB in the child; the test process itself is bigger than that, and must not count.
+    command = [sys.executable, "-c", "import time; x = bytearray(60_000_000); time.sleep(0.8)"]
+    run = cli_runs.sample_rss(command, interval=0.05)
+    assert run.peak_mb >= 57
+    assert run.peak_mb - 1 <= run.max_rss_mb < run.peak_mb + 40
+
+
+def test_sample_rss_raises_when_the_command_fails():
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        cli_runs.sample_rss([sys.executable, "-c", "import sys, time; time.sleep(0.3); sys.exit(3)"])
+
+
+def test_rss_marks_and_growth():
+    samples = tuple((t, 100.0 + t) for t in range(11))  # 1 MB a second, 10 s
+    run = cli_runs.RssRun(samples, wall_s=10.0, frames=300, max_rss_mb=110.0)
+    assert run.peak_mb == 110.0
+    assert [run.at(mark) for mark in cli_runs.RSS_MARKS] == [102.0, 105.0, 107.0, 110.0]
+    assert run.growth_mb == 8.0
+    exiting = cli_runs.RssRun((*samples[:-1], (10, 60.0)), wall_s=10.0, frames=300, max_rss_mb=110.0)
+    assert exiting.growth_mb == 7.0  # the drop of the exit does not hide growth before it
+
+
+def test_video_throughput_takes_out_start_up():
+    run = cli_runs.VideoThroughput((640, 480), frames=301, wall_s=3.0, start_s=1.0)
+    assert run.fps == pytest.approx(301 / 3.0)
+    assert run.fps_after_start == pytest.approx(150.0)
+
+
+@pytest.mark.parametrize(
+    ("target", "row"),
+    [
+        (Target("a", None, 4.0, "ms"), ["a", "not measured", "<= 4.00 ms", "-"]),
+        (Target("a", 3.9, 4.0, "ms"), ["a", "3.90 ms", "<= 4.00 ms", "yes"]),
+        (Target("a", 4.0, 4.0, "ms"), ["a", "4.00 ms", "<= 4.00 ms", "yes"]),
+        (Target("a", 5.0, 4.0, "ms"), ["a", "5.00 ms", "<= 4.00 ms", "**no**: missed by 1.00 ms (25 %)"]),
+        (Target("a", 8.008, 8.0, "ms"), ["a", "8.01 ms", "<= 8.00 ms", "**no**: missed by < 0.01 ms (0.1 %)"]),
+        (Target("b", 120.0, 150.0, "fps", at_least=True),
+         ["b", "120 fps", ">= 150 fps", "**no**: missed by 30.0 fps (20 %)"]),
+        (Target("c", 3.0, 2.5, "x"), ["c", "3.00x", "<= 2.50x", "**no**: missed by 0.50x (20 %)"]),
+        (Target("d", 250.0, 100.0, "x", at_least=True), ["d", "250x", ">= 100x", "yes"]),
+    ],
+)
+def test_target_row(target, row):
+    assert target_row(target) == row
+
+
+def test_targets_use_the_headline_case_and_mark_skipped_parts():
+    slow = CaseTimes(VGA, 10, np.full(100, 5.0), {})
+    verdicts = {t.figure: t.met for t in targets(Figures(cases=(slow,)))}
+    assert verdicts["recognize() 640x480, 10 digits, median"] is False
+    assert verdicts["recognize() 640x480, 10 digits, p99"] is True
+    assert verdicts["recognize() 640x480, 30 digits, median"] is None  # not measured
+    assert verdicts["peak RSS of a video run"] is None
+    assert "not measured" in speed.targets_table(Figures(cases=(slow,)))
+
+
+def test_section_tables_have_one_cell_per_column():
+    rng = np.random.default_rng(0)
+    case = CaseTimes(VGA, 10, rng.uniform(3, 5, 50), {stage: rng.uniform(0, 1, 50) for stage in STAGES})
+    floor = FloorTimes(VGA, *(rng.uniform(1, 2, 50) for _ in range(3)), np.full(50, 10.0))
+    video = cli_runs.VideoThroughput(VGA, 300, 2.0, 0.5)
+    rss = cli_runs.RssRun(((0.0, 50.0), (1.0, 120.0), (2.0, 121.0)), 2.0, 60, 125.0)
+    baseline = BaselineTimes(np.full(5, 800.0), np.full(5, 10.0))
+    figures = Figures((case,), (floor,), (video,), 0.4, rss, baseline)
+    for text in (speed.table(speed.CASE_HEADER, [speed.case_row(case)]), speed.floor_table([floor]),
+                 speed.video_table([video]), speed.rss_table(rss), speed.baseline_table(baseline, figures),
+                 speed.targets_table(figures)):
+        header, _, *rows = text.splitlines()
+        assert rows and all(row.count("|") == header.count("|") for row in rows), text
+    assert "not measured" not in speed.targets_table(figures).split("30 digits")[0]
+
+
+def test_quick_caps_the_counts():
+    args = speed.parse_args(["--quick", "--frames", "500"])
+    assert args.frames == speed.QUICK_FRAMES
+    assert args.video_runs == args.cold_runs == speed.QUICK_RUNS
+    assert args.rss_seconds <= speed.QUICK_RSS_SECONDS
+    assert speed.parse_args([]).frames == 200
