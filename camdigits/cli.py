@@ -23,7 +23,8 @@ from camdigits.annotate import Annotator
 from camdigits.capture import open_camera, read_ahead
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError
-from camdigits.pipeline import ResultFilter, run
+from camdigits.parallel import RecognizerPool, worker_count
+from camdigits.pipeline import ResultFilter, recognize_each, run, run_recognized
 from camdigits.progress import LatencyMeter, ProgressBar
 from camdigits.recognizer import Recognizer
 from camdigits.sinks import (
@@ -170,10 +171,12 @@ def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
 @click.option("--show", is_flag=True, help="Show the annotated video while it is read; q or Esc stops.")
 @click.option("--every", type=click.IntRange(min=1), default=1, show_default=True,
               help="Read only every N-th frame (the annotated copy repeats it over the frames between).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that recognise frames in parallel [default: one per CPU core; 1: none].")
 @track_option
 @click.pass_context
 def video(ctx: click.Context, video_path: str, output: str | None, json_path: str | None, show: bool,
-          every: int, no_track: bool) -> None:
+          every: int, workers: int | None, no_track: bool) -> None:
     """Read the digits in every frame of a video file.
 
     JSON records carry "frame" (0-based index in the file) and "time" (seconds). A
@@ -187,6 +190,10 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
     settings: Settings = ctx.obj
     with user_errors(), ExitStack() as stack:
         recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
+        workers = workers or worker_count()
+        # Started before the decoder thread and the output files: forked workers copy neither.
+        pool = stack.enter_context(RecognizerPool(recognizer.classifier.path, settings.config, workers)) \
+            if workers > 1 else None
         capture, info = open_video(video_path)
         stack.callback(capture.release)  # also if a sink below fails to open
         sinks: list[Sink] = []
@@ -206,7 +213,9 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
             sinks.append(stack.enter_context(ProgressBar(info.frame_count, every)))
         frames = read_ahead(video_frames(capture, info, every))
         stack.callback(frames.close)
-        summary = run(recognizer, frames, sinks, on_skip=report_skip, tracker=make_tracker(no_track, settings.config))
+        recognized = pool.recognize_each(frames) if pool is not None else recognize_each(recognizer, frames)
+        summary = run_recognized(recognized, sinks, on_skip=report_skip,
+                                 tracker=make_tracker(no_track, settings.config))
     ctx.exit(max(summary.exit_code, int(window_failed)))
 
 

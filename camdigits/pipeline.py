@@ -11,7 +11,7 @@ the caller closes the sinks, so their files are finalized.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,6 +51,24 @@ class RunSummary:
         return 1 if self.failures else 0
 
 
+# One frame and what recognizing it gave: a result, or the per-frame error the recognizer
+# raised. Inputs that yielded no frame pass through as they are.
+Recognized = tuple[Frame, FrameResult | ImageError] | SkippedInput
+
+
+def recognize_each(recognizer: FrameReader, frames: Iterable[Frame | SkippedInput]) -> Iterator[Recognized]:
+    """Recognise the frames one after another, in this thread (see also
+    :class:`camdigits.parallel.RecognizerPool`, which spreads them over processes)."""
+    for item in frames:
+        if isinstance(item, SkippedInput):
+            yield item
+            continue
+        try:
+            yield item, recognizer.recognize(item.image, source=item.source, frame=item.index, time=item.time)
+        except ImageError as error:  # an image the recognizer cannot use, e.g. too small
+            yield item, error
+
+
 def run(
     recognizer: FrameReader,
     frames: Iterable[Frame | SkippedInput],
@@ -73,6 +91,17 @@ def run(
     Returns:
         The frames written in full, the failures, and whether a sink asked to stop.
     """
+    return run_recognized(recognize_each(recognizer, frames), sinks, on_skip, tracker)
+
+
+def run_recognized(
+    recognized: Iterable[Recognized],
+    sinks: Sequence[Sink],
+    on_skip: Callable[[SkippedInput], None] | None = None,
+    tracker: ResultFilter | None = None,
+) -> RunSummary:
+    """:func:`run` for frames already recognised, e.g. by a pool of processes: each
+    result (in frame order) goes through the tracker to every sink."""
     written = 0
     failures: list[SkippedInput] = []
 
@@ -81,14 +110,13 @@ def run(
         if on_skip is not None:
             on_skip(skipped)
 
-    for item in frames:
-        if isinstance(item, SkippedInput):
-            fail(item)
+    for entry in recognized:
+        if isinstance(entry, SkippedInput):
+            fail(entry)
             continue
-        try:
-            result = recognizer.recognize(item.image, source=item.source, frame=item.index, time=item.time)
-        except ImageError as error:  # an image the recognizer cannot use, e.g. too small
-            fail(SkippedInput(item.source, error))
+        item, result = entry
+        if isinstance(result, ImageError):
+            fail(SkippedInput(item.source, result))
             continue
         if tracker is not None:
             result = tracker.update(result)

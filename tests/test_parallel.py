@@ -1,0 +1,58 @@
+"""RecognizerPool: the same results as recognising in this process, in frame order."""
+
+import pytest
+
+from camdigits.classify import default_model_path
+from camdigits.config import Config
+from camdigits.errors import ImageError
+from camdigits.parallel import RecognizerPool
+from camdigits.pipeline import recognize_each
+from camdigits.recognizer import Recognizer
+from camdigits.sources import Frame, SkippedInput
+from tests.pages import first_of_each_label, page_with_row
+
+
+def frames(count: int) -> list[Frame]:
+    indices = first_of_each_label()
+    out = []
+    for i in range(count):
+        page, _ = page_with_row([indices[(i + k) % 10] for k in range(3)], height=50 + 5 * i)
+        out.append(Frame(image=page, source="clip.mp4", index=i, time=i / 30))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with RecognizerPool(default_model_path(), Config(), workers=2) as pool:
+        yield pool
+
+
+def test_results_match_the_serial_ones_in_frame_order(pool):
+    clip = frames(8)
+    serial = list(recognize_each(Recognizer(), clip))
+    parallel = list(pool.recognize_each(clip))
+    assert [item.index for item, _ in parallel] == list(range(8))
+    assert [result for _, result in parallel] == [result for _, result in serial]
+    assert [d.label for d in parallel[3][1].digits] == [3, 4, 5]
+
+
+def test_skipped_inputs_pass_through_in_place(pool):
+    clip = frames(3)
+    skipped = SkippedInput("clip.mp4", ImageError("clip.mp4: frame 1 could not be decoded"))
+    out = list(pool.recognize_each([clip[0], skipped, clip[2]]))
+    assert out[1] is skipped
+    assert [item.index for item, _ in (out[0], out[2])] == [0, 2]
+
+
+def test_frames_read_before_a_source_fails_are_all_delivered(pool):
+    clip = frames(5)
+
+    def failing():
+        yield from clip
+        raise ImageError("clip.mp4: decoding stopped at frame 5")
+
+    seen = []
+    with pytest.raises(ImageError, match="frame 5"):
+        for item, _ in pool.recognize_each(failing()):
+            seen.append(item.index)
+    assert seen == [0, 1, 2, 3, 4]
