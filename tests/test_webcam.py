@@ -240,3 +240,63 @@ def test_window_keys(keys, offset, expected, monkeypatch):
              "show_mask": window.show_mask, "stop_requested": window.stop_requested}
     assert {name: state[name] for name in expected} == expected
     assert all(image.shape == (480, 640, 3) for image in shown)
+
+
+class MjpegStream:
+    """A local HTTP server sending a clip's frames as an MJPEG stream (multipart JPEGs, as
+    IP cameras and phone camera apps serve them) at 30 fps, then ending the stream."""
+
+    def __init__(self, clip: Path) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        capture = cv2.VideoCapture(str(clip))
+        jpegs = []
+        while True:
+            ok, image = capture.read()
+            if not ok:
+                break
+            jpegs.append(cv2.imencode(".jpg", image)[1].tobytes())
+        capture.release()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+                self.end_headers()
+                try:
+                    for jpeg in jpegs:
+                        self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
+                                         % len(jpeg) + jpeg + b"\r\n")
+                        time.sleep(1 / 30)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/stream.mjpg"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_stream_url_as_camera(clip, tmp_path, monkeypatch):
+    """An http:// MJPEG stream is read like a camera; when the stream ends, that is a camera
+    that stopped delivering: one line, exit 2, and the JSON so far kept."""
+    monkeypatch.setattr(capture, "CAMERA_TIMEOUT", 1.0)
+    stream = MjpegStream(clip)
+    try:
+        jsonl = tmp_path / "stream.jsonl"
+        result = webcam("--camera", stream.url, "--no-display", "--json", jsonl)
+    finally:
+        stream.close()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1].startswith(f"camdigits: error: {stream.url}: stopped delivering frames")
+    found = records(jsonl)
+    assert len(found) >= 15 and found[-1]["frame"] <= 29
+    assert all(r["source"] == stream.url for r in found)
+    assert all(r["digits"] for r in found[5:])
