@@ -164,3 +164,14 @@ def test_a_tall_thick_one_is_not_a_rule():
     mask = np.zeros((480, 640), np.uint8)
     mask[40:440, 300:318] = 255  # a 400 px tall stroke, 18 px thick: 83 % of the frame height
     assert np.array_equal(erase_rules(mask), mask)
+
+
+def test_hairline_strokes_are_candidates():
+    """A 1 px pen line is mostly blurred rim in the mask; it is still ink, not a hollow
+    dark object's edge."""
+    page = blank_page()
+    cv2.ellipse(page, (200, 200), (20, 30), 0, 0, 360, (70, 70, 70), 1, cv2.LINE_AA)  # a thin 0
+    cv2.line(page, (400, 170), (395, 230), (70, 70, 70), 1, cv2.LINE_AA)  # a thin 1
+    found = boxes_of(page)
+    assert len(found) == 2, found
+    assert iou(found[0], (180, 170, 41, 61)) >= 0.7 and abs(found[1][3] - 61) <= 3
