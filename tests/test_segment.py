@@ -167,11 +167,16 @@ def test_a_tall_thick_one_is_not_a_rule():
 
 
 def test_hairline_strokes_are_candidates():
-    """A 1 px pen line is mostly blurred rim in the mask; it is still ink, not a hollow
-    dark object's edge."""
-    page = blank_page()
-    cv2.ellipse(page, (200, 200), (20, 30), 0, 0, 360, (70, 70, 70), 1, cv2.LINE_AA)  # a thin 0
-    cv2.line(page, (400, 170), (395, 230), (70, 70, 70), 1, cv2.LINE_AA)  # a thin 1
-    found = boxes_of(page)
-    assert len(found) == 2, found
-    assert iou(found[0], (180, 170, 41, 61)) >= 0.7 and abs(found[1][3] - 61) <= 3
+    """Digits written with a 1-2 px pen (rendered "thin" scenes): the mask holds mostly the
+    blurred rim of each stroke, and the blob must still count as ink, not as a dark
+    object's edge. With the blob's median as its ink level, 9 of these 50 digits were lost."""
+    from bench.metrics import iou as box_iou
+    from bench.scenes import render_scene
+
+    found = total = 0
+    for seed in range(10):
+        scene = render_scene("thin", seed)
+        boxes = boxes_of(scene.image)
+        total += len(scene.digits)
+        found += sum(any(box_iou(box, truth) >= 0.5 for box in boxes) for _, truth in scene.digits)
+    assert total == 50 and found >= 48
