@@ -107,3 +107,24 @@ def test_official_split_from_the_pinned_wheel():
     assert x_train.dtype == np.uint8 and x_test.max() == 255
     assert list(y_test[:10]) == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
     assert np.bincount(y_train).min() > 5000
+
+
+def test_evaluation_reports_both_readings_of_the_eleven_outputs():
+    from train.evaluate import Evaluation
+
+    text = str(Evaluation(total=10000, correct=9956, rejected=7, digit_correct=9961))
+    assert "MNIST test accuracy 99.56 % (9956/10000); 44 errors, 7 of them called 'not a digit'" in text
+    assert "as a digit classifier (top of the ten digit outputs, the label the pipeline reports) 99.61 %" in text
+
+
+def test_shipped_model_accuracy_on_the_first_thousand_test_digits():
+    """The evaluation path end to end on real MNIST test digits: the digit reading is never
+    below the strict one, and both are high."""
+    from camdigits.classify import default_model_path
+    from train.data import load_mnist_test
+    from train.evaluate import evaluate_tflite
+
+    x, y = load_mnist_test()
+    result = evaluate_tflite(default_model_path(), x[:1000], y[:1000])
+    assert result.total == 1000
+    assert result.digit_correct >= result.correct >= 990

@@ -2,8 +2,13 @@
 
     python -m train.evaluate [--model models/camdigits.tflite] [--mnist-npz PATH]
 
-The headline figure feeds the test digits exactly as MNIST comes (pixel / 255, white on
-black), with no preprocessing; a prediction of "not a digit" (index 10) counts as an error.
+The headline figures feed the test digits exactly as MNIST comes (pixel / 255, white on
+black), with no preprocessing. Two readings of the eleven outputs are given: the strict
+one, where the top output must be the right digit, so an answer of "not a digit" (index
+10) counts as an error; and the digit classifier's one, where the label is the top of the
+ten digit outputs -- the label the pipeline reports (it then drops a digit whose
+probability is below ``min_confidence``), and what "MNIST accuracy" means for a 10-class
+model.
 Two further figures show behaviour closer to a camera, from fixed seeds: the test digits
 redrawn by the training's camera route, and fresh synthetic non-digits (the share the model
 rejects). These use training's own generators, so they are a check, not an independent test.
@@ -27,18 +32,23 @@ BATCH = 500
 @dataclass(frozen=True)
 class Evaluation:
     total: int
-    correct: int
+    correct: int  # top output is the right digit
     rejected: int  # digits the model called "not a digit"
+    digit_correct: int | None = None  # top of the ten digit outputs is the right digit
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"MNIST test accuracy {100 * self.accuracy:.2f} % ({self.correct}/{self.total}); "
             f"{self.total - self.correct} errors, {self.rejected} of them called 'not a digit'"
         )
+        if self.digit_correct is not None:
+            text += (f"; as a digit classifier (top of the ten digit outputs, the label the pipeline reports) "
+                     f"{100 * self.digit_correct / self.total:.2f} % ({self.digit_correct}/{self.total})")
+        return text
 
 
 def evaluate_tflite(model_path: Path, x_test: np.ndarray, y_test: np.ndarray, normalise: bool = False) -> Evaluation:
@@ -53,13 +63,13 @@ def evaluate_tflite(model_path: Path, x_test: np.ndarray, y_test: np.ndarray, no
         inputs = to_mnist_patches(x_test)
     else:
         inputs = (x_test.astype(np.float32) / 255.0)[..., None]
-    predicted = np.concatenate(
-        [classifier.predict(inputs[i : i + BATCH]).argmax(axis=1) for i in range(0, len(inputs), BATCH)]
-    )
+    probabilities = np.concatenate([classifier.predict(inputs[i : i + BATCH]) for i in range(0, len(inputs), BATCH)])
+    predicted = probabilities.argmax(axis=1)
     return Evaluation(
         total=len(y_test),
         correct=int((predicted == y_test).sum()),
         rejected=int((predicted == NOT_A_DIGIT).sum()),
+        digit_correct=int((probabilities[:, :NOT_A_DIGIT].argmax(axis=1) == y_test).sum()),
     )
 
 
