@@ -154,6 +154,35 @@ def read_rss_mb(pid: int) -> float | None:
     return None  # a zombie has no VmRSS line
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live process started by ``pid``, and by those, from /proc (Linux)."""
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for task in tasks:
+            try:
+                children = [int(word) for word in (task / "children").read_text().split()]
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            found += children
+            queue += children
+    return found
+
+
+def read_tree_rss_mb(pid: int) -> float | None:
+    """RSS of ``pid`` plus that of every process it started (``camdigits video``'s worker
+    processes), or None once ``pid`` has exited. Pages the workers share with the main
+    process after fork are counted in each, so this is an upper bound."""
+    own = read_rss_mb(pid)
+    if own is None:
+        return None
+    return own + sum(mb for child in descendants(pid) if (mb := read_rss_mb(child)) is not None)
+
+
 @dataclass(frozen=True)
 class RssRun:
     """RSS samples of one run: (seconds since start, MB) pairs, and the kernel's peak."""
@@ -161,7 +190,7 @@ class RssRun:
     samples: tuple[tuple[float, float], ...]
     wall_s: float
     frames: int
-    max_rss_mb: float  # ru_maxrss: the kernel's count of the peak, spikes between samples included
+    max_rss_mb: float  # ru_maxrss: the kernel's peak of the largest single process, spikes included
 
     @property
     def peak_mb(self) -> float:
@@ -198,15 +227,16 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code, flush=True)
 
 
 def sample_rss(command: Sequence[str], interval: float = RSS_SAMPLE_SECONDS) -> RssRun:
-    """Run ``command`` (through :data:`LAUNCHER`), reading its VmRSS every ``interval`` s
-    until it exits. Raises if it fails or exits before it could be sampled."""
+    """Run ``command`` (through :data:`LAUNCHER`), reading the VmRSS of it and its child
+    processes every ``interval`` s until it exits. Raises if it fails or exits before it
+    could be sampled."""
     start = time.perf_counter()
     launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, *command],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     pid = int(launcher.stdout.readline())
     samples: list[tuple[float, float]] = []
     while launcher.poll() is None:
-        mb = read_rss_mb(pid)
+        mb = read_tree_rss_mb(pid)
         if mb is not None:
             samples.append((time.perf_counter() - start, mb))
         time.sleep(interval)

@@ -202,11 +202,13 @@ def report_rss(work: Path, args: argparse.Namespace) -> cli_runs.RssRun:
     frames = round(args.rss_seconds * cli_runs.CLIP_FPS)
     clip = cli_runs.write_clip(work / "long.mp4", cli_runs.sample_frames(), frames)
     print(f"## Memory of camdigits video on a {args.rss_seconds:g} s 640x480 clip ({frames} frames: pan_zoom "
-          f"repeated, mp4v); VmRSS every {cli_runs.RSS_SAMPLE_SECONDS} s\n")
+          f"repeated, mp4v); VmRSS of the process and its worker processes, summed, every "
+          f"{cli_runs.RSS_SAMPLE_SECONDS} s\n")
     run = cli_runs.video_rss(clip, work, args.model)
     print(rss_table(run) + "\n\ngrowth: highest RSS after the 75 % mark minus RSS at 25 % (the last sample may "
-          "fall in the exit). ru_maxrss: getrusage(RUSAGE_CHILDREN) in a small launcher process (see "
-          "bench.cli_runs.LAUNCHER), the kernel's own peak.\n", flush=True)
+          "fall in the exit). The sum counts pages the forked workers share with the main process once "
+          "per process, so it is an upper bound. ru_maxrss: getrusage(RUSAGE_CHILDREN) in a small launcher "
+          "process (see bench.cli_runs.LAUNCHER), the kernel's peak of the largest single process.\n", flush=True)
     return run
 
 

@@ -158,3 +158,29 @@ def test_quick_caps_the_counts():
     assert args.video_runs == args.cold_runs == speed.QUICK_RUNS
     assert args.rss_seconds <= speed.QUICK_RSS_SECONDS
     assert speed.parse_args([]).frames == 200
+
+
+def test_tree_rss_counts_the_worker_processes():
+    """camdigits video recognises in worker processes; their memory is part of the run's."""
+    import subprocess
+    import sys
+    import time
+
+    from bench.cli_runs import descendants, read_rss_mb, read_tree_rss_mb
+
+    script = ("import subprocess, sys, time; "
+              "c = subprocess.Popen([sys.executable, '-c', 'b = bytearray(80 * 2**20); import time; time.sleep(30)']); "
+              "time.sleep(30)")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 10
+        while not (children := descendants(parent.pid)) or (read_rss_mb(children[0]) or 0) < 80:
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.05)
+        own, tree = read_rss_mb(parent.pid), read_tree_rss_mb(parent.pid)
+        assert tree >= own + 80
+    finally:
+        for pid in descendants(parent.pid):
+            subprocess.run(["kill", str(pid)], check=False)
+        parent.kill()
+        parent.wait()
