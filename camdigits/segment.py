@@ -53,7 +53,6 @@ RULE_RUN = 40  # px
 RULE_MIN_EXTENT = 0.3
 RULE_MAX_THICKNESS = 0.012  # of the frame's shorter side (at least RULE_MIN_THICKNESS px)
 RULE_MIN_THICKNESS = 4.0  # px
-RULE_FIT_POINTS = 200  # points of a rule its line is fitted through
 RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = RULE_BAND + 2  # px beyond the thickest rule: widest erased strip a crossing stroke is bridged over
@@ -156,10 +155,8 @@ def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: i
     ys, xs = np.nonzero((runs[y:y + h, x:x + w] > 0) & (labels[y:y + h, x:x + w] == label))
     if len(xs) < 2:
         return
-    # A robust fit is iterative: a few hundred points along the rule are plenty.
-    step = max(1, len(xs) // RULE_FIT_POINTS)
-    points = np.stack([xs[::step] + x, ys[::step] + y], axis=1).astype(np.float32)
-    vx, vy, x0, y0 = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
+    vx, vy, x0, y0 = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
     reach = float(stats[cv2.CC_STAT_WIDTH] + stats[cv2.CC_STAT_HEIGHT])
     # Clip the line to the component's box, so a rule that ends mid-page is not extended.
     start = (int(round(x0 - vx * reach)), int(round(y0 - vy * reach)))
