@@ -1,13 +1,10 @@
-"""The shipped model and the whole pipeline on rendered photos of handwriting.
+"""The shipped model and the whole pipeline on rendered photos of handwriting, per condition.
 
-A reduced, fast version of ``python -m bench.accuracy`` (16 scenes per condition instead of
-40), with thresholds a little below what it measures, so that a regression fails CI.
-
-The issue's targets are F1 >= 0.97 on clean pages and >= 0.90 on photo-like ones (met: the
-40-scene benchmark gives 0.988 and 0.980) and at most 0.1 false digits per image among
-distractors, which is NOT met yet: 0.35 on the benchmark, 0.375 on these 16 scenes, from
-long straight lines read as 1 and long wavy scribbles. The false-digit thresholds below lock
-in today's figures, not the target.
+A reduced, fast version of ``python -m bench.accuracy``: 12 seeded scenes per condition
+instead of 40 (the first 12 of the benchmark's), with thresholds a little below what these
+12 give today, so that a regression fails CI. They lock in today's level, not the issue's
+targets: where a target is not met (touching F1 0.80, ruled F1 0.92, empty 0.05 false
+digits per image) the README's benchmark table says by how much.
 """
 
 import pytest
@@ -15,7 +12,7 @@ import pytest
 from bench.accuracy import evaluate
 from camdigits.recognizer import Recognizer
 
-SCENES = 16  # per condition; the benchmark uses 40
+SCENES = 12  # per condition; the benchmark uses 40
 SIZE = (640, 480)
 
 
@@ -24,28 +21,42 @@ def recognizer():
     return Recognizer()
 
 
-@pytest.mark.parametrize(
-    "condition, min_f1, max_false_digits_per_image",
-    [
-        ("empty", None, 0.4),  # no digits: F1 is meaningless, only false digits count
-        ("clean", 0.96, 0.05),
-        ("photo", 0.93, 0.1),
-        ("distractors", 0.92, 0.45),
-    ],
-)
-def test_condition(recognizer, condition, min_f1, max_false_digits_per_image):
+# condition, least F1 (None: no digits to find), most false digits per image, least number
+# exact-match rate. Measured on these 12 scenes in brackets.
+CASES = [
+    ("clean", 0.96, 0.05, 0.85),  # F1 0.985, 0.00, numbers 0.93
+    ("photo", 0.95, 0.05, 0.75),  # 0.975, 0.00, 0.83
+    ("small", 0.96, 0.05, 0.90),  # 0.995, 0.00, 1.00
+    ("board", 0.95, 0.05, 0.80),  # 0.984, 0.00, 0.86
+    ("slanted", 0.95, 0.05, 0.85),  # 0.977, 0.00, 0.92
+    ("thin", 0.94, 0.05, 0.75),  # 0.969, 0.00, 0.83
+    ("thick", 0.97, 0.05, 0.90),  # 1.000, 0.00, 1.00
+    ("ruled", 0.87, 0.25, 0.60),  # 0.903, 0.17, 0.71
+    ("distractors", 0.94, 0.15, 0.85),  # 0.972, 0.08, 0.92
+    ("touching", 0.74, 0.05, 0.45),  # 0.775, 0.00, 0.54
+    ("broken", 0.92, 0.15, 0.70),  # 0.953, 0.08, 0.79
+    ("numbers", 0.97, 0.05, 0.93),  # 0.995, 0.00, 0.97
+    ("empty", None, 0.40, None),  # no digits: only false digits count (0.33)
+]
+
+
+@pytest.mark.parametrize("condition, min_f1, max_false_digits_per_image, min_number_rate", CASES)
+def test_condition(recognizer, condition, min_f1, max_false_digits_per_image, min_number_rate):
     counts, _ = evaluate(recognizer, condition, SCENES, SIZE)
     if min_f1 is not None:
         assert counts.f1 >= min_f1, counts
+        assert counts.numbers >= 10 and counts.number_rate >= min_number_rate, counts
     assert counts.false_digits_per_image <= max_false_digits_per_image, counts
 
 
-def test_numbers_are_read(recognizer):
-    counts, _ = evaluate(recognizer, "clean", SCENES, SIZE)
-    assert counts.numbers >= 5
-    assert counts.number_rate >= 0.8, counts
+def test_every_benchmark_condition_is_tested():
+    from bench.scenes import CONDITIONS
+
+    assert [case[0] for case in CASES] == list(CONDITIONS)
 
 
-def test_larger_frames(recognizer):
-    counts, _ = evaluate(recognizer, "clean", 4, (1280, 720))
-    assert counts.f1 >= 0.93, counts
+@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.80), ("touching", 0.75)])
+def test_larger_frames(recognizer, condition, min_f1):
+    """1280x720: the window and size limits scale with the frame (3 scenes each)."""
+    counts, _ = evaluate(recognizer, condition, 3, (1280, 720))
+    assert counts.f1 >= min_f1, counts
