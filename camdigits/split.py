@@ -21,8 +21,8 @@ from camdigits.segment import Candidate
 MIN_SPLIT_ASPECT = 0.75
 # Cuts are looked for in this middle part of the blob's width (fractions): nearer the
 # edges one half would be a sliver.
-CUT_RANGE = (0.25, 0.75)
-EVEN_CUTS = (0.4, 0.5, 0.6)  # fractions of the blob width also tried, unless near the thinnest
+CUT_RANGE = (0.2, 0.8)
+EVEN_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # fractions of the blob width also tried, unless near the thinnest
 CUT_SPACING = 0.07  # fraction of the blob width between two tried cuts
 MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it is a sliver
 # The shorter half must be at least this fraction of the taller one's height: digits
@@ -92,15 +92,18 @@ def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], 
     is cut: halves of a wide 0 or a flat 2 can each pass as a confident 1 or 7. A cut wins
     when both halves are very confident digits and together (the product of their
     confidences) they beat the whole blob's reading, whose confidence counts only if it
-    is at least ``min_confidence``. A cut into two ones is never taken: it is how H, N, n,
-    u, M and W come apart, while two ones written touching are rare.
+    is at least ``min_confidence``. A cut whose left half reads as a one is never taken:
+    a letter's stem on the left is how K, k, h, n, H, N, M, R and E come apart into a one
+    and a digit (1+4, 1+7, 1+1), while a one that touches the digit after it is rare (a
+    one is a single stroke with space around it). This costs the touching benchmark about
+    0.02 of F1 and saves 0.09 false digits per image among distractors.
     """
     if whole_confidence >= SPLIT_WHEN_WHOLE_BELOW:
         return None
     whole = whole_confidence if whole_confidence >= min_confidence else 0.0
     best, best_score = None, whole
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
-        if min(left, right) < min_half_confidence or left_label == right_label == 1:
+        if min(left, right) < min_half_confidence or left_label == 1:
             continue
         score = left * right
         if score > best_score:
