@@ -8,7 +8,8 @@ alpha (ink = alpha >= 0.5) after every geometric change, so they stay tight thro
 perspective warp of a "photo".
 
 Conditions are named :class:`SceneStyle` entries in :data:`CONDITIONS`; adding one means
-adding an entry, and a drawing step if it needs one. Every new step draws its random numbers
+adding an entry, and a drawing step if it needs one (how pens, chalk, rulings and other marks
+are drawn lives in :mod:`bench.marks`). Every new step draws its random numbers
 only on its own code path, so the scenes of older conditions stay byte-identical per seed
 (their figures and tests keep meaning the same thing).
 """
@@ -23,10 +24,19 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.marks import (
+    INK_ALPHA,
+    chalk_on_board,
+    distractor_alpha,
+    ink_box,
+    rotated,
+    ruled_paper,
+    stroke_with,
+    touching_x,
+)
 from camdigits.types import Box, union_box
 from train.data import load_mnist_test
 
-INK_ALPHA = 0.5  # alpha at or above which a pixel is ink, for every ground-truth box
 REFERENCE_HEIGHT = 480  # px: frame height the style sizes are given for; other sizes scale them
 ISOLATION = 1.5  # digit heights: least gap between a lone digit or number and any other
 DISTRACTOR_GAP = 1.0  # digit heights: least gap between a non-digit mark and any digit
@@ -47,31 +57,11 @@ MAX_THINNING = 0.022
 MIN_STROKE = 3.0  # px: thinnest stroke left by thinning
 THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile, see camdigits.normalise)
 FOCAL_LENGTH = 1.0  # frame widths: a webcam's ~53 degree horizontal field of view
-# A fine pen's line: 1-1.8 px wide (alpha summed across it). Below 0.9 of a radius a centre-line
-# pixel's neighbours stay under alpha 0.4, so ink >= INK_ALPHA is one pixel wide, with room
-# for noise before a reader's half-contrast threshold takes them as ink.
-FINE_RADIUS = (0.5, 0.9)  # px
-MARKER_WIDTH = (0.18, 0.25)  # of the digit height: a fat felt marker (pens are ~0.05-0.11)
-BROKEN_GAP = (1.0, 2.0)  # px at 480p: ink-free core of each gap a skipping pen leaves
-BROKEN_BANDS = (1, 2)  # gaps cut across a digit: each splits it once more, 2-4 pieces in all
 TOUCH_OVERLAP = (0.0, 0.1)  # of the right digit's width: how far its ink runs into its neighbour's
-# BGR chalk: white and pale yellow, as on school boards.
-CHALK_COLOURS = ((225, 230, 228), (150, 222, 235), (205, 225, 235))
-# BGR boards: school green, slate grey, near-black.
-BOARD_COLOURS = ((58, 78, 45), (60, 62, 60), (38, 38, 40))
-# BGR printed rulings: light blue, grey-blue and grey; drawn at RULE_STRENGTH they stay far
-# lighter than half the paper-to-ink contrast, so no reader (or test) takes them for ink.
-RULE_COLOURS = ((215, 170, 120), (190, 160, 140), (160, 160, 160))
-RULE_STRENGTH = (0.35, 0.6)
 RULE_SPACING = (0.6, 1.2)  # digit heights between lines: writing is as tall as the ruling
 
 # BGR pen colours: black ballpoint, blue ballpoint, dark blue, graphite pencil, blue-black gel.
 INK_COLOURS = ((35, 30, 30), (140, 60, 30), (110, 45, 35), (95, 95, 100), (80, 45, 40))
-# Non-digit marks that no reader would take for a digit (no O, o, l, I, S, Z, B, g, q).
-LETTERS = "AEFHKMNPRWXYaehkmnrwxy"
-SYMBOLS = "+-=x#?*"
-FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
-         cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX)
 
 
 @dataclass(frozen=True)
@@ -181,11 +171,6 @@ def _uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
     return float(rng.uniform(bounds[0], bounds[1])) if bounds[1] > bounds[0] else float(bounds[0])
 
 
-def _tight_box(alpha: np.ndarray) -> Box | None:
-    x, y, w, h = cv2.boundingRect((alpha >= INK_ALPHA).astype(np.uint8))
-    return (x, y, w, h) if w and h else None
-
-
 def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float,
                 max_thinning: float = MAX_THINNING) -> np.ndarray:
     """An MNIST digit scaled so its ink is about ``height`` px tall, as crisp pen alpha.
@@ -207,97 +192,13 @@ def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: floa
     return alpha
 
 
-def _skeleton(mask: np.ndarray) -> np.ndarray:
-    """The one-pixel centre lines of a binary mask (Zhang-Suen thinning, both sub-steps
-    vectorised): a digit's path, free of the MNIST brush, to redraw with another pen."""
-    image = np.pad(mask.astype(np.uint8), 1)
-    changed = True
-    while changed:
-        changed = False
-        for step in (0, 1):
-            p = image
-            # Neighbours clockwise from north: P2 N, P3 NE, P4 E, P5 SE, P6 S, P7 SW, P8 W, P9 NW.
-            ring = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:], p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
-            count = sum(n.astype(np.int32) for n in ring)
-            crossings = sum(((a == 0) & (b == 1)).astype(np.int32) for a, b in zip(ring, ring[1:] + ring[:1]))
-            n, e, s, w = ring[0], ring[2], ring[4], ring[6]
-            side = (n & e & s) == 0 if step == 0 else (n & e & w) == 0
-            other = (e & s & w) == 0 if step == 0 else (n & s & w) == 0
-            remove = (p[1:-1, 1:-1] == 1) & (count >= 2) & (count <= 6) & (crossings == 1) & side & other
-            if remove.any():
-                image[1:-1, 1:-1][remove] = 0
-                changed = True
-    return image[1:-1, 1:-1]
-
-
-def _redrawn(alpha: np.ndarray, radius: float) -> np.ndarray:
-    """The digit's centre lines drawn with a round pen of ``radius`` px, anti-aliased: alpha
-    falls from 1 to 0 over the pixel at the pen's edge."""
-    pad = math.ceil(radius) + 2
-    mask = cv2.copyMakeBorder((alpha >= INK_ALPHA).astype(np.uint8), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-    distance = cv2.distanceTransform((_skeleton(mask) == 0).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    return np.clip(radius + 0.5 - distance, 0.0, 1.0).astype(np.float32)
-
-
-def _with_gaps(alpha: np.ndarray, core: float, rng) -> np.ndarray:
-    """A pen that skips: 1-2 near-horizontal bands of no ink cut across the whole digit.
-
-    A band through the inside of the ink box cuts every path from the ink above it to the
-    ink below, so each band splits the digit once more. Its ink-free core is at least
-    |cos| + |sin| of its angle wide, the width of a digital line without diagonal leaks, so
-    the pieces stay apart even for 8-connected ink.
-    """
-    x, y, w, h = _tight_box(alpha)
-    ys, xs = np.mgrid[0:alpha.shape[0], 0:alpha.shape[1]].astype(np.float32)
-    for _ in range(int(rng.integers(BROKEN_BANDS[0], BROKEN_BANDS[1] + 1))):
-        angle = math.radians(rng.uniform(-25, 25))
-        width = max(core * rng.uniform(*BROKEN_GAP), abs(math.cos(angle)) + abs(math.sin(angle)) + 0.05)
-        across = (ys - (y + h * rng.uniform(0.3, 0.7))) * math.cos(angle) - (xs - (x + w / 2)) * math.sin(angle)
-        alpha = alpha * np.clip(np.abs(across) - width / 2, 0.0, 1.0)
-    return alpha
-
-
-def _rotated(alpha: np.ndarray, degrees: float) -> np.ndarray:
-    """``alpha`` turned ``degrees`` counter-clockwise about its centre, on a canvas grown to fit."""
-    h, w = alpha.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    size = (math.ceil(w * cos + h * sin), math.ceil(w * sin + h * cos))
-    matrix[:, 2] += ((size[0] - w) / 2, (size[1] - h) / 2)
-    return cv2.warpAffine(alpha, matrix, size, flags=cv2.INTER_LINEAR)
-
-
 def _written_digit(image, height, stroke, pen, turn, style: SceneStyle, scale: float, rng) -> np.ndarray:
     """One digit's alpha, written with the style's pen and turned by ``turn`` degrees plus the
     style's slant. The plain pen draws no random numbers, which keeps older scenes as they were."""
-    alpha = digit_alpha(image, height, stroke, pen)
-    if style.stroke == "fine":
-        alpha = _redrawn(alpha, rng.uniform(*FINE_RADIUS))
-    elif style.stroke == "marker":
-        alpha = _redrawn(alpha, rng.uniform(*MARKER_WIDTH) * height / 2)
-    elif style.stroke == "broken":
-        alpha = _with_gaps(alpha, scale, rng)
+    alpha = stroke_with(digit_alpha(image, height, stroke, pen), style.stroke, height, scale, rng)
     if style.slant:
         turn += rng.uniform(-style.slant, style.slant)
-    return _rotated(alpha, turn) if turn else alpha
-
-
-def _touching_x(left: tuple[np.ndarray, int, int], alpha: np.ndarray, y: int, overlap: int) -> int | None:
-    """Where to put ``alpha`` (top at ``y``) so its ink runs ``overlap`` px into the ink of the
-    ``left`` layer, in the row where they meet first; None if no row has ink in both."""
-    left_alpha, left_x, left_y = left
-    top, bottom = max(left_y, y), min(left_y + left_alpha.shape[0], y + alpha.shape[0])
-    if bottom <= top:
-        return None
-    a = left_alpha[top - left_y:bottom - left_y] >= INK_ALPHA
-    b = alpha[top - y:bottom - y] >= INK_ALPHA
-    both = a.any(axis=1) & b.any(axis=1)
-    if not both.any():
-        return None
-    rightmost = a.shape[1] - 1 - np.argmax(a[:, ::-1], axis=1)
-    leftmost = np.argmax(b, axis=1)
-    # Sliding in from the right, the first row to meet is the one needing the largest x.
-    return int(left_x + (rightmost - leftmost)[both].max() + 1 - overlap)
+    return rotated(alpha, turn) if turn else alpha
 
 
 def _number_item(images, labels, indices, height, stroke, pen, style: SceneStyle, scale: float, rng) -> _Item:
@@ -310,11 +211,11 @@ def _number_item(images, labels, indices, height, stroke, pen, style: SceneStyle
     for image in images:
         alpha = _written_digit(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen,
                                turn, style, scale, rng)
-        ink_x, ink_y, ink_w, ink_h = _tight_box(alpha)
+        ink_x, ink_y, ink_w, ink_h = ink_box(alpha)
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
         x, y = round(cursor) - ink_x, round(baseline) - ink_y - ink_h
         if style.touching and layers:
-            touching = _touching_x(layers[-1], alpha, y, round(rng.uniform(*TOUCH_OVERLAP) * ink_w))
+            touching = touching_x(layers[-1], alpha, y, round(rng.uniform(*TOUCH_OVERLAP) * ink_w))
             if touching is not None:
                 x, cursor = touching, touching + ink_x
         layers.append((alpha, x, y))
@@ -324,63 +225,6 @@ def _number_item(images, labels, indices, height, stroke, pen, style: SceneStyle
     width = max(x + a.shape[1] for a, x, _ in layers)
     bottom = max(y + a.shape[0] for a, _, y in layers)
     return _Item(layers, width, bottom, height, tuple(labels), tuple(indices))
-
-
-def _text_alpha(text: str, height: float, rng: np.random.Generator) -> np.ndarray:
-    font = int(rng.choice(FONTS))
-    thickness = max(1, round(height / 24 * rng.uniform(0.7, 1.3)))
-    (_, text_h), _ = cv2.getTextSize(text, font, 1.0, thickness)
-    scale = height / max(text_h, 1)
-    (text_w, text_h), baseline = cv2.getTextSize(text, font, scale, thickness)
-    pad = 2 * thickness + 4
-    canvas = np.zeros((text_h + baseline + 2 * pad, text_w + 2 * pad), np.uint8)
-    cv2.putText(canvas, text, (pad, pad + text_h), font, scale, 255, thickness, cv2.LINE_AA)
-    return canvas
-
-
-def _stroke_alpha(points: np.ndarray, thickness: int, closed: bool = False, filled: bool = False) -> np.ndarray:
-    pad = thickness + 2
-    points = np.round(points - points.min(axis=0) + pad).astype(np.int32)
-    canvas = np.zeros((points[:, 1].max() + pad + 1, points[:, 0].max() + pad + 1), np.uint8)
-    if filled:
-        cv2.fillPoly(canvas, [cv2.convexHull(points)], 255, cv2.LINE_AA)
-    else:
-        cv2.polylines(canvas, [points], closed, 255, thickness, cv2.LINE_AA)
-    return canvas
-
-
-def _distractor_alpha(height: float, frame_side: int, rng: np.random.Generator) -> np.ndarray:
-    """One non-digit pen mark about ``height`` px tall: a letter, a word, a symbol, a
-    scribble, a drawn box, a long line or a small filled blob."""
-    kind = rng.choice(["letter", "word", "symbol", "scribble", "box", "line", "blob"],
-                      p=[0.28, 0.1, 0.2, 0.15, 0.1, 0.1, 0.07])
-    thickness = max(1, round(height / 20 * rng.uniform(0.6, 1.4)))
-    if kind == "letter":
-        canvas = _text_alpha(str(rng.choice(list(LETTERS))), height * rng.uniform(0.6, 1.1), rng)
-    elif kind == "word":
-        word = "".join(rng.choice(list(LETTERS), size=int(rng.integers(2, 6))))
-        canvas = _text_alpha(word, height * rng.uniform(0.5, 0.9), rng)
-    elif kind == "symbol":
-        canvas = _text_alpha(str(rng.choice(list(SYMBOLS))), height * rng.uniform(0.4, 0.9), rng)
-    elif kind == "scribble":
-        # Long (5-9 heights of pen travel) and gently turning: wavy doodles, not S, 2 or 0 shapes.
-        turns = np.cumsum(rng.normal(0.0, 0.6, int(rng.integers(25, 45))))
-        steps = np.stack([np.cos(turns), np.sin(turns)], axis=1) * height / 5
-        canvas = _stroke_alpha(np.cumsum(steps, axis=0), thickness)
-    elif kind == "box":
-        w, h = height * rng.uniform(1.2, 3.5), height * rng.uniform(0.7, 2.0)
-        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]]) + rng.normal(0, height * 0.04, (4, 2))
-        canvas = _stroke_alpha(corners, thickness, closed=True)
-    elif kind == "line":
-        length = min(height * rng.uniform(3.0, 8.0), 0.8 * frame_side)
-        angle = rng.uniform(0, math.pi)
-        canvas = _stroke_alpha(np.array([[0, 0], [length * math.cos(angle), length * math.sin(angle)]]), thickness)
-    else:
-        radius = height * rng.uniform(0.1, 0.3)
-        angles = np.sort(rng.uniform(0, 2 * math.pi, int(rng.integers(5, 9))))
-        radii = radius * rng.uniform(0.6, 1.0, len(angles))
-        canvas = _stroke_alpha(np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1), 1, filled=True)
-    return canvas.astype(np.float32) / 255.0
 
 
 def _box_gap(a: Box, b: Box) -> float:
@@ -443,7 +287,7 @@ def _camera(size: tuple[int, int], style: SceneStyle, rng) -> tuple[np.ndarray, 
 def _frame_box(alpha: np.ndarray, x: int, y: int, homography: np.ndarray, size) -> Box | None:
     """Tight ink box in the frame of a layer at (x, y) on the page, warped like the page."""
     if np.allclose(homography, np.eye(3)):
-        box = _tight_box(alpha)
+        box = ink_box(alpha)
         return None if box is None else (box[0] + x, box[1] + y, box[2], box[3])
     h, w = alpha.shape
     corners = np.array([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]], np.float32)
@@ -453,7 +297,7 @@ def _frame_box(alpha: np.ndarray, x: int, y: int, homography: np.ndarray, size) 
     ex, ey = np.ceil(warped.max(axis=0)).astype(int) + 2
     ex, ey = min(ex, size[0]), min(ey, size[1])
     local = np.array([[1, 0, -bx], [0, 1, -by], [0, 0, 1]]) @ homography @ np.array([[1, 0, x], [0, 1, y], [0, 0, 1]])
-    box = _tight_box(cv2.warpPerspective(alpha, local, (int(ex - bx), int(ey - by)), flags=cv2.INTER_LINEAR))
+    box = ink_box(cv2.warpPerspective(alpha, local, (int(ex - bx), int(ey - by)), flags=cv2.INTER_LINEAR))
     return None if box is None else (box[0] + int(bx), box[1] + int(by), box[2], box[3])
 
 
@@ -472,84 +316,18 @@ def paper_background(size: tuple[int, int], rng, blotch_grid: tuple[int, int] = 
     return page
 
 
-def _ruled(page: np.ndarray, spacing: float, scale: float, rng) -> np.ndarray:
-    """``page`` with printed lines ``spacing`` px apart, and columns too on squared paper
-    (half the pages). They are part of the paper, so they are in no ground truth."""
-    h, w = page.shape[:2]
-    lines = np.zeros((h, w), np.float32)
-    thickness = max(1, round(scale * rng.uniform(1.0, 1.8)))
-    sub = 16  # cv2 draws at 1/16 px (shift=4), so lines fall between pixels as printed ones do
-    for y in np.arange(rng.uniform(0, spacing), h, spacing):
-        cv2.line(lines, (0, round(y * sub)), ((w - 1) * sub, round(y * sub)), 1.0, thickness, cv2.LINE_AA, 4)
-    if rng.random() < 0.5:
-        for x in np.arange(rng.uniform(0, spacing), w, spacing):
-            cv2.line(lines, (round(x * sub), 0), (round(x * sub), (h - 1) * sub), 1.0, thickness, cv2.LINE_AA, 4)
-    colour = np.array(RULE_COLOURS[int(rng.integers(len(RULE_COLOURS)))], np.float32)
-    cover = (np.minimum(lines, 1.0) * rng.uniform(*RULE_STRENGTH))[..., None]
-    return page * (1 - cover) + colour * cover
-
-
-def _erased_writing(size: tuple[int, int], height: float, rng) -> np.ndarray:
-    """Chalk dust left on a wiped board, as a fraction of the chalk's contrast: ghosts of
-    erased words and doodles smeared along the eraser's path, and the eraser's broad swaths.
-
-    The ghosts stay under a sixth of the contrast: a reader sees that something was written,
-    not what, so they are no digits in the truth.
-    """
-    w, h = size
-    ghosts = np.zeros((h, w), np.float32)
-    for _ in range(int(rng.integers(2, 7))):
-        mark = _distractor_alpha(height * rng.uniform(0.7, 1.3), min(size), rng)[:h, :w]
-        x, y = int(rng.integers(0, w - mark.shape[1] + 1)), int(rng.integers(0, h - mark.shape[0] + 1))
-        region = ghosts[y:y + mark.shape[0], x:x + mark.shape[1]]
-        np.maximum(region, mark * rng.uniform(0.5, 1.0), out=region)
-    length = max(3, round(height * rng.uniform(0.2, 0.5)))
-    smear = np.zeros((length, length), np.float32)
-    smear[length // 2, :] = 1.0
-    turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(-30, 30), 1.0)
-    smear = cv2.warpAffine(smear, turn, (length, length))
-    ghosts = cv2.GaussianBlur(cv2.filter2D(ghosts, -1, smear / smear.sum()), (0, 0), 1.0 + 0.03 * height)
-    swaths = np.zeros((h, w), np.float32)
-    for _ in range(int(rng.integers(1, 4))):
-        path = np.cumsum(rng.normal(0, 1, (8, 2)) * (w / 6, h / 10), axis=0) + (rng.uniform(0, w), rng.uniform(0, h))
-        cv2.polylines(swaths, [np.round(path).astype(np.int32)], False, 1.0, max(3, round(height * 0.6)))
-    swaths = cv2.GaussianBlur(swaths, (0, 0), 0.2 * height + 1)
-    return ghosts * rng.uniform(0.06, 0.15) + swaths * rng.uniform(0.02, 0.06)
-
-
-def _chalk_on_board(ink_alpha: np.ndarray, size: tuple[int, int], height: float, rng) -> np.ndarray:
-    """Light chalk on a dark board: dust clouds, erased writing, and strokes whose grain lets
-    the board show through in specks (or, for a quarter of the boards, a solid chalk marker)."""
-    w, h = size
-    board = np.empty((h, w, 3), np.float32)
-    board[:] = np.array(BOARD_COLOURS[int(rng.integers(len(BOARD_COLOURS)))]) + rng.normal(0, 4, 3)
-    chalk = np.array(CHALK_COLOURS[int(rng.integers(len(CHALK_COLOURS)))], np.float32) + rng.normal(0, 5, 3)
-    clouds = np.abs(cv2.resize(rng.normal(0, 1, (5, 7)).astype(np.float32), size, interpolation=cv2.INTER_CUBIC))
-    dust = clouds * rng.uniform(0.02, 0.06) + _erased_writing(size, height, rng)
-    grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.8)
-    board = board + (chalk - board) * dust[..., None] + (grain * rng.uniform(1.5, 3.0))[..., None]
-    speckle = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.7)
-    speckle /= speckle.std()
-    if rng.random() < 0.75:
-        texture = np.clip(0.8 + 0.45 * speckle, 0.0, 1.0)  # about 4 % of a chalk stroke is bare board
-    else:
-        texture = 1.0 - 0.05 * np.abs(speckle)
-    coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.8, 0.95) * texture)[..., None]
-    return board * (1 - coverage) + chalk * coverage
-
-
 def _written_page(ink_alpha: np.ndarray, size: tuple[int, int], style: SceneStyle, height: float,
                   scale: float, rng) -> np.ndarray:
     """The page before the camera sees it: pen ink over paper (ruled, if the style says), or
     chalk on a board; ``height`` is the scene's digit height in px, for sizes that follow it."""
     if style.surface == "board":
-        return _chalk_on_board(ink_alpha, size, height, rng)
+        return chalk_on_board(ink_alpha, size, height, rng)
     ink = (np.array(INK_COLOURS[int(rng.integers(len(INK_COLOURS)))]) + rng.normal(0, 8, 3)).astype(np.float32)
     texture = 1.0 - 0.08 * np.abs(cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5))
     coverage = (np.minimum(ink_alpha, 1.0) * rng.uniform(0.82, 0.97) * texture)[..., None]
     paper = paper_background(size, rng)
     if style.ruled:
-        paper = _ruled(paper, height * rng.uniform(*RULE_SPACING), scale, rng)
+        paper = ruled_paper(paper, height * rng.uniform(*RULE_SPACING), scale, rng)
     return paper * (1 - coverage) + ink * coverage
 
 
@@ -680,7 +458,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
 
     mark_height = height if count else scale * rng.uniform(*style.digit_height)
     for _ in range(int(rng.integers(style.distractor_count[0], style.distractor_count[1] + 1))):
-        alpha = _distractor_alpha(mark_height * rng.uniform(0.7, 1.3), min(size), rng)
+        alpha = distractor_alpha(mark_height * rng.uniform(0.7, 1.3), min(size), rng)
         item = _Item([(alpha, 0, 0)], alpha.shape[1], alpha.shape[0], 0.0)
         box = _place(item, placed, region, rng)
         if box is not None:
