@@ -128,11 +128,11 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
         joined = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, band))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
         extent = stats[:, cv2.CC_STAT_WIDTH if run[1] == 1 else cv2.CC_STAT_HEIGHT]
-        thickness = np.bincount(labels[runs > 0], minlength=count) / np.maximum(extent, 1)
-        is_rule = (extent >= RULE_MIN_EXTENT * along) & (thickness <= max_thickness)
-        is_rule[0] = False  # the background
-        for label in np.flatnonzero(is_rule):
-            _draw_rule(rules, runs, labels, int(label), stats[label], thickness[label])
+        long = np.flatnonzero(extent >= RULE_MIN_EXTENT * along)
+        for label in long[long > 0]:  # label 0 is the background
+            thickness = _median_thickness(runs, labels, int(label), stats[label], horizontal=run[1] == 1)
+            if thickness <= max_thickness:
+                _draw_rule(rules, runs, labels, int(label), stats[label], thickness)
     if not rules.any():
         return mask
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
@@ -147,6 +147,17 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
     return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
 
 
+def _median_thickness(runs: np.ndarray, labels: np.ndarray, label: int, stats: np.ndarray, horizontal: bool) -> float:
+    """Median thickness across a long component of runs, in px: the median over its columns
+    (rows, for a vertical one) of its run pixels. The median, not the mean: digits written
+    on the rule add their own runs to a few columns only."""
+    x, y, w, h = (int(v) for v in stats[:4])
+    own = (runs[y:y + h, x:x + w] > 0) & (labels[y:y + h, x:x + w] == label)
+    across = np.count_nonzero(own, axis=0 if horizontal else 1)
+    across = across[across > 0]
+    return float(np.median(across)) if len(across) else 0.0
+
+
 def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: int, stats: np.ndarray,
                thickness: float) -> None:
     """Draw onto ``rules`` the straight line fitted through one rule's runs, as thick as the
@@ -157,13 +168,14 @@ def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: i
         return
     points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
     vx, vy, x0, y0 = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-    reach = float(stats[cv2.CC_STAT_WIDTH] + stats[cv2.CC_STAT_HEIGHT])
-    # Clip the line to the component's box, so a rule that ends mid-page is not extended.
+    # The line is drawn across the whole frame, not only the component's box: a faint rule
+    # is often broken near the digits written on it (their ink darkens the local mean the
+    # threshold compares with), and the pieces beyond the break are too short to be found
+    # on their own. Only ink on the line is erased, and strokes crossing it come back.
+    reach = float(rules.shape[0] + rules.shape[1])
     start = (int(round(x0 - vx * reach)), int(round(y0 - vy * reach)))
     end = (int(round(x0 + vx * reach)), int(round(y0 + vy * reach)))
-    box = rules[y:y + h, x:x + w]  # a view: drawing into it draws into rules
-    cv2.line(box, (start[0] - x, start[1] - y), (end[0] - x, end[1] - y), 255,
-             max(1, int(round(thickness))) + RULE_BAND - 1)
+    cv2.line(rules, start, end, 255, max(1, int(round(thickness))) + RULE_BAND - 1)
 
 
 def _merge_fragments(boxes: np.ndarray) -> list[np.ndarray]:

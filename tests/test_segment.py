@@ -180,3 +180,20 @@ def test_hairline_strokes_are_candidates():
         total += len(scene.digits)
         found += sum(any(box_iou(box, truth) >= 0.5 for box in boxes) for _, truth in scene.digits)
     assert total == 50 and found >= 48
+
+
+def test_a_rule_broken_near_the_digits_is_erased_whole():
+    """A faint rule often breaks up near the digits on it; the pieces between them are
+    shorter than a rule must be, and are erased along the line the long piece gives."""
+    indices = first_of_each_label()
+    page, truth = page_with_row([indices[d] for d in (1, 8, 5)], height=60, gap=1.5, x=40, y=180)
+    lined = page.copy()
+    y = 215
+    cv2.line(lined, (0, y), (639, y), (190, 160, 140), 2, cv2.LINE_AA)
+    for _, (bx, _, bw, _) in truth:  # a 15 px gap 5 px right of each digit: the pieces touch the digits
+        lined[y - 3:y + 4, bx + bw + 5:bx + bw + 20] = page[y - 3:y + 4, bx + bw + 5:bx + bw + 20]
+    lined = np.minimum(lined, page)
+    found = boxes_of(lined)
+    assert len(found) == 3, found
+    for (_, box), got in zip(sorted(truth, key=lambda t: t[1]), found):
+        assert iou(box, got) >= 0.7, (box, got)
