@@ -3,8 +3,8 @@
 A reduced, fast version of ``python -m bench.accuracy``: 12 seeded scenes per condition
 instead of 40 (the first 12 of the benchmark's), with thresholds a little below what these
 12 give today, so that a regression fails CI. They lock in today's level, not the issue's
-targets: where a target is not met (touching F1 0.80, ruled F1 0.92, empty 0.05 false
-digits per image) the README's benchmark table says by how much.
+targets: where a target is not met (touching F1 0.80, empty 0.05 false digits per image)
+the README's benchmark table says by how much.
 """
 
 import pytest
@@ -31,7 +31,7 @@ CASES = [
     ("slanted", 0.95, 0.05, 0.85),  # 0.977, 0.00, 0.92
     ("thin", 0.94, 0.05, 0.75),  # 0.969, 0.00, 0.83
     ("thick", 0.97, 0.05, 0.90),  # 1.000, 0.00, 1.00
-    ("ruled", 0.87, 0.25, 0.60),  # 0.903, 0.17, 0.71
+    ("ruled", 0.91, 0.15, 0.60),  # 0.938, 0.08, 0.71
     ("distractors", 0.94, 0.15, 0.85),  # 0.972, 0.08, 0.92
     ("touching", 0.76, 0.05, 0.50),  # 0.793, 0.00, 0.57
     ("broken", 0.92, 0.15, 0.70),  # 0.953, 0.08, 0.79
@@ -55,7 +55,7 @@ def test_every_benchmark_condition_is_tested():
     assert [case[0] for case in CASES] == list(CONDITIONS)
 
 
-@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.80), ("touching", 0.75)])
+@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.90), ("touching", 0.75)])
 def test_larger_frames(recognizer, condition, min_f1):
     """1280x720: the window and size limits scale with the frame (3 scenes each)."""
     counts, _ = evaluate(recognizer, condition, 3, (1280, 720))
