@@ -190,12 +190,14 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
     settings: Settings = ctx.obj
     with user_errors(), ExitStack() as stack:
         recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
-        workers = workers or worker_count()
-        # Started before the decoder thread and the output files: forked workers copy neither.
-        pool = stack.enter_context(RecognizerPool(recognizer.classifier.path, settings.config, workers)) \
-            if workers > 1 else None
         capture, info = open_video(video_path)
         stack.callback(capture.release)  # also if a sink below fails to open
+        workers = workers or worker_count()
+        # Started before the decoder thread and the output files, which forked workers
+        # would copy; the frame size sets up the shared memory frames travel through.
+        pool = stack.enter_context(RecognizerPool(recognizer.classifier.path, settings.config, workers,
+                                                  frame_shape=(info.height, info.width, 3))) \
+            if workers > 1 else None
         sinks: list[Sink] = []
         if json_path is not None:
             sinks.append(stack.enter_context(JsonLinesSink(json_path)))

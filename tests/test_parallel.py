@@ -56,3 +56,18 @@ def test_frames_read_before_a_source_fails_are_all_delivered(pool):
         for item, _ in pool.recognize_each(failing()):
             seen.append(item.index)
     assert seen == [0, 1, 2, 3, 4]
+
+
+def test_frames_through_shared_memory_match_the_serial_results():
+    """With the video's frame shape, frames travel through a ring of shared memory slots,
+    reused round and round: 20 frames through 7 slots must each be read intact."""
+    clip = frames(20)
+    serial = [result for _, result in recognize_each(Recognizer(), clip)]
+    with RecognizerPool(default_model_path(), Config(), workers=2, frame_shape=clip[0].image.shape) as pool:
+        shared = [result for _, result in pool.recognize_each(clip)]
+        assert pool.depth + 1 == 7
+        # A frame of another size (a resized stream) is pickled instead, and still read.
+        small = Frame(image=clip[3].image[::2, ::2].copy(), source="clip.mp4", index=20, time=0.7)
+        [(_, result)] = list(pool.recognize_each([small]))
+    assert shared == serial
+    assert [d.label for d in result.digits] == [3, 4, 5]
