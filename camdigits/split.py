@@ -29,7 +29,8 @@ MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it i
 # written side by side are about one size, while the right half of an h or an n (read as
 # a 7 beside a 1) is 0.74-0.77 of the left.
 MIN_HALF_HEIGHT_RATIO = 0.8
-SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
+SPLIT_WHEN_WHOLE_BELOW = 0.9
+DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper  # a blob read as one digit at least this surely is never cut
 # Both halves of a cut must be read at least this surely. Cut letters and words often give
 # two plausible digits (0.7-0.98); touching digits cut apart gave 0.999 or more in 6 of 7
 # cases, so a high bar costs little recall and keeps words from becoming numbers.
@@ -63,23 +64,61 @@ def _part(candidate: Candidate, part: np.ndarray, x_offset: int) -> Candidate | 
     return Candidate(box=(x + x_offset + px, y + py, pw, ph), ink=part[py:py + ph, px:px + pw])
 
 
-def split_at(candidate: Candidate, column: int) -> tuple[Candidate, Candidate] | None:
-    """The blob's ink cut at ``column`` into a left and a right candidate, or None if one
-    side would be a sliver or much shorter than the other."""
+def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
+    """The path (one column per row) of a drop let fall from ``column`` at the top of the
+    blob: where it meets ink it slides sideways to the nearest paper within DROP_REACH px,
+    and where there is none it cuts straight down. Between two digits that overlap
+    diagonally (the arm of a 4 over the side of a 0) no straight column is clear of both,
+    but the drop follows the paper between them and cuts only where they touch."""
+    h, w = ink.shape
+    path = np.empty(h, np.int64)
+    x = column
+    for y in range(h):
+        if ink[y, x]:
+            row = ink[y]
+            for step in range(1, DROP_REACH + 1):
+                if x - step >= 0 and not row[x - step]:
+                    x -= step
+                    break
+                if x + step < w and not row[x + step]:
+                    x += step
+                    break
+        path[y] = x
+    return path
+
+
+def split_along(candidate: Candidate, path: np.ndarray) -> tuple[Candidate, Candidate] | None:
+    """The blob's ink cut along ``path`` (the first column of the right part, per row) into
+    a left and a right candidate, or None if one side would be a sliver or much shorter
+    than the other."""
     ink = candidate.ink
     total = np.count_nonzero(ink)
-    left, right = ink[:, :column], ink[:, column:]
+    on_left = np.arange(ink.shape[1])[None, :] < path[:, None]
+    left, right = np.where(on_left, ink, 0).astype(np.uint8), np.where(on_left, 0, ink).astype(np.uint8)
     if min(np.count_nonzero(left), np.count_nonzero(right)) < MIN_HALF_INK * total:
         return None
-    a, b = _part(candidate, left, 0), _part(candidate, right, column)
+    a, b = _part(candidate, left, 0), _part(candidate, right, 0)
     if a is None or b is None or min(a.box[3], b.box[3]) < MIN_HALF_HEIGHT_RATIO * max(a.box[3], b.box[3]):
         return None
     return a, b
 
 
+def split_at(candidate: Candidate, column: int) -> tuple[Candidate, Candidate] | None:
+    """The blob's ink cut straight down at ``column`` (see :func:`split_along`)."""
+    return split_along(candidate, np.full(candidate.ink.shape[0], column, np.int64))
+
+
 def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
-    """Every left/right pair worth classifying for one blob (none for a narrow blob)."""
-    pairs = (split_at(candidate, column) for column in cut_columns(candidate.ink))
+    """Every left/right pair worth classifying for one blob (none for a narrow blob): for
+    each cut column, the straight cut and, where it differs, the drop-fall cut."""
+    pairs = []
+    height = candidate.ink.shape[0]
+    for column in cut_columns(candidate.ink):
+        straight = np.full(height, column, np.int64)
+        pairs.append(split_along(candidate, straight))
+        fallen = drop_fall(candidate.ink, column)
+        if not np.array_equal(fallen, straight):
+            pairs.append(split_along(candidate, fallen))
     return [pair for pair in pairs if pair is not None]
 
 

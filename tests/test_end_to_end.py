@@ -3,8 +3,8 @@
 A reduced, fast version of ``python -m bench.accuracy``: 12 seeded scenes per condition
 instead of 40 (the first 12 of the benchmark's), with thresholds a little below what these
 12 give today, so that a regression fails CI. They lock in today's level, not the issue's
-targets: where a target is not met (touching F1 0.80, empty 0.05 false digits per image)
-the README's benchmark table says by how much.
+targets: where a target is not met (empty: 0.05 false digits per image) the README's
+benchmark table says by how much.
 """
 
 import pytest
@@ -33,7 +33,7 @@ CASES = [
     ("thick", 0.97, 0.05, 0.90),  # 1.000, 0.00, 1.00
     ("ruled", 0.91, 0.15, 0.60),  # 0.938, 0.08, 0.71
     ("distractors", 0.94, 0.15, 0.85),  # 0.972, 0.08, 0.92
-    ("touching", 0.76, 0.05, 0.50),  # 0.793, 0.00, 0.57
+    ("touching", 0.86, 0.05, 0.65),  # 0.893, 0.00, 0.71
     ("broken", 0.92, 0.15, 0.70),  # 0.953, 0.08, 0.79
     ("numbers", 0.97, 0.05, 0.93),  # 0.995, 0.00, 0.97
     ("empty", None, 0.40, None),  # no digits: only false digits count (0.33)
@@ -55,7 +55,7 @@ def test_every_benchmark_condition_is_tested():
     assert [case[0] for case in CASES] == list(CONDITIONS)
 
 
-@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.90), ("touching", 0.75)])
+@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.90), ("touching", 0.85)])
 def test_larger_frames(recognizer, condition, min_f1):
     """1280x720: the window and size limits scale with the frame (3 scenes each)."""
     counts, _ = evaluate(recognizer, condition, 3, (1280, 720))
