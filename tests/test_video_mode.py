@@ -326,3 +326,14 @@ def test_output_folders_are_created(tmp_path):
     sink = VideoWriterSink(tmp_path / "new" / "deeper" / "out.mp4", 30.0, (640, 480))
     sink.close()
     assert (tmp_path / "new" / "deeper" / "out.mp4").is_file()
+
+
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
+def test_worker_processes_change_nothing_but_speed(workers, clip, tmp_path):
+    """One process or several (frames through shared memory), the JSON is the same."""
+    reference, jsonl = tmp_path / "serial.jsonl", tmp_path / "pool.jsonl"
+    assert video(clip, "--json", reference, "--workers", "1").exit_code == 0
+    result = video(clip, "--json", jsonl, "--workers", workers)
+    assert result.exit_code == 0, result.output
+    assert jsonl.read_text() == reference.read_text()
+    assert len(records(jsonl)) == 30
