@@ -31,9 +31,30 @@ import cv2
 import numpy as np
 
 from bench import cli_runs
-from bench.baseline import KERAS_MODEL, BaselineTimes, FloorTimes, time_floor, time_tutorial_baseline
-from bench.speed_targets import HD, HEADLINE, VGA, Figures, speed_up, target_row, targets
-from bench.stage_times import HOLD_FRAMES, STAGES, WARM_UP, CaseTimes, render_case, time_case
+from bench.baseline import (
+    KERAS_MODEL,
+    BaselineTimes,
+    FloorTimes,
+    time_floor,
+    time_tutorial_baseline,
+)
+from bench.speed_targets import (
+    HD,
+    HEADLINE,
+    VGA,
+    Figures,
+    speed_up,
+    target_row,
+    targets,
+)
+from bench.stage_times import (
+    HOLD_FRAMES,
+    STAGES,
+    WARM_UP,
+    CaseTimes,
+    render_case,
+    time_case,
+)
 from camdigits.recognizer import Recognizer
 
 CASES = ((VGA, 0), (VGA, 10), (VGA, 30), (HD, 10), ((1920, 1080), 10))

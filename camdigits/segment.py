@@ -126,7 +126,7 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
         # A thin line that is slightly tilted comes out of the opening as a staircase of
         # runs; a band a few px across joins them into one line again.
         joined = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, band))
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
         extent = stats[:, cv2.CC_STAT_WIDTH if run[1] == 1 else cv2.CC_STAT_HEIGHT]
         long = np.flatnonzero(extent >= RULE_MIN_EXTENT * along)
         for label in long[long > 0]:  # label 0 is the background
@@ -173,9 +173,9 @@ def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: i
     # threshold compares with), and the pieces beyond the break are too short to be found
     # on their own. Only ink on the line is erased, and strokes crossing it come back.
     reach = float(rules.shape[0] + rules.shape[1])
-    start = (int(round(x0 - vx * reach)), int(round(y0 - vy * reach)))
-    end = (int(round(x0 + vx * reach)), int(round(y0 + vy * reach)))
-    cv2.line(rules, start, end, 255, max(1, int(round(thickness))) + RULE_BAND - 1)
+    start = (round(x0 - vx * reach), round(y0 - vy * reach))
+    end = (round(x0 + vx * reach), round(y0 + vy * reach))
+    cv2.line(rules, start, end, 255, max(1, round(thickness)) + RULE_BAND - 1)
 
 
 def _merge_fragments(boxes: np.ndarray) -> list[np.ndarray]:

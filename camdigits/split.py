@@ -49,7 +49,7 @@ def cut_columns(ink: np.ndarray) -> list[int]:
     lo, hi = int(CUT_RANGE[0] * w), int(np.ceil(CUT_RANGE[1] * w))
     cuts = [lo + int(np.argmin(profile[lo:hi]))]
     for fraction in EVEN_CUTS:
-        column = int(round(fraction * w))
+        column = round(fraction * w)
         if all(abs(column - c) >= CUT_SPACING * w for c in cuts):
             cuts.append(column)
     return cuts

@@ -13,9 +13,22 @@ import numpy as np
 import pytest
 
 from bench import cli_runs, speed
-from bench.baseline import BaselineTimes, FloorTimes, floor_contours, time_floor, tutorial_crops
+from bench.baseline import (
+    BaselineTimes,
+    FloorTimes,
+    floor_contours,
+    time_floor,
+    tutorial_crops,
+)
 from bench.speed_targets import VGA, Figures, Target, target_row, targets
-from bench.stage_times import STAGES, CaseTimes, render_case, time_calls, time_case, time_stages
+from bench.stage_times import (
+    STAGES,
+    CaseTimes,
+    render_case,
+    time_calls,
+    time_case,
+    time_stages,
+)
 from camdigits.config import PATCH_SIZE
 from camdigits.recognizer import Recognizer
 

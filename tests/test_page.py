@@ -48,8 +48,8 @@ def test_the_bounds_come_from_the_config():
 def test_recognizer_drops_a_long_line_drawn_beside_digits():
     """On a rendered page, a long vertical pen line (which alone reads as a "1") is not
     reported while the digits beside it are."""
-    ones_and_threes = first_of_each_label()
-    page, truth = page_with_row([ones_and_threes[d] for d in (3, 1, 4, 1, 5)], height=40, gap=1.0, x=30, y=200)
+    indices = first_of_each_label()
+    page, _ = page_with_row([indices[d] for d in (3, 1, 4, 1, 5)], height=40, gap=1.0, x=30, y=200)
     plain = Recognizer().recognize(page)
     assert [d.label for d in plain.digits] == [3, 1, 4, 1, 5]
     x = page.shape[1] - 100
