@@ -2,9 +2,10 @@
 
 Segmentation sees one blob where a "3" and a "7" touch; its patch is neither digit, and the
 model says "not a digit" (it was trained on such pairs) or guesses. For each blob wide
-enough to hold two digits, a few cut columns are proposed where the ink is thinnest (the
-minimum of its column projection, away from the edges, and a few evenly spaced columns),
-and each cut's two halves are classified. The recognizer then keeps, per blob, whichever
+enough to hold two digits, a few cut columns are proposed (where the ink is thinnest, away
+from the edges, and a few evenly spaced columns); from each, the blob is cut straight down
+and along the path of a drop falling between the digits (:func:`drop_fall`), and each
+cut's two halves are classified. The recognizer then keeps, per blob, whichever
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
 (see :func:`choose_split`).
 """
@@ -29,8 +30,8 @@ MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it i
 # written side by side are about one size, while the right half of an h or an n (read as
 # a 7 beside a 1) is 0.74-0.77 of the left.
 MIN_HALF_HEIGHT_RATIO = 0.8
-SPLIT_WHEN_WHOLE_BELOW = 0.9
-DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper  # a blob read as one digit at least this surely is never cut
+SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
+DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
 # Both halves of a cut must be read at least this surely. Cut letters and words often give
 # two plausible digits (0.7-0.98); touching digits cut apart gave 0.999 or more in 6 of 7
 # cases, so a high bar costs little recall and keeps words from becoming numbers.
@@ -55,13 +56,14 @@ def cut_columns(ink: np.ndarray) -> list[int]:
     return cuts
 
 
-def _part(candidate: Candidate, part: np.ndarray, x_offset: int) -> Candidate | None:
-    """The sub-candidate made of ``part`` (a slice of the blob's ink), tightened to its ink."""
+def _part(candidate: Candidate, part: np.ndarray) -> Candidate | None:
+    """The sub-candidate made of ``part`` (the blob's ink with the other half blanked),
+    tightened to its ink."""
     if not part.any():
         return None
     px, py, pw, ph = cv2.boundingRect(part)
     x, y, _, _ = candidate.box
-    return Candidate(box=(x + x_offset + px, y + py, pw, ph), ink=part[py:py + ph, px:px + pw])
+    return Candidate(box=(x + px, y + py, pw, ph), ink=part[py:py + ph, px:px + pw])
 
 
 def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
@@ -97,7 +99,7 @@ def split_along(candidate: Candidate, path: np.ndarray) -> tuple[Candidate, Cand
     left, right = np.where(on_left, ink, 0).astype(np.uint8), np.where(on_left, 0, ink).astype(np.uint8)
     if min(np.count_nonzero(left), np.count_nonzero(right)) < MIN_HALF_INK * total:
         return None
-    a, b = _part(candidate, left, 0), _part(candidate, right, 0)
+    a, b = _part(candidate, left), _part(candidate, right)
     if a is None or b is None or min(a.box[3], b.box[3]) < MIN_HALF_HEIGHT_RATIO * max(a.box[3], b.box[3]):
         return None
     return a, b
