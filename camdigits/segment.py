@@ -130,9 +130,11 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
         extent = stats[:, cv2.CC_STAT_WIDTH if run[1] == 1 else cv2.CC_STAT_HEIGHT]
         long = np.flatnonzero(extent >= RULE_MIN_EXTENT * along)
         for label in long[long > 0]:  # label 0 is the background
-            thickness = _median_thickness(runs, labels, int(label), stats[label], horizontal=run[1] == 1)
+            x, y, bw, bh = (int(v) for v in stats[label, :4])
+            own = (runs[y:y + bh, x:x + bw] > 0) & (labels[y:y + bh, x:x + bw] == label)
+            thickness = _median_thickness(own, horizontal=run[1] == 1)
             if thickness <= max_thickness:
-                _draw_rule(rules, runs, labels, int(label), stats[label], thickness)
+                _draw_rule(rules, own, (x, y), thickness)
     if not rules.any():
         return mask
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
@@ -147,23 +149,21 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
     return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
 
 
-def _median_thickness(runs: np.ndarray, labels: np.ndarray, label: int, stats: np.ndarray, horizontal: bool) -> float:
-    """Median thickness across a long component of runs, in px: the median over its columns
-    (rows, for a vertical one) of its run pixels. The median, not the mean: digits written
-    on the rule add their own runs to a few columns only."""
-    x, y, w, h = (int(v) for v in stats[:4])
-    own = (runs[y:y + h, x:x + w] > 0) & (labels[y:y + h, x:x + w] == label)
+def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
+    """Median thickness across a long component of runs (``own``: its run pixels in its
+    box), in px: the median over its columns (rows, for a vertical one) of its pixels. The
+    median, not the mean: digits written on the rule add their own runs to a few columns."""
     across = np.count_nonzero(own, axis=0 if horizontal else 1)
     across = across[across > 0]
     return float(np.median(across)) if len(across) else 0.0
 
 
-def _draw_rule(rules: np.ndarray, runs: np.ndarray, labels: np.ndarray, label: int, stats: np.ndarray,
-               thickness: float) -> None:
-    """Draw onto ``rules`` the straight line fitted through one rule's runs, as thick as the
-    rule plus RULE_BAND: only the line goes, not the strokes of digits touching it."""
-    x, y, w, h = (int(v) for v in stats[:4])
-    ys, xs = np.nonzero((runs[y:y + h, x:x + w] > 0) & (labels[y:y + h, x:x + w] == label))
+def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float) -> None:
+    """Draw onto ``rules`` the straight line fitted through one rule's run pixels (``own``,
+    its box at ``origin`` in the frame), as thick as the rule plus RULE_BAND: only the line
+    goes, not the strokes of digits touching it."""
+    x, y = origin
+    ys, xs = np.nonzero(own)
     if len(xs) < 2:
         return
     points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
