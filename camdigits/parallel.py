@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.errors import ImageError
+from camdigits.errors import CamdigitsError, ImageError
 from camdigits.pipeline import Recognized
 from camdigits.recognizer import Recognizer
 from camdigits.sources import Frame, SkippedInput
@@ -33,6 +33,9 @@ from camdigits.types import FrameResult
 # Frames queued per worker: enough that a worker never waits for the next frame, few
 # enough that frames in flight cost little memory (a 1080p frame is 6 MB).
 FRAMES_PER_WORKER = 3
+# Seconds to wait for one frame's result before taking its worker for dead: a frame takes
+# about 10 ms at 640x480, and a second or so for the largest image the config accepts.
+WORKER_TIMEOUT = 60.0
 
 _WORKER: Recognizer | None = None
 # The shared frame ring (buffer, frame shape) when the pool forks: set in the parent before
@@ -56,7 +59,7 @@ def _start_worker(model_path: Path, config: Config) -> None:
     _WORKER = Recognizer(model_path, config)
 
 
-def _recognize(frame: Frame) -> FrameResult | ImageError:
+def _recognize_pickled(frame: Frame) -> FrameResult | ImageError:
     assert _WORKER is not None, "worker not initialised"
     try:
         return _WORKER.recognize(frame.image, source=frame.source, frame=frame.index, time=frame.time)
@@ -131,7 +134,7 @@ class RecognizerPool:
             self._sent += 1
             np.copyto(_ring_slot(*self._ring, slot), frame.image)
             return self._pool.apply_async(_recognize_slot, (slot, frame.source, frame.index, frame.time))
-        return self._pool.apply_async(_recognize, (frame,))
+        return self._pool.apply_async(_recognize_pickled, (frame,))
 
     def recognize_each(self, frames: Iterable[Frame | SkippedInput]) -> Iterator[Recognized]:
         """Like :func:`camdigits.pipeline.recognize_each`, with the frames spread over the
@@ -159,4 +162,13 @@ class RecognizerPool:
 def _resolve(item: Frame | SkippedInput, job) -> Recognized:
     if job is None:
         return item
-    return item, job.get()
+    try:
+        return item, job.get(timeout=WORKER_TIMEOUT)
+    except multiprocessing.TimeoutError:
+        # A worker that died (killed for memory, say) takes its frame with it, and the
+        # pool would wait for that frame forever.
+        raise CamdigitsError(
+            f"frame {item.index} of {item.source}: no result from a worker process in {WORKER_TIMEOUT:.0f} s "
+            "(it may have been killed for memory)",
+            "run again with --workers 1 to recognise in the main process",
+        ) from None

@@ -1,11 +1,14 @@
 """RecognizerPool: the same results as recognising in this process, in frame order."""
 
+import os
+
 import pytest
 
 from camdigits.classify import default_model_path
 from camdigits.config import Config
 from camdigits.errors import ImageError
 from camdigits.parallel import RecognizerPool
+from camdigits.parallel import _recognize_pickled as RECOGNIZE_PICKLED
 from camdigits.pipeline import recognize_each
 from camdigits.recognizer import Recognizer
 from camdigits.sources import Frame, SkippedInput
@@ -71,3 +74,29 @@ def test_frames_through_shared_memory_match_the_serial_results():
         [(_, result)] = list(pool.recognize_each([small]))
     assert shared == serial
     assert [d.label for d in result.digits] == [3, 4, 5]
+
+
+def _die_on_frame_2(frame):
+    """Stands in for the worker's recognise call: the process dies on frame 2, as one
+    killed for memory would."""
+    if frame.index == 2:
+        os._exit(1)
+    return RECOGNIZE_PICKLED(frame)
+
+
+def test_a_worker_that_dies_is_one_clear_error_not_a_hang(monkeypatch):
+    """A worker that dies mid-frame loses that frame; instead of waiting for it forever,
+    the pool says what happened and what to do."""
+    from camdigits import parallel
+    from camdigits.errors import CamdigitsError
+
+    monkeypatch.setattr(parallel, "WORKER_TIMEOUT", 3.0)
+    monkeypatch.setattr(parallel, "_recognize_pickled", _die_on_frame_2)
+    seen = []
+    expected = "frame 2 of clip.mp4: no result from a worker process in 3 s"
+    with (RecognizerPool(default_model_path(), Config(), workers=2) as pool,
+          pytest.raises(CamdigitsError, match=expected) as caught):
+        for item, _ in pool.recognize_each(frames(4)):
+            seen.append(item.index)
+    assert seen == [0, 1]
+    assert "--workers 1" in caught.value.hint
