@@ -192,12 +192,9 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
         recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
         capture, info = open_video(video_path)
         stack.callback(capture.release)  # also if a sink below fails to open
-        workers = workers or worker_count()
         # Started before the decoder thread and the output files, which forked workers
         # would copy; the frame size sets up the shared memory frames travel through.
-        pool = stack.enter_context(RecognizerPool(recognizer.classifier.path, settings.config, workers,
-                                                  frame_shape=(info.height, info.width, 3))) \
-            if workers > 1 else None
+        pool = start_pool(stack, recognizer, settings.config, workers or worker_count(), (info.height, info.width, 3))
         sinks: list[Sink] = []
         if json_path is not None:
             sinks.append(stack.enter_context(JsonLinesSink(json_path)))
@@ -219,6 +216,19 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
         summary = run_recognized(recognized, sinks, on_skip=report_skip,
                                  tracker=make_tracker(no_track, settings.config))
     ctx.exit(max(summary.exit_code, int(window_failed)))
+
+
+def start_pool(stack: ExitStack, recognizer: Recognizer, config: Config, workers: int,
+               frame_shape: tuple[int, int, int]) -> RecognizerPool | None:
+    """Worker processes for video mode, closed with ``stack``; None (recognise in this
+    process) for one worker, or where processes cannot be started: multiprocessing needs
+    POSIX semaphores, which some containers and sandboxes lack."""
+    if workers < 2:
+        return None
+    try:
+        return stack.enter_context(RecognizerPool(recognizer.classifier.path, config, workers, frame_shape))
+    except OSError:
+        return None
 
 
 @cli.command()

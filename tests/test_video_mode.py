@@ -337,3 +337,19 @@ def test_worker_processes_change_nothing_but_speed(workers, clip, tmp_path):
     assert result.exit_code == 0, result.output
     assert jsonl.read_text() == reference.read_text()
     assert len(records(jsonl)) == 30
+
+
+def test_without_worker_processes_video_mode_runs_in_one(clip, tmp_path, monkeypatch):
+    """Where processes cannot be started (no POSIX semaphores in some containers), the
+    frames are recognised in the main process instead, with the same results."""
+    import camdigits.cli
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    reference, jsonl = tmp_path / "serial.jsonl", tmp_path / "fallback.jsonl"
+    assert video(clip, "--json", reference, "--workers", "1").exit_code == 0
+    monkeypatch.setattr(camdigits.cli, "RecognizerPool", no_processes)
+    result = video(clip, "--json", jsonl, "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert jsonl.read_text() == reference.read_text()
