@@ -25,7 +25,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
-from camdigits.pipeline import Recognized
+from camdigits.pipeline import Recognized, recognize_frame
 from camdigits.recognizer import Recognizer
 from camdigits.sources import Frame, SkippedInput
 from camdigits.types import FrameResult
@@ -61,10 +61,7 @@ def _start_worker(model_path: Path, config: Config) -> None:
 
 def _recognize_pickled(frame: Frame) -> FrameResult | ImageError:
     assert _WORKER is not None, "worker not initialised"
-    try:
-        return _WORKER.recognize(frame.image, source=frame.source, frame=frame.index, time=frame.time)
-    except ImageError as error:
-        return error
+    return recognize_frame(_WORKER, frame.image, frame.source, frame.index, frame.time)
 
 
 def _ring_slot(ring: mmap.mmap, shape: tuple[int, ...], slot: int) -> np.ndarray:
@@ -74,11 +71,7 @@ def _ring_slot(ring: mmap.mmap, shape: tuple[int, ...], slot: int) -> np.ndarray
 
 def _recognize_slot(slot: int, source: str, index: int, time: float) -> FrameResult | ImageError:
     assert _WORKER is not None and _RING is not None, "worker not initialised"
-    image = _ring_slot(*_RING, slot)
-    try:
-        return _WORKER.recognize(image, source=source, frame=index, time=time)
-    except ImageError as error:
-        return error
+    return recognize_frame(_WORKER, _ring_slot(*_RING, slot), source, index, time)
 
 
 class RecognizerPool:

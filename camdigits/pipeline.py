@@ -56,17 +56,24 @@ class RunSummary:
 Recognized = tuple[Frame, FrameResult | ImageError] | SkippedInput
 
 
+def recognize_frame(recognizer: FrameReader, image: np.ndarray, source: str, index: int,
+                    time: float) -> FrameResult | ImageError:
+    """One frame's result, or the per-frame error the recognizer raised for it (an image it
+    cannot use, e.g. too small), returned rather than raised so the loop can go on."""
+    try:
+        return recognizer.recognize(image, source=source, frame=index, time=time)
+    except ImageError as error:
+        return error
+
+
 def recognize_each(recognizer: FrameReader, frames: Iterable[Frame | SkippedInput]) -> Iterator[Recognized]:
     """Recognise the frames one after another, in this thread (see also
     :class:`camdigits.parallel.RecognizerPool`, which spreads them over processes)."""
     for item in frames:
         if isinstance(item, SkippedInput):
             yield item
-            continue
-        try:
-            yield item, recognizer.recognize(item.image, source=item.source, frame=item.index, time=item.time)
-        except ImageError as error:  # an image the recognizer cannot use, e.g. too small
-            yield item, error
+        else:
+            yield item, recognize_frame(recognizer, item.image, item.source, item.index, item.time)
 
 
 def run(

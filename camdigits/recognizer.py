@@ -19,7 +19,7 @@ from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.page import drop_size_outliers
 from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
-from camdigits.split import SPLIT_WHEN_WHOLE_BELOW, choose_split, propose_splits
+from camdigits.split import choose_split, propose_splits, worth_cutting
 from camdigits.types import Digit, FrameResult
 
 
@@ -95,7 +95,7 @@ class Recognizer:
         halves: list[Candidate] = []
         tried: list[tuple[int, list[tuple[int, int]]]] = []  # candidate index, (left, right) indices in halves
         for i, candidate in enumerate(candidates):
-            if confidences[i] >= SPLIT_WHEN_WHOLE_BELOW:
+            if not worth_cutting(float(confidences[i])):
                 continue
             pairs = []
             for left, right in propose_splits(candidate):

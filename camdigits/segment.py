@@ -43,11 +43,11 @@ BLUR_KERNEL = (3, 3)
 # Ruled and squared paper, table borders: straight lines far longer than any digit. A row
 # (or column) of the mask with at least RULE_TRIGGER of its pixels inked may hold one;
 # then runs of RULE_RUN px of ink along it are opened out of the mask, and what they form
-# is erased when it spans at least RULE_MIN_EXTENT of the frame and is at most
-# RULE_MAX_THICKNESS of the frame thick on average. A short run lets a line tilted by up to ~3
+# is a rule when it spans at least RULE_MIN_EXTENT of the frame and its median thickness
+# is at most RULE_MAX_THICKNESS of the frame. A short run lets a line tilted by up to ~3
 # degrees through; the extent and thickness keep long digit strokes (a tall "1" is
-# thick) out of it. The pen strokes crossing a rule lose a line-wide strip, which the
-# fragment merging below joins again.
+# thick) out of it. A line fitted through each rule is erased, and the pen strokes
+# crossing it are bridged back over the erased strip (see erase_rules).
 RULE_TRIGGER = 0.3
 RULE_RUN = 40  # px
 RULE_MIN_EXTENT = 0.3
