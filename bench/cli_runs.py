@@ -19,6 +19,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.video_accuracy import read_frames
+
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "pan_zoom.mp4"  # 640x480, 300 frames
 CLIP_FOURCC = "mp4v"  # the codec camdigits itself writes; every OpenCV build reads it back
 CLIP_FPS = 30.0
@@ -38,16 +40,7 @@ def camdigits_command(*args: str, model: Path | None = None) -> list[str]:
 
 def sample_frames(source: Path = SAMPLE_CLIP) -> list[np.ndarray]:
     """Every frame of a (short) clip, decoded; raises if none can be read."""
-    capture = cv2.VideoCapture(str(source))
-    frames = []
-    try:
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            frames.append(frame)
-    finally:
-        capture.release()
+    frames = [frame for _, _, frame in read_frames(source)]
     if not frames:
         raise RuntimeError(f"{source}: no frame could be decoded")
     return frames
