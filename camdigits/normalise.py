@@ -39,7 +39,7 @@ def stroke_width(ink: np.ndarray) -> float:
     For a stroke of length L and width w, area = L*w and outline ~ 2L, so 2*area/outline
     recovers w whatever the digit's size.
     """
-    mask = (ink >= INK_LEVEL).astype(np.uint8)
+    _, mask = cv2.threshold(ink, INK_LEVEL - 1, 1, cv2.THRESH_BINARY)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     outline = sum(cv2.arcLength(c, True) for c in contours)
     return 2.0 * float(cv2.countNonZero(mask)) / outline if outline > 0 else 0.0
