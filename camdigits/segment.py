@@ -291,15 +291,35 @@ def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.nd
     return outers, holes
 
 
-def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: Box) -> np.ndarray:
+def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: Box, alone: bool) -> np.ndarray:
     """Boolean (h, w) mask of one blob's own pixels: neighbours reaching into its box, and
-    blobs inside its holes, excluded."""
+    blobs inside its holes, excluded.
+
+    ``alone``: no other blob's box meets this one's, so all ink in the box is its own and
+    the outline need not be filled (most digits on a page).
+    """
     x, y, w, h = box
-    canvas = np.zeros((h, w), np.uint8)
-    cv2.drawContours(canvas, [outer], -1, 255, cv2.FILLED, offset=(-x, -y))
+    if alone:
+        own = mask[y : y + h, x : x + w]
+        if not holes:
+            return own > 0
+        own = own.copy()
+    else:
+        own = np.zeros((h, w), np.uint8)
+        cv2.drawContours(own, [outer], -1, 255, cv2.FILLED, offset=(-x, -y))
+        own &= mask[y : y + h, x : x + w]
     if holes:
-        cv2.drawContours(canvas, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
-    return (canvas & mask[y : y + h, x : x + w]) > 0
+        cv2.drawContours(own, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
+    return own > 0
+
+
+def _alone(boxes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each box ``boxes[rows]``, whether no other of ``boxes`` (N, 4: x, y, w, h) meets it."""
+    x0, y0, w, h = boxes.T
+    x1, y1 = x0 + w, y0 + h
+    r = rows[:, None]
+    meets = (x0[r] < x1) & (x0 < x1[r]) & (y0[r] < y1) & (y0 < y1[r])
+    return np.count_nonzero(meets, axis=1) == 1  # each box meets itself
 
 
 def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list[Candidate]:
@@ -322,9 +342,9 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
     fragments, owns = [], []
-    for i in keep.tolist():
+    for i, alone in zip(keep.tolist(), _alone(boxes, keep).tolist()):
         box = tuple(boxes[i].tolist())
-        own = _own_ink(mask, outers[i], holes[i], box)
+        own = _own_ink(mask, outers[i], holes[i], box, alone)
         ink = int(np.count_nonzero(own))
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.

@@ -123,6 +123,26 @@ def test_candidate_ink_excludes_neighbours():
     assert len(candidates) == 2
 
 
+@pytest.mark.parametrize("condition", ["clean", "touching", "distractors", "board"])
+def test_own_ink_shortcut_matches_filled_outline(condition):
+    """A blob no other box meets takes its ink straight from the mask; that must be the
+    same ink the filled outline gives (holes cut out as before)."""
+    from bench.scenes import render_scene
+    from camdigits.segment import _alone, _outer_contours, _own_ink
+
+    paper = to_dark_ink(cv2.cvtColor(render_scene(condition, 3).image, cv2.COLOR_BGR2GRAY), CONFIG)
+    mask = binarize(paper, CONFIG)
+    outers, holes = _outer_contours(mask)
+    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
+    rows = np.arange(len(boxes))
+    alone = _alone(boxes, rows)
+    assert alone.sum() > 0
+    for i in np.flatnonzero(alone):
+        box = tuple(boxes[i].tolist())
+        assert np.array_equal(_own_ink(mask, outers[i], holes[i], box, True),
+                              _own_ink(mask, outers[i], holes[i], box, False))
+
+
 def ruled(page: np.ndarray, spacing: int = 45, squared: bool = False, tilt: float = 0.0) -> np.ndarray:
     """``page`` with grey-blue printed rules (and columns, if squared) every ``spacing`` px."""
     lined = page.copy()
