@@ -310,10 +310,6 @@ def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: 
         own &= mask[y : y + h, x : x + w]
     if holes:
         cv2.drawContours(own, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
-        # A hole's contour runs over the ink around the hole, so filling it took that rim
-        # of the loop too (all of a loop 1 px thick); draw the rim back.
-        cv2.drawContours(own, holes, -1, 255, 1, offset=(-x, -y))
-        own &= mask[y : y + h, x : x + w]
     return own > 0
 
 

@@ -143,24 +143,6 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
                               _own_ink(mask, outers[i], holes[i], box, False))
 
 
-@pytest.mark.parametrize("thickness", [1, 2, 3])
-@pytest.mark.parametrize("alone", [True, False])
-def test_a_loop_keeps_all_its_ink(thickness, alone):
-    """Cutting a blob's holes out must not take the ring of ink around them, nor leave ink of
-    a blob inside the hole."""
-    from camdigits.segment import _outer_contours, _own_ink
-
-    mask = np.zeros((60, 60), np.uint8)
-    cv2.circle(mask, (30, 30), 20, 255, thickness)
-    ring = mask.copy()
-    cv2.circle(mask, (30, 30), 4, 255, -1)  # another blob inside the loop
-    outers, holes = _outer_contours(mask)
-    i = max(range(len(outers)), key=lambda k: cv2.contourArea(outers[k]))
-    x, y, w, h = box = cv2.boundingRect(outers[i])
-    own = _own_ink(mask, outers[i], holes[i], box, alone)
-    assert np.array_equal(own, ring[y : y + h, x : x + w] > 0)
-
-
 def ruled(page: np.ndarray, spacing: int = 45, squared: bool = False, tilt: float = 0.0) -> np.ndarray:
     """``page`` with grey-blue printed rules (and columns, if squared) every ``spacing`` px."""
     lined = page.copy()
