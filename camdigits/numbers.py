@@ -52,9 +52,9 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
     for digit in chain:
         confidence *= digit.confidence
     return Number(
-        text="".join(str(d.label) for d in chain),
+        text="".join([str(d.label) for d in chain]),
         confidence=confidence,
-        box=box or union_box([d.box for d in chain]),
+        box=box or (chain[0].box if len(chain) == 1 else union_box([d.box for d in chain])),
         digits=tuple(chain),
     )
 
@@ -87,14 +87,14 @@ def group_numbers(digits: Sequence[Digit], config: Config) -> tuple[Number, ...]
 
 def _reading_order(numbers: list[Number]) -> tuple[Number, ...]:
     """Lines top to bottom, numbers within a line left to right."""
-    lines: list[list[Number]] = []
+    lines: list[tuple[int, int, list[Number]]] = []  # the first number's top and bottom, the numbers
     for number in sorted(numbers, key=lambda n: n.box[1] + n.box[3] / 2):
-        _, y, _, h = number.box
-        for line in lines:
-            ly, lh = line[0].box[1], line[0].box[3]
-            if min(y + h, ly + lh) - max(y, ly) >= SAME_LINE_OVERLAP * min(h, lh):
+        _, top, _, h = number.box
+        bottom = top + h
+        for line_top, line_bottom, line in lines:
+            if min(bottom, line_bottom) - max(top, line_top) >= SAME_LINE_OVERLAP * min(h, line_bottom - line_top):
                 line.append(number)
                 break
         else:
-            lines.append([number])
-    return tuple(n for line in lines for n in sorted(line, key=lambda n: n.box[0]))
+            lines.append((top, bottom, [number]))
+    return tuple(n for _, _, line in lines for n in sorted(line, key=lambda n: n.box[0]))

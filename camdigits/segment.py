@@ -249,21 +249,21 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     pad = max(2, int(CONTRAST_MARGIN * h))
     x0, y0 = max(x - pad, 0), max(y - pad, 0)
     x1, y1 = min(x + w + pad, paper.shape[1]), min(y + h + pad, paper.shape[0])
-    ground = mask[y0:y1, x0:x1] == 0
-    if not ground.any():
+    ground = paper[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0]
+    if not len(ground):
         return None
     region = paper[y:y + h, x:x + w]
     # Medians, not means: the paper in the corners of a round object's box must not
     # outvote the object's dark inside.
-    paper_level = _median(paper[y0:y1, x0:x1][ground])
+    paper_level = _median(ground)
     ink_level = _quantile(region[own], INK_QUANTILE)
     if paper_level - ink_level < config.threshold_offset:
         return None
-    core = own & (region <= (paper_level + ink_level) / 2)
-    if not core.any():
-        core = own
-    core = core.view(np.uint8)  # 0 and 1, without a copy
+    core = (own & (region <= (paper_level + ink_level) / 2)).view(np.uint8)  # 0 and 1, without a copy
     cx, cy, cw, ch = cv2.boundingRect(core)
+    if cw == 0:  # no ink darker than halfway: keep it all
+        core = own.view(np.uint8)
+        cx, cy, cw, ch = cv2.boundingRect(core)
     ink = core[cy : cy + ch, cx : cx + cw] * np.uint8(255)
     return Candidate(box=(x + cx, y + cy, cw, ch), ink=ink)
 
@@ -346,21 +346,21 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
     keep = np.flatnonzero(
         (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
-    fragments, owns = [], []
-    for i, alone in zip(keep.tolist(), _alone(boxes, keep).tolist()):
-        box = tuple(boxes[i].tolist())
+    fragments, owns, inks = [], [], []
+    for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes, keep).tolist()):
         own = _own_ink(mask, outers[i], holes[i], box, alone)
         ink = int(np.count_nonzero(own))
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
         if ink >= MIN_FRAGMENT_AREA and ink >= config.min_ink_density * box[2] * box[3]:
-            fragments.append(box)
+            fragments.append(tuple(box))
             owns.append(own)
+            inks.append(ink)
     if not fragments:
         return []
     candidates = []
     for group in _merge_fragments(np.array(fragments, np.int64)):
-        x0, y0, w, h = union_box([fragments[i] for i in group])
+        x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:
             continue
@@ -371,13 +371,14 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         if x0 < margin or y0 < margin or x1 > frame_w - margin or y1 > frame_h - margin:
             continue
         if len(group) == 1:
-            own = owns[group[0]]
+            own, ink = owns[group[0]], inks[group[0]]
         else:
             own = np.zeros((h, w), bool)
             for i in group:
                 fx, fy, fw, fh = fragments[i]
                 own[fy - y0 : fy - y0 + fh, fx - x0 : fx - x0 + fw] |= owns[i]
-        density = float(np.count_nonzero(own)) / (w * h)
+            ink = int(np.count_nonzero(own))
+        density = ink / (w * h)
         if density < config.min_ink_density:
             continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:

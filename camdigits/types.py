@@ -27,10 +27,10 @@ def _check_confidence(confidence: float, owner: str) -> None:
 
 def union_box(boxes: list[Box] | tuple[Box, ...]) -> Box:
     """Smallest box that holds all ``boxes``."""
-    x0 = min(b[0] for b in boxes)
-    y0 = min(b[1] for b in boxes)
-    x1 = max(b[0] + b[2] for b in boxes)
-    y1 = max(b[1] + b[3] for b in boxes)
+    x0, y0, w, h = boxes[0]
+    x1, y1 = x0 + w, y0 + h
+    for x, y, w, h in boxes[1:]:  # one pass, no generators: this runs for every number of every frame
+        x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x + w), max(y1, y + h)
     return (x0, y0, x1 - x0, y1 - y0)
 
 
