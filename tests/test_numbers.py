@@ -46,3 +46,39 @@ def test_number_box_and_confidence():
     assert number.box == (10, 100, 55, 40)
     assert number.confidence == pytest.approx(0.81)
     assert number.digits == tuple(digits)
+
+
+def _link_cost_reference(left, right, config):
+    """The neighbour rule pair by pair, as first written: the gap in heights, or None."""
+    from camdigits.numbers import MAX_OVERLAP
+
+    lx, ly, lw, lh = left
+    rx, ry, rw, rh = right
+    height = max(lh, rh)
+    gap = (rx - (lx + lw)) / height
+    if not -MAX_OVERLAP <= gap <= config.max_gap:
+        return None
+    if rx + rw / 2 <= lx + lw / 2:
+        return None
+    if abs((ly + lh / 2) - (ry + rh / 2)) > config.max_centre_offset * height:
+        return None
+    if min(lh, rh) < config.min_height_ratio * height:
+        return None
+    return gap
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_links_match_the_pairwise_rule(seed):
+    """The array form of the neighbour rule finds the same links, at the same costs, in the
+    same order as testing every pair in turn."""
+    import numpy as np
+
+    from camdigits.numbers import _links
+
+    rng = np.random.default_rng(seed)
+    boxes = sorted((int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)),
+                    int(rng.integers(10, 60))) for _ in range(40))
+    expected = sorted((cost, i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+                      if (cost := _link_cost_reference(boxes[i], boxes[j], CONFIG)) is not None)
+    assert expected  # the layout has links to find
+    assert _links(np.array(boxes, np.float64), CONFIG) == expected
