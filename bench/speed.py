@@ -49,11 +49,12 @@ from bench.speed_targets import (
 )
 from bench.stage_times import (
     HOLD_FRAMES,
+    ROUNDS,
     STAGES,
     WARM_UP,
     CaseTimes,
     render_case,
-    time_case,
+    time_cases,
 )
 from camdigits.recognizer import Recognizer
 
@@ -144,7 +145,8 @@ def machine_text(recognizer: Recognizer, args: argparse.Namespace) -> str:
     versions = (f"Python {platform.python_version()}, OpenCV {cv2.__version__}, "
                 f"LiteRT (ai-edge-litert) {importlib.metadata.version('ai-edge-litert')}, "
                 f"{recognizer.config.num_threads} LiteRT threads")
-    counts = (f"frames: {args.frames} per case after {WARM_UP} warm-up, {args.frames} per clip for the floor, "
+    counts = (f"frames: {args.frames} per case after {WARM_UP} warm-up (in {ROUNDS} blocks, the cases taking turns), "
+              f"{args.frames} per clip for the floor, "
               f"{args.baseline_frames} for the baseline; runs (median taken): {args.video_runs} of each video "
               f"command, {args.cold_runs} of the cold start")
     return f"{machine}\n{versions}\n{counts}"
@@ -182,10 +184,9 @@ def cold_start(work: Path, runs: int, model: Path | None) -> tuple[float, float 
 def report_cases(recognizer: Recognizer, frames: int) -> tuple[CaseTimes, ...]:
     print("## recognize() per frame, by stage (clean rendered scenes; stage columns: median ms)\n")
     print(table(CASE_HEADER, []), flush=True)
-    cases = []
-    for size, digits in CASES:
-        cases.append(time_case(recognizer, size, digits, frames))
-        print(table_row(case_row(cases[-1])), flush=True)
+    cases = time_cases(recognizer, CASES, frames)
+    for case in cases:
+        print(table_row(case_row(case)), flush=True)
     print(f"\nrecognize() and its stages: a new scene every frame. Tracking and annotation: each scene held "
           f"for {HOLD_FRAMES} frames (a still camera), so tracks confirm. split: unsure wide blobs retried as "
           "two touching digits; numbers: size outliers dropped, digits grouped, FrameResult built.\n")

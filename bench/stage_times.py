@@ -27,6 +27,9 @@ from camdigits.types import FrameResult
 
 POOL = 20  # distinct scenes per case, cycled through, so consecutive frames hold new pixels
 WARM_UP = 20  # recognize() calls before timing: the interpreter and caches settle
+# Each case is timed in this many blocks, the cases taking turns, so that a machine whose
+# speed drifts over a minute (a shared VM) slows every case alike, not whichever ran then.
+ROUNDS = 4
 # Tracking and annotation see each scene for this many frames in a row, like a camera
 # held still: tracks confirm on their second frame, so both work on every digit. (On a
 # new scene every frame no track would confirm, and they would time an empty result.)
@@ -110,11 +113,32 @@ def render_case(size: tuple[int, int], digits: int, count: int) -> list[np.ndarr
 
 def time_case(recognizer: Recognizer, size: tuple[int, int], digits: int, frames: int) -> CaseTimes:
     """Render up to POOL scenes, warm up, then time ``frames`` frames in each pass."""
-    scenes = render_case(size, digits, min(POOL, frames))
-    for i in range(WARM_UP):
-        recognizer.recognize(scenes[i % len(scenes)])
-    recognize = time_calls(lambda i: recognizer.recognize(scenes[i % len(scenes)]), frames)
-    stages = time_stages(recognizer, scenes, frames)
-    results = [recognizer.recognize(scene) for scene in scenes]
-    stages.update(time_tracking(results, scenes, recognizer.config, frames))
-    return CaseTimes(size, digits, recognize, stages)
+    return time_cases(recognizer, [(size, digits)], frames)[0]
+
+
+def time_cases(recognizer: Recognizer, cases: Sequence[tuple[tuple[int, int], int]], frames: int,
+               rounds: int = ROUNDS) -> list[CaseTimes]:
+    """:func:`time_case` for each (size, digits) of ``cases``, the recognize() and stage
+    passes split into ``rounds`` blocks that the cases take in turn."""
+    prepared = []
+    for size, digits in cases:
+        scenes = render_case(size, digits, min(POOL, frames))
+        for i in range(WARM_UP):
+            recognizer.recognize(scenes[i % len(scenes)])
+        prepared.append(scenes)
+    whole: list[list[np.ndarray]] = [[] for _ in cases]
+    parts: list[list[dict[str, np.ndarray]]] = [[] for _ in cases]
+    bounds = np.linspace(0, frames, rounds + 1).astype(int)
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        for k, scenes in enumerate(prepared):
+            turn = start % len(scenes)
+            block = scenes[turn:] + scenes[:turn]  # frame i of the case is still scene i % len
+            whole[k].append(time_calls(lambda i, block=block: recognizer.recognize(block[i % len(block)]), end - start))
+            parts[k].append(time_stages(recognizer, block, end - start))
+    timed = []
+    for (size, digits), scenes, recognize, stage_parts in zip(cases, prepared, whole, parts):
+        stages = {stage: np.concatenate([part[stage] for part in stage_parts]) for stage in RECOGNIZE_STAGES}
+        results = [recognizer.recognize(scene) for scene in scenes]
+        stages.update(time_tracking(results, scenes, recognizer.config, frames))
+        timed.append(CaseTimes(size, digits, np.concatenate(recognize), stages))
+    return timed

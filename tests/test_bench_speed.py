@@ -27,6 +27,7 @@ from bench.stage_times import (
     render_case,
     time_calls,
     time_case,
+    time_cases,
     time_stages,
 )
 from camdigits.config import PATCH_SIZE
@@ -65,6 +66,15 @@ def test_time_case_times_every_stage(recognizer):
     assert set(case.stages) == set(STAGES)
     assert all(len(ms) == 3 for ms in [case.recognize, *case.stages.values()])
     assert (case.recognize > 0).all()
+
+
+def test_cases_taking_turns_keep_each_case_apart(recognizer):
+    """Interleaved cases: every frame of each case is timed, on that case's own scenes."""
+    cases = time_cases(recognizer, [(VGA, 0), (VGA, DIGITS)], frames=6, rounds=3)
+    assert [(c.size, c.digits) for c in cases] == [(VGA, 0), (VGA, DIGITS)]
+    for case in cases:
+        assert all(len(ms) == 6 for ms in [case.recognize, *case.stages.values()])
+    assert np.median(cases[0].stages["classify"]) < np.median(cases[1].stages["classify"])  # no digits: no interpreter call
 
 
 def test_floor_finds_the_ink_of_a_scene(recognizer, scenes):
