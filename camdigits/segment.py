@@ -94,7 +94,8 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
     smooth = cv2.GaussianBlur(paper, BLUR_KERNEL, 0)
     # cv2.adaptiveThreshold(MEAN_C, BINARY_INV) spelt out: ink where a pixel is at least
     # ``offset`` below its window's mean. Its own comparison goes through a per-pixel table
-    # and costs as much as the box filter; three whole-image operations cost a tenth.
+    # and costs almost as much as the box filter; these four whole-image operations cost a
+    # third of that (0.47 -> 0.33 ms for the whole threshold at 640x480).
     mean = cv2.boxFilter(smooth, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
     offset = math.floor(config.threshold_offset)  # adaptiveThreshold floors it for BINARY_INV
     mask = cv2.compare(smooth, cv2.subtract(mean, offset), cv2.CMP_LE)
