@@ -21,21 +21,17 @@ import cv2
 import numpy as np
 
 from camdigits.config import PATCH_SIZE, Config
+from camdigits.segment import local_threshold, threshold_window
 
 KERAS_MODEL = Path(__file__).resolve().parent.parent / "models" / "camdigits.keras"
 
 
-def threshold_window(shape: tuple[int, ...], config: Config) -> int:
-    """The adaptive-threshold window (odd px) camdigits' binarize() uses for a frame of ``shape``."""
-    return max(int(config.threshold_window * min(shape[:2])) | 1, 3)
-
-
 def floor_contours(frame: np.ndarray, config: Config) -> tuple[np.ndarray, Sequence[np.ndarray]]:
-    """The least work that finds ink blobs: BGR -> grey -> adaptive mean threshold (inverted,
-    camdigits' window and offset) -> outer contours. Returns the mask and the contours."""
+    """The least work that finds ink blobs: BGR -> grey -> local mean threshold (camdigits'
+    window, offset and implementation, the cheapest form of it known) -> outer contours.
+    Returns the mask and the contours."""
     gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    mask = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                 threshold_window(gray.shape, config), config.threshold_offset)
+    mask = local_threshold(gray, threshold_window(gray.shape, config), config.threshold_offset)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     return mask, contours
 

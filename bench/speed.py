@@ -194,8 +194,9 @@ def report_cases(recognizer: Recognizer, frames: int) -> tuple[CaseTimes, ...]:
 
 
 def report_floors(recognizer: Recognizer, clips: dict[str, Path], frames: int) -> tuple[FloorTimes, ...]:
-    print("## The floor (frames decoded from mp4v clips with cv2.VideoCapture; threshold: cv2.adaptiveThreshold "
-          "MEAN_C, inverted, camdigits' window and offset; contours: RETR_EXTERNAL; median ms)\n")
+    print("## The floor (frames decoded from mp4v clips with cv2.VideoCapture; threshold: camdigits' local mean "
+          "threshold, the same mask as cv2.adaptiveThreshold MEAN_C inverted at a third of its comparison cost, "
+          "no blur or rule check; contours: RETR_EXTERNAL; median ms)\n")
     floors = tuple(time_floor(clips[name], recognizer, frames) for name in ("vga", "hd"))
     print(floor_table(floors) + "\n", flush=True)
     return floors

@@ -143,6 +143,21 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
                               _own_ink(mask, outers[i], holes[i], box, False))
 
 
+@pytest.mark.parametrize("offset", [10.0, 7.5, 0.0, -3.0])
+@pytest.mark.parametrize("window", [3, 37, 101])
+def test_local_threshold_is_adaptive_threshold(window, offset):
+    """The spelt-out threshold gives OpenCV's mask exactly, dark and saturated areas included."""
+    from camdigits.segment import local_threshold
+
+    rng = np.random.default_rng(window)
+    gray = rng.integers(0, 256, (120, 160), dtype=np.uint8)
+    gray[:40, :60] = rng.integers(0, 12, (40, 60), dtype=np.uint8)  # mean below the offset
+    gray[80:, 100:] = 255  # blown out
+    gray = cv2.GaussianBlur(gray, (5, 5), 0)
+    expected = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, window, offset)
+    assert np.array_equal(local_threshold(gray, window, offset), expected)
+
+
 def ruled(page: np.ndarray, spacing: int = 45, squared: bool = False, tilt: float = 0.0) -> np.ndarray:
     """``page`` with grey-blue printed rules (and columns, if squared) every ``spacing`` px."""
     lined = page.copy()
