@@ -205,27 +205,32 @@ def _merge_fragments(boxes: np.ndarray) -> list[list[int]]:
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
     the other sharing most of their columns; side-by-side digits share few columns, so they
-    stay apart. Pairs are tested with one vectorised comparison; only the few linked pairs
-    go through the union-find loop.
+    stay apart. Only pairs that share columns are tested, in one vectorised comparison; only
+    the few linked pairs go through the union-find loop.
     """
     x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
-    overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
-    gap = np.maximum(y0[:, None], y0[None, :]) - np.minimum(y1[:, None], y1[None, :])
+    a, b = _column_sharing_pairs(x0, x1)  # a fragment's pieces share columns
+    overlap = np.minimum(x1[a], x1[b]) - np.maximum(x0[a], x0[b])
+    gap = np.maximum(y0[a], y0[b]) - np.minimum(y1[a], y1[b])
     area = w * h
-    encloses = (x0[:, None] <= x0[None, :]) & (y0[:, None] <= y0[None, :]) & (x1[:, None] >= x1[None, :])
-    encloses &= (y1[:, None] >= y1[None, :]) & (area[:, None] >= MERGE_MAX_ENCLOSING_AREA * area[None, :])
-    linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[:, None], w[None, :])) & (
-        gap <= MERGE_MAX_Y_GAP * np.maximum(h[:, None], h[None, :])
+
+    def encloses(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        inside = (x0[p] <= x0[q]) & (y0[p] <= y0[q]) & (x1[p] >= x1[q]) & (y1[p] >= y1[q])
+        return inside & (area[p] >= MERGE_MAX_ENCLOSING_AREA * area[q])
+
+    linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
+        gap <= MERGE_MAX_Y_GAP * np.maximum(h[a], h[b])
     )
-    linked &= ~(encloses | encloses.T)
-    pairs = np.argwhere(np.triu(linked, 1)).tolist()
+    linked &= ~(encloses(a, b) | encloses(b, a))
+    pairs = list(zip(a[linked].tolist(), b[linked].tolist()))
     if not pairs:  # most frames: every blob is a digit of its own
         return [[i] for i in range(len(boxes))]
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
         while parent[i] != i:
+            parent[i] = parent[parent[i]]  # path halving: chains stay short on fine texture
             i = parent[i]
         return i
 
@@ -334,13 +339,32 @@ def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: 
     return own > 0
 
 
-def _alone(boxes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each box ``boxes[rows]``, whether no other of ``boxes`` (N, 4: x, y, w, h) meets it."""
+def _column_sharing_pairs(x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (a, b), a < b, of the boxes whose columns [x0, x1) overlap, each pair once.
+
+    Each box is paired with the boxes that start within its columns, found by sorting and
+    searching: time and memory grow with the boxes and the pairs, not with the boxes
+    squared, which a frame of fine texture (tens of thousands of specks) cannot afford.
+    """
+    order = np.argsort(x0, kind="stable")
+    starts = x0[order]
+    after = np.arange(1, len(order) + 1)  # sorted position of the first box that may start later
+    counts = np.maximum(np.searchsorted(starts, x1[order], side="left") - after, 0)
+    first = np.repeat(np.arange(len(order)), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    a, b = order[first], order[np.repeat(after, counts) + step]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _alone(boxes: np.ndarray) -> np.ndarray:
+    """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it."""
     x0, y0, w, h = boxes.T
-    x1, y1 = x0 + w, y0 + h
-    r = rows[:, None]
-    meets = (x0[r] < x1) & (x0 < x1[r]) & (y0[r] < y1) & (y0 < y1[r])
-    return np.count_nonzero(meets, axis=1) == 1  # each box meets itself
+    a, b = _column_sharing_pairs(x0, x0 + w)
+    meets = (y0[a] < y0[b] + h[b]) & (y0[b] < y0[a] + h[a])
+    alone = np.ones(len(boxes), bool)
+    alone[a[meets]] = False
+    alone[b[meets]] = False
+    return alone
 
 
 def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list[Candidate]:
@@ -363,7 +387,7 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
     fragments, owns, inks = [], [], []
-    for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes, keep).tolist()):
+    for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes)[keep].tolist()):
         own = _own_ink(mask, outers[i], holes[i], box, alone)
         ink = int(np.count_nonzero(own))
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit

@@ -134,8 +134,7 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
     mask = binarize(paper, CONFIG)
     outers, holes = _outer_contours(mask)
     boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
-    rows = np.arange(len(boxes))
-    alone = _alone(boxes, rows)
+    alone = _alone(boxes)
     assert alone.sum() > 0
     for i in np.flatnonzero(alone):
         box = tuple(boxes[i].tolist())
@@ -232,3 +231,34 @@ def test_a_rule_broken_near_the_digits_is_erased_whole():
     assert len(found) == 3, found
     for (_, box), got in zip(sorted(truth, key=lambda t: t[1]), found):
         assert iou(box, got) >= 0.7, (box, got)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_column_sharing_pairs_are_every_overlapping_pair_once(seed):
+    from camdigits.segment import _column_sharing_pairs
+
+    rng = np.random.default_rng(seed)
+    x0 = rng.integers(0, 200, 300)
+    x1 = x0 + rng.integers(1, 30, 300)
+    x0[:5] = 0  # ties, and a box spanning everything
+    x1[0] = 1000
+    a, b = _column_sharing_pairs(x0, x1)
+    found = sorted(zip(a.tolist(), b.tolist()))
+    expected = [(i, j) for i in range(300) for j in range(i + 1, 300) if x0[i] < x1[j] and x0[j] < x1[i]]
+    assert found == expected
+
+
+def test_fine_texture_over_a_large_image_is_read_in_bounded_memory():
+    """A 12 MP photo of gravel or fabric holds tens of thousands of specks; pairing them all
+    (and classifying them in one batch) once took the process down for memory."""
+    import resource
+
+    from camdigits.recognizer import Recognizer
+
+    rng = np.random.default_rng(0)
+    noise = cv2.GaussianBlur((rng.random((3000, 4000)) * 255).astype(np.uint8), (0, 0), 2)
+    noise = cv2.normalize(noise, None, 0, 255, cv2.NORM_MINMAX)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    Recognizer().recognize(noise)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 1500, grown_mb
