@@ -22,6 +22,12 @@ from camdigits.errors import ModelError
 MODEL_FILE = "camdigits.tflite"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
 
+# Patches per interpreter call. A frame's digits (and the halves of its touching pairs)
+# fit in one call; a large photo of a printed page can give 40,000 patches, and one call
+# for all of them would need gigabytes for the network's activations (each patch holds
+# 16 x 28 x 28 floats after the first layer).
+MAX_BATCH = 512
+
 
 def default_model_path() -> Path:
     """The shipped model: inside the installed package, or models/ in a source checkout."""
@@ -105,6 +111,8 @@ class DigitClassifier:
             return np.zeros((0, self.num_classes), np.float32)
         if patches.shape[1:] != (PATCH_SIZE, PATCH_SIZE, 1):
             raise ValueError(f"patches must be (N, 28, 28, 1), got {patches.shape}")
+        if n > MAX_BATCH:
+            return np.concatenate([self.predict(patches[i : i + MAX_BATCH]) for i in range(0, n, MAX_BATCH)])
         if n != self._batch:
             self._interpreter.resize_tensor_input(self._input_index, [n, PATCH_SIZE, PATCH_SIZE, 1])
             self._interpreter.allocate_tensors()

@@ -21,25 +21,40 @@ SAME_LINE_OVERLAP = 0.5
 # A right neighbour may overlap the digit to its left by this many heights at most;
 # handwritten digits in a number sometimes touch or overlap slightly.
 MAX_OVERLAP = 0.3
+# Digit pairs weighed per array operation in _links: bounds its memory (a few tens of MB)
+# on a page with thousands of digits.
+LINK_BLOCK = 1 << 20
 
 
 def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:
     """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number, with
     j right of i, as (gap from i to j in digit heights, i, j), cheapest first.
 
-    All pairs in one set of array operations: a page of 30 digits has 435 of them."""
-    x, y, w, h = boxes.T
-    height = np.maximum(h[:, None], h[None, :])
-    gap = (x[None, :] - (x + w)[:, None]) / height
-    centre_x, centre_y = x + w / 2, y + h / 2
-    linked = (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
-    linked &= centre_x[None, :] > centre_x[:, None]  # must lie to the right, centre past centre
-    linked &= np.abs(centre_y[:, None] - centre_y[None, :]) <= config.max_centre_offset * height
-    linked &= np.minimum(h[:, None], h[None, :]) >= config.min_height_ratio * height
-    i, j = np.nonzero(np.triu(linked, 1))
-    costs = gap[i, j]
+    All pairs in array operations, LINK_BLOCK pairs at a time: a page of 30 digits has 435
+    of them, a large photo of a printed page 20 million."""
+    if not len(boxes):
+        return []
+    rows = max(1, LINK_BLOCK // len(boxes))
+    found = [_links_of(boxes, start, min(start + rows, len(boxes)), config) for start in range(0, len(boxes), rows)]
+    costs, i, j = (np.concatenate(part) for part in zip(*found))
     order = np.lexsort((j, i, costs))
     return list(zip(costs[order].tolist(), i[order].tolist(), j[order].tolist()))
+
+
+def _links_of(boxes: np.ndarray, start: int, end: int, config: Config) -> tuple[np.ndarray, ...]:
+    """:func:`_links` for the left digits ``start:end``, unsorted: costs, i, j."""
+    x, y, w, h = boxes.T
+    r = slice(start, end)
+    height = np.maximum(h[r, None], h[None, :])
+    gap = (x[None, :] - (x[r] + w[r])[:, None]) / height
+    centre_x, centre_y = x + w / 2, y + h / 2
+    linked = (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
+    linked &= centre_x[None, :] > centre_x[r, None]  # must lie to the right, centre past centre
+    linked &= np.abs(centre_y[r, None] - centre_y[None, :]) <= config.max_centre_offset * height
+    linked &= np.minimum(h[r, None], h[None, :]) >= config.min_height_ratio * height
+    linked &= np.arange(len(boxes))[None, :] > np.arange(start, end)[:, None]  # each pair once, i < j
+    i, j = np.nonzero(linked)
+    return gap[i, j], i + start, j
 
 
 def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:

@@ -56,6 +56,21 @@ def test_batch_size_does_not_change_results(classifier):
         np.testing.assert_allclose(classifier.predict(batch[:size]), one_by_one[:size], atol=1e-5)
 
 
+def test_a_batch_larger_than_one_call_takes_is_read_in_order(classifier):
+    """Past MAX_BATCH patches the interpreter is called once per block (bounded memory on a
+    large photo of a printed page); the rows still come back in order."""
+    from camdigits.classify import MAX_BATCH
+
+    x, y = mnist_test()
+    n = 2 * MAX_BATCH + 37
+    batch = as_batch(x[:n])
+    whole = classifier.predict(batch)
+    assert whole.shape == (n, classifier.num_classes)
+    blocks = np.concatenate([classifier.predict(batch[i : i + 100]) for i in range(0, n, 100)])
+    np.testing.assert_allclose(whole, blocks, atol=1e-5)
+    assert (whole[:, :NOT_A_DIGIT].argmax(axis=1) == y[:n]).mean() > 0.98
+
+
 def test_outputs_are_probabilities(classifier):
     x, _ = mnist_test()
     probabilities = classifier.predict(as_batch(x[:50]))
