@@ -60,12 +60,19 @@ class Sink:
         self.close()
 
 
+# Numbers listed on a summary line; a page of print can hold thousands.
+DESCRIBE_NUMBERS = 20
+
+
 def describe(result: FrameResult) -> str:
-    """One readable line: ``photo.png: 4 digits, numbers: 407, 5``."""
+    """One readable line: ``photo.png: 4 digits, numbers: 407, 5``. Past DESCRIBE_NUMBERS
+    numbers (a photo of a printed page) the line ends in "... and N more"; --json has all."""
     count = len(result.digits)
     if count == 0:
         return f"{result.source}: no digits"
-    numbers = ", ".join(number.text for number in result.numbers)
+    numbers = ", ".join(number.text for number in result.numbers[:DESCRIBE_NUMBERS])
+    if len(result.numbers) > DESCRIBE_NUMBERS:
+        numbers += f", ... and {len(result.numbers) - DESCRIBE_NUMBERS} more"
     digits = "1 digit" if count == 1 else f"{count} digits"
     return f"{result.source}: {digits}, {'number' if len(result.numbers) == 1 else 'numbers'}: {numbers}"
 

@@ -42,6 +42,7 @@ def frame(source: str = "photo.png") -> Frame:
         ((), "photo.png: no digits"),
         (((SEVEN,),), "photo.png: 1 digit, number: 7"),
         (((SEVEN, FOUR), (FIVE,)), "photo.png: 3 digits, numbers: 74, 5"),
+        (((SEVEN,),) * 23, "photo.png: 23 digits, numbers: " + ", ".join(["7"] * 20) + ", ... and 3 more"),
     ],
 )
 def test_describe(numbers, line):
