@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import Config
+from camdigits.geometry import overlapping_ranges
 from camdigits.types import Box, union_box
 
 # Fragments smaller than this are noise, not pieces of a digit: at least this many ink
@@ -210,7 +211,7 @@ def _merge_fragments(boxes: np.ndarray) -> list[list[int]]:
     """
     x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
-    a, b = _column_sharing_pairs(x0, x1)  # a fragment's pieces share columns
+    a, b = overlapping_ranges(x0, x1)  # a fragment's pieces share columns
     overlap = np.minimum(x1[a], x1[b]) - np.maximum(x0[a], x0[b])
     gap = np.maximum(y0[a], y0[b]) - np.minimum(y1[a], y1[b])
     area = w * h
@@ -339,27 +340,10 @@ def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: 
     return own > 0
 
 
-def _column_sharing_pairs(x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (a, b), a < b, of the boxes whose columns [x0, x1) overlap, each pair once.
-
-    Each box is paired with the boxes that start within its columns, found by sorting and
-    searching: time and memory grow with the boxes and the pairs, not with the boxes
-    squared, which a frame of fine texture (tens of thousands of specks) cannot afford.
-    """
-    order = np.argsort(x0, kind="stable")
-    starts = x0[order]
-    after = np.arange(1, len(order) + 1)  # sorted position of the first box that may start later
-    counts = np.maximum(np.searchsorted(starts, x1[order], side="left") - after, 0)
-    first = np.repeat(np.arange(len(order)), counts)
-    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    a, b = order[first], order[np.repeat(after, counts) + step]
-    return np.minimum(a, b), np.maximum(a, b)
-
-
 def _alone(boxes: np.ndarray) -> np.ndarray:
     """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it."""
     x0, y0, w, h = boxes.T
-    a, b = _column_sharing_pairs(x0, x0 + w)
+    a, b = overlapping_ranges(x0, x0 + w)
     meets = (y0[a] < y0[b] + h[b]) & (y0[b] < y0[a] + h[a])
     alone = np.ones(len(boxes), bool)
     alone[a[meets]] = False

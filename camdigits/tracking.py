@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from camdigits.config import Config
+from camdigits.geometry import overlapping_ranges
 from camdigits.numbers import group_numbers, make_number
 from camdigits.types import Box, Digit, FrameResult, Number
 
@@ -143,22 +144,50 @@ def match_scores(predicted: np.ndarray, boxes: np.ndarray, config: TrackerConfig
         predicted: float (T, 4) predicted track boxes, x, y, w, h.
         boxes: (D, 4) detected boxes, x, y, w, h.
     """
+    scores = np.zeros((len(predicted), len(boxes)))
+    rows, columns, values = scored_pairs(predicted, boxes, config)
+    scores[rows, columns] = values
+    return scores
+
+
+def scored_pairs(predicted: np.ndarray, boxes: np.ndarray,
+                 config: TrackerConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The non-zero entries of :func:`match_scores` as (rows, columns, scores), in row-major
+    order, from only the (track, detection) pairs near enough to score: a video of a printed
+    page has thousands of digits a frame and millions of pairs, of which a few thousand are
+    near each other."""
     boxes = boxes.astype(np.float64)
-    px, py, pw, ph = predicted.T[:, :, None]
-    x, y, w, h = boxes.T[:, None, :]
+    tracks = len(predicted)
+    if not tracks or not len(boxes):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    # A pair that scores at all overlaps in columns once each track's columns are widened
+    # by the longest reach a centre match can have.
+    margin = config.max_centre_distance * max(predicted[:, 3].max(), boxes[:, 3].max())
+    a, b = overlapping_ranges(np.concatenate([predicted[:, 0] - margin, boxes[:, 0]]),
+                              np.concatenate([predicted[:, 0] + predicted[:, 2] + margin, boxes[:, 0] + boxes[:, 2]]))
+    pair = (a < tracks) & (b >= tracks)
+    rows, columns = a[pair], b[pair] - tracks
+    order = np.lexsort((columns, rows))
+    rows, columns = rows[order], columns[order]
+    px, py, pw, ph = predicted[rows].T
+    x, y, w, h = boxes[columns].T
     inter = (np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0)
              * np.maximum(np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0))
     overlap = inter / (pw * ph + w * h - inter)
     scores = np.where(overlap >= config.match_iou, overlap + 1.0, 0.0)
     # Centre distance only for tracks and detections without an overlap match: usually none.
-    lone_rows, lone_columns = ~scores.any(axis=1), ~scores.any(axis=0)
+    lone_rows, lone_columns = np.ones(tracks, bool), np.ones(len(boxes), bool)
+    lone_rows[rows[scores > 0]] = False
+    lone_columns[columns[scores > 0]] = False
     if config.max_centre_distance > 0 and lone_rows.any() and lone_columns.any():
         reach = config.max_centre_distance * np.maximum(ph, h)
         distance = np.hypot((px + pw / 2) - (x + w / 2), (py + ph / 2) - (y + h / 2))
         near = np.where(distance < reach, 1.0 - distance / reach, 0.0)
-        scores = np.where(lone_rows[:, None] & lone_columns[None, :], near, scores)
+        scores = np.where(lone_rows[rows] & lone_columns[columns], near, scores)
     change = np.maximum(np.maximum(w / pw, pw / w), np.maximum(h / ph, ph / h))
-    return np.where(change <= config.max_size_change, scores, 0.0)
+    scores = np.where(change <= config.max_size_change, scores, 0.0)
+    keep = scores > 0
+    return rows[keep], columns[keep], scores[keep]
 
 
 class Tracker:
@@ -227,9 +256,8 @@ class Tracker:
         if not self._tracks or not detections:
             return {}
         predicted = np.array([track.predicted(track.missed + 1) for track in self._tracks], np.float64)
-        scores = match_scores(predicted, np.array([d.box for d in detections]), self.config)
-        rows, columns = np.nonzero(scores)
-        order = np.argsort(-scores[rows, columns], kind="stable")
+        rows, columns, scores = scored_pairs(predicted, np.array([d.box for d in detections]), self.config)
+        order = np.argsort(-scores, kind="stable")
         owner: dict[int, _Track] = {}
         taken: set[int] = set()
         for row, column in zip(rows[order].tolist(), columns[order].tolist()):

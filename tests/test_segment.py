@@ -234,15 +234,15 @@ def test_a_rule_broken_near_the_digits_is_erased_whole():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_column_sharing_pairs_are_every_overlapping_pair_once(seed):
-    from camdigits.segment import _column_sharing_pairs
+def test_overlapping_ranges_are_every_overlapping_pair_once(seed):
+    from camdigits.geometry import overlapping_ranges
 
     rng = np.random.default_rng(seed)
     x0 = rng.integers(0, 200, 300)
     x1 = x0 + rng.integers(1, 30, 300)
     x0[:5] = 0  # ties, and a box spanning everything
     x1[0] = 1000
-    a, b = _column_sharing_pairs(x0, x1)
+    a, b = overlapping_ranges(x0, x1)
     found = sorted(zip(a.tolist(), b.tolist()))
     expected = [(i, j) for i in range(300) for j in range(i + 1, 300) if x0[i] < x1[j] and x0[j] < x1[i]]
     assert found == expected

@@ -223,3 +223,37 @@ def test_update_is_fast(count):
         tracker.update(result)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.002
+
+
+def _dense_match_scores(predicted, boxes, config):
+    """match_scores as first written: every track against every detection."""
+    boxes = boxes.astype(np.float64)
+    px, py, pw, ph = predicted.T[:, :, None]
+    x, y, w, h = boxes.T[:, None, :]
+    inter = (np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0)
+             * np.maximum(np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0))
+    overlap = inter / (pw * ph + w * h - inter)
+    scores = np.where(overlap >= config.match_iou, overlap + 1.0, 0.0)
+    lone_rows, lone_columns = ~scores.any(axis=1), ~scores.any(axis=0)
+    if config.max_centre_distance > 0 and lone_rows.any() and lone_columns.any():
+        reach = config.max_centre_distance * np.maximum(ph, h)
+        distance = np.hypot((px + pw / 2) - (x + w / 2), (py + ph / 2) - (y + h / 2))
+        near = np.where(distance < reach, 1.0 - distance / reach, 0.0)
+        scores = np.where(lone_rows[:, None] & lone_columns[None, :], near, scores)
+    change = np.maximum(np.maximum(w / pw, pw / w), np.maximum(h / ph, ph / h))
+    return np.where(change <= config.max_size_change, scores, 0.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_match_scores_from_near_pairs_equal_all_pairs(seed):
+    """Scoring only the pairs near enough to score gives every score of the full table."""
+    rng = np.random.default_rng(seed)
+    detections = np.column_stack([rng.integers(0, 600, 80), rng.integers(0, 440, 80),
+                                  rng.integers(8, 40, 80), rng.integers(15, 60, 80)])
+    moved = detections[: 60 if seed % 2 else 10] + rng.normal(0, 6, (60 if seed % 2 else 10, 4))
+    moved[:, 2:] = np.maximum(moved[:, 2:], 2.0)  # a track keeps a positive size
+    predicted = np.vstack([moved, rng.uniform(0, 600, (20, 4)) + [0, 0, 10, 10]])
+    config = TrackerConfig()
+    expected = _dense_match_scores(predicted, detections, config)
+    assert (expected > 1).any() and ((expected > 0) & (expected < 1)).any()  # overlap and centre matches
+    np.testing.assert_array_equal(match_scores(predicted, detections, config), expected)
