@@ -1,4 +1,4 @@
-"""Pairs of boxes that may touch, found without comparing every box with every other.
+"""Pairs of boxes that may touch or be near, found without comparing every box with every other.
 
 A frame of fine texture or a photo of a printed page holds tens of thousands of blobs; an
 all-against-all comparison of them needs gigabytes. Boxes that touch share columns, so
@@ -25,3 +25,15 @@ def overlapping_ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, 
     step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     a, b = order[first], order[np.repeat(after, counts) + step]
     return np.minimum(a, b), np.maximum(a, b)
+
+
+def overlapping_between(start: np.ndarray, end: np.ndarray,
+                        other_start: np.ndarray, other_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) of a range [start, end) of the first set and a range of the second
+    that overlap. Callers widen the first set's ranges so that every pair they may accept
+    overlaps, then test the few pairs this gives exactly."""
+    a, b = overlapping_ranges(np.concatenate([start, other_start]), np.concatenate([end, other_end]))
+    first = len(start)
+    across = (a < first) & (b >= first)  # a < b, so a is from the first set and b from the second
+    return a[across], b[across] - first
+

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from camdigits.config import Config
+from camdigits.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
 
 # Two numbers are on one line of writing when their vertical extents overlap by at
@@ -21,40 +22,29 @@ SAME_LINE_OVERLAP = 0.5
 # A right neighbour may overlap the digit to its left by this many heights at most;
 # handwritten digits in a number sometimes touch or overlap slightly.
 MAX_OVERLAP = 0.3
-# Digit pairs weighed per array operation in _links: bounds its memory (a few tens of MB)
-# on a page with thousands of digits.
-LINK_BLOCK = 1 << 20
 
 
 def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:
     """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number, with
     j right of i, as (gap from i to j in digit heights, i, j), cheapest first.
 
-    All pairs in array operations, LINK_BLOCK pairs at a time: a page of 30 digits has 435
-    of them, a large photo of a printed page 20 million."""
-    if not len(boxes):
-        return []
-    rows = max(1, LINK_BLOCK // len(boxes))
-    found = [_links_of(boxes, start, min(start + rows, len(boxes)), config) for start in range(0, len(boxes), rows)]
-    costs, i, j = (np.concatenate(part) for part in zip(*found))
+    Only pairs whose gap could pass are weighed (see :mod:`camdigits.geometry`): a page of
+    30 digits has 435 pairs, a large photo of a printed page 20 million."""
+    x, y, w, h = boxes.T
+    tallest = h.max(initial=0.0)
+    # j's left edge lies within [-MAX_OVERLAP, max_gap] digit heights of i's right edge,
+    # and no digit height exceeds the tallest; the exact test follows.
+    i, j = overlapping_between(x + w - MAX_OVERLAP * tallest, x + w + config.max_gap * tallest + 1, x, x + 1)
+    height = np.maximum(h[i], h[j])
+    gap = (x[j] - (x[i] + w[i])) / height
+    centre_x, centre_y = x + w / 2, y + h / 2
+    linked = (i < j) & (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
+    linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre
+    linked &= np.abs(centre_y[i] - centre_y[j]) <= config.max_centre_offset * height
+    linked &= np.minimum(h[i], h[j]) >= config.min_height_ratio * height
+    i, j, costs = i[linked], j[linked], gap[linked]
     order = np.lexsort((j, i, costs))
     return list(zip(costs[order].tolist(), i[order].tolist(), j[order].tolist()))
-
-
-def _links_of(boxes: np.ndarray, start: int, end: int, config: Config) -> tuple[np.ndarray, ...]:
-    """:func:`_links` for the left digits ``start:end``, unsorted: costs, i, j."""
-    x, y, w, h = boxes.T
-    r = slice(start, end)
-    height = np.maximum(h[r, None], h[None, :])
-    gap = (x[None, :] - (x[r] + w[r])[:, None]) / height
-    centre_x, centre_y = x + w / 2, y + h / 2
-    linked = (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
-    linked &= centre_x[None, :] > centre_x[r, None]  # must lie to the right, centre past centre
-    linked &= np.abs(centre_y[r, None] - centre_y[None, :]) <= config.max_centre_offset * height
-    linked &= np.minimum(h[r, None], h[None, :]) >= config.min_height_ratio * height
-    linked &= np.arange(len(boxes))[None, :] > np.arange(start, end)[:, None]  # each pair once, i < j
-    i, j = np.nonzero(linked)
-    return gap[i, j], i + start, j
 
 
 def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:

@@ -72,8 +72,9 @@ class Recognizer:
 
     def read(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Classify stage: the likeliest digit of every patch and its probability, from one
-        interpreter call. A patch the model calls "not a digit" gets a low probability for
-        every digit."""
+        interpreter call (one per MAX_BATCH patches on a page of print, see
+        :mod:`camdigits.classify`). A patch the model calls "not a digit" gets a low
+        probability for every digit."""
         if not len(patches):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         probabilities = self.classifier.predict(patches)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.geometry import overlapping_ranges
+from camdigits.geometry import overlapping_between
 from camdigits.numbers import group_numbers, make_number
 from camdigits.types import Box, Digit, FrameResult, Number
 
@@ -163,10 +163,8 @@ def scored_pairs(predicted: np.ndarray, boxes: np.ndarray,
     # A pair that scores at all overlaps in columns once each track's columns are widened
     # by the longest reach a centre match can have.
     margin = config.max_centre_distance * max(predicted[:, 3].max(), boxes[:, 3].max())
-    a, b = overlapping_ranges(np.concatenate([predicted[:, 0] - margin, boxes[:, 0]]),
-                              np.concatenate([predicted[:, 0] + predicted[:, 2] + margin, boxes[:, 0] + boxes[:, 2]]))
-    pair = (a < tracks) & (b >= tracks)
-    rows, columns = a[pair], b[pair] - tracks
+    rows, columns = overlapping_between(predicted[:, 0] - margin, predicted[:, 0] + predicted[:, 2] + margin,
+                                        boxes[:, 0], boxes[:, 0] + boxes[:, 2])
     order = np.lexsort((columns, rows))
     rows, columns = rows[order], columns[order]
     px, py, pw, ph = predicted[rows].T
