@@ -58,6 +58,13 @@ RULE_MIN_THICKNESS = 4.0  # px
 RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = RULE_BAND + 2  # px beyond the thickest rule: widest erased strip a crossing stroke is bridged over
+# A long line whose two ends both turn a corner into a stroke as thin as itself is a side
+# of a drawn box (around an answer, say), not a ruling: a ruling's ends are free, or run
+# into the frame edge or the wide band a page edge leaves in the mask. Erased, a box's top
+# and bottom leave its sides, which read as ones. A corner's stroke must run through
+# BOX_CORNER_COVER of the RULE_RUN rows beside the line's end, no wider there than the
+# strip that erasing the line would take.
+BOX_CORNER_COVER = 0.9
 # Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
 # its box, so the maximum ink density does not apply to it.
 STROKE_ASPECT = 0.35
@@ -153,8 +160,9 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
         for label in long[long > 0]:  # label 0 is the background
             x, y, bw, bh = (int(v) for v in stats[label, :4])
             own = (runs[y:y + bh, x:x + bw] > 0) & (labels[y:y + bh, x:x + bw] == label)
-            thickness = _median_thickness(own, horizontal=run[1] == 1)
-            if thickness <= max_thickness:
+            horizontal = run[1] == 1
+            thickness = _median_thickness(own, horizontal)
+            if thickness <= max_thickness and not _is_box_side(mask, own, (x, y), thickness, horizontal):
                 if rules is None:
                     rules = np.zeros_like(mask)
                 _draw_rule(rules, own, (x, y), thickness)
@@ -179,6 +187,38 @@ def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
     across = np.count_nonzero(own, axis=0 if horizontal else 1)
     across = across[across > 0]
     return float(np.median(across)) if len(across) else 0.0
+
+
+def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float,
+                 horizontal: bool) -> bool:
+    """True if both ends of a long line (``own``: its run pixels in its box at ``origin``)
+    turn a corner into a thin stroke: a side of a drawn box (see BOX_CORNER_COVER)."""
+    if not horizontal:  # the same test on the transposed frame
+        return _is_box_side(mask.T, own.T, origin[::-1], thickness, True)
+    ys, xs = np.nonzero(own)
+    if not len(xs):
+        return False
+    half = round(thickness) + RULE_BAND  # px: half the erased strip, and then some
+    wide = 2 * half  # px: the widest a corner's stroke may be
+    for end_x in (int(xs.min()), int(xs.max())):
+        end_y = int(np.median(ys[xs == end_x]))
+        x, y = origin[0] + end_x, origin[1] + end_y
+        if x < wide or x >= mask.shape[1] - wide:  # runs into the frame edge: a free end
+            return False
+        window = mask[:, x - wide:x + wide + 1]
+        above, below = window[max(0, y - half - RULE_RUN):max(0, y - half)], window[y + half + 1:y + half + 1 + RULE_RUN]
+        if not (_covered(above, wide) or _covered(below, wide)):
+            return False
+    return True
+
+
+def _covered(rows: np.ndarray, wide: int) -> bool:
+    """True if a stroke at most ``wide`` px across runs through nearly all of ``rows``
+    (a strip of RULE_RUN rows beside a line's end; fewer where the frame ends)."""
+    if len(rows) < RULE_RUN:
+        return False
+    inked = np.count_nonzero(rows, axis=1)
+    return bool(np.count_nonzero((inked > 0) & (inked <= wide)) >= BOX_CORNER_COVER * len(rows))
 
 
 def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float) -> None:
