@@ -65,8 +65,15 @@ def _load_interpreter(path: Path, num_threads: int):
     if not path.is_file():
         raise ModelError(f"model file not found: {path}", _MODEL_HINT)
     try:
+        # The model's bytes, not its path: from a path, LiteRT maps the file into memory,
+        # and a model file overwritten while camdigits runs (a training run writing its
+        # output to models/) would change the network under it and crash the next call.
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}", _MODEL_HINT) from exc
+    try:
         with _native_stderr_silenced():
-            interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
+            interpreter = Interpreter(model_content=content, num_threads=num_threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

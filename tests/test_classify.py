@@ -44,6 +44,19 @@ def test_missing_model_raises_model_error(tmp_path):
         DigitClassifier(tmp_path / "nothing.tflite")
 
 
+def test_a_model_file_overwritten_while_running_changes_nothing(tmp_path):
+    """A training run writing to the model folder while camdigits runs: the interpreter
+    holds the model's bytes, not a map of the file (which crashed the next call)."""
+    model = tmp_path / "model.tflite"
+    model.write_bytes(default_model_path().read_bytes())
+    classifier = DigitClassifier(model)
+    patches = np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32)
+    before = classifier.predict(patches).copy()
+    with open(model, "r+b") as file:  # in place, as cp does
+        file.write(bytes(len(before.tobytes())) * 64)
+    assert np.array_equal(classifier.predict(patches), before)
+
+
 def test_empty_batch(classifier):
     assert classifier.predict(np.zeros((0, 28, 28, 1), np.float32)).shape == (0, classifier.num_classes)
 
