@@ -46,6 +46,15 @@ class Config:
     min_ink_density: float = 0.08  # ink pixels / box area: lower is a thin line or frame
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off
+    # A straight stroke taller than line_min_height of the frame and thinner than
+    # line_max_stroke of its length is a pen line (a margin, a table edge at a slant, a
+    # pencil lying on the desk), not a one: a patch cannot tell them apart, and a frame
+    # with no other digits has no page context to. Writing a one that fills that much of
+    # the view takes a close camera, whose strokes are that much wider too. Straight: ink
+    # length (area / stroke width) at most line_max_travel times the box diagonal.
+    line_min_height: float = 0.4
+    line_max_stroke: float = 0.03
+    line_max_travel: float = 1.2
 
     # --- classification -------------------------------------------------------------
     # A digit is reported only if the model gives it at least this probability; lower
@@ -84,6 +93,7 @@ class Config:
             "threshold_window": 0.0 < self.threshold_window < 1.0,
             "min_digit_height": self.min_digit_height >= 4,
             "max_digit_height": 0.0 < self.max_digit_height <= 1.0,
+            "line_min_height": 0.0 < self.line_min_height <= 1.0,
             "min_aspect < max_aspect": 0.0 < self.min_aspect < self.max_aspect,
             "min_ink_density < max_ink_density": 0.0 <= self.min_ink_density < self.max_ink_density <= 1.0,
             "min_confidence": 0.0 <= self.min_confidence <= 1.0,

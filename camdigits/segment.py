@@ -17,6 +17,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.geometry import overlapping_ranges
+from camdigits.normalise import stroke_width
 from camdigits.types import Box, union_box
 
 # Fragments smaller than this are noise, not pieces of a digit: at least this many ink
@@ -448,6 +449,16 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
         candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
-        if candidate is not None:
+        if candidate is not None and not _is_long_line(candidate.ink, frame_h, config):
             candidates.append(candidate)
     return candidates
+
+
+def _is_long_line(ink: np.ndarray, frame_h: int, config: Config) -> bool:
+    """True for a pen line far longer than a one is ever written (see Config.line_min_height)."""
+    h, w = ink.shape
+    if h < config.line_min_height * frame_h:
+        return False
+    width = stroke_width(ink)
+    length = math.hypot(h, w)
+    return 0 < width < config.line_max_stroke * length and np.count_nonzero(ink) / (width * length) <= config.line_max_travel
