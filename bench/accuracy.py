@@ -1,6 +1,6 @@
 """End-to-end accuracy on rendered scenes, per condition.
 
-    python -m bench.accuracy [--scenes 40] [--hd-scenes 10] [--conditions clean,photo,...]
+    python -m bench.accuracy [--scenes 200] [--hd-scenes 40] [--conditions clean,photo,...]
                              [--size 640x480] [--model PATH] [--dump DIR]
 
 Renders a fixed, seeded set of scenes per condition (MNIST TEST digits only), runs the
@@ -8,6 +8,10 @@ Recognizer on each and prints detection precision/recall, label accuracy, end-to
 digit F1, false digits per image and the number exact-match rate: one table at --size,
 and a second at 1280x720, where the same writing covers more pixels and the segmenter's
 pixel-sized settings are tested at another scale.
+
+200 scenes per condition, not the 40 the issue asks for at least: on 40, a false-digit rate
+rests on a handful of marks and moves by several hundredths between runs of equal models
+(distractors: 0.03 on the first 40 scenes, 0.11 on 200, same model and code).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from camdigits.types import FrameResult
 DEFAULT_CONDITIONS = tuple(CONDITIONS)  # all of them, in bench.scenes' order: plain paper first
 HD_SIZE = (1280, 720)  # px: a 720p webcam, the other common frame size
 DUMP_LIMIT = 12  # failure images written per condition with --dump: enough to see patterns
+SCENES = 200  # per condition at --size (see the module docstring)
+HD_SCENES = 40  # per condition at HD_SIZE
 
 
 def score_result(result: FrameResult, scene: Scene) -> Counts:
@@ -83,8 +89,8 @@ HEADER = ("| condition | scenes | digits | precision | recall | label acc. | F1 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenes", type=int, default=40, help="scenes per condition")
-    parser.add_argument("--hd-scenes", type=int, default=10,
+    parser.add_argument("--scenes", type=int, default=SCENES, help="scenes per condition")
+    parser.add_argument("--hd-scenes", type=int, default=HD_SCENES,
                         help=f"scenes per condition at {HD_SIZE[0]}x{HD_SIZE[1]}, in a second table (0: none)")
     parser.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS),
                         help=f"comma-separated, from: {', '.join(CONDITIONS)}")

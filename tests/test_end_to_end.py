@@ -1,9 +1,10 @@
 """The shipped model and the whole pipeline on rendered photos of handwriting, per condition.
 
-A reduced, fast version of ``python -m bench.accuracy``: 12 seeded scenes per condition
-instead of 40 (the first 12 of the benchmark's), with thresholds a little below what these
-12 give today, so that a regression fails CI. They lock in today's level, not the issue's
-targets: where a target is not met (empty: 0.05 false digits per image) the README's
+A reduced version of ``python -m bench.accuracy``: the first 40 of its 200 seeded scenes per
+condition, with thresholds a little below what these 40 give today, so that a regression
+fails CI. (12 scenes were too few: a threshold set just under their figures failed on any
+retrained model of equal accuracy on 200 scenes.) They lock in today's level, not the
+issue's targets: where a target is not met (empty: 0.05 false digits per image) the README's
 benchmark table says by how much.
 """
 
@@ -12,7 +13,7 @@ import pytest
 from bench.accuracy import evaluate
 from camdigits.recognizer import Recognizer
 
-SCENES = 12  # per condition; the benchmark uses 40
+SCENES = 40  # per condition; the benchmark uses 200
 SIZE = (640, 480)
 
 
@@ -22,21 +23,21 @@ def recognizer():
 
 
 # condition, least F1 (None: no digits to find), most false digits per image, least number
-# exact-match rate. Measured on these 12 scenes in brackets.
+# exact-match rate. Measured on these 40 scenes in comments.
 CASES = [
-    ("clean", 0.96, 0.05, 0.85),  # F1 0.985, 0.00, numbers 0.93
-    ("photo", 0.95, 0.05, 0.75),  # 0.975, 0.00, 0.83
-    ("small", 0.96, 0.05, 0.90),  # 0.995, 0.00, 1.00
-    ("board", 0.95, 0.05, 0.80),  # 0.984, 0.00, 0.86
-    ("slanted", 0.95, 0.05, 0.85),  # 0.977, 0.00, 0.92
-    ("thin", 0.94, 0.05, 0.75),  # 0.969, 0.00, 0.83
-    ("thick", 0.97, 0.05, 0.90),  # 1.000, 0.00, 1.00
-    ("ruled", 0.91, 0.15, 0.60),  # 0.938, 0.08, 0.71
-    ("distractors", 0.94, 0.15, 0.85),  # 0.972, 0.08, 0.92
-    ("touching", 0.86, 0.05, 0.65),  # 0.893, 0.00, 0.71
-    ("broken", 0.92, 0.15, 0.70),  # 0.953, 0.08, 0.79
-    ("numbers", 0.97, 0.05, 0.93),  # 0.995, 0.00, 0.97
-    ("empty", None, 0.40, None),  # no digits: only false digits count (0.33)
+    ("clean", 0.97, 0.05, 0.93),  # F1 0.990, 0.00, numbers 0.98
+    ("photo", 0.96, 0.05, 0.88),  # 0.986, 0.00, 0.93
+    ("small", 0.96, 0.05, 0.88),  # 0.986, 0.00, 0.93
+    ("board", 0.95, 0.05, 0.84),  # 0.972, 0.00, 0.88
+    ("slanted", 0.94, 0.05, 0.82),  # 0.965, 0.00, 0.87
+    ("thin", 0.94, 0.05, 0.80),  # 0.967, 0.00, 0.85
+    ("thick", 0.95, 0.05, 0.83),  # 0.974, 0.00, 0.88
+    ("ruled", 0.91, 0.12, 0.74),  # 0.936, 0.075, 0.79
+    ("distractors", 0.95, 0.18, 0.92),  # 0.974, 0.125, 0.97
+    ("touching", 0.81, 0.05, 0.60),  # 0.838, 0.00, 0.64
+    ("broken", 0.94, 0.15, 0.86),  # 0.968, 0.10, 0.91
+    ("numbers", 0.97, 0.05, 0.91),  # 0.989, 0.00, 0.95
+    ("empty", None, 0.15, None),  # no digits: only false digits count (0.10)
 ]
 
 
