@@ -45,6 +45,14 @@ class Config:
     max_aspect: float = 1.9
     min_ink_density: float = 0.08  # ink pixels / box area: lower is a thin line or frame
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
+    # Stroke width (twice the ink area over its outline) as a fraction of the blob's longest
+    # side, above which a blob is a filled shape (a blot, a filled-in polygon, a fingertip),
+    # not pen strokes: MNIST's digits are at 0.11 (0.175 at the 95th percentile) and fat
+    # marker digits reach 0.28. Such shapes pass the density limit (a filled pentagon fills
+    # 0.6 of its box) and, thinned to MNIST's stroke width, read as 0, 6 or 8. Measured only
+    # on blobs at least filled_min_density full (a fifth of written digits), for speed.
+    max_stroke_ratio: float = 0.33
+    filled_min_density: float = 0.5
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off
     # A straight stroke taller than line_min_height of the frame and thinner than
     # line_max_stroke of its length is a pen line (a margin, a table edge at a slant, a
