@@ -150,7 +150,6 @@ def _describe_layer(layer) -> str:
     config = layer.get_config()
     names = {
         "Conv2D": lambda: f"Conv{config['filters']}",
-        "SeparableConv2D": lambda: f"SepConv{config['filters']}",
         "Dense": lambda: f"Dense{config['units']}",
         "BatchNormalization": lambda: "BN",
         "MaxPooling2D": lambda: "pool",
