@@ -2,9 +2,11 @@
 
 Follows OpenCV's digits_video sample (adaptive mean threshold, outer blobs, filters on
 height, aspect and ink density) with its weak spots fixed: the threshold window scales with
-the frame, light-on-dark boards are detected, the fragments of a broken stroke are merged
-back into one candidate, and each candidate keeps only its own ink so a neighbour reaching
-into its box does not leak into its patch.
+the frame, light-on-dark boards are detected, rulings are erased, the fragments of a broken
+stroke are merged back into one candidate, each candidate keeps only its own ink so a
+neighbour reaching into its box does not leak into its patch, and two kinds of mark no
+digit looks like whatever the page holds are dropped: filled shapes and pen lines far
+longer than a written one.
 """
 
 from __future__ import annotations
