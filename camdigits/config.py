@@ -45,15 +45,6 @@ class Config:
     max_aspect: float = 1.9
     min_ink_density: float = 0.08  # ink pixels / box area: lower is a thin line or frame
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
-    # Stroke width (twice the ink area over its outline) as a fraction of the blob's longest
-    # side, above which a blob is a filled shape (a blot, a filled-in polygon, a fingertip),
-    # not pen strokes: MNIST's digits are at 0.11 (0.175 at the 95th percentile) and fat
-    # marker digits reach 0.28. Such shapes pass the density limit (a filled pentagon fills
-    # 0.6 of its box) and, thinned to MNIST's stroke width, read as 0, 6 or 8. Measured only
-    # on blobs at least filled_min_density full (18 % of the digits found on clean, photo,
-    # small, board, thick and distractor scenes), for speed.
-    max_stroke_ratio: float = 0.33
-    filled_min_density: float = 0.5
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off
     # A straight stroke taller than line_min_height of the frame and thinner than
     # line_max_stroke of its length is a pen line (a margin, a table edge at a slant, a
@@ -105,8 +96,6 @@ class Config:
             "line_min_height": 0.0 < self.line_min_height <= 1.0,
             "line_max_stroke": self.line_max_stroke > 0.0,
             "line_max_travel": self.line_max_travel >= 1.0,
-            "max_stroke_ratio": self.max_stroke_ratio > 0.0,
-            "filled_min_density": 0.0 <= self.filled_min_density <= 1.0,
             "min_aspect < max_aspect": 0.0 < self.min_aspect < self.max_aspect,
             "min_ink_density < max_ink_density": 0.0 <= self.min_ink_density < self.max_ink_density <= 1.0,
             "min_confidence": 0.0 <= self.min_confidence <= 1.0,

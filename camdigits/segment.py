@@ -4,9 +4,8 @@ Follows OpenCV's digits_video sample (adaptive mean threshold, outer blobs, filt
 height, aspect and ink density) with its weak spots fixed: the threshold window scales with
 the frame, light-on-dark boards are detected, rulings are erased, the fragments of a broken
 stroke are merged back into one candidate, each candidate keeps only its own ink so a
-neighbour reaching into its box does not leak into its patch, and two kinds of mark no
-digit looks like whatever the page holds are dropped: filled shapes and pen lines far
-longer than a written one.
+neighbour reaching into its box does not leak into its patch, and pen lines far longer than
+a written one are dropped whatever the page holds.
 """
 
 from __future__ import annotations
@@ -451,18 +450,9 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
         candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
-        if candidate is None or _is_long_line(candidate.ink, frame_h, config):
-            continue
-        if density >= config.filled_min_density and _is_filled(candidate.ink, config):
-            continue
-        candidates.append(candidate)
+        if candidate is not None and not _is_long_line(candidate.ink, frame_h, config):
+            candidates.append(candidate)
     return candidates
-
-
-def _is_filled(ink: np.ndarray, config: Config) -> bool:
-    """True for a filled shape rather than pen strokes (see Config.max_stroke_ratio). Measured
-    on the tightened ink: the threshold's blurred rim would fatten a small digit's strokes."""
-    return stroke_width(ink) > config.max_stroke_ratio * max(ink.shape)
 
 
 def _is_long_line(ink: np.ndarray, frame_h: int, config: Config) -> bool:

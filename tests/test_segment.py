@@ -225,31 +225,6 @@ def test_a_one_written_large_is_still_read():
     assert [d.label for d in digits] == [1] and iou(digits[0].box, box) >= 0.7, (digits, box)
 
 
-def test_a_filled_shape_is_not_a_candidate_but_a_fat_marker_digit_is():
-    page = blank_page()
-    pentagon = np.array([(300, 200), (318, 205), (320, 221), (305, 229), (295, 217)], np.int32)
-    cv2.fillPoly(page, [pentagon], (60, 40, 30), cv2.LINE_AA)  # fills 0.6 of its box
-    assert boxes_of(page) == []
-    marker = blank_page()
-    box = write_digit(marker, first_of_each_label()[0], 250, 150, 80)
-    gray = cv2.cvtColor(marker, cv2.COLOR_BGR2GRAY)
-    fat = cv2.erode(gray, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))  # strokes ~0.25 of its height
-    found = boxes_of(cv2.cvtColor(fat, cv2.COLOR_GRAY2BGR))
-    assert len(found) == 1 and iou(found[0], box) >= 0.6, (found, box)
-
-
-@pytest.mark.parametrize("condition, seed", [("distractors", 20), ("distractors", 78), ("empty", 58)])
-def test_filled_blots_in_rendered_scenes_are_not_read(condition, seed):
-    """Filled polygons that were read as 0, 6 or 8 (thinned to MNIST's stroke width)."""
-    from bench.accuracy import score_result
-    from bench.scenes import render_scene
-    from camdigits.recognizer import Recognizer
-
-    scene = render_scene(condition, seed)
-    counts = score_result(Recognizer().recognize(scene.image), scene)
-    assert counts.false_digits == 0 and counts.hits == counts.truth, counts
-
-
 def test_a_page_without_rules_is_left_alone():
     from camdigits.segment import erase_rules
 
