@@ -63,6 +63,10 @@ RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
 RULE_REFERENCE_SIDE = 480  # px
+# ... up to 720p's scale, the largest measured. A 12 MP still at its own scale (6x) had
+# the letters of printed lines joined across 56 px gaps into "rules", then erased: a
+# printed page went from 9,900 blobs and 4.5 s to 14,600 blobs and 19 s.
+RULE_MAX_SCALE = 1.5
 # A long line whose two ends both turn a corner into a stroke as thin as itself is a side
 # of a drawn box (around an answer, say), not a ruling: a ruling's ends are free, or run
 # into the frame edge or the wide band a page edge leaves in the mask. Erased, a box's top
@@ -137,9 +141,9 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
 class RuleSizes:
     """The px sizes of the rule search for one frame size: RULE_RUN, RULE_GAP, RULE_BAND and
     RULE_MIN_THICKNESS as they are for a 480-px frame, scaled up with the frame's shorter
-    side (never down: a few px are the least that survives rounding). Fixed px sizes made
-    the search stricter at 720p, where the same rules run in longer dashes with wider gaps:
-    ruled F1 at 1280x720 0.898 with them, 0.924 scaled."""
+    side up to RULE_MAX_SCALE (never down: a few px are the least that survives rounding).
+    Fixed px sizes made the search stricter at 720p, where the same rules run in longer
+    dashes with wider gaps: ruled F1 at 1280x720 0.898 with them, 0.924 scaled."""
 
     run: int
     gap: int
@@ -148,7 +152,7 @@ class RuleSizes:
 
     @classmethod
     def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
-        scale = max(1.0, min(shape[:2]) / RULE_REFERENCE_SIDE)
+        scale = min(max(1.0, min(shape[:2]) / RULE_REFERENCE_SIDE), RULE_MAX_SCALE)
         return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
                    RULE_MIN_THICKNESS * scale)
 

@@ -225,13 +225,14 @@ def test_a_one_written_large_is_still_read():
     assert [d.label for d in digits] == [1] and iou(digits[0].box, box) >= 0.7, (digits, box)
 
 
-def test_rule_sizes_grow_with_the_frame_and_not_below_480p():
+def test_rule_sizes_grow_with_the_frame_between_480p_and_720p():
     from camdigits.segment import RULE_BAND, RULE_GAP, RULE_MIN_THICKNESS, RULE_RUN, RuleSizes
 
     at_480 = RuleSizes(RULE_RUN, RULE_GAP, RULE_BAND, RULE_MIN_THICKNESS)
     assert RuleSizes.for_frame((480, 640)) == at_480
     assert RuleSizes.for_frame((240, 320)) == at_480
     assert RuleSizes.for_frame((720, 1280)) == RuleSizes(60, 14, 4, 6.0)  # 1.5x, rounded
+    assert RuleSizes.for_frame((3000, 4000)) == RuleSizes.for_frame((720, 1280))  # at most 720p's
 
 
 def test_a_page_without_rules_is_left_alone():
