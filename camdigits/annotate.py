@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from camdigits.config import REFERENCE_SIDE
 from camdigits.types import Box, FrameResult
 
 Colour = tuple[int, int, int]  # BGR
@@ -23,9 +24,7 @@ NUMBER_COLOUR: Colour = (200, 80, 0)  # blue boxes for numbers, so the two never
 LABEL_TEXT_COLOUR: Colour = (255, 255, 255)  # white text on a filled label in the box colour
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
-# At this shorter image side (px) the default sizes below apply; other sizes scale with it.
-# 480 is a VGA webcam frame, the smallest image the pipeline is tuned for.
-REFERENCE_SIDE = 480
+# At config.REFERENCE_SIDE the default sizes below apply; other image sizes scale with it.
 BOX_THICKNESS = 2  # px at REFERENCE_SIDE: visible without hiding thin strokes
 FONT_SCALE = 0.5  # OpenCV font scale at REFERENCE_SIDE: about 11 px high capitals
 NUMBER_PADDING = 3  # number boxes sit this many box thicknesses outside their digits

@@ -16,6 +16,11 @@ PATCH_BOX = 20  # px, longest side of the digit inside the patch, as in MNIST
 # Class index the model uses for "not a digit" (its eleventh output).
 NOT_A_DIGIT = 10
 
+# Shorter side (px) of a VGA webcam frame, the smallest frame the pipeline is tuned for:
+# sizes given in px (annotation line widths, the rule search) hold at this side and are
+# scaled from it for larger frames.
+REFERENCE_SIDE = 480
+
 
 @dataclass(frozen=True)
 class Config:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from camdigits.config import Config
+from camdigits.config import REFERENCE_SIDE, Config
 from camdigits.geometry import overlapping_ranges
 from camdigits.normalise import stroke_width
 from camdigits.types import Box, union_box
@@ -52,8 +52,8 @@ BLUR_KERNEL = (3, 3)
 # degrees through; the extent and thickness keep long digit strokes (a tall "1" is
 # thick) out of it. A line fitted through each rule is erased, and the pen strokes
 # crossing it are bridged back over the erased strip (see erase_rules).
-# The sizes in px are for a frame whose shorter side is RULE_REFERENCE_SIDE and grow with
-# larger frames (see RuleSizes): the same page seen at 720p has longer dashes and gaps.
+# The sizes in px are for a frame whose shorter side is config.REFERENCE_SIDE and grow
+# with larger frames (see RuleSizes): the same page seen at 720p has longer dashes and gaps.
 RULE_TRIGGER = 0.3
 RULE_RUN = 40  # px
 RULE_MIN_EXTENT = 0.3
@@ -62,9 +62,8 @@ RULE_MIN_THICKNESS = 4.0  # px
 RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
-RULE_REFERENCE_SIDE = 480  # px
-# ... up to 720p's scale, the largest measured. A 12 MP still at its own scale (6x) had
-# the letters of printed lines joined across 56 px gaps into "rules", then erased: a
+# They grow up to 720p's scale, the largest measured. A 12 MP still at its own scale (6x)
+# had the letters of printed lines joined across 56 px gaps into "rules", then erased: a
 # printed page went from 9,900 blobs and 4.5 s to 14,600 blobs and 19 s.
 RULE_MAX_SCALE = 1.5
 # A long line whose two ends both turn a corner into a stroke as thin as itself is a side
@@ -152,7 +151,7 @@ class RuleSizes:
 
     @classmethod
     def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
-        scale = min(max(1.0, min(shape[:2]) / RULE_REFERENCE_SIDE), RULE_MAX_SCALE)
+        scale = min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), RULE_MAX_SCALE)
         return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
                    RULE_MIN_THICKNESS * scale)
 
@@ -235,13 +234,13 @@ def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thi
         return False
     half = round(thickness) + sizes.band  # px: half the erased strip, and then some
     wide = 2 * half  # px: the widest a corner's stroke may be
+    reach = sizes.run  # px beside each end that the corner's stroke is looked for
     for end_x in (int(xs.min()), int(xs.max())):
         end_y = int(np.median(ys[xs == end_x]))
         x, y = origin[0] + end_x, origin[1] + end_y
         if x < wide or x >= mask.shape[1] - wide:  # runs into the frame edge: a free end
             return False
         window = mask[:, x - wide:x + wide + 1]
-        reach = sizes.run
         above, below = window[max(0, y - half - reach):max(0, y - half)], window[y + half + 1:y + half + 1 + reach]
         if not (_covered(above, wide, reach) or _covered(below, wide, reach)):
             return False

@@ -63,8 +63,8 @@ def test_larger_frames(recognizer, condition, min_f1):
     assert counts.f1 >= min_f1, counts
 
 
-def test_ruled_paper_at_720p():
+def test_ruled_paper_at_720p(recognizer):
     """The rule search's px sizes grow with the frame (segment.RuleSizes): with the sizes
     fixed at their 480p values these 40 scenes gave F1 0.898; scaled, 0.924."""
-    counts, _ = evaluate(Recognizer(), "ruled", 40, (1280, 720))
+    counts, _ = evaluate(recognizer, "ruled", 40, (1280, 720))
     assert counts.f1 >= 0.91, counts
