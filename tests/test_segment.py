@@ -285,18 +285,32 @@ def test_a_rule_broken_near_the_digits_is_erased_whole():
         assert iou(box, got) >= 0.7, (box, got)
 
 
+@pytest.mark.parametrize("count", [300, 40, 5])  # the sorted search, and the all-pairs table for a few
 @pytest.mark.parametrize("seed", range(4))
-def test_overlapping_ranges_are_every_overlapping_pair_once(seed):
+def test_overlapping_ranges_are_every_overlapping_pair_once(seed, count):
     from camdigits.geometry import overlapping_ranges
 
     rng = np.random.default_rng(seed)
-    x0 = rng.integers(0, 200, 300)
-    x1 = x0 + rng.integers(1, 30, 300)
-    x0[:5] = 0  # ties, and a box spanning everything
+    x0 = rng.integers(0, 200, count)
+    x1 = x0 + rng.integers(1, 30 if count > 100 else 60, count)
+    x0[:3] = 0  # ties, and a box spanning everything
     x1[0] = 1000
     a, b = overlapping_ranges(x0, x1)
     found = sorted(zip(a.tolist(), b.tolist()))
-    expected = [(i, j) for i in range(300) for j in range(i + 1, 300) if x0[i] < x1[j] and x0[j] < x1[i]]
+    expected = [(i, j) for i in range(count) for j in range(i + 1, count) if x0[i] < x1[j] and x0[j] < x1[i]]
+    assert found == expected
+
+
+@pytest.mark.parametrize("counts", [(200, 150), (30, 40), (3, 0)])
+def test_overlapping_between_pairs_every_overlapping_range_of_one_set_with_the_other(counts):
+    from camdigits.geometry import overlapping_between
+
+    rng = np.random.default_rng(sum(counts))
+    starts = [rng.integers(0, 400, n) for n in counts]
+    (s0, s1), (e0, e1) = starts, [s + rng.integers(1, 40, len(s)) for s in starts]
+    i, j = overlapping_between(s0, e0, s1, e1)
+    found = sorted(zip(i.tolist(), j.tolist()))
+    expected = [(a, b) for a in range(counts[0]) for b in range(counts[1]) if s0[a] < e1[b] and s1[b] < e0[a]]
     assert found == expected
 
 

@@ -47,6 +47,20 @@ def test_a_cut_leaving_a_sliver_is_refused():
     assert propose_splits(Candidate(box=(0, 0, 20, 40), ink=np.full((40, 20), 255, np.uint8))) == []
 
 
+def test_cuts_through_one_gap_give_one_pair_of_halves():
+    """The thinnest column and the straight cuts at 0.4-0.7 of the width all fall in the
+    empty middle of this blob (two pieces joined only through a merge): one pair, not five."""
+    ink = np.zeros((40, 60), np.uint8)
+    ink[:, :16] = 255
+    ink[:, 44:] = 255
+    assert len([c for c in cut_columns(ink) if 16 <= c <= 44]) >= 4
+    pairs = propose_splits(Candidate(box=(10, 10, 60, 40), ink=ink))
+    gap_pairs = [(left, right) for left, right in pairs if left.box[2] == 16 and right.box[2] == 16]
+    assert len(gap_pairs) == 1
+    keys = [(a.box, a.ink.tobytes(), b.box, b.ink.tobytes()) for a, b in pairs]
+    assert len(set(keys)) == len(keys)
+
+
 @pytest.mark.parametrize(
     "whole, halves, expected",
     [
