@@ -4,8 +4,8 @@ A reduced version of ``python -m bench.accuracy``: the first 40 of its 200 seede
 condition, with thresholds a little below what these 40 give today, so that a regression
 fails CI. (12 scenes were too few: thresholds set just under their figures failed for a
 retrained network whose figures on 200 scenes equal this one's.) They lock in today's
-level, not the issue's targets: where a target is not met (empty: 0.05 false digits per
-image) the README's benchmark table says by how much.
+level, not the issue's targets (the benchmark's 200 scenes judge those: empty gives 0.075
+false digits per image on these 40 and 0.04 on all 200, against a target of 0.05).
 """
 
 import pytest
@@ -25,19 +25,19 @@ def recognizer():
 # condition, least F1 (None: no digits to find), most false digits per image, least number
 # exact-match rate. Measured on these 40 scenes in comments.
 CASES = [
-    ("clean", 0.97, 0.05, 0.93),  # F1 0.988, 0.00, numbers 0.98
-    ("photo", 0.96, 0.05, 0.85),  # 0.980, 0.00, 0.90
-    ("small", 0.96, 0.05, 0.88),  # 0.984, 0.00, 0.93
-    ("board", 0.95, 0.05, 0.84),  # 0.972, 0.00, 0.88
-    ("slanted", 0.95, 0.05, 0.86),  # 0.970, 0.00, 0.91
-    ("thin", 0.94, 0.05, 0.82),  # 0.969, 0.00, 0.87
-    ("thick", 0.96, 0.05, 0.91),  # 0.982, 0.00, 0.96
-    ("ruled", 0.92, 0.12, 0.72),  # 0.943, 0.075, 0.77
-    ("distractors", 0.96, 0.08, 0.92),  # 0.982, 0.025, 0.97
-    ("touching", 0.81, 0.05, 0.60),  # 0.835, 0.00, 0.64
-    ("broken", 0.95, 0.08, 0.82),  # 0.970, 0.025, 0.86
-    ("numbers", 0.97, 0.05, 0.91),  # 0.991, 0.00, 0.95
-    ("empty", None, 0.18, None),  # no digits: only false digits count (0.125)
+    ("clean", 0.97, 0.05, 0.93),  # F1 0.986, 0.00, numbers 0.95
+    ("photo", 0.96, 0.05, 0.88),  # 0.982, 0.00, 0.93
+    ("small", 0.96, 0.05, 0.86),  # 0.976, 0.00, 0.89
+    ("board", 0.95, 0.05, 0.90),  # 0.972, 0.025, 0.93
+    ("slanted", 0.96, 0.05, 0.90),  # 0.982, 0.025, 0.94
+    ("thin", 0.95, 0.05, 0.84),  # 0.974, 0.00, 0.87
+    ("thick", 0.95, 0.05, 0.85),  # 0.974, 0.00, 0.88
+    ("ruled", 0.91, 0.10, 0.74),  # 0.930, 0.075, 0.77
+    ("distractors", 0.96, 0.10, 0.94),  # 0.977, 0.075, 0.97
+    ("touching", 0.83, 0.05, 0.62),  # 0.853, 0.00, 0.65
+    ("broken", 0.95, 0.08, 0.84),  # 0.968, 0.05, 0.86
+    ("numbers", 0.97, 0.05, 0.92),  # 0.989, 0.00, 0.95
+    ("empty", None, 0.10, None),  # no digits: only false digits count (0.075)
 ]
 
 
@@ -65,6 +65,7 @@ def test_larger_frames(recognizer, condition, min_f1):
 
 def test_ruled_paper_at_720p(recognizer):
     """The rule search's px sizes grow with the frame (segment.RuleSizes): with the sizes
-    fixed at their 480p values these 40 scenes gave F1 0.898; scaled, 0.924."""
+    fixed at their 480p values these 40 scenes gave F1 0.898 with the previous model;
+    scaled, 0.924 (0.927 with the shipped one)."""
     counts, _ = evaluate(recognizer, "ruled", 40, (1280, 720))
     assert counts.f1 >= 0.91, counts

@@ -38,7 +38,7 @@ def test_export_loads_in_litert_and_predicts_probabilities(trained):
 
 def test_model_card_states_the_figures(trained):
     card = (trained / training.CARD_FILE).read_text()
-    for needle in ("Official MNIST test accuracy", "Parameters", "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
+    for needle in ("Official MNIST test accuracy", "as a digit classifier", "strict", "Parameters", "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
         assert needle in card
     assert (trained / training.KERAS_FILE).stat().st_size > 0
 

@@ -33,6 +33,7 @@ FONTS = (
 )
 CANVAS = 128  # px: side of the drawing canvas, about a large digit in a 480p frame
 PEN_PX = (2, 14)  # stroke thickness range on that canvas: fine pen to marker
+DOODLE_MIN_TRAVEL = 3.5  # pen travel / extent of a doodle (an 8: about 3)
 BINARISE_AT = 128  # grey level where drawn anti-aliased strokes become ink
 
 # How often each kind is drawn (relative weights).
@@ -40,7 +41,8 @@ KINDS = {
     "letter": 0.32,
     "symbol": 0.2,
     "pair": 0.2,
-    "scribble": 0.1,
+    "scribble": 0.08,
+    "doodle": 0.08,
     "line": 0.1,
     "frame": 0.07,
     "blob": 0.02,
@@ -92,6 +94,23 @@ def _scribble(rng: np.random.Generator) -> np.ndarray:
     return canvas
 
 
+def _doodle(rng: np.random.Generator) -> np.ndarray:
+    """A long, turning pen path shrunk onto the canvas: curls and tangles, which the zig-zag
+    scribble does not cover and which were read as 2, 3, 5, 7 and 9 with full confidence.
+    Only paths whose travel is at least DOODLE_MIN_TRAVEL times their extent are kept:
+    shorter ones look like 1, 2, 7 or S, and an 8 travels about 3 times its height."""
+    while True:
+        turns = np.cumsum(rng.normal(0.0, rng.uniform(0.4, 0.9), int(rng.integers(30, 60))))
+        points = np.cumsum(np.stack([np.cos(turns), np.sin(turns)], axis=1), axis=0)
+        span = np.ptp(points, axis=0).max()
+        if len(points) >= DOODLE_MIN_TRAVEL * span:
+            break
+    points = (points - points.min(axis=0)) / max(span, 1e-6) * (CANVAS - 24) + 12
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
+    cv2.polylines(canvas, [np.round(points).astype(np.int32)], False, 255, _pen(rng), cv2.LINE_AA)
+    return canvas
+
+
 def _line(rng: np.random.Generator) -> np.ndarray:
     """A dash, underline or stroke within 45 degrees of horizontal. Steeper strokes are ones:
     only the most slanted 1 % of MNIST's ones lean further than about 50 degrees."""
@@ -135,6 +154,7 @@ def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator) -> np
         "symbol": lambda: _text(SYMBOLS, rng),
         "pair": lambda: _pair(digits, rng),
         "scribble": lambda: _scribble(rng),
+        "doodle": lambda: _doodle(rng),
         "line": lambda: _line(rng),
         "frame": lambda: _frame(rng),
         "blob": lambda: _blob(rng),
