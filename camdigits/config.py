@@ -48,7 +48,9 @@ class Config:
     # 0s) at the 0.1 and 99.9 percentiles; wider blobs are dashes, words or lines.
     min_aspect: float = 0.08
     max_aspect: float = 1.9
-    min_ink_density: float = 0.08  # ink pixels / box area: lower is a thin line or frame
+    # ink pixels / box area: lower is a thin line or frame. For a 480-px frame; larger frames
+    # lower it (segment.min_ink_density).
+    min_ink_density: float = 0.08
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off
     # A straight stroke taller than line_min_height of the frame and thinner than

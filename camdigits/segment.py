@@ -76,6 +76,25 @@ BOX_CORNER_COVER = 0.9
 # Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
 # its box, so the maximum ink density does not apply to it.
 STROKE_ASPECT = 0.35
+# Config.min_ink_density holds for a frame whose shorter side is config.REFERENCE_SIDE and is
+# divided by the frame's scale past it: the same pen on the same page is about as many px
+# wide at 720p as at 480p (the threshold's blurred rim adds the same few px) while the
+# digits are 1.5 times as tall, so their ink fills that much less of their boxes. Fixed, it
+# dropped large digits written with a fine pen at 1280x720 (thin F1 0.929; 0.966 scaled,
+# no other 720p condition moved). Capped at 720p's scale, the largest measured, like the
+# rule search's sizes.
+DENSITY_MAX_SCALE = 1.5
+
+
+def frame_scale(shape: tuple[int, ...], cap: float) -> float:
+    """How much larger than a REFERENCE_SIDE frame one of ``shape`` is (shorter sides), from
+    1 (smaller frames keep the reference's sizes) up to ``cap``."""
+    return min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), cap)
+
+
+def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
+    """The least ink density (ink px / box area) of a candidate in a frame of ``shape``."""
+    return config.min_ink_density / frame_scale(shape, DENSITY_MAX_SCALE)
 
 
 @dataclass(frozen=True)
@@ -151,7 +170,7 @@ class RuleSizes:
 
     @classmethod
     def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
-        scale = min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), RULE_MAX_SCALE)
+        scale = frame_scale(shape, RULE_MAX_SCALE)
         return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
                    RULE_MIN_THICKNESS * scale)
 
@@ -448,13 +467,14 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
     keep = np.flatnonzero(
         (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
+    min_density = min_ink_density(mask.shape, config)
     fragments, owns, inks = [], [], []
     for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes)[keep].tolist()):
         own = _own_ink(mask, outers[i], holes[i], box, alone)
         ink = cv2.countNonZero(own)
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
-        if ink >= MIN_FRAGMENT_AREA and ink >= config.min_ink_density * box[2] * box[3]:
+        if ink >= MIN_FRAGMENT_AREA and ink >= min_density * box[2] * box[3]:
             fragments.append(tuple(box))
             owns.append(own)
             inks.append(ink)
@@ -481,7 +501,7 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
                 own[fy - y0 : fy - y0 + fh, fx - x0 : fx - x0 + fw] |= owns[i]
             ink = cv2.countNonZero(own)
         density = ink / (w * h)
-        if density < config.min_ink_density:
+        if density < min_density:
             continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
