@@ -73,8 +73,8 @@ def test_ruled_paper_at_720p(recognizer):
 
 def test_fine_pen_at_720p(recognizer):
     """The least ink density grows more lenient with the frame (segment.min_ink_density):
-    the same pen is as many px wide at 720p as at 480p while the digits are 1.5x as tall.
+    the benchmark's fine pen stays 1-2 px wide at 720p while the digits are 1.5x as tall.
     Fixed at its 480p value, these 40 scenes gave F1 0.929 (large fine-pen digits dropped
-    as sparse ink); scaled, 0.966."""
+    as sparse ink); divided by the square root of the frame's scale, 0.960."""
     counts, _ = evaluate(recognizer, "thin", 40, (1280, 720))
     assert counts.f1 >= 0.95, counts
