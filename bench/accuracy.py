@@ -148,5 +148,6 @@ def _run(jobs: list, model: Path | None, workers: int):
     with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (model,)) as pool:
         yield from pool.imap(_evaluate_job, jobs)
 
+
 if __name__ == "__main__":
     main()

@@ -17,8 +17,8 @@ PATCH_BOX = 20  # px, longest side of the digit inside the patch, as in MNIST
 NOT_A_DIGIT = 10
 
 # Shorter side (px) of a VGA webcam frame, the smallest frame the pipeline is tuned for:
-# sizes given in px (annotation line widths, the rule search) hold at this side and are
-# scaled from it for larger frames.
+# sizes given in px (annotation line widths, the rule search) and the least ink density
+# hold at this side and are scaled from it for larger frames.
 REFERENCE_SIDE = 480
 
 

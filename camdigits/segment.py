@@ -62,10 +62,11 @@ RULE_MIN_THICKNESS = 4.0  # px
 RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
-# They grow up to 720p's scale, the largest measured. A 12 MP still at its own scale (6x)
-# had the letters of printed lines joined across 56 px gaps into "rules", then erased: a
-# printed page went from 9,900 blobs and 4.5 s to 14,600 blobs and 19 s.
-RULE_MAX_SCALE = 1.5
+# Sizes in px, here and for the least ink density below, follow the frame only up to 720p's
+# scale, the largest measured (see frame_scale). A 12 MP still at its own scale (6x) had the
+# letters of printed lines joined across 56 px gaps into "rules", then erased: a printed
+# page went from 9,900 blobs and 4.5 s to 14,600 blobs and 19 s.
+MAX_FRAME_SCALE = 1.5
 # A long line whose two ends both turn a corner into a stroke as thin as itself is a side
 # of a drawn box (around an answer, say), not a ruling: a ruling's ends are free, or run
 # into the frame edge or the wide band a page edge leaves in the mask. Erased, a box's top
@@ -84,20 +85,18 @@ STROKE_ASPECT = 0.35
 # measured on 200 scenes at 1280x720, where the benchmark's fine pen stays 1-2 px: factor
 # 1 / 1.22 (the square root) / 1.5 gave thin F1 0.904 / 0.947 / 0.964 and 0.035 / 0.040 /
 # 0.060 false digits per empty image (wavy doodles are sparse ink too); only the square
-# root meets both targets (0.93, 0.05). 640x480 is unchanged. Capped at 720p's scale, the
-# largest measured, like the rule search's sizes.
-DENSITY_MAX_SCALE = 1.5
+# root meets both targets (0.93, 0.05). 640x480 is unchanged.
 
 
-def frame_scale(shape: tuple[int, ...], cap: float) -> float:
+def frame_scale(shape: tuple[int, ...]) -> float:
     """How much larger than a REFERENCE_SIDE frame one of ``shape`` is (shorter sides), from
-    1 (smaller frames keep the reference's sizes) up to ``cap``."""
-    return min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), cap)
+    1 (smaller frames keep the reference's sizes) up to MAX_FRAME_SCALE."""
+    return min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), MAX_FRAME_SCALE)
 
 
 def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
     """The least ink density (ink px / box area) of a candidate in a frame of ``shape``."""
-    return config.min_ink_density / math.sqrt(frame_scale(shape, DENSITY_MAX_SCALE))
+    return config.min_ink_density / math.sqrt(frame_scale(shape))
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
 class RuleSizes:
     """The px sizes of the rule search for one frame size: RULE_RUN, RULE_GAP, RULE_BAND and
     RULE_MIN_THICKNESS as they are for a 480-px frame, scaled up with the frame's shorter
-    side up to RULE_MAX_SCALE (never down: a few px are the least that survives rounding).
+    side up to MAX_FRAME_SCALE (never down: a few px are the least that survives rounding).
     Fixed px sizes made the search stricter at 720p, where the same rules run in longer
     dashes with wider gaps: ruled F1 at 1280x720 0.898 with them, 0.924 scaled."""
 
@@ -173,7 +172,7 @@ class RuleSizes:
 
     @classmethod
     def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
-        scale = frame_scale(shape, RULE_MAX_SCALE)
+        scale = frame_scale(shape)
         return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
                    RULE_MIN_THICKNESS * scale)
 
