@@ -19,7 +19,12 @@ from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.page import drop_size_outliers
 from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
-from camdigits.split import choose_split, propose_splits, worth_cutting
+from camdigits.split import (
+    choose_split,
+    left_half_may_win,
+    propose_splits,
+    worth_cutting,
+)
 from camdigits.types import Digit, FrameResult
 
 
@@ -85,33 +90,35 @@ class Recognizer:
         """Split stage: the frame's digits, with wide blobs that were not read surely as one
         digit tried as two touching ones (see :mod:`camdigits.split`).
 
-        The halves of all such blobs go to the classifier in one more call. It is made only
-        for frames that have such a blob, which keeps a frame of well-spaced digits at one
-        call; classifying the cuts of every wide blob up front would add up to two dozen
-        patches per wide blob (a 0, a flat 2) to every frame.
+        The cuts of all such blobs are classified together, and only for frames that have
+        such a blob: classifying the cuts of every wide blob up front would add up to two
+        dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
+        the classifier first, then, in a second call, the right halves of only the cuts
+        whose left half may win (:func:`camdigits.split.left_half_may_win`): the others
+        cannot be taken whatever their right half reads. Most cuts of a blob that is one
+        digit end there (9 in 10 on pan_zoom), which saves nearly half the patches.
         """
         readings: list[list[tuple[Candidate, int, float]]] = [
             [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
         ]
-        halves: list[Candidate] = []
-        tried: list[tuple[int, list[tuple[int, int]]]] = []  # candidate index, (left, right) indices in halves
-        for i, candidate in enumerate(candidates):
-            if not worth_cutting(float(confidences[i])):
-                continue
-            pairs = []
-            for left, right in propose_splits(candidate):
-                pairs.append((len(halves), len(halves) + 1))
-                halves += (left, right)
-            if pairs:
-                tried.append((i, pairs))
-        if halves:
-            half_labels, half_confidences = self.read(self.patches(halves))
-            for i, pairs in tried:
-                scores = [((int(half_labels[a]), float(half_confidences[a])), (int(half_labels[b]), float(half_confidences[b])))
-                          for a, b in pairs]
-                chosen = choose_split(float(confidences[i]), scores, self.config.min_confidence)
-                if chosen is not None:
-                    readings[i] = [(halves[j], int(half_labels[j]), float(half_confidences[j])) for j in pairs[chosen]]
+        tried = [(i, pairs) for i, candidate in enumerate(candidates)
+                 if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))]
+        if not tried:
+            return self._digits(readings)
+        left_labels, left_confidences = self.read(self.patches([left for _, pairs in tried for left, _ in pairs]))
+        lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
+        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
+        right_labels, right_confidences = self.read(self.patches([pair[1] for cuts in may_win for pair, _ in cuts]))
+        rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
+        for (i, _), cuts in zip(tried, may_win):
+            halves = [(left, next(rights)) for _, left in cuts]
+            chosen = choose_split(float(confidences[i]), halves, self.config.min_confidence)
+            if chosen is not None:
+                readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
+        return self._digits(readings)
+
+    def _digits(self, readings: list[list[tuple[Candidate, int, float]]]) -> list[Digit]:
+        """The readings (blob, label, confidence) sure enough to report, as digits."""
         return [Digit(label=label, confidence=confidence, box=blob.box)
                 for reading in readings for blob, label, confidence in reading
                 if confidence >= self.config.min_confidence]

@@ -136,6 +136,13 @@ def worth_cutting(whole_confidence: float) -> bool:
     return whole_confidence < SPLIT_WHEN_WHOLE_BELOW
 
 
+def left_half_may_win(label: int, confidence: float, min_half_confidence: float = MIN_HALF_CONFIDENCE) -> bool:
+    """Whether a cut whose left half reads as ``label`` this surely may be taken (see
+    :func:`choose_split`). Most cuts of a blob that is one digit fail here, so the
+    recognizer classifies the right halves only of the cuts that pass."""
+    return confidence >= min_half_confidence and label != 1
+
+
 def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], tuple[int, float]]],
                  min_confidence: float, min_half_confidence: float = MIN_HALF_CONFIDENCE) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
@@ -155,8 +162,8 @@ def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], 
         return None
     whole = whole_confidence if whole_confidence >= min_confidence else 0.0
     best, best_score = None, whole
-    for i, ((left_label, left), (right_label, right)) in enumerate(halves):
-        if min(left, right) < min_half_confidence or left_label == 1:
+    for i, ((left_label, left), (_, right)) in enumerate(halves):
+        if not left_half_may_win(left_label, left, min_half_confidence) or right < min_half_confidence:
             continue
         score = left * right
         if score > best_score:

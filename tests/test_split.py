@@ -7,7 +7,14 @@ import pytest
 
 from camdigits.recognizer import Recognizer
 from camdigits.segment import Candidate
-from camdigits.split import choose_split, cut_columns, propose_splits, split_at
+from camdigits.split import (
+    choose_split,
+    cut_columns,
+    left_half_may_win,
+    propose_splits,
+    split_at,
+    worth_cutting,
+)
 from tests.pages import blank_page, first_of_each_label, mnist_test, write_digit
 
 
@@ -128,6 +135,38 @@ def test_most_touching_pairs_are_read():
         result = recognizer.recognize(touching_pair(a, b))
         read += [d.label for d in result.digits] == [labels[a], labels[b]]
     assert read >= 14
+
+
+def test_reading_right_halves_only_behind_a_promising_left_half_changes_nothing():
+    """The recognizer classifies a cut's right half only when its left half may win;
+    classifying every half, as it did before, must give the same digits. On touching
+    pairs most cuts pass the left test, on single wide digits most fail: both occur here."""
+    _, labels = mnist_test()
+    rng = np.random.default_rng(11)
+    recognizer = Recognizer()
+    skipped = passed = 0
+    for _ in range(12):
+        a, b = (int(i) for i in rng.choice(len(labels), 2, replace=False))
+        _, candidates = recognizer.candidates(touching_pair(a, b, height=int(rng.integers(40, 90))))
+        whole_labels, whole_confidences = recognizer.read(recognizer.patches(candidates))
+        expected = []
+        for candidate, label, confidence in zip(candidates, whole_labels.tolist(), whole_confidences.tolist()):
+            pairs = propose_splits(candidate) if worth_cutting(confidence) else []
+            reading = [(candidate, label, confidence)]
+            if pairs:
+                half_labels, half_confidences = recognizer.read(recognizer.patches([h for pair in pairs for h in pair]))
+                halves = list(zip(zip(half_labels[::2].tolist(), half_confidences[::2].tolist()),
+                                  zip(half_labels[1::2].tolist(), half_confidences[1::2].tolist())))
+                may_win = sum(left_half_may_win(*left) for left, _ in halves)
+                passed, skipped = passed + may_win, skipped + len(halves) - may_win
+                chosen = choose_split(confidence, halves, recognizer.config.min_confidence)
+                if chosen is not None:
+                    reading = [(half, *halves[chosen][k]) for k, half in enumerate(pairs[chosen])]
+            expected += [(blob.box, label, confidence) for blob, label, confidence in reading
+                         if confidence >= recognizer.config.min_confidence]
+        got = recognizer.split_touching(candidates, whole_labels, whole_confidences)
+        assert [(d.box, d.label, d.confidence) for d in got] == expected
+    assert passed > 0 and skipped > 0
 
 
 def test_a_cut_into_a_tall_and_a_short_half_is_refused():
