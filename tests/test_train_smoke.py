@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
-from camdigits.classify import DigitClassifier
+from camdigits.classify import DigitClassifier, default_model_path
 from camdigits.config import NOT_A_DIGIT
 from tests.pages import mnist_test
 from train import train as training
@@ -56,6 +56,39 @@ def test_keras_file_holds_weights_without_optimizer_state(trained):
     with zipfile.ZipFile(trained / training.KERAS_FILE) as archive:
         weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
         assert "layers" in weights and "optimizer" not in weights
+
+
+def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
+    out = tmp_path / "student"
+    training.main(["--limit", "200", "--epochs", "1", "--copies", "1", "--separable",
+                   "--teacher", str(default_model_path()), "--out", str(out)])
+    card = (out / training.CARD_FILE).read_text()
+    assert "distilled from camdigits.tflite" in card and "SepConv16" in card
+    probabilities = DigitClassifier(out / training.TFLITE_FILE).predict(np.zeros((2, 28, 28, 1), np.float32))
+    assert probabilities.shape == (2, NOT_A_DIGIT + 1)
+
+
+def test_distillation_loss_is_label_and_softened_teacher_terms():
+    """The loss against its definition, in numpy: weight x cross-entropy with the label plus
+    the rest x T^2 x KL(teacher || student), both softened by T; zero soft term when the
+    student already answers as the teacher does."""
+    rng = np.random.default_rng(0)
+    classes = NOT_A_DIGIT + 1
+    labels = rng.integers(0, classes, 5)
+    teacher, student = (rng.dirichlet(np.ones(classes), 5).astype(np.float32) for _ in range(2))
+    target = np.concatenate([np.eye(classes, dtype=np.float32)[labels], teacher], axis=1)
+
+    def soften(p):
+        q = np.exp(np.log(p) / training.DISTILL_TEMPERATURE)
+        return q / q.sum(axis=1, keepdims=True)
+
+    hard = -np.log(student[np.arange(5), labels])
+    soft = (soften(teacher) * np.log(soften(teacher) / soften(student))).sum(axis=1)
+    expected = (training.DISTILL_LABEL_WEIGHT * hard
+                + (1 - training.DISTILL_LABEL_WEIGHT) * training.DISTILL_TEMPERATURE**2 * soft)
+    np.testing.assert_allclose(np.asarray(training.distillation_loss(target, student)), expected, rtol=1e-4)
+    same = np.asarray(training.distillation_loss(target, teacher))
+    np.testing.assert_allclose(same, training.DISTILL_LABEL_WEIGHT * -np.log(teacher[np.arange(5), labels]), rtol=1e-4)
 
 
 def test_training_copies_hold_digits_and_negatives():
