@@ -60,10 +60,11 @@ def test_keras_file_holds_weights_without_optimizer_state(trained):
 
 def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
     out = tmp_path / "student"
-    training.main(["--limit", "200", "--epochs", "1", "--copies", "1", "--separable",
+    training.main(["--limit", "200", "--epochs", "1", "--copies", "1", "--separable", "2",
                    "--teacher", str(default_model_path()), "--out", str(out)])
     card = (out / training.CARD_FILE).read_text()
-    assert "distilled from camdigits.tflite" in card and "SepConv16" in card
+    assert "distilled from camdigits.tflite" in card and "SepConv16" in card and "SepConv32" in card
+    assert "SepConv64" not in card and "Conv64 -> BN -> Conv64" in card
     probabilities = DigitClassifier(out / training.TFLITE_FILE).predict(np.zeros((2, 28, 28, 1), np.float32))
     assert probabilities.shape == (2, NOT_A_DIGIT + 1)
 

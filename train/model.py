@@ -26,28 +26,28 @@ def _conv(filters: int, separable: bool = False) -> list[layers.Layer]:
     return [conv(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
 
 
-def build_model(widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, separable: bool = False) -> keras.Model:
+def build_model(widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, separable: int = 0) -> keras.Model:
     """Conv(w0) x2 - pool - Conv(w1) x2 - pool - Conv(w2) x2 - pool - Dense(dense) - Dense(11).
 
-    ``separable``: the second convolution of each block is depthwise-separable (a 3x3
-    per-channel filter, then a 1x1 mix), which costs a fifth to a seventh of a full one;
-    under LiteRT the network then classifies about 1.7 times as fast. Trained on labels
-    alone, and distilled from the shipped network (``python -m train.train --teacher``),
-    it let more non-digits through than the full network, so it is not the shipped one
-    (see models/MODEL_CARD.md).
+    ``separable``: in this many of the blocks, from the first, the second convolution is
+    depthwise-separable (a 3x3 per-channel filter, then a 1x1 mix), which costs a fifth to
+    a seventh of a full one. With all three the network classifies about 1.7 times as fast
+    under LiteRT; trained on labels alone, and distilled from the shipped network
+    (``python -m train.train --teacher``), it let more non-digits through than the full
+    network, so it is not the shipped one (see models/MODEL_CARD.md).
     """
     first, second, third = widths
     return keras.Sequential(
         [
             keras.Input(INPUT_SHAPE),
             *_conv(first),
-            *_conv(first, separable),
+            *_conv(first, separable >= 1),
             layers.MaxPooling2D(),
             *_conv(second),
-            *_conv(second, separable),
+            *_conv(second, separable >= 2),
             layers.MaxPooling2D(),
             *_conv(third),
-            *_conv(third, separable),
+            *_conv(third, separable >= 3),
             layers.MaxPooling2D(),
             layers.Flatten(),
             layers.Dropout(DROPOUT),

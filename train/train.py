@@ -1,7 +1,7 @@
 """Train the camdigits CNN, export it for LiteRT and write its model card.
 
     python -m train.train [--epochs 20] [--mnist-npz PATH] [--out models] [--limit N]
-                          [--separable --teacher PATH.tflite]
+                          [--separable N] [--teacher PATH.tflite]
 
 Data: the official MNIST split (train/data.py); all 60k training digits are used for
 training and the 10k test digits only for the final figure. Each epoch sees one of a few
@@ -127,7 +127,7 @@ def label_accuracy(target, predicted):
 
 
 # --- training -----------------------------------------------------------------------------
-def train(copies: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, log=print, separable: bool = False,
+def train(copies: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, log=print, separable: int = 0,
           distilled: bool = False):
     """Fit a fresh model, one epoch per augmented copy in turn; ``distilled``: the copies'
     targets come from :func:`with_teacher`.
@@ -282,8 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="train on the first N digits only (smoke test)")
     parser.add_argument("--copies", type=int, default=AUGMENTED_COPIES, help="augmented copies of the training set")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--separable", action="store_true",
-                        help="make the second convolution of each block depthwise-separable (faster; see train/model.py)")
+    parser.add_argument("--separable", type=int, choices=range(4), default=0, metavar="N",
+                        help="make the second convolution of the first N blocks depthwise-separable (faster; see train/model.py)")
     parser.add_argument("--teacher", type=Path, default=None, help="a trained .tflite model to distill from")
     args = parser.parse_args(argv)
 
