@@ -59,9 +59,9 @@ def cut_columns(ink: np.ndarray) -> list[int]:
 def _part(candidate: Candidate, part: np.ndarray) -> Candidate | None:
     """The sub-candidate made of ``part`` (the blob's ink with the other half blanked),
     tightened to its ink."""
-    if not part.any():
-        return None
     px, py, pw, ph = cv2.boundingRect(part)
+    if pw == 0:  # no ink
+        return None
     x, y, _, _ = candidate.box
     return Candidate(box=(x + px, y + py, pw, ph), ink=part[py:py + ph, px:px + pw])
 
@@ -73,16 +73,17 @@ def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
     diagonally (the arm of a 4 over the side of a 0) no straight column is clear of both,
     but the drop follows the paper between them and cuts only where they touch."""
     h, w = ink.shape
+    pixels = ink.tobytes()  # a row-major copy whose items index as ints, 10x faster than ink[y, x]
     path = np.empty(h, np.int64)
     x = column
     for y in range(h):
-        if ink[y, x]:
-            row = ink[y]
+        row = y * w
+        if pixels[row + x]:
             for step in range(1, DROP_REACH + 1):
-                if x - step >= 0 and not row[x - step]:
+                if x - step >= 0 and not pixels[row + x - step]:
                     x -= step
                     break
-                if x + step < w and not row[x + step]:
+                if x + step < w and not pixels[row + x + step]:
                     x += step
                     break
         path[y] = x
@@ -94,10 +95,11 @@ def split_along(candidate: Candidate, path: np.ndarray) -> tuple[Candidate, Cand
     a left and a right candidate, or None if one side would be a sliver or much shorter
     than the other."""
     ink = candidate.ink
-    total = np.count_nonzero(ink)
-    on_left = np.arange(ink.shape[1])[None, :] < path[:, None]
-    left, right = np.where(on_left, ink, 0).astype(np.uint8), np.where(on_left, 0, ink).astype(np.uint8)
-    if min(np.count_nonzero(left), np.count_nonzero(right)) < MIN_HALF_INK * total:
+    total = cv2.countNonZero(ink)
+    left = ink * (np.arange(ink.shape[1]) < path[:, None])  # uint8: the ink left of the path
+    right = ink - left
+    on_left = cv2.countNonZero(left)
+    if min(on_left, total - on_left) < MIN_HALF_INK * total:
         return None
     a, b = _part(candidate, left), _part(candidate, right)
     if a is None or b is None or min(a.box[3], b.box[3]) < MIN_HALF_HEIGHT_RATIO * max(a.box[3], b.box[3]):
