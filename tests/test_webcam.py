@@ -59,7 +59,11 @@ def test_video_file_as_camera_without_display(clip, tmp_path):
     assert all("track" in d for r in found for d in r["digits"])
     frames, width, height, fps, _ = video_properties(record)
     assert (width, height, fps) == (640, 480, 30.0)
-    assert abs(frames - 30) <= 2  # paced by capture time: as long as the clip
+    # Paced by capture time: the recording lasts from the first processed frame's capture to
+    # the last one's, the clip's second when the machine keeps pace with the replay, a few
+    # frames more when a loaded machine makes it fall behind (33 in one CI run).
+    span = round((found[-1]["time"] - found[0]["time"]) * fps) + 1
+    assert abs(frames - span) <= 1 and frames >= 28
 
 
 def test_json_to_stdout_is_pure_json(clip):
