@@ -11,7 +11,10 @@ the caller closes the sinks, so their files are finalized.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -117,23 +120,70 @@ def run_recognized(
         if on_skip is not None:
             on_skip(skipped)
 
-    for entry in recognized:
-        if isinstance(entry, SkippedInput):
-            fail(entry)
-            continue
-        item, result = entry
-        if isinstance(result, ImageError):
-            fail(SkippedInput(item.source, result))
-            continue
-        if tracker is not None:
-            result = tracker.update(result)
-        errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
-        for error in errors:
-            fail(SkippedInput(item.source, error))
-        written += not errors
-        if any(sink.stop_requested for sink in sinks):
-            return RunSummary(written, tuple(failures), stopped=True)
+    with WholeFrames() as whole:
+        for entry in recognized:
+            if isinstance(entry, SkippedInput):
+                fail(entry)
+                continue
+            item, result = entry
+            if isinstance(result, ImageError):
+                fail(SkippedInput(item.source, result))
+                continue
+            if tracker is not None:
+                result = tracker.update(result)
+            with whole.writing():
+                errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
+            for error in errors:
+                fail(SkippedInput(item.source, error))
+            written += not errors
+            if any(sink.stop_requested for sink in sinks):
+                return RunSummary(written, tuple(failures), stopped=True)
     return RunSummary(written, tuple(failures))
+
+
+class WholeFrames:
+    """Holds Ctrl-C back while a frame goes to the sinks, so that it reaches all or none.
+
+    Ctrl-C between the JSON sink and the video sink left a JSON Lines file one frame
+    longer than the annotated video beside it. Anywhere else it acts at once, as Python's
+    own handler does: a run waiting for a camera's next frame must stop without one.
+    Takes effect only in the main thread, and only where Ctrl-C has Python's default
+    handler (signal handlers belong to the main thread; a caller's own handler is kept).
+    """
+
+    def __init__(self) -> None:
+        self._writing = False
+        self._held = False
+        self._previous: object = None
+
+    def __enter__(self) -> WholeFrames:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self._previous = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _interrupt(self, signum: int, frame: object) -> None:
+        if self._writing:
+            self._held = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The block in which Ctrl-C waits; it is raised as soon as the block ends."""
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+        if self._held:
+            self._held = False
+            raise KeyboardInterrupt
 
 
 def _write(sink: Sink, frame: Frame, result: FrameResult) -> ImageError | None:

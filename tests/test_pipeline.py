@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
+import pytest
+
 from camdigits.errors import ImageError
 from camdigits.pipeline import RunSummary, run
 from camdigits.sinks import Sink
@@ -64,3 +70,40 @@ def test_a_sink_asking_to_stop_ends_the_run_after_that_frame():
     recognizer = FixedRecognizer()
     summary = run(recognizer, (frame(name) for name in "abc"), [ListSink(stop_after="b")])
     assert recognizer.calls == ["a", "b"] and summary == RunSummary(frames=2, stopped=True)
+
+
+class InterruptingSink(ListSink):
+    """Sends this process Ctrl-C (SIGINT) while it writes frame ``at``."""
+
+    def __init__(self, at: str) -> None:
+        super().__init__()
+        self.at = at
+
+    def write(self, frame, result):
+        if frame.source == self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here, between two bytecodes of this write
+        super().write(frame, result)
+
+
+def test_ctrl_c_while_a_frame_is_written_lets_every_sink_have_it_first():
+    """Interrupted inside the first sink's write, the second sink still gets that frame;
+    then the run stops, and Python's handler is back."""
+    first, second = InterruptingSink(at="b"), ListSink()
+    with pytest.raises(KeyboardInterrupt):
+        run(FixedRecognizer(), (frame(name) for name in "abc"), [first, second])
+    assert first.written == second.written == ["a", "b"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_between_frames_stops_at_once():
+    def frames():
+        yield frame("a")
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        yield frame("b")  # not reached: the interrupt is raised in the source, as without the guard
+
+    sink = ListSink()
+    with pytest.raises(KeyboardInterrupt):
+        run(FixedRecognizer(), frames(), [sink])
+    assert sink.written == ["a"]
