@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from camdigits.types import Box
+from train.glyphs import draw_text
 
 INK_ALPHA = 0.5  # alpha at or above which a pixel is ink, for every ground-truth box
 # A fine pen's line: 1-1.8 px wide (alpha summed across it). Below 0.9 of a radius a centre-line
@@ -40,8 +41,8 @@ RULE_STRENGTH = (0.35, 0.6)
 # Non-digit marks that no reader would take for a digit (no O, o, l, I, S, Z, B, g, q).
 LETTERS = "AEFHKMNPRWXYaehkmnrwxy"
 SYMBOLS = "+-=x#?*"
-FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
-         cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX)
+# Hershey roman simplex, duplex and complex, script simplex and complex (train.glyphs).
+FONTS = ("rowmans", "rowmand", "timesr", "scripts", "scriptc")
 
 
 def ink_box(alpha: np.ndarray) -> Box | None:
@@ -143,15 +144,9 @@ def touching_x(left: tuple[np.ndarray, int, int], alpha: np.ndarray, y: int, ove
 
 
 def _text_alpha(text: str, height: float, rng: np.random.Generator) -> np.ndarray:
-    font = int(rng.choice(FONTS))
+    font = str(rng.choice(FONTS))
     thickness = max(1, round(height / 24 * rng.uniform(0.7, 1.3)))
-    (_, text_h), _ = cv2.getTextSize(text, font, 1.0, thickness)
-    scale = height / max(text_h, 1)
-    (text_w, text_h), baseline = cv2.getTextSize(text, font, scale, thickness)
-    pad = 2 * thickness + 4
-    canvas = np.zeros((text_h + baseline + 2 * pad, text_w + 2 * pad), np.uint8)
-    cv2.putText(canvas, text, (pad, pad + text_h), font, scale, 255, thickness, cv2.LINE_AA)
-    return canvas
+    return draw_text(text, font, height, thickness, pad=2 * thickness + 4)
 
 
 def _stroke_alpha(points: np.ndarray, thickness: int, closed: bool = False, filled: bool = False) -> np.ndarray:

