@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 
 from camdigits.classify import DigitClassifier, default_model_path
-from camdigits.config import NOT_A_DIGIT
+from camdigits.config import NOT_A_DIGIT, Config
 from tests.pages import mnist_test
 from train import train as training
-from train.augment import DIGIT_HEIGHT_PX, augment_digits, camera_ink
+from train.augment import DIGIT_HEIGHT_PX, add_writing_styles, augment_digits, camera_ink, font_digits
 from train.evaluate import evaluate_tflite
-from train.negatives import KINDS, draw_negative, make_negatives
+from train.fonts import TRAIN_FAMILIES, fetch_fonts
+from train.harvest import texture_blobs, word_blobs
+from train.negatives import HARVESTED, KINDS, NEGATIVE_FRACTION, draw_negative, make_negatives
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +94,36 @@ def test_distillation_loss_is_label_and_softened_teacher_terms():
     np.testing.assert_allclose(same, training.DISTILL_LABEL_WEIGHT * -np.log(teacher[np.arange(5), labels]), rtol=1e-4)
 
 
-def test_training_copies_hold_digits_and_negatives():
+@pytest.mark.parametrize("with_fonts", [False, True], ids=["mnist-only", "fonts"])
+def test_training_copies_hold_digits_and_negatives(with_fonts):
     x, y = mnist_test()
-    (inputs, labels), = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3)
-    negatives = int(round(200 * 0.2))
-    assert inputs.shape == (200 + negatives, 28, 28, 1) and inputs.dtype == np.float32
+    fonts = fetch_fonts(TRAIN_FAMILIES[:3]) if with_fonts else None
+    (inputs, labels), = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3, fonts=fonts)
+    negatives = int(NEGATIVE_FRACTION * 200)
+    font_digits = int(training.FONT_DIGIT_FRACTION * 200) if with_fonts else 0
+    assert inputs.shape == (200 + font_digits + negatives, 28, 28, 1) and inputs.dtype == np.float32
     assert (labels == NOT_A_DIGIT).sum() == negatives
-    assert np.bincount(labels[labels != NOT_A_DIGIT], minlength=10).tolist() == np.bincount(y[:200], minlength=10).tolist()
+    assert (np.bincount(labels[labels != NOT_A_DIGIT], minlength=10) >= np.bincount(y[:200], minlength=10)).all()
     assert 0.0 <= inputs.min() and inputs.max() <= 1.0
+
+
+def test_european_ones_and_crossed_sevens_get_one_more_stroke():
+    x, y = mnist_test()
+    chosen = np.flatnonzero(np.isin(y, (1, 7)))[:200]
+    styled = add_writing_styles(x[chosen], y[chosen], np.random.default_rng(0))
+    changed = (styled != x[chosen]).reshape(len(chosen), -1).any(axis=1)
+    assert 0.15 <= changed.mean() <= 0.45  # about STYLE_PROBABILITY of them
+    added = (styled.astype(int) - x[chosen]).clip(0).reshape(len(chosen), -1).sum(axis=1)
+    assert (added[changed] > 255 * 3).all()  # a stroke, not a speck
+    others = np.flatnonzero(~np.isin(y, (1, 7)))[:50]
+    np.testing.assert_array_equal(add_writing_styles(x[others], y[others], np.random.default_rng(0)), x[others])
+
+
+def test_font_digits_are_labelled_patches():
+    patches, labels = font_digits(40, fetch_fonts(TRAIN_FAMILIES[:4]), np.random.default_rng(1))
+    assert patches.shape == (40, 28, 28, 1) and labels.shape == (40,)
+    assert set(labels.tolist()) <= set(range(10))
+    assert (patches.reshape(40, -1).max(axis=1) > 0.5).all()
 
 
 @pytest.mark.parametrize("images", [np.zeros((0, 28, 28), np.uint8), np.zeros((3, 28, 28), np.uint8)], ids=["none", "blank"])
@@ -148,15 +172,26 @@ def test_augmentation_is_reproducible_from_the_seed():
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_every_negative_kind_draws_ink(kind):
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind not in HARVESTED])
+def test_every_drawn_negative_kind_draws_ink(kind):
     x, _ = mnist_test()
-    ink = draw_negative(kind, x[:50], np.random.default_rng(1))
+    ink = draw_negative(kind, x[:50], np.random.default_rng(1), fetch_fonts(TRAIN_FAMILIES[:2]))
     assert ink.dtype == np.uint8 and set(np.unique(ink)) == {0, 255}
 
 
-def test_negatives_are_patches():
+@pytest.mark.parametrize("harvest", [word_blobs, texture_blobs], ids=["words", "texture"])
+def test_harvested_negatives_are_the_segmenters_blobs(harvest):
+    rng = np.random.default_rng(3)
+    blobs = harvest(20, fetch_fonts(TRAIN_FAMILIES[:2]), rng) if harvest is word_blobs else harvest(20, rng)
+    assert len(blobs) == 20
+    for blob in blobs:
+        assert blob.dtype == np.uint8 and set(np.unique(blob)) <= {0, 255} and blob.any()
+        assert blob.shape[0] >= Config().min_digit_height  # what passed the candidate filters
+
+
+@pytest.mark.parametrize("fonts", [None, TRAIN_FAMILIES[:2]], ids=["no-fonts", "fonts"])
+def test_negatives_are_patches(fonts):
     x, _ = mnist_test()
-    patches = make_negatives(30, x[:50], np.random.default_rng(2))
+    patches = make_negatives(30, x[:50], np.random.default_rng(2), fetch_fonts(fonts) if fonts else None)
     assert patches.shape == (30, 28, 28, 1)
     assert (patches.reshape(30, -1).max(axis=1) > 0.5).all()

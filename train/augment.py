@@ -65,6 +65,21 @@ BREAK_PROBABILITY = 0.12
 BREAK_WIDTH = (0.02, 0.05)
 MIN_KEPT_EXTENT = 0.6
 
+# --- writing styles MNIST lacks ----------------------------------------------------------------
+# Continental Europe writes 1 with a long flag and crosses the 7; MNIST's American writers
+# rarely do. This share of the ones and sevens of each copy gets the stroke added.
+STYLE_PROBABILITY = 0.3
+FLAG_LENGTH = (0.22, 0.4)  # of the one's height: the flag from its top down to the left
+# The flag's angle below level, degrees: steep, unlike the level top bar of a seven (a
+# flatter flag taught the model to call MNIST's short-barred sevens ones).
+FLAG_ANGLE = (30.0, 55.0)
+BAR_WIDTH = (0.45, 0.8)  # of the seven's width: the cross bar through its stem
+BAR_HEIGHT = (0.45, 0.65)  # where the bar crosses, from the top, of the seven's height
+STYLE_PEN_PX = (1.5, 2.5)  # MNIST's own stroke width at 28 px
+
+# --- font digits ------------------------------------------------------------------------
+FONT_DIGIT_EM_PX = (28, 90)  # em size the glyph is drawn at before it is reduced to a patch
+
 # --- mild route ---------------------------------------------------------------------------
 MILD_UNTOUCHED_PROBABILITY = 0.3  # originals, only re-rasterised by to_mnist_patch
 MILD_ROTATION_DEG = 8.0
@@ -192,6 +207,63 @@ def mild_grey(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     centre = np.array([PATCH_SIZE / 2, PATCH_SIZE / 2])
     matrix = np.hstack([linear, (centre - linear @ centre)[:, None]])
     return cv2.warpAffine(digit, matrix, (PATCH_SIZE, PATCH_SIZE), flags=cv2.INTER_LINEAR)
+
+
+def _pen_line(image: np.ndarray, start: tuple[float, float], end: tuple[float, float], width: float) -> None:
+    shift = 4  # sub-pixel bits
+    points = [tuple(int(round(v * (1 << shift))) for v in p) for p in (start, end)]
+    cv2.line(image, points[0], points[1], 255, max(1, int(round(width))), cv2.LINE_AA, shift)
+
+
+def add_writing_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A copy of uint8 MNIST digits where some ones get a European flag and some sevens a
+    cross bar, drawn with about MNIST's pen."""
+    styled = images.copy()
+    for i in np.flatnonzero(np.isin(labels, (1, 7)) & (rng.random(len(labels)) < STYLE_PROBABILITY)):
+        image = styled[i]
+        x, y, w, h = cv2.boundingRect(image)
+        if h < 8:
+            continue
+        pen = rng.uniform(*STYLE_PEN_PX)
+        if labels[i] == 1:
+            top = np.flatnonzero(image[y] >= INK_LEVEL)
+            tip = (float(top.mean()) if len(top) else x + w / 2, float(y))
+            length = rng.uniform(*FLAG_LENGTH) * h
+            angle = math.radians(rng.uniform(*FLAG_ANGLE))
+            _pen_line(image, tip, (tip[0] - length * math.cos(angle), tip[1] + length * math.sin(angle)), pen)
+        else:
+            row = int(y + rng.uniform(*BAR_HEIGHT) * h)
+            stem = np.flatnonzero(image[row] >= INK_LEVEL)
+            if not len(stem):
+                continue
+            centre, half = float(stem.mean()), rng.uniform(*BAR_WIDTH) * max(w, 8) / 2
+            tilt = rng.uniform(-0.1, 0.1) * half
+            _pen_line(image, (centre - half, row + tilt), (centre + half, row - tilt), pen)
+    return styled
+
+
+def font_digits(count: int, fonts: list, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` digits drawn from handwriting fonts (train.fonts) at a random size, slant,
+    turn and pen, binarised and reduced like camera digits: float32 (count, 28, 28, 1) and
+    their labels."""
+    from train.fonts import draw_glyphs
+
+    out = np.zeros((count, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+    labels = rng.integers(0, 10, count).astype(np.uint8)
+    for i, label in enumerate(labels):
+        font = fonts[int(rng.integers(len(fonts)))]
+        glyph = draw_glyphs(str(label), font, int(rng.integers(*FONT_DIGIT_EM_PX)), int(rng.integers(0, 3)))
+        if not glyph.size:
+            continue
+        h, w = glyph.shape
+        canvas = cv2.copyMakeBorder(glyph, h // 2, h // 2, w // 2 + h // 4, w // 2 + h // 4, cv2.BORDER_CONSTANT, value=0)
+        linear = _affine(rng, MILD_ROTATION_DEG * 2, SHEAR, WIDTH_SCALE)
+        centre = np.array([canvas.shape[1] / 2, canvas.shape[0] / 2])
+        matrix = np.hstack([linear, (centre - linear @ centre)[:, None]])
+        grey = cv2.warpAffine(canvas, matrix, (canvas.shape[1], canvas.shape[0]), flags=cv2.INTER_LINEAR)
+        mask = cv2.compare(grey, float(rng.integers(*THRESHOLD)), cv2.CMP_GE)
+        to_mnist_patch(mask, out=out[i, :, :, 0])
+    return out, labels
 
 
 def augment_digits(images: np.ndarray, rng: np.random.Generator,

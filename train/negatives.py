@@ -5,10 +5,13 @@ must answer 0-9 calls them digits with high confidence; a model with an eleventh
 learns to say "none of these". Every kind below is drawn as ink on a canvas of camera size,
 binarised, and passed through the same ``to_mnist_patch`` as the digits.
 
-Shapes a person could read as a digit are left out, because teaching the model that they
-are not digits would hurt real digits: O o Q D (zero), l I i j T (one, seven), Z z (two),
-S s (five), B b G g q (six, eight, nine), C c U u (parts of 0, 6). Typeset a, d, y and Y are
-in: next to handwritten digits they were read as 2, 0 and 4 with full confidence.
+Letters come from Hershey stroke fonts (train.glyphs), from 28 handwriting font families
+(train.fonts), and as the blobs the runtime's segmenter cuts from pages of handwritten words
+and from frames of texture (train.harvest). Shapes a person could read as a digit are left
+out, because teaching the model that they are not digits would hurt real digits: O o Q D
+(zero), l I i j J T t (one, seven), Z z (two), S s (five), B b G g q (six, eight, nine); the
+word context at run time decides those. Typeset and handwritten a, d, e, y and Y are in:
+next to handwritten digits they were read as 2, 0, 8 and 4 with full confidence.
 Fragments of digits are left out for the same reason (the top of an 8 is a 0).
 """
 
@@ -19,9 +22,11 @@ import numpy as np
 
 from camdigits.config import PATCH_SIZE
 from camdigits.normalise import to_mnist_patch
+from train.fonts import draw_glyphs
 from train.glyphs import draw_text
+from train.harvest import SAFE_LETTERS, texture_blobs, word_blobs
 
-NEGATIVE_FRACTION = 0.2  # negatives per digit in a training epoch
+NEGATIVE_FRACTION = 0.3  # negatives per digit in a training epoch
 
 LETTERS = "AEFHKMNPRWXYadehkmnrwxy"
 SYMBOLS = "+=#?*%@x<>"  # no & (an 8 in handwriting)
@@ -33,18 +38,25 @@ PEN_PX = (2, 14)  # stroke thickness range on that canvas: fine pen to marker
 DOODLE_MIN_TRAVEL = 3.5  # pen travel / extent of a doodle (an 8: about 3)
 BINARISE_AT = 128  # grey level where drawn anti-aliased strokes become ink
 
-# How often each kind is drawn (relative weights).
+HANDWRITING_EM_PX = (30, 110)  # em size of a handwriting-font letter on the canvas
+
+# How often each kind is drawn (relative weights). "words" and "texture" are blobs cut from
+# whole frames by the runtime's segmenter (train.harvest).
 KINDS = {
-    "letter": 0.32,
-    "symbol": 0.2,
-    "pair": 0.2,
-    "scribble": 0.08,
-    "doodle": 0.08,
-    "line": 0.1,
-    "frame": 0.07,
-    "blob": 0.02,
-    "specks": 0.02,
+    "letter": 0.12,
+    "handwriting": 0.2,
+    "words": 0.16,
+    "texture": 0.14,
+    "symbol": 0.08,
+    "pair": 0.11,
+    "scribble": 0.04,
+    "doodle": 0.05,
+    "line": 0.05,
+    "frame": 0.03,
+    "blob": 0.01,
+    "specks": 0.01,
 }
+HARVESTED = ("words", "texture")
 
 
 def _slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -67,6 +79,18 @@ def _text(chars: str, rng: np.random.Generator) -> np.ndarray:
     font = FONTS[int(rng.integers(len(FONTS)))]
     thickness = max(1, _pen(rng) // 2)
     glyph = draw_text(char, font, rng.uniform(*CAP_PX), thickness)[:CANVAS, :CANVAS]
+    h, w = glyph.shape
+    y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
+    canvas[y : y + h, x : x + w] = glyph
+    return _slant(canvas, rng)
+
+
+def _handwriting(fonts: list, rng: np.random.Generator) -> np.ndarray:
+    """One letter a careful reader would not take for a digit, from a handwriting font."""
+    font = fonts[int(rng.integers(len(fonts)))]
+    char = SAFE_LETTERS[int(rng.integers(len(SAFE_LETTERS)))]
+    glyph = draw_glyphs(char, font, int(rng.integers(*HANDWRITING_EM_PX)), int(rng.integers(0, 4)))[:CANVAS, :CANVAS]
+    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
     h, w = glyph.shape
     y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
     canvas[y : y + h, x : x + w] = glyph
@@ -144,10 +168,11 @@ def _specks(rng: np.random.Generator) -> np.ndarray:
     return canvas
 
 
-def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One binary ink canvas (uint8, ink 255) of the given kind."""
+def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator, fonts: list | None = None) -> np.ndarray:
+    """One binary ink canvas (uint8, ink 255) of a drawn kind (not a harvested one)."""
     drawers = {
         "letter": lambda: _text(LETTERS, rng),
+        "handwriting": lambda: _handwriting(fonts, rng),
         "symbol": lambda: _text(SYMBOLS, rng),
         "pair": lambda: _pair(digits, rng),
         "scribble": lambda: _scribble(rng),
@@ -161,15 +186,25 @@ def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator) -> np
     return np.where(grey >= BINARISE_AT, np.uint8(255), np.uint8(0))
 
 
-def make_negatives(count: int, digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def make_negatives(count: int, digits: np.ndarray, rng: np.random.Generator, fonts: list | None = None) -> np.ndarray:
     """``count`` "not a digit" patches, float32 (count, 28, 28, 1), kinds drawn by weight.
 
-    ``digits`` (uint8 MNIST training digits) feed the touching-pair kind.
+    ``digits`` (uint8 MNIST training digits) feed the touching-pair kind; ``fonts``
+    (handwriting font files, train.fonts) the handwriting and word kinds, which are left
+    out without them.
     """
-    names = list(KINDS)
-    weights = np.array([KINDS[n] for n in names])
-    kinds = rng.choice(len(names), size=count, p=weights / weights.sum())
+    kinds = {k: w for k, w in KINDS.items() if fonts or k not in ("handwriting", "words")}
+    names = list(kinds)
+    weights = np.array([kinds[n] for n in names])
+    picked = rng.choice(len(names), size=count, p=weights / weights.sum())
+    harvested = {
+        "words": lambda n: word_blobs(n, fonts, rng),
+        "texture": lambda n: texture_blobs(n, rng),
+    }
+    blobs = {name: iter(harvested[name](int(np.sum(picked == names.index(name))))) for name in HARVESTED if name in names}
     out = np.zeros((count, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
-    for i, k in enumerate(kinds):
-        to_mnist_patch(draw_negative(names[k], digits, rng), out=out[i, :, :, 0])
+    for i, k in enumerate(picked):
+        name = names[k]
+        ink = next(blobs[name]) if name in blobs else draw_negative(name, digits, rng, fonts)
+        to_mnist_patch(ink, out=out[i, :, :, 0])
     return out

@@ -34,14 +34,20 @@ from train.augment import (
     BREAK_PROBABILITY,
     CAMERA_FRACTION,
     DIGIT_HEIGHT_PX,
+    STYLE_PROBABILITY,
+    add_writing_styles,
     augment_digits,
+    font_digits,
 )
 from train.data import describe_source, load_mnist
+from train.fonts import HELD_OUT_FAMILIES, TRAIN_FAMILIES, fetch_fonts
 from train.negatives import DOODLE_MIN_TRAVEL, NEGATIVE_FRACTION, make_negatives
 
 EPOCHS = 20
 BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 2e-3  # Adam, cosine-decayed to 1 % of this over the run
+# Digits drawn from handwriting fonts per MNIST training digit: other hands than MNIST's.
+FONT_DIGIT_FRACTION = 0.04
 AUGMENTED_COPIES = 4  # distinct augmented versions of the training set, cycled by epoch
 SEED = 0
 KERAS_FILE = "camdigits.keras"
@@ -57,34 +63,40 @@ DISTILL_LABEL_WEIGHT = 0.3
 
 
 # --- data ---------------------------------------------------------------------------------
-_WORKER_DIGITS: np.ndarray | None = None
+_WORKER_DATA: tuple[np.ndarray, np.ndarray, list[Path]] | None = None
 
 
-def _init_worker(digits: np.ndarray) -> None:
-    global _WORKER_DIGITS
-    _WORKER_DIGITS = digits
+def _init_worker(digits: np.ndarray, labels: np.ndarray, fonts: list[Path]) -> None:
+    global _WORKER_DATA
+    _WORKER_DATA = digits, labels, fonts
 
 
-def _draw_copy(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """One augmented copy of all digits (in worker order) and its negatives."""
+def _draw_copy(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One augmented copy of all digits (in worker order, some restyled), digits drawn from
+    handwriting fonts with their labels, and negatives."""
+    digits, labels, fonts = _WORKER_DATA
     rng = np.random.default_rng(seed)
-    digits = augment_digits(_WORKER_DIGITS, rng)
-    negatives = make_negatives(int(NEGATIVE_FRACTION * len(_WORKER_DIGITS)), _WORKER_DIGITS, rng)
-    return digits, negatives
+    augmented = augment_digits(add_writing_styles(digits, labels, rng), rng)
+    extra, extra_labels = font_digits(int(FONT_DIGIT_FRACTION * len(digits)) if fonts else 0, fonts, rng)
+    negatives = make_negatives(int(NEGATIVE_FRACTION * len(digits)), digits, rng, fonts)
+    return augmented, extra, extra_labels, negatives
 
 
-def draw_training_copies(x: np.ndarray, y: np.ndarray, copies: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``copies`` shuffled (inputs, labels) sets: augmented digits plus negatives (label 10)."""
+def draw_training_copies(x: np.ndarray, y: np.ndarray, copies: int, seed: int,
+                         fonts: list[Path] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``copies`` shuffled (inputs, labels) sets: augmented digits, font digits and
+    negatives (label 10); ``fonts`` (handwriting font files) feed the font digits and the
+    handwritten negatives, which are left out without them."""
     seeds = [seed * 1000 + i for i in range(copies)]
     workers = min(copies, multiprocessing.cpu_count())
     # Fork before TensorFlow is imported, so the workers carry none of its threads.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(x,)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [])) as pool:
         drawn = pool.map(_draw_copy, seeds)
     sets = []
     rng = np.random.default_rng(seed)
-    for digits, negatives in drawn:
-        inputs = np.concatenate([digits, negatives])
-        labels = np.concatenate([y, np.full(len(negatives), NOT_A_DIGIT, y.dtype)])
+    for digits, extra, extra_labels, negatives in drawn:
+        inputs = np.concatenate([digits, extra, negatives])
+        labels = np.concatenate([y, extra_labels.astype(y.dtype), np.full(len(negatives), NOT_A_DIGIT, y.dtype)])
         order = rng.permutation(len(inputs))
         sets.append((inputs[order], labels[order]))
     return sets
@@ -129,9 +141,10 @@ def label_accuracy(target, predicted):
 
 # --- training -----------------------------------------------------------------------------
 def train(copies: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, log=print, separable: int = 0,
-          distilled: bool = False):
-    """Fit a fresh model, one epoch per augmented copy in turn; ``distilled``: the copies'
-    targets come from :func:`with_teacher`.
+          distilled: bool = False, init: Path | None = None, learning_rate: float = PEAK_LEARNING_RATE):
+    """Fit a model, one epoch per augmented copy in turn: a fresh one, or ``init`` (a saved
+    .keras model) trained further; ``distilled``: the copies' targets come from
+    :func:`with_teacher`.
 
     Returns the Keras model and the wall time of each epoch in seconds.
     """
@@ -140,9 +153,9 @@ def train(copies: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, l
     from train.model import build_model
 
     keras.utils.set_random_seed(seed)
-    model = build_model(separable=separable)
+    model = keras.models.load_model(init, compile=False) if init else build_model(separable=separable)
     steps = epochs * int(np.ceil(len(copies[0][0]) / BATCH_SIZE))
-    schedule = keras.optimizers.schedules.CosineDecay(PEAK_LEARNING_RATE, decay_steps=steps, alpha=0.01)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.01)
     model.compile(
         optimizer=keras.optimizers.Adam(schedule),
         loss=distillation_loss if distilled else "sparse_categorical_crossentropy",
@@ -222,7 +235,7 @@ def _describe_layer(layer) -> str:
 
 def model_card(model, evaluation, normalised, command: str, epoch_seconds: list[float], train_size: int,
                seconds: float, data_source: str, export_difference: float, batch10_ms: float,
-               teacher: Path | None = None) -> str:
+               teacher: Path | None = None, init: Path | None = None) -> str:
     import keras
 
     layers = [_describe_layer(layer) for layer in model.layers if _describe_layer(layer)]
@@ -236,7 +249,8 @@ def model_card(model, evaluation, normalised, command: str, epoch_seconds: list[
 | Same test digits passed through `to_mnist_patch` first, as at run time | {_percent(normalised.digit_correct, normalised.total)} as a digit classifier, {100 * normalised.accuracy:.2f} % strict ({normalised.rejected} called "not a digit") |
 | Parameters | {model.count_params():,} |
 | Epochs | {len(epoch_seconds)} (batch {BATCH_SIZE}, Adam, cosine decay from {PEAK_LEARNING_RATE}), {np.mean(epoch_seconds) if epoch_seconds else 0:.0f} s per epoch |
-| Training digits | {train_size:,} (official train split), plus {NEGATIVE_FRACTION:.0%} as many synthetic non-digits per epoch |
+| Training digits | {train_size:,} (official train split), plus {FONT_DIGIT_FRACTION:.0%} as many font digits and {NEGATIVE_FRACTION:.0%} as many synthetic non-digits per epoch |
+| Started from | {init if init else "fresh weights"} |
 | Targets | {f"distilled from {teacher.name} ({teacher}): {DISTILL_LABEL_WEIGHT:.0%} label, {1 - DISTILL_LABEL_WEIGHT:.0%} teacher's probabilities at temperature {DISTILL_TEMPERATURE:g}" if teacher else "the labels"} |
 | Training command | `{command}` |
 | Training time | {seconds / 60:.1f} min on {platform.machine()} ({multiprocessing.cpu_count()} cores), Keras {keras.__version__} |
@@ -264,10 +278,16 @@ Reproduce the accuracy with `python -m train.evaluate --model models/{TFLITE_FIL
   change, elastic wobble, stroke thinning/thickening (hairline to marker), blur, noise and a
   random binarisation threshold, {BREAK_PROBABILITY:.0%} of them with 1-2 bands of ink erased as by a
   skipping pen; the rest mildly transformed or untouched, so raw MNIST stays well read.
-- Not-a-digit (class 10, train/negatives.py): letters and symbols in Hershey fonts, touching
-  pairs of digits, zig-zag scribbles, long turning doodles (pen travel at least
-  {DOODLE_MIN_TRAVEL} times their extent), dashes, drawn boxes, blobs and specks. Shapes a person
-  could read as a digit (O, l, I, Z, S, B, g, q, tall boxes, steep lines) are deliberately absent.
+- Styles MNIST lacks: {STYLE_PROBABILITY:.0%} of the ones get a European flag and {STYLE_PROBABILITY:.0%} of the sevens a
+  cross bar (train/augment.py); {FONT_DIGIT_FRACTION:.0%} as many digits again are drawn from {len(TRAIN_FAMILIES)} handwriting font
+  families (train/fonts.py; {len(HELD_OUT_FAMILIES)} more families are held out, never trained on).
+- Not-a-digit (class 10, train/negatives.py): letters and symbols from Hershey stroke fonts
+  and from the handwriting families, blobs cut by the runtime's own segmenter from pages of
+  handwritten words and from frames of noise, wood, fabric, smudges and printed pictures
+  (train/harvest.py, train/textures.py), touching pairs of digits, zig-zag scribbles, long
+  turning doodles (pen travel at least {DOODLE_MIN_TRAVEL} times their extent), dashes, drawn boxes,
+  blobs and specks. Shapes a person could read as a digit (O, l, I, Z, S, B, b, G, g, q, t,
+  T, J, tall boxes, steep lines) are deliberately absent: the word context decides them.
 """
 
 
@@ -286,21 +306,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--separable", type=int, choices=range(4), default=0, metavar="N",
                         help="make the second convolution of the first N blocks depthwise-separable (faster; see train/model.py)")
     parser.add_argument("--teacher", type=Path, default=None, help="a trained .tflite model to distill from")
+    parser.add_argument("--init", type=Path, default=None, help="a saved .keras model to train further instead of a fresh one")
+    parser.add_argument("--learning-rate", type=float, default=PEAK_LEARNING_RATE, help="peak learning rate (Adam, cosine decay)")
+    parser.add_argument("--no-fonts", action="store_true", help="leave out the handwriting fonts (no npm needed)")
     args = parser.parse_args(argv)
 
     started = time.time()
     (x_train, y_train), (x_test, y_test) = load_mnist(args.mnist_npz)
     if args.limit:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
-    print(f"drawing {args.copies} augmented copies of {len(x_train)} digits ...", flush=True)
-    copies = draw_training_copies(x_train, y_train, args.copies, args.seed)
+    fonts = [] if args.no_fonts else fetch_fonts(TRAIN_FAMILIES)
+    print(f"drawing {args.copies} augmented copies of {len(x_train)} digits with {len(fonts)} handwriting fonts ...",
+          flush=True)
+    copies = draw_training_copies(x_train, y_train, args.copies, args.seed, fonts)
     print(f"drawn in {time.time() - started:.0f} s", flush=True)
     if args.teacher:
         copies = with_teacher(copies, args.teacher)
         print(f"teacher's probabilities taken from {args.teacher}", flush=True)
 
     model, epoch_seconds = train(copies, args.epochs, args.seed, log=lambda line: print(line, flush=True),
-                                 separable=args.separable, distilled=args.teacher is not None)
+                                 separable=args.separable, distilled=args.teacher is not None, init=args.init,
+                                 learning_rate=args.learning_rate)
 
     from train.evaluate import evaluate_tflite
 
@@ -317,7 +343,7 @@ def main(argv: list[str] | None = None) -> None:
     batch10_ms = litert_batch_ms(tflite, test_inputs[:10])
     command = "python -m train.train " + " ".join(sys.argv[1:] if argv is None else argv)
     card = model_card(model, evaluation, normalised, command.strip(), epoch_seconds, len(x_train), seconds,
-                      describe_source(args.mnist_npz), difference, batch10_ms, args.teacher)
+                      describe_source(args.mnist_npz), difference, batch10_ms, args.teacher, args.init)
     (args.out / CARD_FILE).write_text(card)
     print(f"wrote {args.out / KERAS_FILE}, {args.out / TFLITE_FILE}, {args.out / CARD_FILE}")
 
