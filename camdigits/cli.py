@@ -313,7 +313,7 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool, workers:
         from camdigits.web.app import WebSettings
         from camdigits.web.server import serve as serve_web
     except ImportError as error:
-        raise click.ClickException(f"the web page needs {error.name}, which is not installed ({WEB_EXTRA_HINT})") \
+        raise click.ClickException(f"the web page needs packages that are not installed ({error}); {WEB_EXTRA_HINT}") \
             from None
     settings: Settings = ctx.obj
     web = WebSettings(settings.model, settings.config, workers or worker_count(),
