@@ -28,7 +28,7 @@ from camdigits.web.routes import CLOSE_IDLE, CLOSE_TOO_BIG
 from camdigits.web.server import is_loopback
 from camdigits.web.uploads import sniff_format
 from tests.pages import mnist_test, write_digit, blank_page
-from tests.web_server import running_server
+from bench.web_server import running_server
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "sample_images" / "page.jpg"

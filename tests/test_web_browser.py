@@ -20,7 +20,7 @@ import cv2
 import pytest
 
 from tests.pages import first_of_each_label, mnist_test
-from tests.web_server import running_server
+from bench.web_server import running_server
 from tests.web_strokes import skeleton_strokes
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,4 +1,5 @@
-"""`camdigits serve` as a user starts it: a subprocess on a free port, stopped with Ctrl-C."""
+"""`camdigits serve` as a user starts it: a subprocess on a free port, stopped with Ctrl-C
+(for bench.web and the web tests)."""
 
 from __future__ import annotations
 
