@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 CLIPS = sorted((REPO / "sample_videos").glob("*.mp4"))
 FRAMES_PER_CLIP = 40  # 120 distinct 640x480 frames, cycled
 JPEG_QUALITY = 80  # what the page's camera tab sends (0.8)
-WARM_UP_S = 3.0  # of load before the first RSS reading: first requests allocate buffers
+WARM_UP_S = 3.0
+RSS_EVERY_S = 10.0  # how often the server's RSS is read during the run, to show whether it grows  # of load before the first RSS reading: first requests allocate buffers
 TARGETS = {"images/s": 80.0, "stream fps": 25.0, "stream p50 ms": 40.0}
 
 
@@ -68,6 +69,7 @@ class ApiLoad:
     rss_start_mb: float
     rss_end_mb: float
     server_cpu_s: float  # CPU time the server used over the run: its cost per image, whatever the load
+    rss_samples_mb: list[float]  # every RSS_EVERY_S seconds from the start
 
     @property
     def rate(self) -> float:
@@ -108,10 +110,21 @@ def load_api(url: str, pid: int, frames: list[bytes], clients: int, seconds: flo
     rss_start = read_rss_mb(pid) or float("nan")
     cpu_start = cpu_seconds(pid)
     began = time.monotonic()
+    samples: list[float] = []
+    done = threading.Event()
+
+    def sample_rss() -> None:
+        while not done.wait(RSS_EVERY_S):
+            samples.append(read_rss_mb(pid) or float("nan"))
+
+    sampler = threading.Thread(target=sample_rss, daemon=True)
+    sampler.start()
     run(url, frames, clients, began + seconds, latencies, errors)
     elapsed = time.monotonic() - began
+    done.set()
+    sampler.join()
     return ApiLoad(elapsed, latencies, len(errors), rss_start, read_rss_mb(pid) or float("nan"),
-                   cpu_seconds(pid) - cpu_start)
+                   cpu_seconds(pid) - cpu_start, samples)
 
 
 def run(url: str, frames: list[bytes], clients: int, stop_at: float, latencies: list[float],
@@ -173,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| {args.clients} | {api.seconds:.0f} | {api.rate:.1f} | {percentile(api.latencies_ms, 50):.1f} | "
           f"{percentile(api.latencies_ms, 99):.1f} | {api.errors} | {api.rss_start_mb:.0f} -> {api.rss_end_mb:.0f} "
           f"| {api.server_cpu_s * 1000 / max(len(api.latencies_ms), 1):.1f} |")
+    print(f"server RSS every {RSS_EVERY_S:g} s: {', '.join(f'{mb:.0f}' for mb in api.rss_samples_mb)} MB")
     print()
     print("| camera stream: seconds | frames | fps | p50 round trip ms | p99 round trip ms | errors |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from bench.web_server import running_server
 from camdigits.cli import cli
 from camdigits.config import Config
 from camdigits.web.app import WebSettings, create_app
@@ -27,8 +28,7 @@ from camdigits.web.pool import RecognizerPool
 from camdigits.web.routes import CLOSE_IDLE, CLOSE_TOO_BIG
 from camdigits.web.server import is_loopback
 from camdigits.web.uploads import sniff_format
-from tests.pages import mnist_test, write_digit, blank_page
-from bench.web_server import running_server
+from tests.pages import blank_page, mnist_test, write_digit
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "sample_images" / "page.jpg"
@@ -337,9 +337,8 @@ def test_stream_closes_on_a_frame_over_the_limit(small):
 
 
 def test_stream_closes_when_idle(small):
-    with small.websocket_connect("/ws/stream") as socket:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            socket.receive_json()
+    with small.websocket_connect("/ws/stream") as socket, pytest.raises(WebSocketDisconnect) as closed:
+        socket.receive_json()
     assert closed.value.code == CLOSE_IDLE and "no frame for 0.3 s" in closed.value.reason
 
 

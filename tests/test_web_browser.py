@@ -19,8 +19,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from tests.pages import first_of_each_label, mnist_test
 from bench.web_server import running_server
+from tests.pages import first_of_each_label, mnist_test
 from tests.web_strokes import skeleton_strokes
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -187,8 +187,8 @@ def test_upload_of_a_non_image_shows_the_error(page, tmp_path):
     error = page.locator(".upload .error")
     error.wait_for(timeout=RESULT_TIMEOUT_MS)
     assert "not a png, jpg" in error.inner_text()
-    assert page.console_errors == ["Failed to load resource: the server responded with a status of 415 "
-                                   "(Unsupported Media Type)"]
+    refused = "Failed to load resource: the server responded with a status of 415 (Unsupported Media Type)"
+    assert page.console_errors == [refused]
     page.console_errors.clear()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -48,7 +48,7 @@ class WebSettings:
     """What ``camdigits serve`` was asked for."""
 
     model: str | None = None
-    config: Config = Config()
+    config: Config = field(default_factory=Config)
     workers: int = 2
     queue_length: int = QUEUE_LENGTH
     max_upload_bytes: int = 20 * MEGABYTE

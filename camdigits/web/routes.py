@@ -117,7 +117,7 @@ async def stream(websocket: WebSocket) -> None:
         while True:
             try:
                 message = await asyncio.wait_for(websocket.receive(), settings.ws_idle_timeout_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await websocket.close(CLOSE_IDLE, f"no frame for {settings.ws_idle_timeout_s:g} s")
                 return
             if message["type"] == "websocket.disconnect":

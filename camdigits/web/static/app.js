@@ -159,6 +159,7 @@ function setUpDraw() {
     const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
     for (const each of events.length ? events : [event]) current.points.push(toCanvas(each));
     paint();
+    if (!timer) timer = setTimeout(recognise, DRAW_DEBOUNCE_MS);  // read as you draw, at most this often
   });
   const finish = () => {
     if (!current) return;
@@ -179,6 +180,7 @@ function setUpDraw() {
   });
 
   async function recognise() {
+    timer = null;
     const asked = revision;
     overlayContext.clearRect(0, 0, overlay.width, overlay.height);
     if (!strokes.length) {
@@ -338,11 +340,13 @@ function setUpCamera() {
     $("camera-start").disabled = true;
     $("camera-stop").disabled = false;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(`${scheme}//${location.host}/ws/stream`);
-    socket.binaryType = "arraybuffer";
-    socket.addEventListener("open", () => { status.textContent = "streaming"; send(); });
-    socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-    socket.addEventListener("close", (event) => stop(`stream closed${event.reason ? ": " + event.reason : ""}`));
+    const opened = new WebSocket(`${scheme}//${location.host}/ws/stream`);
+    socket = opened;
+    opened.addEventListener("open", () => { status.textContent = "streaming"; send(); });
+    opened.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+    opened.addEventListener("close", (event) => {  // closed by the server, not by Stop
+      if (socket === opened) stop(`stream closed${event.reason ? ": " + event.reason : ""}`);
+    });
   }
 
   function stop(reason) {
