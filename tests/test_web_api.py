@@ -24,8 +24,8 @@ from camdigits.cli import cli
 from camdigits.config import Config
 from camdigits.web.app import WebSettings, create_app
 from camdigits.web.errors import WebError
-from camdigits.web.pool import RecognizerPool
-from camdigits.web.routes import CLOSE_IDLE, CLOSE_TOO_BIG
+from camdigits.web.pool import WorkerPool
+from camdigits.web.routes import CLOSE_IDLE, CLOSE_TOO_BIG, read_upload
 from camdigits.web.server import is_loopback
 from camdigits.web.uploads import sniff_format
 from tests.pages import blank_page, mnist_test, write_digit
@@ -163,6 +163,21 @@ def test_body_over_the_limit_without_its_length(small):
     assert body["status"] == 413
 
 
+def test_an_upload_that_trickles_is_cut_off():
+    """A client sending its body a byte a second cannot hold a worker's slot for long."""
+    from starlette.requests import Request
+
+    async def trickle():
+        await asyncio.sleep(1)
+        return {"type": "http.request", "body": b"x", "more_body": True}
+
+    request = Request({"type": "http", "method": "POST", "path": "/api/recognize", "headers": [],
+                       "query_string": b""}, trickle)
+    with pytest.raises(WebError) as refused:
+        asyncio.run(read_upload(request, limit=1000, timeout_s=0.2))
+    assert refused.value.status == 408 and "within 0.2 s" in refused.value.message
+
+
 def test_form_without_a_file(client):
     body = b'--x\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--x--\r\n'
     response = client.post("/api/recognize", content=body, headers={"content-type": "multipart/form-data; boundary=x"})
@@ -233,7 +248,7 @@ def test_nothing_uploaded_is_written_to_disk(client, monkeypatch):
 
 def test_busy_pool_answers_503_with_retry_after():
     async def take_slots():
-        pool = RecognizerPool(None, Config(), workers=1, queue_length=1)
+        pool = WorkerPool(None, Config(), workers=1, queue_length=1)
         try:
             async with pool.slot(), pool.slot():
                 assert pool.busy == 2

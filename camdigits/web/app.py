@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from camdigits import __version__
 from camdigits.config import Config
 from camdigits.web.errors import WebError
-from camdigits.web.pool import RecognizerPool
+from camdigits.web.pool import WorkerPool
 from camdigits.web.routes import router
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -60,7 +60,7 @@ class WebState:
     """What the routes share: the settings and the pool (``app.state.web``)."""
 
     settings: WebSettings
-    pool: RecognizerPool
+    pool: WorkerPool
 
 
 class SecurityHeaders:
@@ -96,7 +96,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     from swagger_ui_bundle import swagger_ui_path
 
     settings = settings or WebSettings()
-    pool = RecognizerPool(settings.model, settings.config, settings.workers, settings.queue_length)
+    pool = WorkerPool(settings.model, settings.config, settings.workers, settings.queue_length)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -7,7 +7,7 @@ safe to share between threads), with one interpreter thread, so the pool's size 
 number of cores it keeps busy.
 
 A request first takes a slot: ``workers`` running plus ``queue`` waiting. With none
-free, :meth:`RecognizerPool.slot` raises a 503 at once, so a burst costs a bounded
+free, :meth:`WorkerPool.slot` raises a 503 at once, so a burst costs a bounded
 amount of memory (its slots times the upload limit) instead of piling up.
 """
 
@@ -29,7 +29,7 @@ T = TypeVar("T")
 RETRY_AFTER_S = 1  # what a 503 asks the client to wait: a full queue drains in well under a second
 
 
-class RecognizerPool:
+class WorkerPool:
     """``workers`` recognizers in as many threads; at most ``queue`` requests wait for one."""
 
     def __init__(self, model_path: str | None, config: Config, workers: int, queue_length: int) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from functools import partial
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
@@ -18,11 +18,17 @@ from camdigits.web.errors import WebError
 from camdigits.web.reading import annotated_png, result_json, stream_frame_json
 from camdigits.web.uploads import FORMATS, file_from_multipart
 
+if TYPE_CHECKING:
+    from camdigits.web.app import WebState
+
 router = APIRouter()
 
 RAW_SOURCE = "upload"  # the JSON's "source" for raw bytes, which come without a name
 STREAM_SOURCE = "camera"
 MAX_SOURCE_CHARS = 200  # of an uploaded file's name, which is echoed back as "source"
+# An upload must arrive within this: a client trickling its body would otherwise hold one of
+# the pool's few slots for as long as it likes.
+UPLOAD_TIMEOUT_S = 30.0
 # WebSocket close codes: 1009 is the standard "message too big"; 4408 is in the range
 # left to applications, after HTTP's 408 Request Timeout.
 CLOSE_TOO_BIG = 1009
@@ -44,12 +50,12 @@ ERRORS = {status: {"description": text, "content": {"application/json": {}}} for
     (422, "not a readable image"), (503, "busy; retry after the Retry-After header's seconds"))}
 
 
-def state(request: Request | WebSocket):
+def state(request: Request | WebSocket) -> WebState:
     return request.app.state.web
 
 
-async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
-    """(source, image bytes) of a request, read into memory and never past ``limit`` bytes."""
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request's body, read into memory and never past ``limit`` bytes."""
     too_big = WebError(413, f"upload larger than {limit / (1 << 20):g} MB",
                        "send a smaller image, or start the server with a larger --max-upload-mb")
     declared = request.headers.get("content-length", "")
@@ -60,11 +66,21 @@ async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
         body.extend(chunk)
         if len(body) > limit:  # a body sent without its length, or longer than it said
             raise too_big
+    return bytes(body)
+
+
+async def read_upload(request: Request, limit: int, timeout_s: float = UPLOAD_TIMEOUT_S) -> tuple[str, bytes]:
+    """(source, image bytes) of a request: a form's one file, or the raw body."""
+    try:
+        body = await asyncio.wait_for(read_body(request, limit), timeout_s)
+    except asyncio.TimeoutError:
+        raise WebError(408, f"upload not received within {timeout_s:g} s",
+                       "check the connection, or send a smaller image") from None
     content_type = request.headers.get("content-type", "")
     if content_type.lower().startswith("multipart/form-data"):
-        name, data = file_from_multipart(bytes(body), content_type)
+        name, data = file_from_multipart(body, content_type)
         return PurePath(name.replace("\\", "/")).name[:MAX_SOURCE_CHARS] or RAW_SOURCE, data
-    return RAW_SOURCE, bytes(body)
+    return RAW_SOURCE, body
 
 
 @router.post("/api/recognize", openapi_extra=UPLOAD_BODY, responses={
