@@ -99,14 +99,15 @@ def check_screenshot(page, path: Path, full_page: bool = False) -> None:
     assert image is not None and image.shape[1] == VIEWPORT["width"]
 
 
-def replay(page, strokes) -> None:
-    """Draw ``strokes`` (in MNIST field pixels) on the canvas with the mouse."""
+def replay(page, strokes, origin: tuple[float, float] = FIELD_ORIGIN, scale: float = FIELD_SCALE) -> None:
+    """Draw ``strokes`` (in MNIST field pixels) with the mouse, the field's top-left at
+    ``origin`` on the canvas and ``scale`` canvas px a field pixel."""
     box = page.locator("#draw-canvas").bounding_box()
     css_per_canvas_px = box["width"] / 560
     for stroke in strokes:
         points = [*stroke[::POINT_STEP], stroke[-1]]
-        coords = [(box["x"] + (FIELD_ORIGIN[0] + x * FIELD_SCALE) * css_per_canvas_px,
-                   box["y"] + (FIELD_ORIGIN[1] + y * FIELD_SCALE) * css_per_canvas_px) for x, y in points]
+        coords = [(box["x"] + (origin[0] + x * scale) * css_per_canvas_px,
+                   box["y"] + (origin[1] + y * scale) * css_per_canvas_px) for x, y in points]
         page.mouse.move(*coords[0])
         page.mouse.down()
         for point in coords[1:]:
@@ -134,6 +135,14 @@ def test_draw_reads_replayed_mnist_digits(page, tmp_path):
         bars = page.locator("#draw-bars li")
         assert bars.count() == 10 and page.locator("#draw-bars li.top").inner_text().startswith("9")
     check_screenshot(page, screenshot_dir(tmp_path) / "web_draw.png", full_page=True)
+
+
+def test_draw_reads_several_digits_as_a_number(page):
+    digits, _ = mnist_test()
+    replay(page, skeleton_strokes(digits[0]), origin=(40, 20), scale=8)  # a 7
+    replay(page, skeleton_strokes(digits[1]), origin=(260, 20), scale=8)  # a 2
+    assert wait_for_draw_result(page) == "72"
+    assert page.locator("#draw-digits li").count() == 2 and page.locator("#draw-chart").is_hidden()
 
 
 def test_draw_undo_and_clear(page):
