@@ -287,6 +287,45 @@ def webcam(ctx: click.Context, camera: str, width: int | None, height: int | Non
     ctx.exit(summary.exit_code)
 
 
+WEB_EXTRA_HINT = 'install the web extra: pip install "camdigits[web]"'
+MEGABYTE = 1 << 20
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address opens the page to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Images read at once, one recognizer each [default: one per CPU core].")
+@click.option("--max-upload-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Largest upload or camera frame accepted, in MB.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_browser: bool, workers: int | None,
+          max_upload_mb: float) -> None:
+    """Serve a web page to draw digits, upload photos and use the browser's camera.
+
+    Also serves the API the page uses: POST /api/recognize (an image in, the --json
+    object out), GET /api/health, the camera stream at /ws/stream, and its docs at /docs.
+    """
+    try:
+        from camdigits.web.app import WebSettings
+        from camdigits.web.server import serve as serve_web
+    except ImportError as error:
+        raise click.ClickException(f"the web page needs packages that are not installed ({error}); {WEB_EXTRA_HINT}") \
+            from None
+    settings: Settings = ctx.obj
+    web = WebSettings(settings.model, settings.config, workers or worker_count(),
+                      max_upload_bytes=int(max_upload_mb * MEGABYTE))
+    try:
+        with user_errors():
+            serve_web(web, host, port, open_browser, say=lambda line: click.echo(f"{PROG_NAME}: {line}", err=True))
+    except Interrupted:
+        click.echo(f"\n{PROG_NAME}: stopped", err=True)
+        ctx.exit(INTERRUPTED_EXIT_CODE)
+
+
 def report_skip(skipped: SkippedInput) -> None:
     click.echo(f"{PROG_NAME}: error: {skipped.error}", err=True)
 

@@ -32,6 +32,10 @@ class ImageError(CamdigitsError):
     """An image file cannot be read or is unusable (empty, too large, not an image)."""
 
 
+class ImageTooLargeError(ImageError):
+    """An image has more pixels than the megapixel limit allows."""
+
+
 class SourceError(CamdigitsError):
     """A video file, camera or stream cannot be opened or stopped delivering frames."""
 

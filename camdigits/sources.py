@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.errors import CamdigitsError, ImageError, SourceError
+from camdigits.errors import CamdigitsError, ImageError, ImageTooLargeError, SourceError
 
 UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
 _JPEG_MAGIC = b"\xff\xd8"
@@ -89,17 +89,28 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
     Raises:
         ImageError: naming the file, with a hint for fixing it.
     """
-    data = _read_bytes(Path(path))
+    return decode_image(_read_bytes(Path(path)), str(path), max_megapixels)
+
+
+def decode_image(data: bytes | np.ndarray, source: str, max_megapixels: float = Config.max_megapixels) -> np.ndarray:
+    """Decode an image held in memory (a file's bytes, an upload) as BGR uint8, with the
+    same checks as :func:`read_image`: empty and zero-size images are refused, and so is an
+    image over ``max_megapixels``, from its header before decoding where the header says.
+
+    Raises:
+        ImageError: naming ``source``, with a hint; :class:`ImageTooLargeError` for size.
+    """
+    data = np.frombuffer(data, np.uint8) if isinstance(data, (bytes, bytearray, memoryview)) else data
     if data.size == 0:
-        raise ImageError(f"{path}: empty file (0 bytes)", "it was probably cut off while copying; copy it again")
+        raise ImageError(f"{source}: empty file (0 bytes)", "it was probably cut off while copying; copy it again")
     header_size = image_size_from_header(data[:_HEADER_BYTES].tobytes())
     if header_size is not None:
-        _check_size(path, *header_size, max_megapixels)
+        _check_size(source, *header_size, max_megapixels)
     image = _decode(data)
     if image is None:
-        raise ImageError(f"{path}: not a readable image", UNREADABLE_HINT)
-    _check_size(path, image.shape[1], image.shape[0], max_megapixels)
-    return to_bgr_uint8(image, path)
+        raise ImageError(f"{source}: not a readable image", UNREADABLE_HINT)
+    _check_size(source, image.shape[1], image.shape[0], max_megapixels)
+    return to_bgr_uint8(image, source)
 
 
 def _read_bytes(path: Path) -> np.ndarray:
@@ -139,7 +150,7 @@ def _check_size(path: str | Path, width: int, height: int, max_megapixels: float
         raise ImageError(message, "the file holds no pixels; export it again")
     megapixels = width * height / 1e6
     if megapixels > max_megapixels:
-        raise ImageError(
+        raise ImageTooLargeError(
             f"{path}: image too large ({width}x{height} px = {megapixels:.0f} MP, the limit is {max_megapixels:g} MP)",
             "scale it down first, e.g. to 4000 px on the longer side",
         )
