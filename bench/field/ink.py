@@ -54,7 +54,7 @@ def apply_ink(surface: np.ndarray, coverage: np.ndarray, medium: Medium, scale: 
     shape = coverage.shape
     if medium.name == "pencil":
         # Graphite catches only the tooth of the paper: fine holes, and an uneven hand.
-        tooth = np.clip(1 - 0.5 * np.abs(rng.normal(0, 1, shape)).astype(np.float32), 0.2, 1)
+        tooth = np.clip(1 - 0.35 * np.abs(rng.normal(0, 1, shape)).astype(np.float32), 0.4, 1)
         coverage = coverage * tooth * (1 + 0.15 * smooth_noise(shape, (5, 5), rng))
     elif medium.name == "marker":
         coverage = cv2.GaussianBlur(coverage, (0, 0), 0.6 * scale)  # felt tips bleed into paper

@@ -34,6 +34,7 @@ BASELINE_JITTER = 0.06  # digit heights each digit's bottom wanders off its base
 SIZE_JITTER = (0.9, 1.1)  # each digit's height around its number's
 RULE_LIFT = (-0.02, 0.12)  # digit heights between the rule and the ink's bottom: some touch it
 PLACEMENT_TRIES = 200  # random spots tried per item on a scattered page
+CELL_FILL = 0.75  # widest a worksheet digit may be, in cell widths: neighbours never touch
 SCATTER_GAP = 1.0  # heights of the larger of two items kept free between them
 
 
@@ -214,6 +215,10 @@ def worksheet(writer: Writer, polygon: np.ndarray, columns: int, rows: int,
         for c in range(columns):
             alpha, label = _digit(writer, height * rng.uniform(*SIZE_JITTER), rng)
             alpha, _, _ = _crop(alpha)
+            if alpha.shape[1] > CELL_FILL * cell_w:  # a flat digit is written smaller, inside its cell
+                fit = CELL_FILL * cell_w / alpha.shape[1]
+                alpha = cv2.resize(alpha, (max(1, round(alpha.shape[1] * fit)), max(1, round(alpha.shape[0] * fit))),
+                                   interpolation=cv2.INTER_AREA)
             x = x0 + (c + 0.5) * cell_w - alpha.shape[1] / 2 + rng.uniform(-0.1, 0.1) * cell_w
             y = y0 + (r + 0.5) * cell_h - alpha.shape[0] / 2 + rng.uniform(-0.1, 0.1) * cell_h
             if _inside(polygon, x, y, alpha.shape[1], alpha.shape[0]):
