@@ -148,7 +148,7 @@ def write(kind: str, writer: Writer, page: Page, rng: np.random.Generator) -> li
         return _lines_of(lambda height, _: words(writer, height, rng), page, rng)
     if kind == "labelled":
         def labelled(height, groups):
-            label = words(writer, height, rng)
+            label = words(writer, height, rng, most=1)  # one word labels a number: "room 42"
             value = digits(NUMBER_FORMS)(height, groups)
             return beside(label, value, rng.uniform(*WORD_NUMBER_GAP) * height)
         return _lines_of(labelled, page, rng)

@@ -33,6 +33,7 @@ WORD_NUMBER_GAP = (0.9, 1.6)  # ... between a word and the number it labels ("ro
 BASELINE_JITTER = 0.06  # digit heights each digit's bottom wanders off its baseline
 SIZE_JITTER = (0.9, 1.1)  # each digit's height around its number's
 RULE_LIFT = (-0.02, 0.12)  # digit heights between the rule and the ink's bottom: some touch it
+LINE_TRIES = 12  # items made per line at most: a line holds few; the bound stops a runaway
 PLACEMENT_TRIES = 200  # random spots tried per item on a scattered page
 CELL_FILL = 0.75  # widest a worksheet digit may be, in cell widths: neighbours never touch
 SCATTER_GAP = 1.0  # heights of the larger of two items kept free between them
@@ -113,9 +114,9 @@ def number(writer: Writer, groups: tuple[int, ...], height: float, first_group: 
     return _item(marks, height)
 
 
-def words(writer: Writer, height: float, rng: np.random.Generator) -> Item:
-    """A short phrase (1-3 common words) in a held-out handwriting font; ``height`` is its ink."""
-    chosen = [str(rng.choice(WORDS)) for _ in range(int(rng.integers(PHRASE_WORDS[0], PHRASE_WORDS[1] + 1)))]
+def words(writer: Writer, height: float, rng: np.random.Generator, most: int = PHRASE_WORDS[1]) -> Item:
+    """A short phrase (1 to ``most`` common words) in the page's held-out font; ``height`` is its ink."""
+    chosen = [str(rng.choice(WORDS)) for _ in range(int(rng.integers(PHRASE_WORDS[0], most + 1)))]
     case = rng.random()
     text = " ".join(chosen)
     text = text.upper() if case < 0.15 else text.capitalize() if case < 0.5 else text
@@ -165,15 +166,20 @@ def along_lines(items, baselines: list[float], polygon: np.ndarray, lift: float,
         if rng.random() < BLANK_LINE:
             continue
         cursor = left + rng.uniform(0.0, 0.15) * (right - left)
-        for _ in range(12):  # a line holds few items; the bound only stops a runaway
+        written = 0
+        for _ in range(LINE_TRIES):
             item = items()
             y = round(baseline - lift * item.size - item.height)
-            while cursor < right and not _inside(polygon, cursor, y, item.width, item.height):
-                cursor += item.size  # step in from the slanted edge of the view
-            if cursor + item.width >= right or not _inside(polygon, cursor, y, item.width, item.height):
-                break
-            marks += placed(item, round(cursor), y)
-            cursor += item.width + rng.uniform(*ITEM_GAP) * item.size
+            start = cursor
+            while start < right and not _inside(polygon, start, y, item.width, item.height):
+                start += item.size  # step in from the slanted edge of the view
+            if start + item.width >= right or not _inside(polygon, start, y, item.width, item.height):
+                if written:
+                    break
+                continue  # too long for an empty line: write something shorter
+            marks += placed(item, round(start), y)
+            written += 1
+            cursor = start + item.width + rng.uniform(*ITEM_GAP) * item.size
     return marks
 
 
