@@ -5,13 +5,15 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.compare import summary
 from bench.field.conditions import CONDITIONS
 from bench.field.glyphs import european_strokes, mnist_centre_lines, mnist_test
 from bench.field.ink import MEDIA
 from bench.field.layout import Writer, number
-from bench.field.run import evaluate, Job
+from bench.field.run import Job, evaluate, table
 from bench.field.scene import render
 from bench.metrics import Counts
+from bench.scenes import CONDITIONS as OLD_CONDITIONS
 from camdigits.config import Config
 from camdigits.recognizer import Recognizer
 
@@ -96,3 +98,21 @@ def test_todays_recognizer_reads_the_field_set_no_worse(recognizer):
     empty = sum((evaluate(recognizer, Job(c, 2, (640, 480))) for c in EMPTY_CONDITIONS), Counts())
     assert digits.f1 >= 0.817 - 0.05
     assert empty.false_digits_per_image <= 33.8 * 1.5
+
+
+def test_the_tables_judge_each_condition_by_its_own_target():
+    perfect = Counts(images=2, truth=10, predicted=10, boxes_matched=10, hits=10)
+    noisy = Counts(images=2, predicted=3, false_digits=3)
+    rows = table({"clean": perfect, "words_only": noisy})
+    assert rows[1].startswith("| clean | 2 | 10 | **1.000**") and rows[1].endswith("| F1 >= 0.90 | yes |")
+    assert "| - | - | - | 1.50 |" in rows[2] and rows[2].endswith("| false <= 0.1 | **no** |")
+    assert rows[3].startswith("| all digit conditions | 2 | 10 |")
+
+
+def test_the_gap_is_field_minus_tuned():
+    old = {name: Counts(images=1, truth=4, predicted=4, boxes_matched=4, hits=4) for name in OLD_CONDITIONS}
+    new = {name: Counts(images=1, truth=4, predicted=4, boxes_matched=4, hits=2) for name in DIGIT_CONDITIONS}
+    new |= {name: Counts(images=1, predicted=2, false_digits=2) for name in EMPTY_CONDITIONS}
+    rows = summary(old, new)
+    assert rows[2] == "| F1, digit conditions together | 1.000 | 0.500 | -0.500 |"
+    assert rows[-1] == "| false digits / frame without digits | 0.00 | 2.00 | +2.00 |"

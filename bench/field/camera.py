@@ -162,7 +162,8 @@ def sensor(linear: np.ndarray, shot: Shot, rng: np.random.Generator) -> np.ndarr
         soft = cv2.GaussianBlur(encoded, (0, 0), 1.0)
         encoded = encoded + rng.uniform(0.3, 0.8) * (encoded - soft)
     image = np.clip(np.rint(encoded), 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(shot.jpeg[0], shot.jpeg[1] + 1))])
+    quality = int(rng.integers(shot.jpeg[0], shot.jpeg[1] + 1))
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise RuntimeError("cv2.imencode could not write a JPEG")
     return cv2.imdecode(data, cv2.IMREAD_COLOR)

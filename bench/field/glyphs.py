@@ -170,10 +170,6 @@ def font_alpha(text: str, font: str, height: float, stroke_px: int) -> np.ndarra
     ink = draw_glyphs(text, font, size, stroke_px)
     if ink.size == 0:
         raise ValueError(f"font {font} draws no ink for {text!r}")
-    return cv2.copyMakeBorder(ink, MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_CONSTANT, value=0).astype(np.float32) / 255
+    framed = cv2.copyMakeBorder(ink, MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_CONSTANT, value=0)
+    return framed.astype(np.float32) / 255
 
-
-def ink_box(alpha: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Box of the pixels at least half inked; the rule every truth box in bench.field follows."""
-    x, y, w, h = cv2.boundingRect((alpha >= 0.5).astype(np.uint8))
-    return (x, y, w, h) if w and h else None

@@ -52,7 +52,8 @@ def evaluate(recognizer: Recognizer, job: Job) -> Counts:
         result = recognizer.recognize(scene.image)
         counts = score_scene(result, scene)
         total += counts
-        if job.dump is not None and dumped < DUMP_LIMIT and (counts.hits < counts.truth or counts.predicted > counts.hits):
+        failed = counts.hits < counts.truth or counts.predicted > counts.hits
+        if job.dump is not None and dumped < DUMP_LIMIT and failed:
             dump(job.dump / f"{job.condition}-{job.size[0]}-{seed}.png", scene, result)
             dumped += 1
     return total
@@ -93,7 +94,8 @@ def format_row(name: str, counts: Counts, goal: str, ok: bool) -> str:
     numbers = f"{counts.number_rate:.2f} ({counts.numbers})" if counts.numbers else "-"
     rates = (f"**{counts.f1:.3f}** | {counts.recall:.3f} | {counts.precision:.3f}" if counts.truth
              else "- | - | -")  # no digits to find: only the false digits count
-    return (f"| {name} | {counts.images} | {counts.truth} | {rates} | {counts.false_digits_per_image:.2f} | {numbers} | {goal} | "
+    return (f"| {name} | {counts.images} | {counts.truth} | {rates} | {counts.false_digits_per_image:.2f} | "
+            f"{numbers} | {goal} | "
             f"{'yes' if ok else '**no**'} |")
 
 
@@ -105,7 +107,8 @@ def table(results: dict[str, Counts]) -> list[str]:
     digit_conditions = [name for name in results if CONDITIONS[name].min_f1 is not None]
     if digit_conditions:
         together = sum((results[name] for name in digit_conditions), Counts())
-        rows.append(format_row("all digit conditions", together, f"F1 >= {OVERALL_F1:.2f}", together.f1 >= OVERALL_F1))
+        rows.append(format_row("all digit conditions", together, f"F1 >= {OVERALL_F1:.2f}",
+                               together.f1 >= OVERALL_F1))
     return rows
 
 
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=SCENES, help="scenes per condition")
     parser.add_argument("--size", default="640x480", help="frame size WxH (640x480 or 1280x720 as drawn)")
-    parser.add_argument("--conditions", default=",".join(CONDITIONS), help=f"comma-separated, from: {', '.join(CONDITIONS)}")
+    parser.add_argument("--conditions", default=",".join(CONDITIONS),
+                        help=f"comma-separated, from: {', '.join(CONDITIONS)}")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
     parser.add_argument("--workers", type=int, default=worker_count(), help="processes (default: one per core)")
     parser.add_argument("--dump", type=Path, default=None, help=f"write up to {DUMP_LIMIT} failures per condition here")

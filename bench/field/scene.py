@@ -16,7 +16,15 @@ import cv2
 import numpy as np
 
 from bench.field.camera import frame_to_page, light, optics, page_maps, sensor, visible_polygon
-from bench.field.conditions import CONDITIONS, Page, choose_medium, write, writer_for
+from bench.field.conditions import (
+    CONDITIONS,
+    RULE_SPACING,
+    SQUARE_SIDE,
+    Page,
+    choose_medium,
+    write,
+    writer_for,
+)
 from bench.field.ink import apply_ink
 from bench.field.layout import Mark
 from bench.field.paper import board, plain_paper, rule_lines
@@ -44,13 +52,14 @@ class FieldScene:
 
 
 def scene_rng(condition: str, seed: int, size: tuple[int, int]) -> np.random.Generator:
+    """The one generator a scene draws everything from."""
     return np.random.default_rng([FIELD_SALT, zlib.crc32(condition.encode()), seed, size[0], size[1]])
 
 
-def _surface(kind: str, shape: tuple[int, int], scale: float, medium_name: str, rng) -> tuple[np.ndarray, float | None, float | None]:
-    """The page surface and, for ruled kinds, the spacing and first position of its rules."""
-    from bench.field.conditions import RULE_SPACING, SQUARE_SIDE
-
+def _surface(kind: str, shape: tuple[int, int], scale: float, medium_name: str,
+             rng) -> tuple[np.ndarray, float | None, float | None]:
+    """The page surface and, for ruled kinds, the spacing of the lines written on and the
+    page y of the first rule (None, None on plain paper and boards)."""
     if medium_name == "chalk":
         return board(shape, rng), None, None
     sheet = plain_paper(shape, scale, rng)
