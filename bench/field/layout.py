@@ -191,9 +191,11 @@ def scattered(items: list[Item], polygon: np.ndarray, rng: np.random.Generator) 
     boxes: list[tuple[float, float, float, float, float]] = []
     marks: list[Mark] = []
     for item in sorted(items, key=lambda i: -i.height):
+        if x1 - item.width <= x0 or y1 - item.height <= y0:
+            continue  # wider or taller than the view: a heading number too long to be seen whole
         for _ in range(PLACEMENT_TRIES):
             x, y = rng.uniform(x0, x1 - item.width), rng.uniform(y0, y1 - item.height)
-            if x1 - item.width <= x0 or not _inside(polygon, x, y, item.width, item.height):
+            if not _inside(polygon, x, y, item.width, item.height):
                 continue
             if all(_apart((x, y, item.width, item.height, item.size), other) for other in boxes):
                 boxes.append((x, y, item.width, item.height, item.size))
