@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.compare import summary
-from bench.field.conditions import CONDITIONS
+from bench.field.conditions import CONDITIONS, Condition
 from bench.field.glyphs import european_strokes, mnist_centre_lines, mnist_test
 from bench.field.ink import MEDIA
 from bench.field.layout import Writer, number
@@ -116,3 +116,14 @@ def test_the_gap_is_field_minus_tuned():
     rows = summary(old, new)
     assert rows[2] == "| F1, digit conditions together | 1.000 | 0.500 | -0.500 |"
     assert rows[-1] == "| false digits / frame without digits | 0.00 | 2.00 | +2.00 |"
+
+
+@pytest.mark.parametrize("surface, writing, min_f1", [
+    ("glass", "numbers", 0.9),  # no such surface
+    ("paper", "poems", 0.9),  # no such writing
+    ("paper", "words", 0.9),  # an F1 target with no digits to find
+    ("paper", "numbers", None),  # digits without an F1 target
+])
+def test_a_condition_is_checked_where_it_is_made(surface, writing, min_f1):
+    with pytest.raises(ValueError):
+        Condition("bad", surface, writing, min_f1=min_f1)

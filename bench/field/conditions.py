@@ -46,6 +46,8 @@ SPACED_FORMS = ((3, 4), (3, 3, 4), (2, 2, 4), (4, 4), (2, 3), (3, 2, 2), (1, 3))
 SMALL_DIGITS = (11.0, 18.0)  # px, at both frame sizes: the smallest writing that must be read
 HEADING = (0.25, 0.5)  # of the frame height: a heading digit or number
 WORKSHEET = ((9, 11), (6, 8))  # columns and rows of a worksheet of lone digits
+SURFACES = ("paper", "ruled", "squared", "board or paper", "texture", "noise")
+WRITINGS = ("", "numbers", "european", "spaced", "words", "labelled", "worksheet", "mixed")
 PEN_MEDIA = ("ballpoint", "ballpoint", "pencil", "marker")  # drawn uniformly: ballpoints are commonest
 
 
@@ -54,11 +56,18 @@ class Condition:
     """One kind of scene and its target."""
 
     description: str
-    surface: str  # "paper", "ruled", "squared", "board or paper", "texture", "noise"
-    writing: str  # which of :data:`WRITINGS` fills the page ("" for none)
+    surface: str  # one of SURFACES
+    writing: str  # one of WRITINGS: the recipe of write() that fills the page ("" for none)
     shot: Shot = field(default_factory=Shot)
     min_f1: float | None = CONDITION_F1  # None: no digits to find
     max_false_digits: float | None = None  # per frame
+
+    def __post_init__(self) -> None:
+        if self.surface not in SURFACES or self.writing not in WRITINGS:
+            raise ValueError(f"surface must be one of {SURFACES} and writing one of {WRITINGS}, "
+                             f"got {self.surface!r} and {self.writing!r}")
+        if (self.writing in ("", "words")) != (self.min_f1 is None):
+            raise ValueError(f"a condition has an F1 target exactly when digits are written ({self.writing!r})")
 
 
 CONDITIONS: dict[str, Condition] = {
