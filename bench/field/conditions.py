@@ -19,6 +19,7 @@ from bench.field.camera import Shot
 from bench.field.glyphs import held_out_fonts
 from bench.field.ink import MEDIA, Medium
 from bench.field.layout import (
+    RULE_LIFT,
     WORD_NUMBER_GAP,
     Item,
     Mark,
@@ -118,7 +119,7 @@ def _baselines(page: Page, height: float, rng: np.random.Generator) -> tuple[lis
         spacing = rng.uniform(*LINE_SPACING) * height
         return list(np.arange(top + rng.uniform(1.1, 1.6) * height, bottom, spacing)), 0.0
     lines = page.first_rule + page.rule_spacing * np.arange(-200, 200)
-    return [float(y) for y in lines if top + height < y < bottom], float(rng.uniform(-0.02, 0.12))
+    return [float(y) for y in lines if top + height < y < bottom], float(rng.uniform(*RULE_LIFT))
 
 
 def _height(page: Page, rng: np.random.Generator) -> float:

@@ -28,15 +28,15 @@ from bench.field.ink import Medium, pen_width
 DIGIT_GAP = (0.06, 0.3)  # digit heights between the inks of neighbouring digits of a number
 GROUP_GAP = (0.8, 1.3)  # ... between the groups of a spaced number ("555 0199"): a reader sees two
 ITEM_GAP = (1.6, 4.0)  # ... between separate items on a line: unmistakably apart
-BLANK_LINE = 0.4  # chance that a line (or rule) is left empty: pages are not filled edge to edge
 WORD_NUMBER_GAP = (0.9, 1.6)  # ... between a word and the number it labels ("room 42")
+BLANK_LINE = 0.4  # chance that a line (or rule) is left empty: pages are not filled edge to edge
 BASELINE_JITTER = 0.06  # digit heights each digit's bottom wanders off its baseline
 SIZE_JITTER = (0.9, 1.1)  # each digit's height around its number's
 RULE_LIFT = (-0.02, 0.12)  # digit heights between the rule and the ink's bottom: some touch it
 LINE_TRIES = 12  # items made per line at most: a line holds few; the bound stops a runaway
 PLACEMENT_TRIES = 200  # random spots tried per item on a scattered page
 CELL_FILL = 0.75  # widest a worksheet digit may be, in cell widths: neighbours never touch
-SCATTER_GAP = 1.0  # heights of the larger of two items kept free between them
+SCATTER_GAP = 1.0  # writing heights of the smaller of two scattered items kept free between them
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class Item:
 
 
 def _digit(writer: Writer, height: float, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """One digit about ``height`` px tall and its label: an MNIST test digit re-drawn with the
+    writer's pen, or (``font_share`` of the time) the same label in the page's font."""
     images, labels = mnist_test()
     if writer.prefer and rng.random() < 0.5:
         wanted = int(rng.choice(writer.prefer))
