@@ -19,8 +19,8 @@ import numpy as np
 from bench.scenes import render_scene
 from camdigits.annotate import Annotator
 from camdigits.config import Config
+from camdigits.context import drop_text
 from camdigits.numbers import group_numbers
-from camdigits.page import drop_size_outliers
 from camdigits.recognizer import Recognizer
 from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
@@ -63,7 +63,7 @@ def time_stages(recognizer: Recognizer, scenes: Sequence[np.ndarray], frames: in
     """ms of each of RECOGNIZE_STAGES per frame, called as Recognizer.recognize() calls
     them, so that they add up to one recognize() call: "split" retries unsure wide blobs
     as two touching digits (a second interpreter call, only when there are such blobs);
-    "numbers" drops size outliers, groups the digits and builds the FrameResult."""
+    "numbers" drops digits that stand among letters, groups the digits and builds the FrameResult."""
     ms = {stage: np.empty(frames) for stage in RECOGNIZE_STAGES}
     for i in range(frames):
         image = scenes[i % len(scenes)]
@@ -76,9 +76,9 @@ def time_stages(recognizer: Recognizer, scenes: Sequence[np.ndarray], frames: in
         t3 = time.perf_counter()
         labels, confidences = recognizer.read(patches)
         t4 = time.perf_counter()
-        digits = recognizer.split_touching(candidates, labels, confidences)
+        digits, letters = recognizer.split_touching(candidates, labels, confidences)
         t5 = time.perf_counter()
-        numbers = group_numbers(drop_size_outliers(digits, recognizer.config), recognizer.config)
+        numbers = group_numbers(drop_text(digits, letters, recognizer.config), recognizer.config)
         FrameResult(width=image.shape[1], height=image.shape[0],
                     digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
         t6 = time.perf_counter()

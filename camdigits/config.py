@@ -72,19 +72,16 @@ class Config:
     # starving capture and display.
     num_threads: int = 2
 
-    # --- page context (camdigits.page) ---------------------------------------------------
-    # With at least this many digits in a frame, a digit whose height is outside
-    # [min_relative_height, max_relative_height] times their median height is dropped:
-    # lines and doodles far taller than the writing around them, specks far smaller.
-    # Digits on one page vary by about 1.6x (0.85-1.15 per word and per digit shape).
-    page_min_digits: int = 4
-    max_relative_height: float = 1.9
-    min_relative_height: float = 0.4
+    # --- word context (camdigits.context) ------------------------------------------------
+    # A run of writing (blobs linked as in a number) with more letters than digits is text,
+    # and none of its blobs is reported as a digit; a letter is a blob not read as a digit.
+    # Needs at least this many blobs in the run: a lone unsure glyph next to a digit stays.
+    word_min_blobs: int = 3
 
     # --- number grouping ----------------------------------------------------------------
-    # Two digits belong to one number if the gap between them is at most this many
-    # digit heights ...
-    max_gap: float = 0.8
+    # Two digits belong to one number (two blobs to one word) if the gap between them is at
+    # most this many digit heights: a wider gap is a space between groups ...
+    max_gap: float = 0.6
     # ... their vertical centres differ by at most this many digit heights ...
     max_centre_offset: float = 0.5
     # ... and the shorter is at least this fraction of the taller one's height.
@@ -108,8 +105,7 @@ class Config:
             "min_confidence": 0.0 <= self.min_confidence <= 1.0,
             "num_threads": self.num_threads >= 1,
             "max_megapixels": self.max_megapixels > 0,
-            "min_relative_height < 1 < max_relative_height": self.min_relative_height < 1.0 < self.max_relative_height,
-            "page_min_digits": self.page_min_digits >= 2,
+            "word_min_blobs": self.word_min_blobs >= 2,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

@@ -1,7 +1,9 @@
 """Digits -> multi-digit numbers, read left to right.
 
 Two digits are neighbours in a number when the gap between them is small next to their
-height, their vertical centres are close and their heights similar. Each digit links only
+height (wider than about half a height is a space: "555 0199" is two numbers), their
+vertical centres are close and their heights similar. The same links chain the blobs of a
+word for the word context (:mod:`camdigits.context`). Each digit links only
 to its nearest right neighbour, so a sloping line of writing is followed link by link and
 two numbers stacked one above the other stay apart. A lone digit is a number of length one.
 """
@@ -64,30 +66,36 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
     )
 
 
-def group_numbers(digits: Sequence[Digit], config: Config) -> tuple[Number, ...]:
-    """Group digits into numbers, in reading order (see :func:`_reading_order`)."""
-    ordered = sorted(digits, key=lambda d: (d.box[0], d.box[1]))
-    if not ordered:
-        return ()
-    # Candidate links, cheapest first; each digit takes one right and one left neighbour.
+def link_chains(boxes: np.ndarray, config: Config) -> list[list[int]]:
+    """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
+    into ``boxes`` from left to right; a box with no neighbour is a chain of one.
+
+    Candidate links are taken cheapest first, and each box takes one right and one left
+    neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
+    if not len(boxes):
+        return []
+    order = np.lexsort((boxes[:, 1], boxes[:, 0]))
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
-    for _, i, j in _links(np.array([d.box for d in ordered], np.float64), config):
+    for _, i, j in _links(boxes[order], config):
         if i not in right_of and j not in left_of:
             right_of[i] = j
             left_of[j] = i
-
-    numbers = []
-    for start in range(len(ordered)):
+    chains = []
+    for start in range(len(order)):
         if start in left_of:
             continue
-        chain = [ordered[start]]
-        node = start
-        while node in right_of:
-            node = right_of[node]
-            chain.append(ordered[node])
-        numbers.append(make_number(chain))
-    return _reading_order(numbers)
+        chain = [start]
+        while chain[-1] in right_of:
+            chain.append(right_of[chain[-1]])
+        chains.append([int(order[k]) for k in chain])
+    return chains
+
+
+def group_numbers(digits: Sequence[Digit], config: Config) -> tuple[Number, ...]:
+    """Group digits into numbers, in reading order (see :func:`_reading_order`)."""
+    boxes = np.array([d.box for d in digits], np.float64).reshape(-1, 4)
+    return _reading_order([make_number([digits[i] for i in chain]) for chain in link_chains(boxes, config)])
 
 
 def _reading_order(numbers: list[Number]) -> tuple[Number, ...]:

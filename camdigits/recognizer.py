@@ -1,7 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
 The only object that knows every stage: segment -> normalise -> classify -> split
-touching digits -> page context -> numbers.
+touching digits -> word context -> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -16,16 +16,17 @@ import numpy as np
 from camdigits.classify import DigitClassifier
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
 from camdigits.normalise import to_mnist_patches
+from camdigits.context import drop_text
 from camdigits.numbers import group_numbers
-from camdigits.page import drop_size_outliers
-from camdigits.segment import Candidate, binarize, find_candidates, to_dark_ink
+from camdigits.segment import Candidate, binarize, find_candidates, threshold_window, to_dark_ink
+from camdigits.texture import clear_texture
 from camdigits.split import (
     choose_split,
     left_half_may_win,
     propose_splits,
     worth_cutting,
 )
-from camdigits.types import Digit, FrameResult
+from camdigits.types import Box, Digit, FrameResult
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -61,9 +62,10 @@ class Recognizer:
     # so that a benchmark can time each one and a debugging view can show the mask.
 
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Threshold stage: the frame as dark ink on light ground, and its binary ink mask."""
+        """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
+        (with the dense ink of a frame of texture cleared)."""
         paper = to_dark_ink(to_gray(image), self.config)
-        return paper, binarize(paper, self.config)
+        return paper, clear_texture(binarize(paper, self.config), threshold_window(paper.shape, self.config))
 
     def find(self, paper: np.ndarray, mask: np.ndarray) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask."""
@@ -86,9 +88,11 @@ class Recognizer:
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
         return labels, probabilities[np.arange(len(labels)), labels]
 
-    def split_touching(self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray) -> list[Digit]:
+    def split_touching(self, candidates: list[Candidate], labels: np.ndarray,
+                       confidences: np.ndarray) -> tuple[list[Digit], list[Box]]:
         """Split stage: the frame's digits, with wide blobs that were not read surely as one
-        digit tried as two touching ones (see :mod:`camdigits.split`).
+        digit tried as two touching ones (see :mod:`camdigits.split`), and the boxes of the
+        blobs not read as digits (letters, for the word context).
 
         The cuts of all such blobs are classified together, and only for frames that have
         such a blob: classifying the cuts of every wide blob up front would add up to two
@@ -117,19 +121,23 @@ class Recognizer:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
         return self._digits(readings)
 
-    def _digits(self, readings: list[list[tuple[Candidate, int, float]]]) -> list[Digit]:
-        """The readings (blob, label, confidence) sure enough to report, as digits."""
-        return [Digit(label=label, confidence=confidence, box=blob.box)
-                for reading in readings for blob, label, confidence in reading
-                if confidence >= self.config.min_confidence]
+    def _digits(self, readings: list[list[tuple[Candidate, int, float]]]) -> tuple[list[Digit], list[Box]]:
+        """The readings (blob, label, confidence) sure enough to report, as digits, and the
+        boxes of the others."""
+        flat = [reading for blob_readings in readings for reading in blob_readings]
+        sure = self.config.min_confidence
+        return ([Digit(label=label, confidence=confidence, box=blob.box)
+                 for blob, label, confidence in flat if confidence >= sure],
+                [blob.box for blob, _, confidence in flat if confidence < sure])
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
         paper, mask = self.ink_mask(image)
         return mask, self.find(paper, mask)
 
-    def classify(self, candidates: list[Candidate]) -> list[Digit]:
-        """Classify all candidates in one batch; keep those confidently read as digits."""
+    def classify(self, candidates: list[Candidate]) -> tuple[list[Digit], list[Box]]:
+        """Classify all candidates in one batch: those confidently read as digits, and the
+        boxes of the rest."""
         labels, confidences = self.read(self.patches(candidates))
         return self.split_touching(candidates, labels, confidences)
 
@@ -138,7 +146,7 @@ class Recognizer:
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
         _, candidates = self.candidates(image)
-        digits = drop_size_outliers(self.classify(candidates), self.config)
+        digits = drop_text(*self.classify(candidates), self.config)
         numbers = group_numbers(digits, self.config)
         return FrameResult(
             width=image.shape[1],

@@ -28,8 +28,15 @@ MIN_FRAGMENT_SIDE = 0.3  # fraction of Config.min_digit_height
 # Two fragments are parts of one digit when the narrower lies at least this much within
 # the other's columns (a 5's top bar often overhangs its body by half its width) ...
 MERGE_MIN_X_OVERLAP = 0.4  # fraction of the narrower fragment's width
-# ... and the vertical gap between them is at most this many heights of the taller.
+# ... and the vertical gap between them is at most this many heights of the taller ...
 MERGE_MAX_Y_GAP = 0.25
+# ... or, for two pieces of about one height (the shorter at least MERGE_SIMILAR_HEIGHT of
+# the taller), at most MERGE_MAX_SIMILAR_GAP: halves of a digit a skipping pen broke lie a
+# pen gap apart (MERGE_PEN_GAP px, if that is more), while two whole digits of a
+# worksheet's column lie a row gap apart.
+MERGE_SIMILAR_HEIGHT = 0.6
+MERGE_MAX_SIMILAR_GAP = 0.1
+MERGE_PEN_GAP = 4  # px at the reference side: a skipping pen's gap, whatever the digit's size
 # ... unless one box encloses the other and is this many times its area: then the outer
 # blob is a loop or frame drawn around the inner one, not another piece of it.
 MERGE_MAX_ENCLOSING_AREA = 4.0
@@ -62,6 +69,15 @@ RULE_MIN_THICKNESS = 4.0  # px
 RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
+# A page held at an angle tilts its rules past what the level search lets through. Masks
+# with at least RULE_TILT_INK of their pixels inked (a ruled page; a page of digits has
+# about half that) are searched for long lines at any angle (rule_tilt), and rules tilted
+# RULE_TILT_MIN degrees or more are erased on the mask turned level.
+RULE_TILT_INK = 0.035
+RULE_TILT_MAX_INK = 0.2  # more ink than this is texture, where the line search costs most and finds none
+RULE_TILT_MIN = 1.5  # degrees
+RULE_HOUGH_SHRINK = 4  # the line search runs on the mask shrunk this many times: 16x fewer px
+RULE_HOUGH_GAP = 3  # px of the shrunk mask: gaps along a line's dashes that it spans
 # Sizes in px, here and for the least ink density below, follow the frame only up to 720p's
 # scale, the largest measured (see frame_scale). A 12 MP still at its own scale (6x) had the
 # letters of printed lines joined across 56 px gaps into "rules", then erased: a printed
@@ -189,20 +205,79 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
 
     Left in, a ruling joins every digit it touches into one page-wide blob, which the
     size filters then drop whole, and the bits of a thin ruling between digits read as
-    ones. Frames without a well-inked row or column (most) are returned as they are, at
-    the cost of two projections.
+    ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
+    turned level (see rule_tilt). Frames without a well-inked row or column and with little
+    ink (most) are returned as they are, at the cost of two projections.
     """
     h, w = mask.shape
     if min(h, w) < RULE_RUN:
         return mask
+    sizes = RuleSizes.for_frame(mask.shape)
+    max_thickness = max(sizes.min_thickness, RULE_MAX_THICKNESS * min(h, w))
+    inked = cv2.countNonZero(mask) / mask.size
+    tilt = rule_tilt(mask) if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK else 0.0
+    if abs(tilt) >= RULE_TILT_MIN:
+        # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
+        side = int(math.ceil(math.hypot(w, h)))
+        turn[:, 2] += ((side - w) / 2, (side - h) / 2)
+        levelled = cv2.warpAffine(mask, turn, (side, side), flags=cv2.INTER_NEAREST)
+        rules = _find_rules(levelled, sizes, max_thickness, (h, w), searched=True)
+        if rules is not None:
+            rules = cv2.warpAffine(rules, cv2.invertAffineTransform(turn), (w, h), flags=cv2.INTER_NEAREST)
+    else:
+        rules = _find_rules(mask, sizes, max_thickness, (h, w))
+    if rules is None or not rules.any():
+        return mask
+    erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
+    # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
+    # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
+    # along a rule (the bar of a 4 written on the line) is lost with it.
+    across = int(max_thickness) + sizes.crossing
+    bridged = cv2.bitwise_or(
+        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across))),
+        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1))),
+    )
+    return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
+
+
+def rule_tilt(mask: np.ndarray) -> float:
+    """The tilt in degrees (-45, 45] of the frame's long straight lines, folded so that the
+    two families of squared paper agree: the median over the lines a probabilistic Hough
+    transform finds on the mask shrunk RULE_HOUGH_SHRINK times; 0 if it finds none.
+
+    The median of a page's lines, since perspective makes them converge by a few degrees,
+    which the level search then takes up (it lets lines about 3 degrees off level through).
+    """
+    h, w = mask.shape
+    small = cv2.resize(mask, (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK)),
+                       interpolation=cv2.INTER_AREA)
+    length = RULE_MIN_EXTENT * min(small.shape)
+    lines = cv2.HoughLinesP(cv2.compare(small, 64, cv2.CMP_GE), 1, math.pi / 180, int(length), None,
+                            minLineLength=length, maxLineGap=RULE_HOUGH_GAP)
+    if lines is None or not lines.size:
+        return 0.0
+    x0, y0, x1, y1 = lines.reshape(-1, 4).T.astype(np.float64)
+    angles = np.degrees(np.arctan2(y1 - y0, x1 - x0))
+    folded = (angles + 45.0) % 90.0 - 45.0
+    return float(np.median(folded))
+
+
+def _find_rules(mask: np.ndarray, sizes: RuleSizes, max_thickness: float,
+                frame: tuple[int, int], searched: bool = False) -> np.ndarray | None:
+    """The mask of the near-level and near-upright rules of ``mask`` (lines fitted through
+    them, as thick as they are plus a band), or None if it has none. Lengths are judged
+    against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
+    turned level on a larger canvas. ``searched``: lines were found already (rule_tilt),
+    so both directions are searched without the inked-row trigger, which the dashes of a
+    faint rule left a degree off level can miss."""
+    h, w = frame
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     rules = None
-    sizes = RuleSizes.for_frame(mask.shape)
-    max_thickness = max(sizes.min_thickness, RULE_MAX_THICKNESS * min(h, w))
     for inked, along, run, band in ((rows.max() >= RULE_TRIGGER * w, w, (sizes.run, 1), (sizes.run, sizes.band)),
                                     (columns.max() >= RULE_TRIGGER * h, h, (1, sizes.run), (sizes.band, sizes.run))):
-        if not inked:
+        if not (inked or searched):
             continue
         # A faint rule is thresholded into dashes: bridge their gaps first.
         gap = (sizes.gap, 1) if run[1] == 1 else (1, sizes.gap)
@@ -223,18 +298,7 @@ def erase_rules(mask: np.ndarray) -> np.ndarray:
                 if rules is None:
                     rules = np.zeros_like(mask)
                 _draw_rule(rules, own, (x, y), thickness, sizes.band)
-    if rules is None or not rules.any():
-        return mask
-    erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
-    # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
-    # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
-    # along a rule (the bar of a 4 written on the line) is lost with it.
-    across = int(max_thickness) + sizes.crossing
-    bridged = cv2.bitwise_or(
-        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across))),
-        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1))),
-    )
-    return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
+    return rules
 
 
 def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
@@ -299,7 +363,7 @@ def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thic
     cv2.line(rules, start, end, 255, max(1, round(thickness)) + band - 1)
 
 
-def _merge_fragments(boxes: np.ndarray) -> list[list[int]]:
+def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
     """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
@@ -318,8 +382,11 @@ def _merge_fragments(boxes: np.ndarray) -> list[list[int]]:
         inside = (x0[p] <= x0[q]) & (y0[p] <= y0[q]) & (x1[p] >= x1[q]) & (y1[p] >= y1[q])
         return inside & (area[p] >= MERGE_MAX_ENCLOSING_AREA * area[q])
 
+    taller = np.maximum(h[a], h[b])
+    pen_gap = MERGE_PEN_GAP * scale
+    similar = np.minimum(h[a], h[b]) >= MERGE_SIMILAR_HEIGHT * taller
     linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
-        gap <= MERGE_MAX_Y_GAP * np.maximum(h[a], h[b])
+        gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), MERGE_MAX_Y_GAP * taller)
     )
     linked &= ~(encloses(a, b) | encloses(b, a))
     pairs = list(zip(a[linked].tolist(), b[linked].tolist()))
@@ -485,7 +552,7 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
     if not fragments:
         return []
     candidates = []
-    for group in _merge_fragments(np.array(fragments, np.int64)):
+    for group in _merge_fragments(np.array(fragments, np.int64), frame_scale(mask.shape)):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:

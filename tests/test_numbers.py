@@ -31,8 +31,12 @@ def row(labels, x=10, y=100, h=40, w=25, gap=8, slope=0.0):
         (row([3, 4]) + row([5, 6], y=200), ["34", "56"]),  # two lines, top first
         (row([9], h=40) + row([8], x=43, h=12, w=8), ["9", "8"]),  # very different heights
         (row([1, 2, 3], gap=10) + row([4, 5], x=200), ["123", "45"]),
+        # A space of 0.9 digit heights between groups, 0.2 within them: "555 0199".
+        (row([5, 5, 5]) + row([0, 1, 9, 9], x=10 + 3 * 33 - 8 + 36), ["555", "0199"]),
+        (row([4, 2], gap=20), ["42"]),  # half a height apart: one number
     ],
-    ids=["empty", "one", "year", "shuffled", "apart", "slope", "touching", "two-lines", "heights", "two-in-a-row"],
+    ids=["empty", "one", "year", "shuffled", "apart", "slope", "touching", "two-lines", "heights", "two-in-a-row",
+         "spaced-groups", "half-height-gap"],
 )
 def test_group_numbers(digits, expected):
     numbers = group_numbers(digits, CONFIG)
