@@ -25,21 +25,21 @@ def recognizer():
 # condition, least F1 (None: no digits to find), most false digits per image, least number
 # exact-match rate. Measured on these 40 scenes in comments.
 CASES = [
-    ("clean", 0.97, 0.05, 0.93),  # F1 0.986, 0.00, numbers 0.95
-    ("photo", 0.96, 0.05, 0.88),  # 0.982, 0.00, 0.93
-    ("small", 0.96, 0.05, 0.86),  # 0.976, 0.00, 0.89
-    ("board", 0.95, 0.05, 0.90),  # 0.972, 0.025, 0.93
-    ("slanted", 0.96, 0.05, 0.90),  # 0.982, 0.025, 0.94
-    ("thin", 0.95, 0.05, 0.84),  # 0.974, 0.00, 0.87
-    ("thick", 0.95, 0.05, 0.85),  # 0.974, 0.00, 0.88
-    ("ruled", 0.91, 0.10, 0.74),  # 0.930, 0.075, 0.77
-    # Letters drawn from Hershey stroke data (train.glyphs) since OpenCV 5.1's putText: script
-    # E and m are read as 8 and 92 by the shipped model.
-    ("distractors", 0.95, 0.25, 0.94),  # 0.961, 0.225, 0.97
-    ("touching", 0.83, 0.05, 0.62),  # 0.853, 0.00, 0.65
-    ("broken", 0.95, 0.08, 0.84),  # 0.968, 0.05, 0.86
-    ("numbers", 0.97, 0.05, 0.92),  # 0.989, 0.00, 0.95
-    ("empty", None, 0.10, None),  # no digits: only false digits count (0.075)
+    ("clean", 0.97, 0.05, 0.90),  # F1 0.986, 0.00, numbers 0.93
+    ("photo", 0.96, 0.05, 0.85),  # 0.980, 0.00, 0.88
+    ("small", 0.96, 0.05, 0.86),  # 0.975, 0.00, 0.89
+    ("board", 0.95, 0.05, 0.86),  # 0.971, 0.00, 0.88
+    ("slanted", 0.96, 0.05, 0.92),  # 0.982, 0.00, 0.96
+    ("thin", 0.94, 0.05, 0.78),  # 0.957, 0.00, 0.80
+    ("thick", 0.95, 0.05, 0.83),  # 0.965, 0.00, 0.86
+    ("ruled", 0.91, 0.10, 0.74),  # 0.934, 0.075, 0.77
+    # Letters drawn from Hershey stroke data (train.glyphs): script E and m still read as
+    # 8 and 92 now and then.
+    ("distractors", 0.94, 0.30, 0.94),  # 0.959, 0.25, 0.97
+    ("touching", 0.76, 0.05, 0.50),  # 0.783, 0.00, 0.53
+    ("broken", 0.94, 0.10, 0.79),  # 0.960, 0.075, 0.82
+    ("numbers", 0.97, 0.05, 0.90),  # 0.987, 0.00, 0.93
+    ("empty", None, 0.10, None),  # no digits: only false digits count (0.05)
 ]
 
 
@@ -58,10 +58,12 @@ def test_every_benchmark_condition_is_tested():
     assert [case[0] for case in CASES] == list(CONDITIONS)
 
 
-@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.90), ("touching", 0.85)])
+# touching: 0.78 on 20 scenes with the shipped network, 0.857 with the one before it (see
+# models/MODEL_CARD.md); these 6 scenes give 0.74.
+@pytest.mark.parametrize("condition, min_f1", [("clean", 0.95), ("ruled", 0.90), ("touching", 0.70)])
 def test_larger_frames(recognizer, condition, min_f1):
-    """1280x720: the window and size limits scale with the frame (3 scenes each)."""
-    counts, _ = evaluate(recognizer, condition, 3, (1280, 720))
+    """1280x720: the window and size limits scale with the frame (6 scenes each)."""
+    counts, _ = evaluate(recognizer, condition, 6, (1280, 720))
     assert counts.f1 >= min_f1, counts
 
 

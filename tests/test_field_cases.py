@@ -1,0 +1,159 @@
+"""The pages users hold up that the scene benchmark did not show: handwritten words, texture,
+a ruled page at an angle, digits of very different sizes, European ones and crossed sevens,
+and numbers written in spaced groups. Each is drawn here with real MNIST test digits and
+handwriting fonts the model was never trained on (train.fonts.HELD_OUT_FAMILIES)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from camdigits.recognizer import Recognizer
+from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
+from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
+
+# Words with no digit in them, among them the ones earlier models read as digits.
+WORDS = ("every", "DAMP", "Harvey", "yes", "recheck", "sunny", "week", "Hey", "maybe", "green",
+         "apple", "the", "reason", "Everyday", "hurry", "never", "eye", "why", "Ferry", "keep")
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return Recognizer()
+
+
+def _first(label: int, skip: int = 0) -> int:
+    _, labels = mnist_test()
+    return int(np.flatnonzero(labels == label)[skip])
+
+
+def _write_word(page: np.ndarray, word: str, font, x: int, y: int, size: int) -> int:
+    """Dark ink ``word`` with its top-left at (x, y); returns the x after it."""
+    glyphs = draw_glyphs(word, font, size, stroke_px=1)
+    h, w = min(glyphs.shape[0], page.shape[0] - y), min(glyphs.shape[1], page.shape[1] - x)
+    if h <= 0 or w <= 0:
+        return page.shape[1]
+    alpha = glyphs[:h, :w, None].astype(np.float32) / 255.0
+    region = page[y : y + h, x : x + w].astype(np.float32)
+    page[y : y + h, x : x + w] = (region * (1 - alpha) + PEN * alpha).astype(np.uint8)
+    return x + glyphs.shape[1]
+
+
+def words_page(family: str, seed: int, size: int = 40) -> np.ndarray:
+    """A 640x480 page of handwritten words in one held-out font, no digit on it."""
+    rng = np.random.default_rng(seed)
+    font = fetch_font(family)
+    page = blank_page()
+    y = 20
+    while y < 480 - 2 * size:
+        x = 15
+        while x < 640 - 4 * size:
+            x = _write_word(page, str(rng.choice(WORDS)), font, x, y, size) + int(size * 0.6)
+        y += int(size * 1.6)
+    return page
+
+
+def test_pages_of_handwritten_words_give_few_digits(recognizer):
+    pages = [words_page(family, seed) for seed, family in enumerate(HELD_OUT_FAMILIES)]
+    false_digits = [len(recognizer.recognize(page).digits) for page in pages]
+    # Measured: 1.45 false digits per page (the network before: 7.8, with the same word
+    # context); the issue's target, 0.1 a page, is not met.
+    assert sum(false_digits) / len(pages) <= 2.0, false_digits
+
+
+def test_a_number_among_words_is_read(recognizer):
+    page = words_page(HELD_OUT_FAMILIES[0], 1)
+    page[300:400, :] = PAPER
+    for i, label in enumerate((2, 0, 2, 6)):
+        write_digit(page, _first(label), 200 + 45 * i, 310, 50)
+    assert "2026" in [n.text for n in recognizer.recognize(page).numbers]
+
+
+# Four frames each. Pure noise is cleared before the candidate search; blurred noise and wood
+# break into blobs of pen size, of which the network still takes 8 and 2.5 a frame for
+# digits (the issue's target, 0.1 a frame, is not met; the network before read 90 and 25).
+@pytest.mark.parametrize("kind, most", [("noise", 2), ("blurred-noise", 40), ("wood", 14)])
+def test_texture_frames_give_few_digits(recognizer, kind, most):
+    rng = np.random.default_rng(7)
+    found = 0
+    for _ in range(4):
+        if kind == "wood":
+            grain = cv2.resize(rng.normal(0, 1, (480, 24)).astype(np.float32), (640, 480), interpolation=cv2.INTER_CUBIC)
+            frame = np.clip(140 + 25 * np.sin(grain * 6) + rng.normal(0, 4, (480, 640)), 0, 255).astype(np.uint8)
+        else:
+            frame = rng.integers(0, 256, (480, 640), dtype=np.uint8)
+            if kind == "blurred-noise":
+                frame = cv2.GaussianBlur(frame, (0, 0), 2.0)
+        found += len(recognizer.recognize(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)).digits)
+    assert found <= most, found
+
+
+def _ruled(page: np.ndarray, degrees: float, spacing: int) -> list[int]:
+    """Blue-grey rules across the page, tilted ``degrees`` (the page held at an angle);
+    returns where each rule meets the left edge."""
+    h, w = page.shape[:2]
+    dy = math.tan(math.radians(degrees)) * w
+    starts = list(range(-int(abs(dy)) - spacing, h + int(abs(dy)) + spacing, spacing))
+    for y in starts:
+        cv2.line(page, (0, y), (w, int(y + dy)), (200, 170, 150), 2, cv2.LINE_AA)
+    return starts
+
+
+@pytest.mark.parametrize("degrees", [0.0, 4.0, 8.0, -6.0])
+def test_a_ruled_page_at_an_angle_keeps_its_digits(recognizer, degrees):
+    """Digits written between the rules, along them."""
+    page = blank_page()
+    slope = math.tan(math.radians(degrees))
+    rule = min(y for y in _ruled(page, degrees, spacing=52) if y >= 150)
+    labels = (3, 1, 4, 1, 5, 9, 2, 6)
+    for i, label in enumerate(labels):
+        x = 40 + 70 * i
+        write_digit(page, _first(label, 3), x, int(rule + slope * (x + 20)) + 2, 40)
+    result = recognizer.recognize(page)
+    assert sorted(d.label for d in result.digits) == sorted(labels)
+
+
+def test_digits_of_very_different_sizes_are_all_read(recognizer):
+    """A big heading digit among small ones, and a small one among big ones."""
+    page = blank_page()
+    write_digit(page, _first(7, 1), 30, 20, 200)  # a heading digit 200 px tall
+    small = (3, 0, 1, 8, 4, 2)
+    for i, label in enumerate(small):
+        write_digit(page, _first(label, 1), 300 + 50 * i, 60, 28)
+    write_digit(page, _first(9, 1), 300, 300, 120)
+    write_digit(page, _first(6, 1), 430, 380, 16)  # a small digit beside a big one
+    result = recognizer.recognize(page)
+    assert sorted(d.label for d in result.digits) == sorted((7, 9, 6) + small)
+
+
+def _stroke(page: np.ndarray, start, end, width: int = 4) -> None:
+    cv2.line(page, start, end, (PEN, PEN, PEN), width, cv2.LINE_AA)
+
+
+def test_european_ones_and_crossed_sevens(recognizer):
+    """Ones with a long flag and sevens with a cross bar, as written in much of Europe."""
+    page = blank_page()
+    for i in range(4):
+        x = 40 + 150 * i
+        _stroke(page, (x + 40, 100), (x + 40, 180))  # the one's stem
+        _stroke(page, (x + 40, 100), (x + 15 + 3 * i, 122 + 2 * i))  # its flag
+        _stroke(page, (x + 15, 300), (x + 65, 300))  # the seven's top bar
+        _stroke(page, (x + 65, 300), (x + 38 - 2 * i, 385))  # its stem
+        _stroke(page, (x + 35, 343), (x + 68, 343))  # the cross bar
+    result = recognizer.recognize(page)
+    assert sorted(d.label for d in result.digits) == [1] * 4 + [7] * 4
+
+
+def test_numbers_in_spaced_groups_are_two_numbers(recognizer):
+    page = blank_page()
+    x = 40
+    for i, label in enumerate((5, 5, 5, None, 0, 1, 9, 9)):
+        if label is not None:
+            box = write_digit(page, _first(label, i), x, 200, 40)
+            x = box[0] + box[2] + 6 - 11  # a sixth of a height between the inks
+        else:
+            x += 44  # a space: about a digit's height
+    assert [n.text for n in recognizer.recognize(page).numbers] == ["555", "0199"]
