@@ -94,6 +94,10 @@ class Config:
     # Images with more pixels than this are refused: decoding and thresholding them takes
     # seconds and gigabytes. 50 MP is well beyond any phone photo.
     max_megapixels: float = 50.0
+    # Candidates read per frame at most; past it the frame is noise or texture, not writing,
+    # and the result says it stopped there. A printed page at 48 MP gives a few thousand;
+    # noise gives one every few hundred pixels, which would take minutes to classify.
+    max_candidates: int = 20_000
 
     def __post_init__(self) -> None:
         checks = {
@@ -108,6 +112,7 @@ class Config:
             "min_confidence": 0.0 <= self.min_confidence <= 1.0,
             "num_threads": self.num_threads >= 1,
             "max_megapixels": self.max_megapixels > 0,
+            "max_candidates": self.max_candidates >= 1,
             "min_relative_height < 1 < max_relative_height": self.min_relative_height < 1.0 < self.max_relative_height,
             "page_min_digits": self.page_min_digits >= 2,
         }

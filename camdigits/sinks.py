@@ -67,6 +67,11 @@ DESCRIBE_NUMBERS = 20
 def describe(result: FrameResult) -> str:
     """One readable line: ``photo.png: 4 digits, numbers: 407, 5``. Past DESCRIBE_NUMBERS
     numbers (a photo of a printed page) the line ends in "... and N more"; --json has all."""
+    line = _describe_digits(result)
+    return f"{line} ({result.note})" if result.note else line
+
+
+def _describe_digits(result: FrameResult) -> str:
     count = len(result.digits)
     if count == 0:
         return f"{result.source}: no digits"
