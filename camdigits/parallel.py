@@ -53,9 +53,14 @@ def worker_count() -> int:
 
 def _start_worker(model_path: Path, config: Config) -> None:
     global _WORKER
-    # Ctrl-C reaches every process of the terminal; the main process handles it and
-    # stops the workers, which would otherwise each print a traceback.
+    # Ctrl-C and a closing terminal (SIGHUP) reach every process of the terminal; the main
+    # process handles them and stops the workers, which would otherwise each print a
+    # traceback. SIGTERM, which the pool sends them to stop, ends them at once, silently,
+    # instead of raising in them as in the main process they were forked from.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = Recognizer(model_path, config)
 
 

@@ -15,6 +15,7 @@ images are converted here (see :func:`to_bgr_uint8`), so no later stage has to c
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import stat
@@ -338,9 +339,18 @@ def _is_mp4_without_index(path: Path) -> bool:
             position += size
 
 
+def _frame_time(capture: cv2.VideoCapture, index: int, fps: float) -> float:
+    """Seconds from the start of the file to the frame just read, from its timestamp."""
+    milliseconds = capture.get(cv2.CAP_PROP_POS_MSEC)
+    if not math.isfinite(milliseconds) or milliseconds < 0 or (milliseconds == 0 and index > 0):
+        return index / fps  # no timestamp: the container's nominal rate
+    return milliseconds / 1000.0
+
+
 def video_frames(capture: cv2.VideoCapture, info: VideoInfo, every: int = 1) -> Iterator[Frame]:
     """Every ``every``-th frame of an opened video, with its index in the file and its
-    time in seconds (index / fps).
+    time in seconds: the frame's own timestamp, so that a variable-frame-rate file (phones
+    record them) reports when each frame was seen; index / fps where a frame has none.
 
     Frames in between are grabbed but not decoded into images. When the file ends before
     the frame count its container states, every frame before that point is yielded
@@ -360,7 +370,7 @@ def video_frames(capture: cv2.VideoCapture, info: VideoInfo, every: int = 1) -> 
                     ok, image = capture.read()
                     if not ok or image is None:
                         break
-                    yield Frame(image, info.path, index, index / info.fps)
+                    yield Frame(image, info.path, index, _frame_time(capture, index, info.fps))
                 elif not capture.grab():
                     break
                 index += 1
