@@ -65,9 +65,12 @@ class Interrupted(click.ClickException):
     def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
         super().__init__(message)
         self.exit_code = SIGNAL_EXIT_BASE + int(signum)
+        self.signum = signum
 
     def show(self, file=None) -> None:
-        click.echo(f"\n{PROG_NAME}: {self.message}", err=True)
+        # A new line after the "^C" the terminal echoed; other signals echo nothing.
+        start = "\n" if self.signum == signal.SIGINT else ""
+        click.echo(f"{start}{PROG_NAME}: {self.message}", err=True)
 
 
 @contextmanager

@@ -55,13 +55,19 @@ def _start_worker(model_path: Path, config: Config) -> None:
     global _WORKER
     # Ctrl-C and a closing terminal (SIGHUP) reach every process of the terminal; the main
     # process handles them and stops the workers, which would otherwise each print a
-    # traceback. SIGTERM, which the pool sends them to stop, ends them at once, silently,
-    # instead of raising in them as in the main process they were forked from.
+    # traceback. SIGTERM (the pool's own way to stop them, or a service manager's to the
+    # whole group) ends a worker through SystemExit, which exits without a traceback and
+    # releases the queue locks it holds on the way out: killed holding one, it would leave
+    # the pool's shutdown waiting for that lock for ever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _exit_quietly)
     _WORKER = Recognizer(model_path, config)
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _recognize_pickled(frame: Frame) -> FrameResult | ImageError:

@@ -45,8 +45,9 @@ def test_one_bad_image_among_good_ones(name, make, message, scene, good_pair, tm
     make(bad)
     result = run_snapshot(tmp_path, good_pair[0], bad, good_pair[1])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not a crash
-    [line] = result.stderr.splitlines()
+    line, summary = result.stderr.splitlines()
     assert line.startswith(f"camdigits: error: {bad}: ") and re.search(message, line)
+    assert summary == "3 images: 2 read, 1 failed (see above)"
     assert result.stdout.count("4 digits, numbers: 407, 5") == 2
     assert_good_pair_written(scene, tmp_path, good_pair)
 
@@ -56,7 +57,9 @@ def test_only_bad_images_give_exit_1_and_empty_outputs(tmp_path):
     empty.write_bytes(b"")
     result = run_snapshot(tmp_path, empty, missing)
     assert result.exit_code == 1
-    assert [line.split(": ")[2] for line in result.stderr.splitlines()] == [str(empty), str(missing)]
+    *errors, summary = result.stderr.splitlines()
+    assert [line.split(": ")[2] for line in errors] == [str(empty), str(missing)]
+    assert summary == "2 images: 0 read, 2 failed (see above)"
     assert (tmp_path / "out.jsonl").read_text() == "" and list((tmp_path / "out").iterdir()) == []
 
 
