@@ -77,7 +77,8 @@ class DigitClassifier:
         out_shape = tuple(int(side) for side in outputs[0]["shape"])
         if in_shape[1:] != (PATCH_SIZE, PATCH_SIZE, 1) or inputs[0]["dtype"] != np.float32:
             raise ModelError(
-                f"{self.path}: expected float32 input of shape (N, 28, 28, 1), got {inputs[0]['dtype']} {in_shape}",
+                f"{self.path}: expected float32 input of shape (N, 28, 28, 1), "
+                f"got {np.dtype(inputs[0]['dtype']).name} {in_shape}",
                 _MODEL_HINT,
             )
         if len(out_shape) != 2 or out_shape[1] not in (NOT_A_DIGIT, NOT_A_DIGIT + 1):
