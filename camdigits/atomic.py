@@ -24,15 +24,6 @@ def temporary_path(target: str | Path) -> Path:
     return target.with_name(f".{target.stem}.{secrets.token_hex(3)}.part{target.suffix}")
 
 
-def is_special(path: str | Path) -> bool:
-    """Whether ``path`` is an existing device, pipe or socket (/dev/null, a fifo): written
-    to directly, since nothing can be renamed over it."""
-    try:
-        return not Path(path).is_file() and Path(path).exists() and not Path(path).is_dir()
-    except OSError:
-        return False
-
-
 def write_bytes(target: str | Path, data: bytes | memoryview) -> None:
     """Write ``data`` to ``target`` through a temporary file renamed when complete.
 

@@ -9,22 +9,37 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import cv2
 
 
+# OpenCV's log level is one for the process, and the decoder and encoder threads of a video
+# run silence it at the same time: the first to enter saves the level and the last to leave
+# restores it, or one thread's restore would let the other's warnings through.
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_saved_level: int | None = None
+
+
 @contextmanager
 def quiet_opencv() -> Iterator[None]:
-    """Silence OpenCV's (and its FFmpeg back end's) own log. The level is process-wide, so
-    it is restored on exit."""
-    log_level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    """Silence OpenCV's (and its FFmpeg back end's) own log, from any thread."""
+    global _quiet_depth, _saved_level
+    with _QUIET_LOCK:
+        if _quiet_depth == 0:
+            _saved_level = cv2.utils.logging.getLogLevel()
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        _quiet_depth += 1
     try:
         yield
     finally:
-        cv2.utils.logging.setLogLevel(log_level)
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                cv2.utils.logging.setLogLevel(_saved_level)
 
 
 @contextmanager

@@ -106,33 +106,24 @@ def _stream_name(stream: TextIO) -> str:
 
 
 class JsonLinesSink(Sink):
-    """One JSON object per frame (``FrameResult.to_dict()``), one per line. ``"-"`` is stdout.
+    """One JSON object per frame (``FrameResult.to_dict()``), one per line, written at once
+    so a run that stops halfway, or a reader following the file, has every finished frame.
+    ``"-"`` is stdout.
 
-    A file is written under a temporary name beside it (:mod:`camdigits.atomic`), each line
-    flushed to it at once, and renamed to its name on :meth:`close`, which the CLI reaches on
-    errors, Ctrl-C and SIGTERM too; an earlier file of that name stays whole until then. A
-    line that cannot be written whole (a full disk) is cut back off, so the file only ever
-    holds whole lines, and the run stops with :class:`OutputError`. Devices and pipes
-    (``/dev/null``, a fifo) are written to directly.
+    A line that cannot be written whole (a full disk) is cut back off, so the file only
+    ever holds whole lines, and the run stops with :class:`OutputError`.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._fd: int | None = None
-        self._temporary: Path | None = None
         self._length = 0  # bytes of whole lines written
         self._count = 0  # whole lines written
         if self.path == "-":
             return
         make_parent_folder(path)
-        if Path(path).is_dir():
-            raise CamdigitsError(f"{path}: cannot write JSON Lines (it is a folder)",
-                                 "give a file name, e.g. " + str(Path(path) / "results.jsonl"))
-        direct = atomic.is_special(path)
-        self._temporary = None if direct else atomic.temporary_path(path)
         try:
-            flags = os.O_WRONLY | (os.O_TRUNC if direct else os.O_CREAT | os.O_EXCL)
-            self._fd = os.open(self._temporary or path, flags, 0o666)
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except OSError as error:
             raise CamdigitsError(
                 f"{path}: cannot write JSON Lines ({error.strerror or error})",
@@ -151,7 +142,7 @@ class JsonLinesSink(Sink):
             return
         try:
             view = memoryview(line)
-            while view:
+            while view:  # os.write, unbuffered: a line is on disk when write() returns
                 view = view[os.write(self._fd, view):]
         except OSError as error:
             self._cut_back()
@@ -170,18 +161,10 @@ class JsonLinesSink(Sink):
             pass  # a device or pipe: there is no file to cut
 
     def close(self) -> None:
-        """Close the file and give it its name; safe to call twice."""
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
-        os.close(fd)
-        if self._temporary is not None:
-            try:
-                os.replace(self._temporary, self.path)
-            except OSError as error:
-                atomic.discard(self._temporary)
-                raise OutputError(f"{self.path}: cannot give the JSON Lines file its name ({error.strerror or error})",
-                                  "check that the path is not a folder and its folder is writable") from error
+        """Close the file; safe to call twice."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
 
 class AnnotatedImageDir(Sink):
