@@ -37,6 +37,11 @@ UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? t
 _JPEG_MAGIC = b"\xff\xd8"
 # Bit depths that cameras and scanners store in 16- (or 32-) bit integer images.
 SENSOR_BIT_DEPTHS = (8, 10, 12, 14, 16, 32)
+# Bytes a file may hold per pixel of the largest image accepted, and bytes of metadata
+# beyond: 32-bit float RGBA, uncompressed, takes 16 bytes a pixel, and EXIF, ICC profiles
+# and thumbnails a few MB. A larger file is read no further.
+MAX_BYTES_PER_PIXEL = 16
+MAX_METADATA_BYTES = 64 * 2**20
 # Image formats whose size Pillow reads from the header, of those OpenCV decodes. Pillow
 # knows others (MPEG, for one) that must not make a video look like an image.
 HEADER_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "DIB", "TIFF", "WEBP", "PPM", "SUN", "JPEG2000", "AVIF")
@@ -93,7 +98,12 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
     Raises:
         ImageError: naming the file, with a hint for fixing it.
     """
-    _check_regular_file(Path(path), "image", f"pass the images inside it, e.g. {Path(path) / '*.png'}")
+    size = _check_regular_file(Path(path), "image", f"pass the images inside it, e.g. {Path(path) / '*.png'}")
+    most = max_megapixels * 1e6 * MAX_BYTES_PER_PIXEL + MAX_METADATA_BYTES
+    if size > most:
+        raise ImageError(f"{path}: file too large for an image of at most {max_megapixels:g} MP "
+                         f"({size / 1e6:.0f} MB, the most such an image takes is {most / 1e6:.0f} MB)",
+                         "is it an image? scale it down first, e.g. to 4000 px on the longer side")
     try:
         with open(path, "rb") as file:
             header_size = image_size_from_header(file)
@@ -114,21 +124,24 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
     return to_bgr_uint8(image, path)
 
 
-def _check_regular_file(path: Path, kind: str, folder_hint: str) -> None:
-    """Refuse a folder, a missing path, and devices, pipes and sockets (``/dev/zero`` would
-    be read for ever, a pipe consumed), each in words that say which it is."""
+def _check_regular_file(path: Path, kind: str, folder_hint: str) -> int:
+    """The size in bytes of the file at ``path``, after refusing a folder, a missing path,
+    and devices, pipes and sockets (``/dev/zero`` would be read for ever, a pipe consumed),
+    each in words that say which it is. ``kind``: "image" or "video"."""
     error = ImageError if kind == "image" else SourceError
+    thing = "an image" if kind == "image" else "a video"
     try:
-        mode = path.stat().st_mode
+        status = path.stat()
     except FileNotFoundError:
         raise error(f"{path}: no such file", "check the path and its spelling") from None
     except OSError as exc:
         raise error(f"{path}: cannot read the file ({exc.strerror or exc})", "check its permissions") from exc
-    if stat.S_ISDIR(mode):
-        raise error(f"{path}: is a folder, not {'an image' if kind == 'image' else 'a video'}", folder_hint)
-    if not stat.S_ISREG(mode):
-        raise error(f"{path}: not a regular file (a device, pipe or socket), not {'an image' if kind == 'image' else 'a video'}",
-                    f"pass a {kind} file; save a stream to a file first")
+    if stat.S_ISDIR(status.st_mode):
+        raise error(f"{path}: is a folder, not {thing}", folder_hint)
+    if not stat.S_ISREG(status.st_mode):
+        raise error(f"{path}: not a regular file (a device, pipe or socket), not {thing}",
+                    f"pass {thing} file; save a stream to a file first")
+    return status.st_size
 
 
 class HeaderTooLarge(Exception):
@@ -158,7 +171,7 @@ def _decode(data: np.ndarray) -> np.ndarray | None:
         try:
             return cv2.imdecode(data, flag)
         except cv2.error:
-            return None  # OpenCV raises for some malformed headers (and over its pixel limit), returns None for others
+            return None  # OpenCV raises for some malformed headers, and over its pixel limit
 
 
 def _check_size(path: str | Path, width: int, height: int, max_megapixels: float) -> None:

@@ -182,6 +182,16 @@ def test_oversized_images_are_refused_from_the_header(name, make, message, tmp_p
     assert rss < REFUSED_MB, rss
 
 
+def test_a_file_larger_than_any_image_under_the_limit_is_not_read(tmp_path):
+    path = tmp_path / "padded.png"
+    path.write_bytes(encode(".png", SMALL))
+    os.truncate(path, 2 * 2**30)  # 2 GB, sparse: a PNG with gigabytes of trailing bytes
+    done, rss = peak_rss("snapshot", path)
+    assert done.returncode == 1
+    one_error_line(done, str(path), "file too large for an image of at most 50 MP (2147 MB")
+    assert rss < REFUSED_MB, rss
+
+
 def test_a_tiff_whose_directory_lies_past_the_first_256_kb_is_read(tmp_path):
     from camdigits.sources import image_size_from_header
 
