@@ -86,6 +86,12 @@ def user_errors() -> Iterator[None]:
             yield
     except CamdigitsError as error:
         raise UserError(error) from error
+    except MemoryError:
+        # Past the bounds the code keeps (a memory limit far below the machine's, say): one
+        # line, not the traceback of whichever allocation failed.
+        raise UserError(CamdigitsError(
+            "out of memory", "the input needs more memory than this process may use; scale it down or raise the limit",
+        )) from None
     except Stopped as stop:
         name = signal.Signals(stop.signum).name
         raise Interrupted(f"stopped by {name}; the outputs written so far are closed and complete",
