@@ -61,7 +61,8 @@ def _start_worker(model_path: Path, config: Config) -> None:
     # lock, and the pool's shutdown would wait for that lock for ever; one that got Ctrl-C
     # would print a traceback. SIGTERM, the pool's own way to stop a worker, keeps its
     # default action: the worker ends at once, without a word.
-    os.setpgid(0, 0)
+    if hasattr(os, "setpgid"):  # POSIX
+        os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
