@@ -26,12 +26,17 @@ _saved_level: int | None = None
 
 @contextmanager
 def quiet_opencv() -> Iterator[None]:
-    """Silence OpenCV's (and its FFmpeg back end's) own log, from any thread."""
+    """Silence OpenCV's (and its FFmpeg back end's) own log, from any thread. Bindings
+    without ``cv2.utils.logging`` (OpenCV 4.8's wheels) cannot set the level: it is left."""
     global _quiet_depth, _saved_level
+    logging = getattr(cv2.utils, "logging", None)
+    if logging is None:
+        yield
+        return
     with _QUIET_LOCK:
         if _quiet_depth == 0:
-            _saved_level = cv2.utils.logging.getLogLevel()
-            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+            _saved_level = logging.getLogLevel()
+            logging.setLogLevel(logging.LOG_LEVEL_SILENT)
         _quiet_depth += 1
     try:
         yield
@@ -39,7 +44,7 @@ def quiet_opencv() -> Iterator[None]:
         with _QUIET_LOCK:
             _quiet_depth -= 1
             if _quiet_depth == 0:
-                cv2.utils.logging.setLogLevel(_saved_level)
+                logging.setLogLevel(_saved_level)
 
 
 @contextmanager

@@ -108,7 +108,8 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
         with open(path, "rb") as file:
             header_size = image_size_from_header(file)
     except OSError as error:
-        raise ImageError(f"{path}: cannot read the file ({error.strerror or error})", "check its permissions") from error
+        message = f"{path}: cannot read the file ({error.strerror or error})"
+        raise ImageError(message, "check its permissions") from error
     except HeaderTooLarge as error:
         raise ImageError(f"{path}: image too large ({error}, the limit is {max_megapixels:g} MP)",
                          "scale it down first, e.g. to 4000 px on the longer side") from None
