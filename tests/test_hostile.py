@@ -128,6 +128,28 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
         assert overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(x0)) is not None
 
 
+def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
+    """Parallel diagonal lines across a page of digits: every line's box meets every other's,
+    more pairs than the budget, so every blob is taken as not alone; which only costs time."""
+    import camdigits.segment as segment
+
+    page = cv2.cvtColor(page_image(), cv2.COLOR_BGR2GRAY)
+    for offset in range(0, 400, 4):
+        cv2.line(page, (offset, 0), (offset + 300, 300), 60, 1)
+    config = Config()
+    paper = segment.to_dark_ink(page, config)
+    mask = segment.binarize(paper, config)
+    outers, _ = segment._outer_contours(mask)
+    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
+    assert not segment._alone(boxes).any()  # over the budget
+    capped = segment.find_candidates(paper, mask, config)
+    monkeypatch.setattr(segment, "MAX_PAIRS_PER_BLOB", 10**9)
+    assert segment._alone(boxes).any()  # within it: the exact answer
+    exact = segment.find_candidates(paper, mask, config)
+    assert [c.box for c in capped] == [c.box for c in exact] and len(exact) > 0
+    assert all(np.array_equal(a.ink, b.ink) for a, b in zip(capped, exact))
+
+
 def test_candidate_cap_is_noted_in_json_and_on_the_console():
     from camdigits.recognizer import Recognizer
     from camdigits.sinks import describe
