@@ -8,16 +8,13 @@ changes: that costs ~0.1 ms, less than classifying the padding of a rounded-up b
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE
 from camdigits.errors import ModelError
+from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
@@ -38,31 +35,14 @@ def default_model_path() -> Path:
     return Path(models.__file__).with_name(MODEL_FILE)
 
 
-@contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null for the duration.
-
-    LiteRT's C++ core prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." when
-    the interpreter is built, which no Python setting silences and which would break our promise
-    of one line on stderr per problem. Failures still surface as Python exceptions.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 def _load_interpreter(path: Path, num_threads: int):
     # Imported here so that `import camdigits` stays fast and LiteRT loads only when needed.
     from ai_edge_litert.interpreter import Interpreter
 
-    if not path.is_file():
+    if path.is_dir():
+        raise ModelError(f"{path}: is a folder, not a model file",
+                         f"pass the .tflite file inside it, e.g. {path / MODEL_FILE}")
+    if not path.exists():
         raise ModelError(f"model file not found: {path}", _MODEL_HINT)
     try:
         # The model's bytes, not its path: from a path, LiteRT maps the file into memory,
@@ -71,8 +51,11 @@ def _load_interpreter(path: Path, num_threads: int):
         content = path.read_bytes()
     except OSError as exc:
         raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}", _MODEL_HINT) from exc
+    if not content:
+        raise ModelError(f"{path}: empty file (0 bytes), not a .tflite model", _MODEL_HINT)
     try:
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
+            # LiteRT prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." here.
             interpreter = Interpreter(model_content=content, num_threads=num_threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
@@ -91,10 +74,12 @@ class DigitClassifier:
         outputs = self._interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelError(f"{self.path}: expected one input and one output tensor", _MODEL_HINT)
-        in_shape, out_shape = tuple(inputs[0]["shape"]), tuple(outputs[0]["shape"])
+        in_shape = tuple(int(side) for side in inputs[0]["shape"])  # ints, not numpy scalars, in messages
+        out_shape = tuple(int(side) for side in outputs[0]["shape"])
         if in_shape[1:] != (PATCH_SIZE, PATCH_SIZE, 1) or inputs[0]["dtype"] != np.float32:
             raise ModelError(
-                f"{self.path}: expected float32 input of shape (N, 28, 28, 1), got {inputs[0]['dtype']} {in_shape}",
+                f"{self.path}: expected float32 input of shape (N, 28, 28, 1), "
+                f"got {np.dtype(inputs[0]['dtype']).name} {in_shape}",
                 _MODEL_HINT,
             )
         if len(out_shape) != 2 or out_shape[1] not in (NOT_A_DIGIT, NOT_A_DIGIT + 1):
@@ -103,8 +88,16 @@ class DigitClassifier:
         self._input_index = inputs[0]["index"]
         self._output_index = outputs[0]["index"]
         self._batch = 0
-        # A warm-up call at load time takes the first call's set-up cost out of the first frame.
-        self.predict(np.zeros((1, PATCH_SIZE, PATCH_SIZE, 1), np.float32))
+        # A call at load time takes the first call's set-up cost out of the first frame, and
+        # with two patches it refuses a model exported with its batch fixed at one, which
+        # would otherwise fail on the first frame with two candidates.
+        try:
+            self.predict(np.zeros((2, PATCH_SIZE, PATCH_SIZE, 1), np.float32))
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(
+                f"{self.path}: the model cannot classify a batch of 2 patches (its input shape is {in_shape})",
+                "export it with a free batch size, as `python -m train.train` does",
+            ) from exc
 
     @property
     def has_reject_class(self) -> bool:

@@ -4,12 +4,15 @@ The only module that knows click. Each command builds a source, a recognizer and
 and hands them to :func:`camdigits.pipeline.run`. Library errors become one line on
 stderr, ``camdigits: error: <what> (<how to fix it>)``, and their exit code: 1 for bad
 input (the other inputs are still processed), 2 for a broken model, a video or camera
-that cannot be opened, or no display. Ctrl-C stops any command cleanly: the outputs
-are closed (videos finalized) and the exit code is 130.
+that cannot be opened, or no display. Ctrl-C, SIGTERM and SIGHUP stop any command
+cleanly: the outputs are closed (videos finalized) and the exit code is 128 + the signal's
+number (130 for Ctrl-C).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,7 +27,7 @@ from camdigits.capture import open_camera, read_ahead
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError
 from camdigits.parallel import RecognizerPool, worker_count
-from camdigits.pipeline import ResultFilter, recognize_each, run, run_recognized
+from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
 from camdigits.progress import LatencyMeter, ProgressBar
 from camdigits.recognizer import Recognizer
 from camdigits.sinks import (
@@ -39,6 +42,7 @@ from camdigits.window import WebcamWindow, WindowSink
 
 PROG_NAME = "camdigits"
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C
+SIGNAL_EXIT_BASE = 128  # shells report a program stopped by signal N as 128 + N
 
 
 class UserError(click.ClickException):
@@ -53,25 +57,45 @@ class UserError(click.ClickException):
 
 
 class Interrupted(click.ClickException):
-    """Ctrl-C: one line instead of a traceback (or click's bare "Aborted!"), exit code 130."""
+    """Ctrl-C or another stop signal: one line instead of a traceback (or click's bare
+    "Aborted!"), exit code 128 + the signal's number."""
 
     exit_code = INTERRUPTED_EXIT_CODE
 
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.exit_code = SIGNAL_EXIT_BASE + int(signum)
+        self.signum = signum
+
     def show(self, file=None) -> None:
-        click.echo(f"\n{PROG_NAME}: {self.message}", err=True)
+        # A new line after the "^C" the terminal echoed; other signals echo nothing.
+        start = "\n" if self.signum == signal.SIGINT else ""
+        click.echo(f"{start}{PROG_NAME}: {self.message}", err=True)
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn library errors and Ctrl-C into click exceptions; let every other exception through.
+    """Turn library errors, Ctrl-C, SIGTERM and SIGHUP into click exceptions; let every
+    other exception through.
 
     Enter it before the ExitStack that holds the sinks, so by the time the message is
     printed, every output is closed.
     """
     try:
-        yield
+        with stop_signals_raise():
+            yield
     except CamdigitsError as error:
         raise UserError(error) from error
+    except MemoryError:
+        # Past the bounds the code keeps (a memory limit far below the machine's, say): one
+        # line, not the traceback of whichever allocation failed.
+        raise UserError(CamdigitsError(
+            "out of memory", "the input needs more memory than this process may use; scale it down or raise the limit",
+        )) from None
+    except Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        raise Interrupted(f"stopped by {name}; the outputs written so far are closed and complete",
+                          stop.signum) from None
     except KeyboardInterrupt:
         raise Interrupted("interrupted; the outputs written so far are closed and complete") from None
 
@@ -97,7 +121,7 @@ def cli(ctx: click.Context, model: str | None, min_confidence: float) -> None:
 
 
 @cli.command()
-@click.argument("images", nargs=-1, required=True, type=click.Path(exists=False))
+@click.argument("images", nargs=-1, required=True, type=click.Path(exists=False, readable=False))
 @click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
               help="Write an annotated copy of each image into this folder.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
@@ -117,6 +141,9 @@ def snapshot(
         recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
         sinks, window_failed = open_sinks(stack, json_path, output, show, wait_ms=0)
         summary = run(recognizer, image_frames(images, settings.config.max_megapixels), sinks, on_skip=report_skip)
+    if summary.failures and len(images) > 1:
+        click.echo(f"{len(images)} images: {summary.frames} read, {len(summary.failures)} failed (see above)",
+                   err=True)
     ctx.exit(max(summary.exit_code, int(window_failed)))
 
 
@@ -172,7 +199,8 @@ def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
 @click.option("--every", type=click.IntRange(min=1), default=1, show_default=True,
               help="Read only every N-th frame (the annotated copy repeats it over the frames between).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that recognise frames in parallel [default: one per CPU core; 1: none].")
+              help="Processes that recognise frames in parallel, at most one per CPU core "
+                   "[default: one per CPU core; 1: none].")
 @track_option
 @click.pass_context
 def video(ctx: click.Context, video_path: str, output: str | None, json_path: str | None, show: bool,
@@ -194,7 +222,7 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
         stack.callback(capture.release)  # also if a sink below fails to open
         # Started before the decoder thread and the output files, which forked workers
         # would copy; the frame size sets up the shared memory frames travel through.
-        pool = start_pool(stack, recognizer, settings.config, workers or worker_count(), (info.height, info.width, 3))
+        pool = start_pool(stack, recognizer, settings.config, capped_workers(workers), (info.height, info.width, 3))
         sinks: list[Sink] = []
         if json_path is not None:
             sinks.append(stack.enter_context(JsonLinesSink(json_path)))
@@ -216,6 +244,19 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
         summary = run_recognized(recognized, sinks, on_skip=report_skip,
                                  tracker=make_tracker(no_track, settings.config))
     ctx.exit(max(summary.exit_code, int(window_failed)))
+
+
+def capped_workers(requested: int | None) -> int:
+    """``--workers``, at most one per CPU core (more only take turns on the cores and fork
+    a process each), with a note when it was lowered; one per core when not given."""
+    cores = worker_count()
+    if requested is None:
+        return cores
+    if requested > cores:
+        click.echo(f"{PROG_NAME}: note: --workers {requested} is more than the {cores} CPU cores "
+                   f"this process may use; using {cores}", err=True)
+        return cores
+    return requested
 
 
 def start_pool(stack: ExitStack, recognizer: Recognizer, config: Config, workers: int,
@@ -332,4 +373,19 @@ def report_skip(skipped: SkippedInput) -> None:
 
 def main() -> None:
     """Console entry point (``camdigits``) and ``python -m camdigits``."""
-    cli(prog_name=PROG_NAME)
+    try:
+        cli(prog_name=PROG_NAME)
+    finally:
+        _release_failed_stdout()
+
+
+def _release_failed_stdout() -> None:
+    """If standard output cannot take what is still buffered (/dev/full, a closed pipe),
+    point it at /dev/null: the failure was reported in one line already, and Python's own
+    flush at exit would add an "Exception ignored" message."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

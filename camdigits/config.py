@@ -91,6 +91,10 @@ class Config:
     # Images with more pixels than this are refused: decoding and thresholding them takes
     # seconds and gigabytes. 50 MP is well beyond any phone photo.
     max_megapixels: float = 50.0
+    # Candidates read per frame at most; past it the frame is noise or texture, not writing,
+    # and the result says it stopped there. A printed page at 48 MP gives a few thousand;
+    # noise gives one every few hundred pixels, which would take minutes to classify.
+    max_candidates: int = 20_000
 
     def __post_init__(self) -> None:
         checks = {
@@ -106,6 +110,7 @@ class Config:
             "num_threads": self.num_threads >= 1,
             "max_megapixels": self.max_megapixels > 0,
             "word_min_blobs": self.word_min_blobs >= 2,
+            "max_candidates": self.max_candidates >= 1,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

@@ -46,3 +46,8 @@ class DisplayError(CamdigitsError):
     """The webcam window cannot be opened; ``--no-display`` runs without it."""
 
     exit_code = 2
+
+
+class OutputError(CamdigitsError):
+    """An output cannot be written at all (a full disk, a closed standard output): the run
+    stops, since every later write would fail the same way, and the outputs are closed."""

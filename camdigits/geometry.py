@@ -4,6 +4,9 @@ A frame of fine texture or a photo of a printed page holds tens of thousands of 
 all-against-all comparison of them needs gigabytes. Boxes that touch share columns, so
 sorting by left edge and searching for the boxes that start within each box's columns
 finds every candidate pair in time and memory that grow with the boxes and the pairs.
+Boxes that touch also share rows: :func:`overlapping_boxes` sweeps each band of rows on its
+own, so that a frame of noise, whose every column is shared by thousands of specks one
+above the other, costs what its neighbouring specks cost, not what its columns hold.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import numpy as np
 # while the search stays near 30 us.
 ALL_PAIRS_MAX = 48
 _UPPER = np.triu(np.ones((ALL_PAIRS_MAX, ALL_PAIRS_MAX), bool), 1)  # a < b
+# Rows per band of overlapping_boxes: a few digit heights, so that a digit spans one or two
+# bands while a band of noise holds few specks above one another.
+BAND_ROWS = 32
 
 
 def overlapping_ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,3 +58,43 @@ def overlapping_between(start: np.ndarray, end: np.ndarray,
     across = (a < first) & (b >= first)  # a < b, so a is from the first set and b from the second
     return a[across], b[across] - first
 
+
+
+def overlapping_boxes(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray,
+                      max_pairs: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Index pairs (a, b), a < b, of the boxes [x0, x1) x [y0, y1) that overlap, each pair
+    once, in no particular order; None if finding them would compare more than
+    ``max_pairs`` pairs (a frame of crossing lines can make every box meet every other).
+
+    Each box is entered once in every band of BAND_ROWS rows it spans; the boxes of one band
+    are swept by their columns (:func:`overlapping_ranges`), and a pair is kept in the band
+    that holds the top row of its overlap, the one band both boxes are sure to share.
+    Boxes must not be empty.
+    """
+    n = len(x0)
+    if n <= ALL_PAIRS_MAX:
+        table = (x0[:, None] < x1) & (x0 < x1[:, None]) & (y0[:, None] < y1) & (y0 < y1[:, None])
+        return np.nonzero(table & _UPPER[:n, :n])
+    first = y0 // BAND_ROWS
+    spans = (y1 - 1) // BAND_ROWS - first + 1
+    box = np.repeat(np.arange(n), spans)
+    band = np.repeat(first, spans) + np.arange(len(box)) - np.repeat(np.cumsum(spans) - spans, spans)
+    band -= band.min()
+    # Bands laid end to end on one line, each as long as the frame is wide, so that one
+    # sweep finds the overlaps within every band and none across two.
+    left = x0.min()
+    width = int(x1.max() - left) + 1
+    start, end = band * width + (x0[box] - left), band * width + (x1[box] - left)
+    order = np.argsort(start, kind="stable")
+    after = np.arange(1, len(order) + 1)
+    counts = np.maximum(np.searchsorted(start[order], end[order], side="left") - after, 0)
+    if max_pairs is not None and counts.sum() > max_pairs:
+        return None
+    first_entry = np.repeat(np.arange(len(order)), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    p, q = order[first_entry], order[np.repeat(after, counts) + step]
+    a, b = box[p], box[q]
+    top = np.maximum(y0[a], y0[b])
+    keep = (a != b) & (top < np.minimum(y1[a], y1[b])) & (band[p] == top // BAND_ROWS - first.min())
+    a, b = a[keep], b[keep]
+    return np.minimum(a, b), np.maximum(a, b)

@@ -16,8 +16,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,10 +55,34 @@ def worker_count() -> int:
 
 def _start_worker(model_path: Path, config: Config) -> None:
     global _WORKER
-    # Ctrl-C reaches every process of the terminal; the main process handles it and
-    # stops the workers, which would otherwise each print a traceback.
+    # A process group of its own: Ctrl-C, a closing terminal (SIGHUP) and `kill -TERM -PGID`
+    # reach the main process only, which finalizes the outputs and stops the workers. A
+    # worker that a signal killed at the same time could die holding the pool's task-queue
+    # lock, and the pool's shutdown would wait for that lock for ever; one that got Ctrl-C
+    # would print a traceback. SIGTERM, the pool's own way to stop a worker, keeps its
+    # default action: the worker ends at once, without a word.
+    if hasattr(os, "setpgid"):  # POSIX
+        os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = Recognizer(model_path, config)
+
+
+@contextmanager
+def _default_sigterm() -> Iterator[None]:
+    """SIGTERM's default action while workers are forked, so that one stopped before its
+    initializer runs ends at once instead of raising the main process's exception in it.
+    The outputs are not open yet, so the main process has nothing to finalize meanwhile."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _recognize_pickled(frame: Frame) -> FrameResult | ImageError:
@@ -101,9 +127,10 @@ class RecognizerPool:
             self._ring = (mmap.mmap(-1, (self.depth + 1) * math.prod(frame_shape)), tuple(frame_shape))
             _RING = self._ring
         self._sent = 0
-        self._pool = multiprocessing.get_context(method).Pool(
-            workers, initializer=_start_worker, initargs=(model_path, single)
-        )
+        with _default_sigterm():
+            self._pool = multiprocessing.get_context(method).Pool(
+                workers, initializer=_start_worker, initargs=(model_path, single)
+            )
 
     def __enter__(self) -> RecognizerPool:
         return self

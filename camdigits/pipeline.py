@@ -141,37 +141,78 @@ def run_recognized(
     return RunSummary(written, tuple(failures))
 
 
+# Signals that ask a run to stop: Ctrl-C, ``kill`` (and service managers, containers), and
+# the terminal closing. Each finalizes the outputs the same way.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal other than Ctrl-C (SIGTERM, SIGHUP), raised where Ctrl-C raises
+    KeyboardInterrupt, so that the same clean-up runs for all of them."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def raise_stop(signum: int, frame: object = None) -> None:
+    """Signal handler: KeyboardInterrupt for SIGINT, :class:`Stopped` for the others."""
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Stopped(signum)
+
+
+@contextmanager
+def stop_signals_raise() -> Iterator[None]:
+    """For the duration, SIGTERM and SIGHUP raise :class:`Stopped` in the main thread, as
+    Ctrl-C raises KeyboardInterrupt, instead of ending the process on the spot with its
+    outputs unfinished (an mp4 without its index plays nowhere). Handlers a caller set
+    itself are kept; outside the main thread it does nothing."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in STOP_SIGNALS:
+            if signum != signal.SIGINT and signal.getsignal(signum) is signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, raise_stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class WholeFrames:
-    """Holds Ctrl-C back while a frame goes to the sinks, so that it reaches all or none.
+    """Holds stop signals (Ctrl-C, and SIGTERM and SIGHUP under :func:`stop_signals_raise`)
+    back while a frame goes to the sinks, so that it reaches all or none.
 
     Ctrl-C between the JSON sink and the video sink left a JSON Lines file one frame
-    longer than the annotated video beside it. Anywhere else it acts at once, as Python's
-    own handler does: a run waiting for a camera's next frame must stop without one.
-    Takes effect only in the main thread, and only where Ctrl-C has Python's default
-    handler (signal handlers belong to the main thread; a caller's own handler is kept).
+    longer than the annotated video beside it. Anywhere else a signal acts at once, as
+    Python's own handler does: a run waiting for a camera's next frame must stop without
+    one. Takes effect only in the main thread, and only for signals whose handler raises
+    (Python's default for Ctrl-C, or :func:`raise_stop`); a caller's own handler is kept.
     """
 
     def __init__(self) -> None:
         self._writing = False
-        self._held = False
-        self._previous: object = None
+        self._held: int | None = None
+        self._previous: dict[int, object] = {}
 
     def __enter__(self) -> WholeFrames:
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-            self._previous = signal.signal(signal.SIGINT, self._interrupt)
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOP_SIGNALS:
+                if signal.getsignal(signum) in (signal.default_int_handler, raise_stop):
+                    self._previous[signum] = signal.signal(signum, self._interrupt)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}
 
     def _interrupt(self, signum: int, frame: object) -> None:
         if self._writing:
-            self._held = True
+            self._held = signum
         else:
-            raise KeyboardInterrupt
+            raise_stop(signum)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -181,9 +222,9 @@ class WholeFrames:
             yield
         finally:
             self._writing = False
-        if self._held:
-            self._held = False
-            raise KeyboardInterrupt
+        if self._held is not None:
+            signum, self._held = self._held, None
+            raise_stop(signum)
 
 
 def _write(sink: Sink, frame: Frame, result: FrameResult) -> ImageError | None:

@@ -18,7 +18,7 @@ from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
 from camdigits.normalise import to_mnist_patches
 from camdigits.context import drop_text
 from camdigits.numbers import group_numbers
-from camdigits.segment import Candidate, binarize, find_candidates, threshold_window, to_dark_ink
+from camdigits.segment import Candidate, binarize, find_candidates, hit_candidate_cap, threshold_window, to_dark_ink
 from camdigits.texture import clear_texture
 from camdigits.split import (
     choose_split,
@@ -148,6 +148,10 @@ class Recognizer:
         _, candidates = self.candidates(image)
         digits = drop_text(*self.classify(candidates), self.config)
         numbers = group_numbers(digits, self.config)
+        note = ""
+        if hit_candidate_cap(candidates, self.config):
+            note = (f"stopped at {self.config.max_candidates} candidates: the image looks like noise or texture, "
+                    "not writing; digits beyond them were not read")
         return FrameResult(
             width=image.shape[1],
             height=image.shape[0],
@@ -156,4 +160,5 @@ class Recognizer:
             source=source,
             frame=frame,
             time=time,
+            note=note,
         )

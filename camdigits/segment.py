@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import REFERENCE_SIDE, Config
-from camdigits.geometry import overlapping_ranges
+from camdigits.geometry import overlapping_boxes
 from camdigits.normalise import stroke_width
 from camdigits.types import Box, union_box
 
@@ -90,6 +90,11 @@ MAX_FRAME_SCALE = 1.5
 # BOX_CORNER_COVER of the RULE_RUN rows beside the line's end, no wider there than the
 # strip that erasing the line would take.
 BOX_CORNER_COVER = 0.9
+# Box pairs the search for blobs that meet may compare, per blob. A page of print compares
+# about two per blob and a frame of noise three; crossing lines, every box meeting every
+# other, would compare millions, and then each blob is taken as not alone instead (exact,
+# and linear in the blobs: its own outline is drawn).
+MAX_PAIRS_PER_BLOB = 16
 # Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
 # its box, so the maximum ink density does not apply to it.
 STROKE_ASPECT = 0.35
@@ -373,7 +378,10 @@ def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
     """
     x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
-    a, b = overlapping_ranges(x0, x1)  # a fragment's pieces share columns
+    # A fragment's pieces share columns and lie within MERGE_MAX_Y_GAP of each other's
+    # heights: boxes grown by a little more than that meet.
+    grow = h // 4 + 1
+    a, b = overlapping_boxes(x0, x1, y0 - grow, y1 + grow)
     overlap = np.minimum(x1[a], x1[b]) - np.maximum(x0[a], x0[b])
     gap = np.maximum(y0[a], y0[b]) - np.minimum(y1[a], y1[b])
     area = w * h
@@ -509,13 +517,15 @@ def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: 
 
 
 def _alone(boxes: np.ndarray) -> np.ndarray:
-    """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it."""
+    """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it; all False
+    where finding out would compare more than MAX_PAIRS_PER_BLOB pairs per box."""
     x0, y0, w, h = boxes.T
-    a, b = overlapping_ranges(x0, x0 + w)
-    meets = (y0[a] < y0[b] + h[b]) & (y0[b] < y0[a] + h[a])
+    pairs = overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(boxes))
+    if pairs is None:
+        return np.zeros(len(boxes), bool)
     alone = np.ones(len(boxes), bool)
-    alone[a[meets]] = False
-    alone[b[meets]] = False
+    alone[pairs[0]] = False
+    alone[pairs[1]] = False
     return alone
 
 
@@ -523,7 +533,8 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
     Keeps blobs of plausible height, aspect and ink density; drops specks, long lines,
-    page edges, hollowed-out dark objects and blobs cut off by the frame border.
+    page edges, hollowed-out dark objects and blobs cut off by the frame border. Stops at
+    ``config.max_candidates`` (see :func:`hit_candidate_cap`).
     """
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
@@ -579,7 +590,15 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
         if candidate is not None and not _is_long_line(candidate.ink, frame_h, config):
             candidates.append(candidate)
+            if len(candidates) == config.max_candidates:
+                break
     return candidates
+
+
+def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:
+    """Whether :func:`find_candidates` may have stopped early: noise or fine texture gives a
+    candidate every few hundred pixels, and reading them all would take minutes."""
+    return len(candidates) >= config.max_candidates
 
 
 def _is_long_line(ink: np.ndarray, frame_h: int, config: Config) -> bool:

@@ -10,6 +10,7 @@ display) raises :class:`CamdigitsError` from its constructor, before any work is
 from __future__ import annotations
 
 import json
+import os
 import queue
 import sys
 import threading
@@ -19,8 +20,10 @@ from typing import TextIO
 import cv2
 import numpy as np
 
+from camdigits import atomic
 from camdigits.annotate import Annotator
-from camdigits.errors import CamdigitsError, ImageError
+from camdigits.errors import CamdigitsError, ImageError, OutputError
+from camdigits.quiet import quiet_opencv
 from camdigits.sources import Frame
 from camdigits.types import FrameResult
 
@@ -31,6 +34,8 @@ VIDEO_FOURCC = "mp4v"
 # Frames waiting for the video encoder thread: enough to ride out one slow frame, few
 # enough to bound memory (8 x 0.9 MB at 640x480).
 WRITE_QUEUE_FRAMES = 8
+# Smallest frame side mp4v encodes; a 1x1 px video makes the writer fail to open.
+MIN_VIDEO_SIDE = 2
 
 
 def make_parent_folder(path: str | Path) -> None:
@@ -67,6 +72,11 @@ DESCRIBE_NUMBERS = 20
 def describe(result: FrameResult) -> str:
     """One readable line: ``photo.png: 4 digits, numbers: 407, 5``. Past DESCRIBE_NUMBERS
     numbers (a photo of a printed page) the line ends in "... and N more"; --json has all."""
+    line = _describe_digits(result)
+    return f"{line} ({result.note})" if result.note else line
+
+
+def _describe_digits(result: FrameResult) -> str:
     count = len(result.digits)
     if count == 0:
         return f"{result.source}: no digits"
@@ -84,21 +94,36 @@ class ConsoleSummary(Sink):
         self.stream = stream if stream is not None else sys.stdout
 
     def write(self, frame: Frame, result: FrameResult) -> None:
-        print(describe(result), file=self.stream, flush=True)
+        try:
+            print(describe(result), file=self.stream, flush=True)
+        except OSError as error:
+            raise OutputError(f"{_stream_name(self.stream)}: cannot write ({error.strerror or error})",
+                              "check where the output goes: a full disk, or a pipe closed early") from error
+
+
+def _stream_name(stream: TextIO) -> str:
+    return {sys.stdout: "standard output", sys.stderr: "standard error"}.get(stream, getattr(stream, "name", "output"))
 
 
 class JsonLinesSink(Sink):
-    """One JSON object per frame (``FrameResult.to_dict()``), one per line, flushed at once
-    so a run that stops halfway leaves every finished frame on disk. ``"-"`` is stdout."""
+    """One JSON object per frame (``FrameResult.to_dict()``), one per line, written at once
+    so a run that stops halfway, or a reader following the file, has every finished frame.
+    ``"-"`` is stdout.
+
+    A line that cannot be written whole (a full disk) is cut back off, so the file only
+    ever holds whole lines, and the run stops with :class:`OutputError`.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self._fd: int | None = None
+        self._length = 0  # bytes of whole lines written
+        self._count = 0  # whole lines written
         if self.path == "-":
-            self.stream, self._owned = sys.stdout, False
             return
         make_parent_folder(path)
         try:
-            self.stream, self._owned = open(path, "w", encoding="utf-8", newline="\n"), True
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except OSError as error:
             raise CamdigitsError(
                 f"{path}: cannot write JSON Lines ({error.strerror or error})",
@@ -106,16 +131,40 @@ class JsonLinesSink(Sink):
             ) from error
 
     def write(self, frame: Frame, result: FrameResult) -> None:
+        line = (json.dumps(result.to_dict()) + "\n").encode("utf-8")
+        if self._fd is None:
+            try:
+                sys.stdout.write(line.decode("utf-8"))
+                sys.stdout.flush()
+            except OSError as error:
+                raise OutputError(f"standard output: cannot write JSON Lines ({error.strerror or error})",
+                                  "check where the output goes: a full disk, or a pipe closed early") from error
+            return
         try:
-            self.stream.write(json.dumps(result.to_dict()) + "\n")
-            self.stream.flush()
+            view = memoryview(line)
+            while view:  # os.write, unbuffered: a line is on disk when write() returns
+                view = view[os.write(self._fd, view):]
         except OSError as error:
-            raise CamdigitsError(f"{self.path}: cannot write JSON Lines ({error.strerror or error})",
-                                 "check the free space on its disk") from error
+            self._cut_back()
+            raise OutputError(
+                f"{self.path}: cannot write JSON Lines ({error.strerror or error}); it keeps the "
+                f"{self._count} whole lines written before", "free some space on its disk, or choose another path",
+            ) from error
+        self._length += len(line)
+        self._count += 1
+
+    def _cut_back(self) -> None:
+        """Drop the part of a line that did get written, if the file can be truncated."""
+        try:
+            os.ftruncate(self._fd, self._length)
+        except OSError:
+            pass  # a device or pipe: there is no file to cut
 
     def close(self) -> None:
-        if self._owned and not self.stream.closed:
-            self.stream.close()
+        """Close the file; safe to call twice."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
 
 class AnnotatedImageDir(Sink):
@@ -159,10 +208,13 @@ class AnnotatedImageDir(Sink):
         if not ok:
             raise ImageError(f"{path}: OpenCV could not encode the annotated image", "try a png input")
         try:
-            encoded.tofile(path)  # not cv2.imwrite: it cannot open non-ASCII paths on Windows
+            # Bytes through Python, not cv2.imwrite: it cannot open non-ASCII paths on Windows.
+            atomic.write_bytes(path, encoded.data)
         except OSError as error:
-            raise ImageError(f"{path}: cannot write the annotated image ({error.strerror or error})",
-                             "check the output folder's permissions and free space") from error
+            message = f"{path}: cannot write the annotated image ({error.strerror or error}); nothing partial is left"
+            if error.errno in atomic.DISK_ERRNOS:
+                raise OutputError(message, "free some space on its disk, or choose another --output folder") from error
+            raise ImageError(message, "check the output folder's permissions") from error
 
 
 class VideoWriterSink(Sink):
@@ -170,8 +222,13 @@ class VideoWriterSink(Sink):
 
     Frames are placed by their ``time``: where frames were skipped (``--every N``, or a
     loop slower than its camera), the previous annotated frame is repeated, so the
-    recording plays at the speed of the scene. Closing finalizes the file (writes the mp4
-    index); the CLI closes it on errors and Ctrl-C too, so what was written stays playable.
+    recording plays at the speed of the scene. The file is written under a temporary name
+    beside its target; closing finalizes it (writes the mp4 index), checks that it holds
+    every frame encoded, and only then gives it its name. The CLI closes it on errors,
+    Ctrl-C and SIGTERM too, so what was written stays playable. OpenCV's writer reports no
+    failed frame (a full disk), so a file that comes out short is removed and
+    :meth:`close` raises :class:`OutputError`: the run fails instead of leaving an
+    unplayable file behind.
 
     With ``background`` (the default), annotating and encoding run in a thread, on the
     second core, while the loop reads the next frame (OpenCV releases the GIL in both); a
@@ -191,11 +248,19 @@ class VideoWriterSink(Sink):
         self.frames_written = 0
         self._previous: np.ndarray | None = None
         self._first_time: float | None = None
+        if min(size) < MIN_VIDEO_SIDE:
+            raise CamdigitsError(f"{path}: cannot encode a video of {size[0]}x{size[1]} px frames",
+                                 f"{VIDEO_FOURCC} needs frames of at least {MIN_VIDEO_SIDE}x{MIN_VIDEO_SIDE} px; "
+                                 "drop --output for this input")
         make_parent_folder(path)
-        self.writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*VIDEO_FOURCC), fps, size)
+        self._temporary = atomic.temporary_path(path)
+        with quiet_opencv():
+            self.writer = cv2.VideoWriter(str(self._temporary), cv2.VideoWriter_fourcc(*VIDEO_FOURCC), fps, size)
         if not self.writer.isOpened():
+            atomic.discard(self._temporary)
             raise CamdigitsError(f"{path}: cannot write a video there",
                                  "check that the folder is writable and the name ends in .mp4 or .avi")
+        self._closed = False
         self._queue: queue.Queue[tuple[Frame, FrameResult] | None] = queue.Queue(WRITE_QUEUE_FRAMES)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._encode_queued, name=f"camdigits writer: {path}", daemon=True)
@@ -229,10 +294,11 @@ class VideoWriterSink(Sink):
         if self._first_time is None:
             self._first_time = frame.time  # the recording starts with its first frame
         position = round((frame.time - self._first_time) * self.fps)
-        while self._previous is not None and self.frames_written < position:
-            self.writer.write(self._previous)
-            self.frames_written += 1
-        self.writer.write(image)
+        with quiet_opencv():  # a failed frame is a warning line per frame; close() says it once
+            while self._previous is not None and self.frames_written < position:
+                self.writer.write(self._previous)
+                self.frames_written += 1
+            self.writer.write(image)
         self.frames_written += 1
         self._previous = image
 
@@ -242,10 +308,52 @@ class VideoWriterSink(Sink):
             raise error
 
     def close(self) -> None:
-        """Write what is queued, then finalize the file; safe to call twice."""
+        """Write what is queued, finalize the file and give it its name; safe to call twice.
+
+        Raises:
+            OutputError: the file does not hold the frames encoded (it is removed).
+        """
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
-        self.writer.release()  # a no-op the second time
+        if self._closed:
+            return
+        self._closed = True
+        with quiet_opencv():
+            self.writer.release()
         self._previous = None
-        self._raise_encoder_error()
+        try:
+            self._raise_encoder_error()
+            self._finish()
+        except BaseException:
+            atomic.discard(self._temporary)
+            raise
+
+    def _finish(self) -> None:
+        """Rename the finalized file to its target if it holds every frame encoded; remove
+        it if no frame was (an empty mp4 plays nowhere)."""
+        if self.frames_written == 0:
+            atomic.discard(self._temporary)
+            return
+        held = _video_frame_count(self._temporary)
+        if held != self.frames_written:
+            raise OutputError(
+                f"{self.path}: the video could not be written ({self.frames_written} frames encoded, the file "
+                f"{'holds ' + str(held) if held else 'is unreadable'}); no partial file is left",
+                "free some space on its disk, or choose another path for --output",
+            )
+        try:
+            os.replace(self._temporary, self.path)
+        except OSError as error:
+            raise OutputError(f"{self.path}: cannot give the video its name ({error.strerror or error})",
+                              "check that the path is not a folder and its folder is writable") from error
+
+
+def _video_frame_count(path: Path) -> int:
+    """Frames a finalized video file states in its index; 0 if it does not open."""
+    with quiet_opencv():
+        capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+        try:
+            return max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0) if capture.isOpened() else 0
+        finally:
+            capture.release()

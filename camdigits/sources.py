@@ -14,30 +14,37 @@ images are converted here (see :func:`to_bgr_uint8`), so no later stage has to c
 
 from __future__ import annotations
 
+import io
+import math
 import os
+import re
+import stat
 import struct
+import warnings
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError, ImageTooLargeError, SourceError
+from camdigits.quiet import native_stderr_silenced, quiet_opencv
 
 UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
 _JPEG_MAGIC = b"\xff\xd8"
 # Bit depths that cameras and scanners store in 16- (or 32-) bit integer images.
 SENSOR_BIT_DEPTHS = (8, 10, 12, 14, 16, 32)
-# Bytes read for the header check; a JPEG's size marker usually lies within the first few
-# kilobytes, but EXIF thumbnails can push it further, so be generous.
-_HEADER_BYTES = 1 << 18
-# JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic) hold the size;
-# 0xC4 (Huffman tables), 0xC8 (reserved) and 0xCC (arithmetic conditioning) do not.
-_JPEG_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-_JPEG_STANDALONE_MARKERS = frozenset(range(0xD0, 0xDA)) | {0x01}  # no length field follows
+# Bytes a file may hold per pixel of the largest image accepted, and bytes of metadata
+# beyond: 32-bit float RGBA, uncompressed, takes 16 bytes a pixel, and EXIF, ICC profiles
+# and thumbnails a few MB. A larger file is read no further.
+MAX_BYTES_PER_PIXEL = 16
+MAX_METADATA_BYTES = 64 * 2**20
+# Image formats whose size Pillow reads from the header, of those OpenCV decodes. Pillow
+# knows others (MPEG, for one) that must not make a video look like an image.
+HEADER_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "DIB", "TIFF", "WEBP", "PPM", "SUN", "JPEG2000", "AVIF")
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,19 +90,28 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
 
     Bytes are read with ``np.fromfile`` and decoded with ``cv2.imdecode`` because
     ``cv2.imread`` cannot open non-ASCII paths on Windows. The size in the file header is
-    checked before decoding, so a 100-megapixel photo (or a forged header) is refused
-    without allocating gigabytes.
+    checked before decoding (:func:`image_size_from_header`), so a 100-megapixel photo (or
+    a forged header) is refused without allocating gigabytes. A format whose header Pillow
+    cannot read is decoded under OpenCV's own pixel limit (set in ``camdigits/__init__``),
+    and its size checked after.
 
     Raises:
         ImageError: naming the file, with a hint for fixing it.
     """
+    size = _check_regular_file(Path(path), "image", f"pass the images inside it, e.g. {Path(path) / '*.png'}")
+    most = max_megapixels * 1e6 * MAX_BYTES_PER_PIXEL + MAX_METADATA_BYTES
+    if size > most:
+        raise ImageError(f"{path}: file too large for an image of at most {max_megapixels:g} MP "
+                         f"({size / 1e6:.0f} MB, the most such an image takes is {most / 1e6:.0f} MB)",
+                         "is it an image? scale it down first, e.g. to 4000 px on the longer side")
     return decode_image(_read_bytes(Path(path)), str(path), max_megapixels)
 
 
 def decode_image(data: bytes | np.ndarray, source: str, max_megapixels: float = Config.max_megapixels) -> np.ndarray:
     """Decode an image held in memory (a file's bytes, an upload) as BGR uint8, with the
     same checks as :func:`read_image`: empty and zero-size images are refused, and so is an
-    image over ``max_megapixels``, from its header before decoding where the header says.
+    image over ``max_megapixels``, from its header (read by Pillow) before decoding where
+    the header says.
 
     Raises:
         ImageError: naming ``source``, with a hint; :class:`ImageTooLargeError` for size.
@@ -103,7 +119,11 @@ def decode_image(data: bytes | np.ndarray, source: str, max_megapixels: float = 
     data = np.frombuffer(data, np.uint8) if isinstance(data, (bytes, bytearray, memoryview)) else data
     if data.size == 0:
         raise ImageError(f"{source}: empty file (0 bytes)", "it was probably cut off while copying; copy it again")
-    header_size = image_size_from_header(data[:_HEADER_BYTES].tobytes())
+    try:
+        header_size = image_size_from_header(io.BytesIO(data))
+    except HeaderTooLarge as error:
+        raise ImageTooLargeError(f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
+                                 "scale it down first, e.g. to 4000 px on the longer side") from None
     if header_size is not None:
         _check_size(source, *header_size, max_megapixels)
     image = _decode(data)
@@ -113,9 +133,31 @@ def decode_image(data: bytes | np.ndarray, source: str, max_megapixels: float = 
     return to_bgr_uint8(image, source)
 
 
+def _check_regular_file(path: Path, kind: str, folder_hint: str) -> int:
+    """The size in bytes of the file at ``path``, after refusing a folder, a missing path,
+    and devices, pipes and sockets (``/dev/zero`` would be read for ever, a pipe consumed),
+    each in words that say which it is. ``kind``: "image" or "video"."""
+    error = ImageError if kind == "image" else SourceError
+    thing = "an image" if kind == "image" else "a video"
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file", "check the path and its spelling") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})", "check its permissions") from exc
+    if stat.S_ISDIR(status.st_mode):
+        raise error(f"{path}: is a folder, not {thing}", folder_hint)
+    if not stat.S_ISREG(status.st_mode):
+        raise error(f"{path}: not a regular file (a device, pipe or socket), not {thing}",
+                    f"pass {thing} file; save a stream to a file first")
+    return status.st_size
+
+
+class HeaderTooLarge(Exception):
+    """Pillow refused a header whose size it takes for a decompression bomb."""
+
+
 def _read_bytes(path: Path) -> np.ndarray:
-    if path.is_dir():
-        raise ImageError(f"{path}: is a folder, not an image", f"pass the images inside it, e.g. {path / '*.png'}")
     try:
         return np.fromfile(path, dtype=np.uint8)
     except FileNotFoundError:
@@ -126,22 +168,19 @@ def _read_bytes(path: Path) -> np.ndarray:
 
 
 def _decode(data: np.ndarray) -> np.ndarray | None:
-    """Decode with OpenCV's own log silenced: its multi-line warnings about broken files
-    would bury the one line we print instead.
+    """Decode with OpenCV's own log and the codecs' messages (libpng, libjpeg) silenced:
+    their warnings about broken files would bury the one line we print instead.
 
     JPEGs are decoded as colour because only that flag applies the EXIF orientation that
     phones use to mark portrait photos (IMREAD_UNCHANGED ignores it); a JPEG has no alpha
     channel and is 8-bit, so nothing else is lost. Other formats keep alpha and bit depth.
     """
     flag = cv2.IMREAD_COLOR if data[:2].tobytes() == _JPEG_MAGIC else cv2.IMREAD_UNCHANGED
-    log_level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    try:
-        return cv2.imdecode(data, flag)
-    except cv2.error:
-        return None  # OpenCV raises for some malformed headers and returns None for others
-    finally:
-        cv2.utils.logging.setLogLevel(log_level)
+    with quiet_opencv(), native_stderr_silenced():
+        try:
+            return cv2.imdecode(data, flag)
+        except cv2.error:
+            return None  # OpenCV raises for some malformed headers, and over its pixel limit
 
 
 def _check_size(path: str | Path, width: int, height: int, max_megapixels: float) -> None:
@@ -205,74 +244,33 @@ def _full_range(dtype: np.dtype) -> float:
 
 # --- image size from the file header, before decoding -----------------------------------
 
-def image_size_from_header(head: bytes) -> tuple[int, int] | None:
-    """(width, height) from a PNG, JPEG, BMP, WebP or TIFF header, or None if not found.
+def image_size_from_header(source: bytes | BinaryIO) -> tuple[int, int] | None:
+    """(width, height) from the header of an image (bytes, or a binary file at its start)
+    in one of HEADER_FORMATS, read by Pillow, which reads only the header: a GIF's screen,
+    a JPEG's frame after any number of other segments, a TIFF's directory wherever it lies.
 
     None means "unknown", never "bad": the decoder then decides, and the size is checked
     after decoding instead.
+
+    Raises:
+        HeaderTooLarge: Pillow took the size for a decompression bomb (over 179 MP).
     """
+    from PIL import Image  # here: only images need it, and `import camdigits` stays fast
+
+    file = io.BytesIO(source) if isinstance(source, bytes) else source
+    Image.init()
+    formats = [name for name in HEADER_FORMATS if name in Image.OPEN]  # AVIF came with Pillow 11
     try:
-        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-            return struct.unpack(">II", head[16:24])
-        if head.startswith(_JPEG_MAGIC):
-            return _jpeg_size(head)
-        if head.startswith(b"BM"):
-            if struct.unpack("<I", head[14:18])[0] == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
-                return struct.unpack("<HH", head[18:22])
-            width, height = struct.unpack("<ii", head[18:26])
-            return width, abs(height)  # negative height marks a top-down bitmap
-        if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-            return _webp_size(head)
-        if head[:4] in (b"II*\x00", b"MM\x00*"):
-            return _tiff_size(head)
-    except struct.error:  # header shorter than its format promises: let the decoder judge
-        return None
-    return None
-
-
-def _jpeg_size(head: bytes) -> tuple[int, int] | None:
-    position = 2
-    while position + 4 <= len(head):
-        if head[position] != 0xFF:
-            return None
-        marker = head[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-        elif marker in _JPEG_STANDALONE_MARKERS:
-            position += 2
-        elif marker in _JPEG_SOF_MARKERS:
-            height, width = struct.unpack(">HH", head[position + 5 : position + 9])
-            return width, height
-        else:
-            position += 2 + struct.unpack(">H", head[position + 2 : position + 4])[0]
-    return None
-
-
-def _webp_size(head: bytes) -> tuple[int, int] | None:
-    chunk = head[12:16]
-    if chunk == b"VP8 ":  # lossy: 14-bit sizes after the key-frame start code
-        width, height = struct.unpack("<HH", head[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L":  # lossless: 14-bit sizes minus one, packed after a signature byte
-        bits = struct.unpack("<I", head[21:25])[0]
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8X":  # extended: 24-bit sizes minus one
-        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
-    return None
-
-
-def _tiff_size(head: bytes) -> tuple[int, int] | None:
-    """Width and height tags (256, 257) of the first image file directory."""
-    order = "<" if head[:2] == b"II" else ">"
-    offset = struct.unpack(order + "I", head[4:8])[0]
-    count = struct.unpack(order + "H", head[offset : offset + 2])[0]
-    size: dict[int, int] = {}
-    for entry in range(offset + 2, offset + 2 + 12 * count, 12):
-        tag, kind = struct.unpack(order + "HH", head[entry : entry + 4])
-        if tag in (256, 257):
-            value_format = order + ("H" if kind == 3 else "I")  # SHORT or LONG
-            size[tag] = struct.unpack_from(value_format, head, entry + 8)[0]
-    return (size[256], size[257]) if len(size) == 2 else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # one line of ours instead
+            with Image.open(file, formats=formats) as image:
+                return image.size
+    except Image.DecompressionBombError as error:
+        pixels = re.search(r"\((\d+) pixels\)", str(error))
+        raise HeaderTooLarge(f"its header claims {int(pixels[1]) / 1e6:.0f} MP" if pixels
+                             else "its header claims a size Pillow takes for a decompression bomb") from None
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, KeyError, TypeError):
+        return None  # not one of HEADER_FORMATS, or a header too broken to read
 
 
 # --- video files ------------------------------------------------------------------------
@@ -306,19 +304,6 @@ class VideoInfo:
         return (self.width, self.height)
 
 
-@contextmanager
-def quiet_opencv() -> Iterator[None]:
-    """Silence OpenCV's (and its FFmpeg back end's) own log while reading video: its
-    multi-line warnings about broken files and missing cameras would bury the one line
-    we print instead. The level is process-wide, so it is restored on exit."""
-    log_level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    try:
-        yield
-    finally:
-        cv2.utils.logging.setLogLevel(log_level)
-
-
 def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
     """Open a video file and read its size, frame rate and frame count.
 
@@ -326,12 +311,13 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
         SourceError: the file is missing, a folder, or holds no decodable video.
     """
     path = Path(path)
-    if path.is_dir():
-        raise SourceError(f"{path}: is a folder, not a video", "pass a video file inside it")
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file", "check the path and its spelling")
+    _check_regular_file(path, "video", "pass a video file inside it")
     with open(path, "rb") as file:
-        if image_size_from_header(file.read(_HEADER_BYTES)) is not None:  # FFmpeg would play it as one frame
+        try:
+            is_image = image_size_from_header(file) is not None
+        except HeaderTooLarge:
+            is_image = True
+        if is_image:  # FFmpeg would play it as one frame
             raise SourceError(f"{path}: is an image, not a video", f"read it with: camdigits snapshot {path}")
     with quiet_opencv():
         # One decoding thread: FFmpeg's default of several spent twice the CPU on a
@@ -375,9 +361,18 @@ def _is_mp4_without_index(path: Path) -> bool:
             position += size
 
 
+def _frame_time(capture: cv2.VideoCapture, index: int, fps: float) -> float:
+    """Seconds from the start of the file to the frame just read, from its timestamp."""
+    milliseconds = capture.get(cv2.CAP_PROP_POS_MSEC)
+    if not math.isfinite(milliseconds) or milliseconds < 0 or (milliseconds == 0 and index > 0):
+        return index / fps  # no timestamp: the container's nominal rate
+    return milliseconds / 1000.0
+
+
 def video_frames(capture: cv2.VideoCapture, info: VideoInfo, every: int = 1) -> Iterator[Frame]:
     """Every ``every``-th frame of an opened video, with its index in the file and its
-    time in seconds (index / fps).
+    time in seconds: the frame's own timestamp, so that a variable-frame-rate file (phones
+    record them) reports when each frame was seen; index / fps where a frame has none.
 
     Frames in between are grabbed but not decoded into images. When the file ends before
     the frame count its container states, every frame before that point is yielded
@@ -397,7 +392,7 @@ def video_frames(capture: cv2.VideoCapture, info: VideoInfo, every: int = 1) -> 
                     ok, image = capture.read()
                     if not ok or image is None:
                         break
-                    yield Frame(image, info.path, index, index / info.fps)
+                    yield Frame(image, info.path, index, _frame_time(capture, index, info.fps))
                 elif not capture.grab():
                     break
                 index += 1

@@ -93,6 +93,7 @@ class FrameResult:
     source: str = ""
     frame: int = 0
     time: float = 0.0
+    note: str = ""  # a limit the frame hit, e.g. too many candidates to read them all
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -102,8 +103,9 @@ class FrameResult:
             raise ValueError(f"FrameResult.frame and .time must be >= 0, got {self.frame}, {self.time}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON Lines object: source, frame, time, width, height, digits, numbers."""
-        return {
+        """The JSON Lines object: source, frame, time, width, height, digits, numbers, and
+        a note only where the frame hit a limit."""
+        out = {
             "source": self.source,
             "frame": self.frame,
             "time": round(float(self.time), 3),
@@ -112,3 +114,6 @@ class FrameResult:
             "digits": [d.to_dict() for d in self.digits],
             "numbers": [n.to_dict() for n in self.numbers],
         }
+        if self.note:
+            out["note"] = self.note
+        return out

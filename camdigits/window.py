@@ -19,6 +19,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from camdigits import atomic
 from camdigits.annotate import Annotator, draw_status_bar
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, DisplayError, ImageError
@@ -239,8 +240,8 @@ class WebcamWindow(Sink):
             self.snapshots.mkdir(parents=True, exist_ok=True)
             if not ok:
                 raise OSError("PNG encoding failed")
-            encoded.tofile(png)
-            record.write_text(json.dumps(result.to_dict()) + "\n", encoding="utf-8")
+            atomic.write_bytes(png, encoded.data)  # whole or absent, as every output file
+            atomic.write_bytes(record, (json.dumps(result.to_dict()) + "\n").encode("utf-8"))
         except OSError as error:
             raise ImageError(f"{png}: cannot save the snapshot ({error.strerror or error})",
                              "choose another --snapshots folder") from error

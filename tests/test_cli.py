@@ -140,7 +140,8 @@ def test_python_m_camdigits_snapshot_exit_code_and_no_traceback(page, tmp_path):
     assert done.stdout == f"{page}: 4 digits, numbers: 407, 5\n"
     assert done.stderr.splitlines() == [
         f"camdigits: error: {broken}: not a readable image (is it truncated, or not a png, jpg, bmp, tiff "
-        "or webp file? try opening it in an image viewer)"
+        "or webp file? try opening it in an image viewer)",
+        "2 images: 1 read, 1 failed (see above)",
     ]
 
 

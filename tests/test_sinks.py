@@ -61,7 +61,7 @@ def test_json_lines_are_on_disk_after_each_frame(tmp_path):
     path = tmp_path / "out.jsonl"
     with JsonLinesSink(path) as sink:
         sink.write(frame(), result((SEVEN, FOUR)))
-        first = path.read_text().splitlines()  # before close: already flushed
+        first = path.read_text().splitlines()  # before close: already on disk
         sink.write(frame("b.png"), result(source="b.png"))
     assert first == [json.dumps(result((SEVEN, FOUR)).to_dict())]
     records = [json.loads(line) for line in path.read_text().splitlines()]
@@ -82,6 +82,7 @@ def test_json_lines_unwritable_path_fails_before_any_work(tmp_path):
         JsonLinesSink(tmp_path / "a-file" / "out.jsonl")
     with pytest.raises(CamdigitsError, match="cannot write JSON Lines"):
         JsonLinesSink(tmp_path)  # a folder, not a file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 def test_json_lines_folder_is_created(tmp_path):

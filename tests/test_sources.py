@@ -134,14 +134,14 @@ def forged_png(width: int, height: int) -> bytes:
 BAD_FILES = [
     # (name, how to make it in tmp_path, what the message says)
     ("empty.png", lambda p: p.write_bytes(b""), r"empty file \(0 bytes\)"),
-    ("zero.png", lambda p: p.write_bytes(forged_png(0, 5)), r"zero size \(0x5 px\)"),
+    ("zero.png", lambda p: p.write_bytes(forged_png(0, 5)), "not a readable image"),  # Pillow refuses the header
     ("missing.png", lambda p: None, "no such file"),
     ("folder.png", lambda p: p.mkdir(), "is a folder"),
     ("truncated.png", lambda p: p.write_bytes(encode(".png", SMALL)[:200]), "not a readable image"),
     ("truncated.jpg", lambda p: p.write_bytes(encode(".jpg", SMALL)[:300]), "not a readable image"),
     ("notes.png", lambda p: p.write_text("shopping list: 4 eggs"), "not a readable image"),
     ("huge.png", lambda p: p.write_bytes(encode(".png", np.full((7100, 7100), 255, np.uint8))), "too large"),
-    ("forged.png", lambda p: p.write_bytes(forged_png(100_000, 100_000)), r"too large \(100000x100000"),
+    ("forged.png", lambda p: p.write_bytes(forged_png(100_000, 100_000)), r"too large \(its header claims 10000 MP"),
 ]
 
 
@@ -156,8 +156,8 @@ def test_bad_files_raise_one_image_error_naming_the_file(name, make, message, tm
 
 
 def test_size_limit_applies_after_decoding_when_the_header_is_unknown(tmp_path):
-    path = tmp_path / "page.ppm"  # a format whose header is not parsed
-    path.write_bytes(encode(".ppm", SMALL))
+    path = tmp_path / "page.hdr"  # Radiance HDR: OpenCV decodes it, Pillow cannot read its header
+    path.write_bytes(encode(".hdr", SMALL.astype(np.float32) / 255))
     assert read_image(path, max_megapixels=0.001).shape == (SIZE[1], SIZE[0], 3)
     with pytest.raises(ImageError, match="too large"):
         read_image(path, max_megapixels=0.0005)

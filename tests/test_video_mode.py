@@ -300,6 +300,8 @@ def test_video_writer_places_frames_by_time(count, every, written, background, t
     assert sink.frames_written == written
     if written:
         assert video_properties(path)[:4] == (written, 640, 480, 30.0)
+    assert path.exists() == bool(written)  # an mp4 of no frames plays nowhere: none is left
+    assert [p.name for p in tmp_path.iterdir()] == (["out.mp4"] if written else [])
 
 
 def test_video_writer_refuses_a_frame_of_another_size(tmp_path):
@@ -312,6 +314,7 @@ def test_video_writer_raises_an_encoder_failure_in_the_loop(tmp_path):
     sink.write(*_frames(1)[0])
     with pytest.raises(RuntimeError, match="drawing failed"):
         sink.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("name, message", [("a-file/out.mp4", "cannot create its folder"),
@@ -324,6 +327,7 @@ def test_video_writer_that_cannot_start_fails_before_any_work(name, message, tmp
 
 def test_output_folders_are_created(tmp_path):
     sink = VideoWriterSink(tmp_path / "new" / "deeper" / "out.mp4", 30.0, (640, 480))
+    sink.write(*_frames(1)[0])
     sink.close()
     assert (tmp_path / "new" / "deeper" / "out.mp4").is_file()
 

@@ -14,7 +14,7 @@ import numpy as np
 from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 
 from camdigits.errors import ImageError, ImageTooLargeError
-from camdigits.sources import decode_image, image_size_from_header
+from camdigits.sources import HeaderTooLarge, decode_image, image_size_from_header
 from camdigits.web.errors import WebError
 
 # Formats the API takes: those whose size camdigits reads from the header before decoding
@@ -52,8 +52,12 @@ def decode_upload(data: bytes, source: str, max_megapixels: float) -> np.ndarray
         raise WebError(415, f"{source}: not a {FORMATS} image", UNSUPPORTED_HINT)
     # The whole upload, not only the first kilobytes the CLI reads: a JPEG can put its
     # size after megabytes of comments, and the bytes are in memory anyway.
-    if image_size_from_header(data) is None:
-        raise WebError(422, f"{source}: no image size in its header", "is it truncated? save it again")
+    try:
+        if image_size_from_header(data) is None:
+            raise WebError(422, f"{source}: no image size in its header", "is it truncated? save it again")
+    except HeaderTooLarge as error:
+        raise WebError(413, f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
+                       "scale it down first, e.g. to 4000 px on the longer side") from None
     try:
         return decode_image(data, source, max_megapixels)
     except ImageTooLargeError as error:
