@@ -140,7 +140,7 @@ def test_draw_reads_replayed_mnist_digits(page, tmp_path):
 def test_draw_reads_several_digits_as_a_number(page):
     digits, _ = mnist_test()
     replay(page, skeleton_strokes(digits[0]), origin=(40, 20), scale=8)  # a 7
-    replay(page, skeleton_strokes(digits[1]), origin=(260, 20), scale=8)  # a 2
+    replay(page, skeleton_strokes(digits[1]), origin=(190, 20), scale=8)  # a 2, close enough to be one number
     assert wait_for_draw_result(page) == "72"
     assert page.locator("#draw-digits li").count() == 2 and page.locator("#draw-chart").is_hidden()
 
