@@ -20,9 +20,7 @@ order: about 7 minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -30,7 +28,7 @@ import numpy as np
 
 from bench.metrics import Counts, score
 from bench.scenes import CONDITIONS, Scene, render_scene
-from camdigits.config import Config
+from bench.workers import map_jobs
 from camdigits.parallel import worker_count
 from camdigits.recognizer import Recognizer
 from camdigits.types import FrameResult
@@ -41,7 +39,6 @@ DUMP_LIMIT = 12  # failure images written per condition with --dump: enough to s
 SCENES = 200  # per condition at --size (see the module docstring)
 HD_SCENES = 200  # per condition at HD_SIZE
 
-_WORKER: Recognizer | None = None  # each worker process's own recognizer
 
 
 def score_result(result: FrameResult, scene: Scene) -> Counts:
@@ -119,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     tables = [(args.scenes, (width, height), args.dump), (args.hd_scenes, HD_SIZE, hd_dump)]
     jobs = [(condition, scenes, size, dump) for scenes, size, dump in tables if scenes > 0 for condition in conditions]
     model_name = Recognizer(args.model).classifier.path.name  # also fails early on a bad --model
-    for job, (counts, ms) in zip(jobs, _run(jobs, args.model, args.workers)):
+    for job, (counts, ms) in zip(jobs, map_jobs(_evaluate_job, jobs, args.model, args.workers)):
         condition, scenes, size, _ = job
         if condition == conditions[0]:
             print(f"{scenes} scenes per condition at {size[0]}x{size[1]}, model {model_name}\n")
@@ -129,24 +126,8 @@ def main(argv: list[str] | None = None) -> None:
             print()
 
 
-def _start_worker(model: Path | None) -> None:
-    global _WORKER
-    _WORKER = Recognizer(model, replace(Config(), num_threads=1))  # the workers already fill the cores
-
-
-def _evaluate_job(job: tuple[str, int, tuple[int, int], Path | None]) -> tuple[Counts, float]:
-    assert _WORKER is not None, "worker not initialised"
-    return evaluate(_WORKER, *job)
-
-
-def _run(jobs: list, model: Path | None, workers: int):
-    """evaluate() for each job, in order: in ``workers`` processes, or here if 1."""
-    if workers <= 1:
-        _start_worker(model)
-        yield from map(_evaluate_job, jobs)
-        return
-    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (model,)) as pool:
-        yield from pool.imap(_evaluate_job, jobs)
+def _evaluate_job(recognizer: Recognizer, job: tuple[str, int, tuple[int, int], Path | None]) -> tuple[Counts, float]:
+    return evaluate(recognizer, *job)
 
 
 if __name__ == "__main__":

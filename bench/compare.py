@@ -10,8 +10,6 @@ generalises or only fits the generator it was tuned on.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-from dataclasses import replace
 from pathlib import Path
 
 from bench import accuracy
@@ -19,7 +17,7 @@ from bench.field import run as field
 from bench.field.conditions import CONDITIONS as FIELD_CONDITIONS
 from bench.metrics import Counts
 from bench.scenes import CONDITIONS as OLD_CONDITIONS
-from camdigits.config import Config
+from bench.workers import map_jobs
 from camdigits.parallel import worker_count
 from camdigits.recognizer import Recognizer
 
@@ -29,31 +27,17 @@ OLD_EMPTY = ("empty",)  # bench.scenes' conditions without digits
 OLD_HEADER = ("| condition | scenes | digits | precision | recall | label acc. | F1 | false digits / image "
               "| numbers exact (n) |\n" + "| --- " * 9 + "|")
 
-_WORKER: Recognizer | None = None
-
-
-def _start(model: Path | None) -> None:
-    global _WORKER
-    _WORKER = Recognizer(model, replace(Config(), num_threads=1))
-
-
-def _job(job: tuple[str, str, int, tuple[int, int]]) -> Counts:
-    assert _WORKER is not None, "worker not initialised"
+def _job(recognizer: Recognizer, job: tuple[str, str, int, tuple[int, int]]) -> Counts:
     bench, condition, scenes, size = job
     if bench == "old":
-        return accuracy.evaluate(_WORKER, condition, scenes, size)[0]
-    return field.evaluate(_WORKER, field.Job(condition, scenes, size))
+        return accuracy.evaluate(recognizer, condition, scenes, size)[0]
+    return field.evaluate(recognizer, field.Job(condition, scenes, size))
 
 
 def measure(scenes: int, size: tuple[int, int], model: Path | None, workers: int) -> tuple[dict, dict]:
     """Counts per condition of the old benchmark and of the field one."""
     jobs = [("old", c, scenes, size) for c in OLD_CONDITIONS] + [("field", c, scenes, size) for c in FIELD_CONDITIONS]
-    if workers <= 1:
-        _start(model)
-        results = list(map(_job, jobs))
-    else:
-        with multiprocessing.get_context("spawn").Pool(workers, _start, (model,)) as pool:
-            results = pool.map(_job, jobs, chunksize=1)
+    results = list(map_jobs(_job, jobs, model, workers))
     old = dict(zip(OLD_CONDITIONS, results[:len(OLD_CONDITIONS)]))
     new = dict(zip(FIELD_CONDITIONS, results[len(OLD_CONDITIONS):]))
     return old, new

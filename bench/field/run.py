@@ -11,8 +11,7 @@ together against the overall target.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -20,7 +19,7 @@ import cv2
 from bench.field.conditions import CONDITIONS, OVERALL_F1, Condition
 from bench.field.scene import FieldScene, render
 from bench.metrics import Counts, score
-from camdigits.config import Config
+from bench.workers import map_jobs
 from camdigits.parallel import worker_count
 from camdigits.recognizer import Recognizer
 from camdigits.types import FrameResult
@@ -28,7 +27,6 @@ from camdigits.types import FrameResult
 SCENES = 40  # per condition: a false-digit rate of 0.1 is then about 4 marks
 DUMP_LIMIT = 8  # failure images written per condition with --dump
 
-_WORKER: Recognizer | None = None  # each worker process's own recognizer
 
 
 @dataclass(frozen=True)
@@ -114,22 +112,7 @@ def table(results: dict[str, Counts]) -> list[str]:
 
 def run(jobs: list[Job], model: Path | None, workers: int):
     """evaluate() of each job, in order: in ``workers`` processes, or here if 1."""
-    if workers <= 1:
-        _start_worker(model)
-        yield from map(_evaluate_job, jobs)
-        return
-    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (model,)) as pool:
-        yield from pool.imap(_evaluate_job, jobs)
-
-
-def _start_worker(model: Path | None) -> None:
-    global _WORKER
-    _WORKER = Recognizer(model, replace(Config(), num_threads=1))  # the workers already fill the cores
-
-
-def _evaluate_job(job: Job) -> Counts:
-    assert _WORKER is not None, "worker not initialised"
-    return evaluate(_WORKER, job)
+    return map_jobs(evaluate, jobs, model, workers)
 
 
 def parse_size(text: str) -> tuple[int, int]:
