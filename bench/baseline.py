@@ -108,7 +108,9 @@ class BaselineTimes:
     calls: np.ndarray
 
 
-def time_tutorial_baseline(images: Sequence[np.ndarray], config: Config, model_path: Path = KERAS_MODEL) -> BaselineTimes:
+def time_tutorial_baseline(
+    images: Sequence[np.ndarray], config: Config, model_path: Path = KERAS_MODEL
+) -> BaselineTimes:
     """Time the tutorial reader on each image: crops, then one predict() per crop.
 
     TensorFlow is imported here, not at module level: it takes seconds, and only this

@@ -75,7 +75,8 @@ def _skeleton(mask: np.ndarray) -> np.ndarray:
         for step in (0, 1):
             p = image
             # Neighbours clockwise from north: P2 N, P3 NE, P4 E, P5 SE, P6 S, P7 SW, P8 W, P9 NW.
-            ring = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:], p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
+            ring = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:],
+                    p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
             count = sum(n.astype(np.int32) for n in ring)
             crossings = sum(((a == 0) & (b == 1)).astype(np.int32) for a, b in zip(ring, ring[1:] + ring[:1]))
             n, e, s, w = ring[0], ring[2], ring[4], ring[6]

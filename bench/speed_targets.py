@@ -107,5 +107,6 @@ def targets(figures: Figures) -> list[Target]:
                at_least=True),
         Target("cold start, python -m camdigits snapshot", figures.cold_start_s, 1.5, "s"),
         Target("peak RSS of a video run", rss.peak_mb if rss else None, 300.0, "MB"),
-        Target("RSS growth of a video run, 25 % mark to last quarter", rss.growth_mb if rss else None, RSS_FLAT_MB, "MB"),
+        Target("RSS growth of a video run, 25 % mark to last quarter", rss.growth_mb if rss else None,
+               RSS_FLAT_MB, "MB"),
     ]

@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 CLIPS = sorted((REPO / "sample_videos").glob("*.mp4"))
 FRAMES_PER_CLIP = 40  # 120 distinct 640x480 frames, cycled
 JPEG_QUALITY = 80  # what the page's camera tab sends (0.8)
-WARM_UP_S = 3.0
-RSS_EVERY_S = 10.0  # how often the server's RSS is read during the run, to show whether it grows  # of load before the first RSS reading: first requests allocate buffers
+WARM_UP_S = 3.0  # s of load before the first RSS reading: first requests allocate buffers
+RSS_EVERY_S = 10.0  # s between readings of the server's RSS during the run, to show whether it grows
 TARGETS = {"images/s": 80.0, "stream fps": 25.0, "stream p50 ms": 40.0}
 
 

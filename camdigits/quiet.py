@@ -15,7 +15,6 @@ from contextlib import contextmanager
 
 import cv2
 
-
 # OpenCV's log level is one for the process, and the decoder and encoder threads of a video
 # run silence it at the same time: the first to enter saves the level and the last to leave
 # restores it, or one thread's restore would let the other's warnings through.

@@ -15,17 +15,17 @@ import numpy as np
 
 from camdigits.classify import DigitClassifier
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
-from camdigits.normalise import to_mnist_patches
 from camdigits.context import drop_text
+from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.segment import Candidate, binarize, find_candidates, hit_candidate_cap, threshold_window, to_dark_ink
-from camdigits.texture import clear_texture
 from camdigits.split import (
     choose_split,
     left_half_may_win,
     propose_splits,
     worth_cutting,
 )
+from camdigits.texture import clear_texture
 from camdigits.types import Box, Digit, FrameResult
 
 

@@ -608,4 +608,6 @@ def _is_long_line(ink: np.ndarray, frame_h: int, config: Config) -> bool:
         return False
     width = stroke_width(ink)
     length = math.hypot(h, w)
-    return 0 < width < config.line_max_stroke * length and np.count_nonzero(ink) / (width * length) <= config.line_max_travel
+    if not 0 < width < config.line_max_stroke * length:
+        return False
+    return np.count_nonzero(ink) / (width * length) <= config.line_max_travel

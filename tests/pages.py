@@ -50,7 +50,9 @@ def write_digit(page: np.ndarray, index: int, x: int, y: int, height: int, ink: 
     return (x + bx, y + by, bw, bh)
 
 
-def page_with_row(indices: list[int], height: int = 60, gap: float = 1.5, x: int = 40, y: int = 150) -> tuple[np.ndarray, list]:
+def page_with_row(
+    indices: list[int], height: int = 60, gap: float = 1.5, x: int = 40, y: int = 150
+) -> tuple[np.ndarray, list]:
     """A page with the given test digits in a row, ``gap`` digit heights apart.
 
     Returns the page and a list of (label, box) for the digits written.

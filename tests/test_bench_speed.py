@@ -74,7 +74,8 @@ def test_cases_taking_turns_keep_each_case_apart(recognizer):
     assert [(c.size, c.digits) for c in cases] == [(VGA, 0), (VGA, DIGITS)]
     for case in cases:
         assert all(len(ms) == 6 for ms in [case.recognize, *case.stages.values()])
-    assert np.median(cases[0].stages["classify"]) < np.median(cases[1].stages["classify"])  # no digits: no interpreter call
+    # no digits: no interpreter call
+    assert np.median(cases[0].stages["classify"]) < np.median(cases[1].stages["classify"])
 
 
 def test_floor_finds_the_ink_of_a_scene(recognizer, scenes):

@@ -81,7 +81,8 @@ def test_texture_frames_give_few_digits(recognizer, kind, most):
     found = 0
     for _ in range(4):
         if kind == "wood":
-            grain = cv2.resize(rng.normal(0, 1, (480, 24)).astype(np.float32), (640, 480), interpolation=cv2.INTER_CUBIC)
+            noise = rng.normal(0, 1, (480, 24)).astype(np.float32)
+            grain = cv2.resize(noise, (640, 480), interpolation=cv2.INTER_CUBIC)
             frame = np.clip(140 + 25 * np.sin(grain * 6) + rng.normal(0, 4, (480, 640)), 0, 255).astype(np.uint8)
         else:
             frame = rng.integers(0, 256, (480, 640), dtype=np.uint8)

@@ -117,8 +117,8 @@ def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
 def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     """The pairs compared on noise grow with its blobs, not with the blobs sharing columns
     (the column sweep alone compared 972k pairs for 13.5k blobs at 1 MP)."""
-    from camdigits.segment import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
     from camdigits.geometry import overlapping_boxes
+    from camdigits.segment import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
 
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))

@@ -49,7 +49,8 @@ def ink_levels(image: np.ndarray, box, others=(), pad: int = 8):
     for ox, oy, ow, oh in others:
         if (ox, oy, ow, oh) != box:
             neighbour = np.zeros(window.shape, bool)
-            neighbour[max(oy - y0 - 2, 0) : max(oy - y0 + oh + 2, 0), max(ox - x0 - 2, 0) : max(ox - x0 + ow + 2, 0)] = True
+            rows = slice(max(oy - y0 - 2, 0), max(oy - y0 + oh + 2, 0))
+            neighbour[rows, max(ox - x0 - 2, 0) : max(ox - x0 + ow + 2, 0)] = True
             window[neighbour & ~own] = paper
     return window, (x0, y0), paper, float(np.percentile(image[y : y + h, x : x + w], 1))
 
@@ -274,7 +275,8 @@ def test_touching_pairs_are_one_blob_of_ink(seed):
         for own, other in ((a, b), (b, a)):
             region = np.zeros(labels.shape, bool)
             region[own[1] - box[1] : own[1] + own[3] - box[1], own[0] - box[0] : own[0] + own[2] - box[0]] = True
-            region[other[1] - box[1] : other[1] + other[3] - box[1], other[0] - box[0] : other[0] + other[2] - box[0]] = False
+            rows = slice(other[1] - box[1], other[1] + other[3] - box[1])
+            region[rows, other[0] - box[0] : other[0] + other[2] - box[0]] = False
             only.append(set(np.unique(labels[region])) - {0})
         assert only[0] & only[1], (a, b)
 

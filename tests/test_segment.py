@@ -203,7 +203,9 @@ def test_drawn_boxes_are_not_rules(ruled_page):
         assert iou(box, digit.box) >= 0.7, (box, digit.box)
 
 
-@pytest.mark.parametrize("top, bottom, pen", [((300, 40), (340, 440), 3), ((120, 60), (180, 300), 5), ((500, 30), (470, 400), 8)])
+@pytest.mark.parametrize(
+    "top, bottom, pen", [((300, 40), (340, 440), 3), ((120, 60), (180, 300), 5), ((500, 30), (470, 400), 8)]
+)
 def test_a_long_pen_line_is_not_a_one(top, bottom, pen):
     """A straight pen line alone in the frame, 50-83 % of its height: its patch is a one's,
     read at full confidence (4 of the 19 false digits on 200 empty scenes)."""

@@ -82,7 +82,10 @@ def test_user_keras_npz_is_accepted(tmp_path):
     "overrides, message",
     [
         (dict(y_test=None), r"missing keys \['y_test'\]"),
-        (dict(x_train=np.zeros((10, 28, 28), np.uint8)), r"x_train should be uint8 \(60000, 28, 28\), got uint8 \(10, 28, 28\)"),
+        (
+            dict(x_train=np.zeros((10, 28, 28), np.uint8)),
+            r"x_train should be uint8 \(60000, 28, 28\), got uint8 \(10, 28, 28\)",
+        ),
         (dict(x_test=np.zeros((TEST_SIZE, 28, 28), np.float32)), "x_test should be uint8"),
         (dict(y_train=np.full(TRAIN_SIZE, 11, np.uint8)), "label 11"),
     ],

@@ -40,7 +40,8 @@ def test_export_loads_in_litert_and_predicts_probabilities(trained):
 
 def test_model_card_states_the_figures(trained):
     card = (trained / training.CARD_FILE).read_text()
-    for needle in ("Official MNIST test accuracy", "as a digit classifier", "strict", "Parameters", "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
+    for needle in ("Official MNIST test accuracy", "as a digit classifier", "strict", "Parameters",
+                   "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
         assert needle in card
     assert (trained / training.KERAS_FILE).stat().st_size > 0
 
@@ -126,7 +127,9 @@ def test_font_digits_are_labelled_patches():
     assert (patches.reshape(40, -1).max(axis=1) > 0.5).all()
 
 
-@pytest.mark.parametrize("images", [np.zeros((0, 28, 28), np.uint8), np.zeros((3, 28, 28), np.uint8)], ids=["none", "blank"])
+@pytest.mark.parametrize(
+    "images", [np.zeros((0, 28, 28), np.uint8), np.zeros((3, 28, 28), np.uint8)], ids=["none", "blank"]
+)
 def test_augmenting_nothing_gives_empty_patches(images):
     patches = augment_digits(images, np.random.default_rng(0), camera_fraction=1.0)
     assert patches.shape == (len(images), 28, 28, 1) and not patches.any()

@@ -184,7 +184,9 @@ def test_upload_by_drag_and_drop(page):
         return transfer;
     }""", encoded)
     page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
-    page.wait_for_function("() => document.querySelectorAll('.upload .numbers').length === 2", timeout=RESULT_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.upload .numbers').length === 2", timeout=RESULT_TIMEOUT_MS
+    )
     assert all("6472" in text for text in page.locator(".upload .numbers").all_inner_texts())
 
 

@@ -256,7 +256,8 @@ def font_digits(count: int, fonts: list, rng: np.random.Generator) -> tuple[np.n
         if not glyph.size:
             continue
         h, w = glyph.shape
-        canvas = cv2.copyMakeBorder(glyph, h // 2, h // 2, w // 2 + h // 4, w // 2 + h // 4, cv2.BORDER_CONSTANT, value=0)
+        side = w // 2 + h // 4
+        canvas = cv2.copyMakeBorder(glyph, h // 2, h // 2, side, side, cv2.BORDER_CONSTANT, value=0)
         linear = _affine(rng, MILD_ROTATION_DEG * 2, SHEAR, WIDTH_SCALE)
         centre = np.array([canvas.shape[1] / 2, canvas.shape[0] / 2])
         matrix = np.hstack([linear, (centre - linear @ centre)[:, None]])

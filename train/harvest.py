@@ -35,7 +35,8 @@ CONFIG = Config()
 def cut_blobs(grey: np.ndarray, rng: np.random.Generator, limit: int = PER_FRAME) -> list[np.ndarray]:
     """Up to ``limit`` candidate ink masks (uint8, ink 255) of a grey frame, chosen at random."""
     paper = to_dark_ink(grey, CONFIG)
-    candidates = [c for c in find_candidates(paper, binarize(paper, CONFIG), CONFIG) if c.box[2] >= MIN_ASPECT * c.box[3]]
+    found = find_candidates(paper, binarize(paper, CONFIG), CONFIG)
+    candidates = [c for c in found if c.box[2] >= MIN_ASPECT * c.box[3]]
     order = rng.permutation(len(candidates))[:limit]
     return [candidates[i].ink for i in order]
 

@@ -63,7 +63,8 @@ def _slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Random rotation (+-15 deg) and shear (+-0.3) about the centre, like a hand would."""
     angle = np.radians(rng.uniform(-15, 15))
     shear = rng.uniform(-0.3, 0.3)
-    linear = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.array([[1, shear], [0, 1]])
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    linear = rotation @ np.array([[1, shear], [0, 1]])
     centre = np.array([CANVAS / 2, CANVAS / 2])
     matrix = np.hstack([linear, (centre - linear @ centre)[:, None]])
     return cv2.warpAffine(canvas, matrix, (CANVAS, CANVAS), flags=cv2.INTER_LINEAR)
@@ -201,7 +202,9 @@ def make_negatives(count: int, digits: np.ndarray, rng: np.random.Generator, fon
         "words": lambda n: word_blobs(n, fonts, rng),
         "texture": lambda n: texture_blobs(n, rng),
     }
-    blobs = {name: iter(harvested[name](int(np.sum(picked == names.index(name))))) for name in HARVESTED if name in names}
+    blobs = {
+        name: iter(harvested[name](int(np.sum(picked == names.index(name))))) for name in HARVESTED if name in names
+    }
     out = np.zeros((count, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
     for i, k in enumerate(picked):
         name = names[k]

@@ -90,7 +90,8 @@ def draw_training_copies(x: np.ndarray, y: np.ndarray, copies: int, seed: int,
     seeds = [seed * 1000 + i for i in range(copies)]
     workers = min(copies, multiprocessing.cpu_count())
     # Fork before TensorFlow is imported, so the workers carry none of its threads.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [])) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [])) as pool:
         drawn = pool.map(_draw_copy, seeds)
     sets = []
     rng = np.random.default_rng(seed)
@@ -304,10 +305,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--copies", type=int, default=AUGMENTED_COPIES, help="augmented copies of the training set")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--separable", type=int, choices=range(4), default=0, metavar="N",
-                        help="make the second convolution of the first N blocks depthwise-separable (faster; see train/model.py)")
+                        help="make the second convolution of the first N blocks depthwise-separable "
+                             "(faster; see train/model.py)")
     parser.add_argument("--teacher", type=Path, default=None, help="a trained .tflite model to distill from")
-    parser.add_argument("--init", type=Path, default=None, help="a saved .keras model to train further instead of a fresh one")
-    parser.add_argument("--learning-rate", type=float, default=PEAK_LEARNING_RATE, help="peak learning rate (Adam, cosine decay)")
+    parser.add_argument("--init", type=Path, default=None,
+                        help="a saved .keras model to train further instead of a fresh one")
+    parser.add_argument("--learning-rate", type=float, default=PEAK_LEARNING_RATE,
+                        help="peak learning rate (Adam, cosine decay)")
     parser.add_argument("--no-fonts", action="store_true", help="leave out the handwriting fonts (no npm needed)")
     args = parser.parse_args(argv)
 

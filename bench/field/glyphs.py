@@ -50,7 +50,7 @@ def mnist_test() -> tuple[np.ndarray, np.ndarray]:
     return load_mnist_test()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def held_out_fonts() -> tuple[str, ...]:
     """Paths of the held-out handwriting fonts (fetched once with npm, then cached)."""
     return tuple(str(fetch_font(family)) for family in HELD_OUT_FAMILIES)

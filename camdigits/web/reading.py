@@ -23,7 +23,9 @@ from camdigits.web.uploads import decode_upload
 PROBABILITY_DIGITS = 3  # decimals of each probability in the answer, as for confidences
 
 
-def recognize_upload(recognizer: Recognizer, data: bytes, source: str, max_megapixels: float) -> tuple[np.ndarray, FrameResult]:
+def recognize_upload(
+    recognizer: Recognizer, data: bytes, source: str, max_megapixels: float
+) -> tuple[np.ndarray, FrameResult]:
     """The decoded image and what the recognizer reads in it."""
     image = decode_upload(data, source, max_megapixels)
     return image, recognizer.recognize(image, source=source)

@@ -73,7 +73,7 @@ async def read_upload(request: Request, limit: int, timeout_s: float = UPLOAD_TI
     """(source, image bytes) of a request: a form's one file, or the raw body."""
     try:
         body = await asyncio.wait_for(read_body(request, limit), timeout_s)
-    except asyncio.TimeoutError:  # noqa: UP041 -- not the builtin TimeoutError before Python 3.11
+    except asyncio.TimeoutError:  # asyncio's own class: not the builtin TimeoutError before Python 3.11
         raise WebError(408, f"upload not received within {timeout_s:g} s",
                        "check the connection, or send a smaller image") from None
     content_type = request.headers.get("content-type", "")
@@ -133,7 +133,7 @@ async def stream(websocket: WebSocket) -> None:
         while True:
             try:
                 message = await asyncio.wait_for(websocket.receive(), settings.ws_idle_timeout_s)
-            except asyncio.TimeoutError:  # noqa: UP041 -- not the builtin TimeoutError before Python 3.11
+            except asyncio.TimeoutError:  # asyncio's own class: not the builtin TimeoutError before Python 3.11
                 await websocket.close(CLOSE_IDLE, f"no frame for {settings.ws_idle_timeout_s:g} s")
                 return
             if message["type"] == "websocket.disconnect":
