@@ -152,6 +152,7 @@ def wait_for(condition, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.gui
 def test_show_steps_through_images_and_q_stops(virtual_display, page, tmp_path):
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO), "DISPLAY": virtual_display}

@@ -21,7 +21,10 @@ from train.fonts import TRAIN_FAMILIES, fetch_fonts
 from train.harvest import texture_blobs, word_blobs
 from train.negatives import HARVESTED, KINDS, NEGATIVE_FRACTION, draw_negative, make_negatives
 
+pytestmark = pytest.mark.train
 
+
+# The tests that use it are marked slow: the first one trains for about 15 s.
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("model")
@@ -29,6 +32,7 @@ def trained(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_export_loads_in_litert_and_predicts_probabilities(trained):
     classifier = DigitClassifier(trained / training.TFLITE_FILE)
     x, _ = mnist_test()
@@ -38,6 +42,7 @@ def test_export_loads_in_litert_and_predicts_probabilities(trained):
     assert classifier.has_reject_class
 
 
+@pytest.mark.slow
 def test_model_card_states_the_figures(trained):
     card = (trained / training.CARD_FILE).read_text()
     for needle in ("Official MNIST test accuracy", "as a digit classifier", "strict", "Parameters",
@@ -46,6 +51,7 @@ def test_model_card_states_the_figures(trained):
     assert (trained / training.KERAS_FILE).stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("normalise", [False, True], ids=["as-mnist-comes", "through-to_mnist_patch"])
 def test_evaluation_counts_every_digit_once(trained, normalise):
     x, y = mnist_test()
@@ -55,12 +61,14 @@ def test_evaluation_counts_every_digit_once(trained, normalise):
     assert f"({evaluation.correct}/600)" in str(evaluation)
 
 
+@pytest.mark.slow
 def test_keras_file_holds_weights_without_optimizer_state(trained):
     with zipfile.ZipFile(trained / training.KERAS_FILE) as archive:
         weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
         assert "layers" in weights and "optimizer" not in weights
 
 
+@pytest.mark.slow
 def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
     out = tmp_path / "student"
     training.main(["--limit", "200", "--epochs", "1", "--copies", "1", "--separable", "2",

@@ -121,6 +121,7 @@ def wait_for_draw_result(page) -> str:
     return page.locator("#draw-numbers").inner_text()
 
 
+@pytest.mark.slow
 def test_draw_reads_replayed_mnist_digits(page, tmp_path):
     digits, labels = mnist_test()
     read = {}

@@ -150,6 +150,7 @@ def test_camera_that_vanishes_mid_run_keeps_the_recording(clip, tmp_path, monkey
     assert len(found) <= frames <= round(duration * 30) + 2  # real-time pace
 
 
+@pytest.mark.gui
 def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
     jsonl, snapshots = tmp_path / "session.jsonl", tmp_path / "shots"
     env = {**os.environ, "PYTHONPATH": str(REPO), "DISPLAY": virtual_display}
