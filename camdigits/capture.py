@@ -46,7 +46,9 @@ URL_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "rtmp://", "udp://"
 OPEN_CAMERA_HINT = (
     "try another --camera index (0, 1, ...); on macOS allow camera access for your terminal in "
     "System Settings > Privacy & Security > Camera; on Windows try the DirectShow backend by "
-    "setting OPENCV_VIDEOIO_PRIORITY_MSMF=0"
+    "setting OPENCV_VIDEOIO_PRIORITY_MSMF=0; on Linux check that a /dev/video* device exists and that your "
+    "user is in the video group (sudo usermod -aG video $USER, then log in again), and list the cameras "
+    "with v4l2-ctl --list-devices"
 )
 
 

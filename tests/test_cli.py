@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,8 +19,9 @@ from click.testing import CliRunner, Result
 from camdigits import __version__
 from camdigits.annotate import DIGIT_COLOUR
 from camdigits.classify import default_model_path
-from camdigits.cli import cli
+from camdigits.cli import cli, video_summary
 from camdigits.config import Config
+from camdigits.errors import ModelError
 from camdigits.recognizer import Recognizer
 from tests.test_sources import FORMATS, encode
 
@@ -97,10 +99,120 @@ def test_group_options_reach_the_recognizer(page, monkeypatch):
     assert made == [(model, replace(Config(), min_confidence=0.9))]
 
 
+class Made(Exception):
+    """Raised by the recording recognizer below once it has seen its arguments."""
+
+
+@pytest.fixture
+def recognizer_arguments(monkeypatch) -> list:
+    """The (model, config) every command builds its Recognizer with; the command then stops
+    with a ModelError (exit code 2) before it reads anything."""
+    made = []
+
+    def record(model_path=None, config=None):
+        made.append((model_path, config))
+        raise ModelError("recorded", "test")
+
+    monkeypatch.setattr("camdigits.cli.Recognizer", record)
+    return made
+
+
+SHIPPED = str(default_model_path())
+
+
+@pytest.mark.parametrize(
+    "before, after, model, min_confidence",
+    [
+        ([], [], None, Config.min_confidence),
+        (["--min-confidence", "0.9"], [], None, 0.9),
+        ([], ["--min-confidence", "0.8"], None, 0.8),
+        (["--min-confidence", "0.9"], ["--min-confidence", "0.8"], None, 0.8),
+        ([], ["--model", SHIPPED], SHIPPED, Config.min_confidence),
+        (["--model", "other.tflite"], ["--model", SHIPPED], SHIPPED, Config.min_confidence),
+        (["--model", SHIPPED, "--min-confidence", "0.6"], ["--min-confidence", "0.95"], SHIPPED, 0.95),
+    ],
+    ids=["none", "group", "command", "command-wins", "model-after", "model-after-wins", "mixed"],
+)
+@pytest.mark.parametrize("command", [["snapshot", "page.png"], ["video", "clip.mp4", "--json", "-"],
+                                     ["webcam", "--no-display", "--json", "-"]], ids=lambda c: c[0])
+def test_recognition_options_after_the_command_win(command, before, after, model, min_confidence,
+                                                   recognizer_arguments):
+    result = CliRunner().invoke(cli, [*before, *command, *after])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "camdigits: error: recorded (test)\n"
+    assert recognizer_arguments == [(model, replace(Config(), min_confidence=min_confidence))]
+
+
+def test_serve_takes_the_options_after_the_command(monkeypatch):
+    pytest.importorskip("fastapi")
+    served = []
+    monkeypatch.setattr("camdigits.web.server.serve", lambda web, *args, **kwargs: served.append(web))
+    result = CliRunner().invoke(cli, ["--min-confidence", "0.9", "serve", "--model", SHIPPED,
+                                      "--min-confidence", "0.75", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    [web] = served
+    assert (web.model, web.config) == (SHIPPED, replace(Config(), min_confidence=0.75))
+
+
 @pytest.mark.parametrize("value", ["-0.1", "1.5", "high"])
-def test_min_confidence_out_of_range_is_a_usage_error(value, page):
-    result = CliRunner().invoke(cli, ["--min-confidence", value, "snapshot", str(page)])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_min_confidence_out_of_range_is_a_usage_error(value, where, page):
+    option = ["--min-confidence", value]
+    args = [*option, "snapshot", str(page)] if where == "before" else ["snapshot", str(page), *option]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and "--min-confidence" in result.output
+
+
+@pytest.fixture(scope="module")
+def short_clip(tmp_path_factory) -> Path:
+    from tests.test_video_mode import write_clip
+
+    return write_clip(tmp_path_factory.mktemp("clip") / "short.mp4", frames=6)
+
+
+SUMMARY = r"(?P<name>.+): (?P<frames>\d+) frames read in (?P<seconds>[\d.]+) s \((?P<fps>[\d.]+) fps\); (?P<wrote>.+)"
+
+
+@pytest.mark.parametrize(
+    "outputs, wrote",
+    [
+        (["--json", "-"], "wrote JSON Lines to stdout"),
+        (["--json", "{tmp}/out.jsonl"], "wrote {tmp}/out.jsonl"),
+        (["--output", "{tmp}/out.mp4", "--json", "{tmp}/out.jsonl"], "wrote {tmp}/out.mp4, {tmp}/out.jsonl"),
+    ],
+    ids=["stdout", "json", "video-and-json"],
+)
+@pytest.mark.parametrize("every, frames", [(1, 6), (4, 2)])
+def test_video_ends_with_a_summary_line_when_stderr_is_not_a_terminal(short_clip, tmp_path, outputs, wrote, every,
+                                                                       frames):
+    args = [arg.format(tmp=tmp_path) for arg in outputs]
+    result = CliRunner().invoke(cli, ["video", str(short_clip), *args, "--every", str(every), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    [line] = result.stderr.splitlines()  # CliRunner's stderr is no terminal: no progress bar
+    match = re.fullmatch(SUMMARY, line)
+    assert match, line
+    assert match["name"] == str(short_clip) and int(match["frames"]) == frames
+    assert match["wrote"] == wrote.format(tmp=tmp_path)
+    assert float(match["fps"]) > 0  # a few frames take milliseconds: the rounded seconds may read 0.00
+    if outputs[1] == "-":
+        assert len(result.stdout.splitlines()) == frames  # stdout stays pure JSON
+
+
+def test_video_summary_without_files():
+    assert video_summary("clip.mp4", 0, 0.0, [None, None]) == (
+        "clip.mp4: 0 frames read in 0.00 s (0.0 fps); no files written"
+    )
+    assert video_summary("a.mp4", 30, 2.0, ["b.mp4", None]) == "a.mp4: 30 frames read in 2.00 s (15.0 fps); wrote b.mp4"
+
+
+def test_camera_error_gives_the_linux_hint(tmp_path):
+    result = CliRunner().invoke(cli, ["webcam", "--camera", "99", "--no-display", "--json", str(tmp_path / "x.jsonl")])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("camdigits: error: camera 99: cannot open it (try another --camera index")
+    for hint in ("on Linux", "/dev/video*", "video group", "usermod -aG video", "v4l2-ctl --list-devices",
+                 "on macOS", "on Windows"):
+        assert hint in line, hint
 
 
 def test_version():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -110,7 +111,11 @@ def test_sample_clip_end_to_end(tmp_path):
     out, jsonl = tmp_path / "annotated.mp4", tmp_path / "results.jsonl"
     result = video(SAMPLE, "--output", out, "--json", jsonl)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "" and result.stderr == ""  # no progress bar when stderr is not a terminal
+    # No progress bar when stderr is not a terminal; the closing summary line still comes.
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(rf"{re.escape(str(SAMPLE))}: \d+ frames read in [\d.]+ s \([\d.]+ fps\); "
+                        rf"wrote {re.escape(str(out))}, {re.escape(str(jsonl))}", line), line
     found = records(jsonl)
     decoded, width, height, fps, _ = video_properties(SAMPLE)
     assert [r["frame"] for r in found] == list(range(decoded))
