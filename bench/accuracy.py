@@ -30,7 +30,7 @@ from bench.metrics import Counts, score
 from bench.scenes import CONDITIONS, Scene, render_scene
 from bench.workers import map_jobs
 from camdigits.parallel import worker_count
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult
 
 DEFAULT_CONDITIONS = tuple(CONDITIONS)  # all of them, in bench.scenes' order: plain paper first

@@ -19,7 +19,7 @@ from bench.metrics import Counts
 from bench.scenes import CONDITIONS as OLD_CONDITIONS
 from bench.workers import map_jobs
 from camdigits.parallel import worker_count
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 SCENES = 40  # per condition, in each benchmark
 OLD_EMPTY = ("empty",)  # bench.scenes' conditions without digits

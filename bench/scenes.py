@@ -55,7 +55,7 @@ STROKE_RAMP = 0.25  # width of the alpha ramp at stroke edges, in MNIST grey (0-
 # 0.075, keep at least 0.03), and never below MIN_STROKE, which blur and JPEG would erase.
 MAX_THINNING = 0.022
 MIN_STROKE = 3.0  # px: thinnest stroke left by thinning
-THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile, see camdigits.normalise)
+THINNEST_MNIST_STROKE = 0.075  # of the digit height (5th percentile, see camdigits.recognition.normalise)
 FOCAL_LENGTH = 1.0  # frame widths: a webcam's ~53 degree horizontal field of view
 TOUCH_OVERLAP = (0.0, 0.1)  # of the right digit's width: how far its ink runs into its neighbour's
 RULE_SPACING = (0.6, 1.2)  # digit heights between lines: writing is as tall as the ruling

@@ -56,7 +56,7 @@ from bench.stage_times import (
     render_case,
     time_cases,
 )
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 CASES = ((VGA, 0), (VGA, 10), (VGA, 30), (HD, 10), ((1920, 1080), 10))
 COLD_START_RUNS = 5

@@ -19,9 +19,9 @@ import numpy as np
 from bench.scenes import render_scene
 from camdigits.annotate import Annotator
 from camdigits.config import Config
-from camdigits.context import drop_text
-from camdigits.numbers import group_numbers
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.context import drop_text
+from camdigits.recognition.numbers import group_numbers
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
 

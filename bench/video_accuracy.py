@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from bench.video_metrics import VideoScore, score_video
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
 

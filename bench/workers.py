@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from camdigits.config import Config
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 _WORKER: Recognizer | None = None  # each worker process's own recognizer
 

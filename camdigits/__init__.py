@@ -35,7 +35,7 @@ os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(int(Config.max_megapixel
 # Exported name -> the module that defines it, imported by __getattr__ on first use: these
 # modules import cv2 and NumPy, which take about 170 ms to load.
 _LAZY = {
-    "Recognizer": "camdigits.recognizer",
+    "Recognizer": "camdigits.recognition.recognizer",
     "Tracker": "camdigits.tracking",
     "TrackerConfig": "camdigits.tracking",
     "Frame": "camdigits.sources",
@@ -77,7 +77,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ provides them
     from camdigits.capture import CameraStream, open_camera
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
     from camdigits.sources import (
         Frame,
         SkippedInput,

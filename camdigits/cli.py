@@ -34,7 +34,7 @@ from camdigits.errors import CamdigitsError
 from camdigits.parallel import RecognizerPool, worker_count
 from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
 from camdigits.progress import LatencyMeter, ProgressBar
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.sinks import (
     AnnotatedImageDir,
     ConsoleSummary,

@@ -72,7 +72,7 @@ class Config:
     # starving capture and display.
     num_threads: int = 2
 
-    # --- word context (camdigits.context) ------------------------------------------------
+    # --- word context (camdigits.recognition.context) ------------------------------------
     # A run of writing (blobs linked as in a number) with more letters than digits is text,
     # and none of its blobs is reported as a digit; a letter is a blob not read as a digit.
     # Needs at least this many blobs in the run: a lone unsure glyph next to a digit stays.

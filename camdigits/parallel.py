@@ -28,7 +28,7 @@ import numpy as np
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
 from camdigits.pipeline import Recognized, recognize_frame
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.sources import Frame, SkippedInput
 from camdigits.types import FrameResult
 

@@ -27,7 +27,7 @@ from camdigits.types import FrameResult
 
 
 class FrameReader(Protocol):
-    """What the loop needs from :class:`camdigits.recognizer.Recognizer`."""
+    """What the loop needs from :class:`camdigits.recognition.recognizer.Recognizer`."""
 
     def recognize(self, bgr: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult: ...
 

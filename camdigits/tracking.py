@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.geometry import overlapping_between
-from camdigits.numbers import group_numbers, make_number
+from camdigits.recognition.geometry import overlapping_between
+from camdigits.recognition.numbers import group_numbers, make_number
 from camdigits.types import Box, Digit, FrameResult, Number
 
 

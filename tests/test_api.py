@@ -22,7 +22,7 @@ PUBLIC = {
     "ImageError": "camdigits.errors",
     "ModelError": "camdigits.errors",
     "Number": "camdigits.types",
-    "Recognizer": "camdigits.recognizer",
+    "Recognizer": "camdigits.recognition.recognizer",
     "SkippedInput": "camdigits.sources",
     "SourceError": "camdigits.errors",
     "Tracker": "camdigits.tracking",

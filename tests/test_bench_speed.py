@@ -31,7 +31,7 @@ from bench.stage_times import (
     time_stages,
 )
 from camdigits.config import PATCH_SIZE
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 DIGITS = 10
 

@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
-from camdigits.classify import DigitClassifier, default_model_path
 from camdigits.config import NOT_A_DIGIT
 from camdigits.errors import ModelError
+from camdigits.recognition.classify import DigitClassifier, default_model_path
 from tests.pages import mnist_test
 
 
@@ -72,7 +72,7 @@ def test_batch_size_does_not_change_results(classifier):
 def test_a_batch_larger_than_one_call_takes_is_read_in_order(classifier):
     """Past MAX_BATCH patches the interpreter is called once per block (bounded memory on a
     large photo of a printed page); the rows still come back in order."""
-    from camdigits.classify import MAX_BATCH
+    from camdigits.recognition.classify import MAX_BATCH
 
     x, y = mnist_test()
     n = 2 * MAX_BATCH + 37
@@ -109,6 +109,7 @@ def test_shipped_model_rejects_shapes_that_are_not_digits(classifier):
 
 
 def test_import_camdigits_is_light():
-    code = "import sys, camdigits, camdigits.recognizer; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    code = ("import sys, camdigits, camdigits.recognition.recognizer; "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

@@ -18,11 +18,11 @@ from click.testing import CliRunner, Result
 
 from camdigits import __version__
 from camdigits.annotate import DIGIT_COLOUR
-from camdigits.classify import default_model_path
 from camdigits.cli import cli, video_summary
 from camdigits.config import Config
 from camdigits.errors import ModelError
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.classify import default_model_path
+from camdigits.recognition.recognizer import Recognizer
 from tests.test_sources import FORMATS, encode
 
 REPO = Path(__file__).resolve().parent.parent

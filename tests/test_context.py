@@ -3,7 +3,7 @@
 import pytest
 
 from camdigits.config import Config
-from camdigits.context import drop_text
+from camdigits.recognition.context import drop_text
 from camdigits.types import Digit
 
 CONFIG = Config()

@@ -11,7 +11,7 @@ false digits per image on these 40 and 0.04 on all 200, against a target of 0.05
 import pytest
 
 from bench.accuracy import evaluate
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 SCENES = 40  # per condition; the benchmark uses 200
 SIZE = (640, 480)

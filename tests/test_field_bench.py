@@ -15,7 +15,7 @@ from bench.field.scene import render
 from bench.metrics import Counts
 from bench.scenes import CONDITIONS as OLD_CONDITIONS
 from camdigits.config import Config
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 
 SIZES = [(640, 480), (1280, 720)]
 DIGIT_CONDITIONS = [name for name, c in CONDITIONS.items() if c.min_f1 is not None]

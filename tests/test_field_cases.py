@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 

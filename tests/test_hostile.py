@@ -24,8 +24,8 @@ import pytest
 
 from bench.bounds import hostile_image, rss_bound_mb
 from bench.cli_runs import LAUNCHER
-from camdigits.classify import default_model_path
 from camdigits.config import Config
+from camdigits.recognition.classify import default_model_path
 from tests.test_sources import SMALL, encode
 from tests.test_video_mode import SAMPLE, page_image, video_properties, write_clip
 
@@ -117,8 +117,8 @@ def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
 def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     """The pairs compared on noise grow with its blobs, not with the blobs sharing columns
     (the column sweep alone compared 972k pairs for 13.5k blobs at 1 MP)."""
-    from camdigits.geometry import overlapping_boxes
-    from camdigits.segment import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
+    from camdigits.recognition.geometry import overlapping_boxes
+    from camdigits.recognition.segment import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
 
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))
@@ -131,7 +131,7 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
 def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
     """Parallel diagonal lines across a page of digits: every line's box meets every other's,
     more pairs than the budget, so every blob is taken as not alone; which only costs time."""
-    import camdigits.segment as segment
+    import camdigits.recognition.segment as segment
 
     page = cv2.cvtColor(page_image(), cv2.COLOR_BGR2GRAY)
     for offset in range(0, 400, 4):
@@ -151,11 +151,11 @@ def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budge
 
 
 def test_candidate_cap_is_noted_in_json_and_on_the_console():
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
     from camdigits.sinks import describe
 
     # Texture, not pure noise: a frame that is mostly ink is cleared before the candidate
-    # search (camdigits.texture), so it never reaches the cap.
+    # search (camdigits.recognition.texture), so it never reaches the cap.
     texture = cv2.cvtColor(hostile_image("texture", (800, 600)), cv2.COLOR_GRAY2BGR)
     capped = Recognizer(config=replace(Config(), max_candidates=5)).recognize(texture, source="noise.png")
     assert capped.note.startswith("stopped at 5 candidates")

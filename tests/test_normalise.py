@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from camdigits.config import PATCH_BOX, PATCH_SIZE
-from camdigits.normalise import STROKE_TOO_THICK, STROKE_TOO_THIN, stroke_width, to_mnist_patch, to_mnist_patches
+from camdigits.recognition.normalise import (
+    STROKE_TOO_THICK,
+    STROKE_TOO_THIN,
+    stroke_width,
+    to_mnist_patch,
+    to_mnist_patches,
+)
 from tests.pages import mnist_test
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from camdigits.config import Config
-from camdigits.numbers import group_numbers
+from camdigits.recognition.numbers import group_numbers
 from camdigits.types import Digit
 
 CONFIG = Config()
@@ -54,7 +54,7 @@ def test_number_box_and_confidence():
 
 def _link_cost_reference(left, right, config):
     """The neighbour rule pair by pair, as first written: the gap in heights, or None."""
-    from camdigits.numbers import MAX_OVERLAP
+    from camdigits.recognition.numbers import MAX_OVERLAP
 
     lx, ly, lw, lh = left
     rx, ry, rw, rh = right
@@ -77,7 +77,7 @@ def test_links_match_the_pairwise_rule(seed):
     same order as testing every pair in turn."""
     import numpy as np
 
-    from camdigits.numbers import _links
+    from camdigits.recognition.numbers import _links
 
     rng = np.random.default_rng(seed)
     boxes = sorted((int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)),

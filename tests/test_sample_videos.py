@@ -13,7 +13,7 @@ import pytest
 from bench.make_videos import CLIPS, FPS, FRAME_MARGIN, FRAME_SIZE, render_clip
 from bench.video_accuracy import evaluate_clip, read_frames
 from bench.video_metrics import TruthFrame, read_sidecar, score_frames
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit, FrameResult
 
 VIDEOS = Path(__file__).resolve().parent.parent / "sample_videos"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bench.scenes import CONDITIONS, SceneStyle, render_scene
-from camdigits.normalise import to_mnist_patch
+from camdigits.recognition.normalise import to_mnist_patch
 from camdigits.types import union_box
 from tests.pages import mnist_test
 

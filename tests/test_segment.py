@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from camdigits.config import Config
-from camdigits.segment import binarize, find_candidates, is_dark_background, to_dark_ink
+from camdigits.recognition.segment import binarize, find_candidates, is_dark_background, to_dark_ink
 from tests.pages import PAPER, blank_page, first_of_each_label, page_with_row, write_digit
 
 CONFIG = Config()
@@ -128,7 +128,7 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
     """A blob no other box meets takes its ink straight from the mask; that must be the
     same ink the filled outline gives (holes cut out as before)."""
     from bench.scenes import render_scene
-    from camdigits.segment import _alone, _outer_contours, _own_ink
+    from camdigits.recognition.segment import _alone, _outer_contours, _own_ink
 
     paper = to_dark_ink(cv2.cvtColor(render_scene(condition, 3).image, cv2.COLOR_BGR2GRAY), CONFIG)
     mask = binarize(paper, CONFIG)
@@ -146,7 +146,7 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
 @pytest.mark.parametrize("window", [3, 37, 101])
 def test_local_threshold_is_adaptive_threshold(window, offset):
     """The spelt-out threshold gives OpenCV's mask exactly, dark and saturated areas included."""
-    from camdigits.segment import local_threshold
+    from camdigits.recognition.segment import local_threshold
 
     rng = np.random.default_rng(window)
     gray = rng.integers(0, 256, (120, 160), dtype=np.uint8)
@@ -188,7 +188,7 @@ def test_drawn_boxes_are_not_rules(ruled_page):
     """Hand-drawn boxes wider than the 30 % of the frame that makes a line a rule: erasing
     their tops and bottoms left their sides, which read as ones (10 of the 24 false digits
     on 200 distractor scenes). On ruled paper the rules still go and the boxes stay."""
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
 
     indices = first_of_each_label()
     page, truth = page_with_row([indices[d] for d in (3, 5, 8)], height=60, gap=1.2, x=200, y=300)
@@ -209,7 +209,7 @@ def test_drawn_boxes_are_not_rules(ruled_page):
 def test_a_long_pen_line_is_not_a_one(top, bottom, pen):
     """A straight pen line alone in the frame, 50-83 % of its height: its patch is a one's,
     read at full confidence (4 of the 19 false digits on 200 empty scenes)."""
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
 
     page = blank_page()
     cv2.line(page, top, bottom, (60, 50, 40), pen, cv2.LINE_AA)
@@ -219,7 +219,7 @@ def test_a_long_pen_line_is_not_a_one(top, bottom, pen):
 def test_a_one_written_large_is_still_read():
     """A one filling 60 % of the view, as a close camera sees it: its stroke is as wide,
     relative to its length, as any written one's, so it is not taken for a pen line."""
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
 
     page = blank_page()
     box = write_digit(page, first_of_each_label()[1], 220, 40, 290)
@@ -228,7 +228,7 @@ def test_a_one_written_large_is_still_read():
 
 
 def test_rule_sizes_grow_with_the_frame_between_480p_and_720p():
-    from camdigits.segment import RULE_BAND, RULE_GAP, RULE_MIN_THICKNESS, RULE_RUN, RuleSizes
+    from camdigits.recognition.segment import RULE_BAND, RULE_GAP, RULE_MIN_THICKNESS, RULE_RUN, RuleSizes
 
     at_480 = RuleSizes(RULE_RUN, RULE_GAP, RULE_BAND, RULE_MIN_THICKNESS)
     assert RuleSizes.for_frame((480, 640)) == at_480
@@ -239,7 +239,7 @@ def test_rule_sizes_grow_with_the_frame_between_480p_and_720p():
 
 def test_least_ink_density_is_more_lenient_in_frames_between_480p_and_720p():
     from camdigits.config import Config
-    from camdigits.segment import min_ink_density
+    from camdigits.recognition.segment import min_ink_density
 
     config = Config()
     assert min_ink_density((480, 640), config) == config.min_ink_density
@@ -249,7 +249,7 @@ def test_least_ink_density_is_more_lenient_in_frames_between_480p_and_720p():
 
 
 def test_a_page_without_rules_is_left_alone():
-    from camdigits.segment import erase_rules
+    from camdigits.recognition.segment import erase_rules
 
     indices = first_of_each_label()
     page, _ = page_with_row([indices[d] for d in (1, 7, 4)], height=80, gap=1.0)
@@ -258,7 +258,7 @@ def test_a_page_without_rules_is_left_alone():
 
 
 def test_a_tall_thick_one_is_not_a_rule():
-    from camdigits.segment import erase_rules
+    from camdigits.recognition.segment import erase_rules
 
     mask = np.zeros((480, 640), np.uint8)
     mask[40:440, 300:318] = 255  # a 400 px tall stroke, 18 px thick: 83 % of the frame height
@@ -301,7 +301,7 @@ def test_a_rule_broken_near_the_digits_is_erased_whole():
 @pytest.mark.parametrize("count", [300, 40, 5])  # the sorted search, and the all-pairs table for a few
 @pytest.mark.parametrize("seed", range(4))
 def test_overlapping_ranges_are_every_overlapping_pair_once(seed, count):
-    from camdigits.geometry import overlapping_ranges
+    from camdigits.recognition.geometry import overlapping_ranges
 
     rng = np.random.default_rng(seed)
     x0 = rng.integers(0, 200, count)
@@ -316,7 +316,7 @@ def test_overlapping_ranges_are_every_overlapping_pair_once(seed, count):
 
 @pytest.mark.parametrize("counts", [(200, 150), (30, 40), (3, 0)])
 def test_overlapping_between_pairs_every_overlapping_range_of_one_set_with_the_other(counts):
-    from camdigits.geometry import overlapping_between
+    from camdigits.recognition.geometry import overlapping_between
 
     rng = np.random.default_rng(sum(counts))
     starts = [rng.integers(0, 400, n) for n in counts]
@@ -332,7 +332,7 @@ def test_fine_texture_over_a_large_image_is_read_in_bounded_memory():
     (and classifying them in one batch) once took the process down for memory."""
     import resource
 
-    from camdigits.recognizer import Recognizer
+    from camdigits.recognition.recognizer import Recognizer
 
     rng = np.random.default_rng(0)
     noise = cv2.GaussianBlur((rng.random((3000, 4000)) * 255).astype(np.uint8), (0, 0), 2)

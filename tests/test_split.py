@@ -5,9 +5,9 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.recognizer import Recognizer
-from camdigits.segment import Candidate
-from camdigits.split import (
+from camdigits.recognition.recognizer import Recognizer
+from camdigits.recognition.segment import Candidate
+from camdigits.recognition.split import (
     choose_split,
     cut_columns,
     left_half_may_win,
@@ -201,7 +201,7 @@ def _in_blob(part: Candidate, shape: tuple[int, int]) -> np.ndarray:
 
 
 def test_a_drop_follows_a_diagonal_gap_a_straight_cut_cannot():
-    from camdigits.split import drop_fall, split_along
+    from camdigits.recognition.split import drop_fall, split_along
 
     ink, left = diagonal_pair()
     blob = Candidate(box=(0, 0, 50, 40), ink=ink)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from camdigits.config import Config
-from camdigits.numbers import group_numbers
+from camdigits.recognition.numbers import group_numbers
 from camdigits.tracking import Tracker, TrackerConfig, match_scores
 from camdigits.types import Digit, FrameResult
 

@@ -123,7 +123,7 @@ def test_evaluation_reports_both_readings_of_the_eleven_outputs():
 def test_shipped_model_accuracy_on_the_first_thousand_test_digits():
     """The evaluation path end to end on real MNIST test digits: the digit reading is never
     below the strict one, and both are high."""
-    from camdigits.classify import default_model_path
+    from camdigits.recognition.classify import default_model_path
     from train.data import load_mnist_test
     from train.evaluate import evaluate_tflite
 

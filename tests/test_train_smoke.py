@@ -11,8 +11,8 @@ import h5py
 import numpy as np
 import pytest
 
-from camdigits.classify import DigitClassifier, default_model_path
 from camdigits.config import NOT_A_DIGIT, Config
+from camdigits.recognition.classify import DigitClassifier, default_model_path
 from tests.pages import mnist_test
 from train import train as training
 from train.augment import DIGIT_HEIGHT_PX, add_writing_styles, augment_digits, camera_ink, font_digits

@@ -21,10 +21,10 @@ from click.testing import CliRunner, Result
 
 from bench.scenes import render_scene
 from camdigits.annotate import Annotator
-from camdigits.classify import default_model_path
 from camdigits.cli import cli
 from camdigits.errors import CamdigitsError, ImageError
 from camdigits.progress import ProgressBar
+from camdigits.recognition.classify import default_model_path
 from camdigits.sinks import VideoWriterSink
 from camdigits.sources import Frame
 from camdigits.types import FrameResult

@@ -222,7 +222,7 @@ def test_a_bug_is_a_json_500_without_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("camdigits.recognizer.Recognizer.recognize", broken)
+    monkeypatch.setattr("camdigits.recognition.recognizer.Recognizer.recognize", broken)
     with TestClient(create_app(WebSettings(workers=1)), raise_server_exceptions=False) as test_client:
         response = test_client.post("/api/recognize", content=PAGE.read_bytes())
     body = error_of(response)

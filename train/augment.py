@@ -2,7 +2,7 @@
 
 At run time a digit reaches the model as a *binary* ink mask cut from a thresholded frame,
 at any size from ~24 px to a few hundred, written with anything from a hairline pen to a
-fat marker, then shrunk by :func:`camdigits.normalise.to_mnist_patch`. MNIST digits are
+fat marker, then shrunk by :func:`camdigits.recognition.normalise.to_mnist_patch`. MNIST digits are
 grey, 20 px tall and written with one kind of pen. Two routes bridge that gap:
 
 * camera route (most samples): redraw the digit at a random height with a random
@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import PATCH_BOX, PATCH_SIZE
-from camdigits.normalise import to_mnist_patch
+from camdigits.recognition.normalise import to_mnist_patch
 
 # Share of digits drawn through the camera route; the rest go mild. Lowered from 0.65
 # (99.56 % on raw MNIST) to give the plain digits more weight.
@@ -41,7 +41,7 @@ WIDTH_SCALE = (0.8, 1.15)  # narrow to wide handwriting, relative to the height
 ELASTIC_PX = 0.7  # std of the wobble at the control points, in MNIST pixels
 ELASTIC_GRID = 5  # control points per side: few, so the wobble is smooth like a hand's
 # Stroke thickness as a fraction of the digit height, log-uniform: hairline pen to fat
-# marker. MNIST strokes are ~0.11 (see camdigits.normalise); to_mnist_patch pulls strokes
+# marker. MNIST strokes are ~0.11 (see camdigits.recognition.normalise); to_mnist_patch pulls strokes
 # outside 0.07-0.20 back towards that, and training must see the result.
 STROKE_RATIO = (0.035, 0.30)
 MNIST_STROKE_RATIO = 0.11

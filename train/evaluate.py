@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from camdigits.classify import DigitClassifier, default_model_path
 from camdigits.config import NOT_A_DIGIT
-from camdigits.normalise import to_mnist_patches
+from camdigits.recognition.classify import DigitClassifier, default_model_path
+from camdigits.recognition.normalise import to_mnist_patches
 
 BATCH = 500
 

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import PATCH_SIZE
-from camdigits.normalise import to_mnist_patch
+from camdigits.recognition.normalise import to_mnist_patch
 from train.fonts import draw_glyphs
 from train.glyphs import draw_text
 from train.harvest import SAFE_LETTERS, texture_blobs, word_blobs

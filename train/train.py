@@ -106,7 +106,7 @@ def draw_training_copies(x: np.ndarray, y: np.ndarray, copies: int, seed: int,
 def with_teacher(copies: list[tuple[np.ndarray, np.ndarray]], teacher: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     """The copies with each label replaced by the distillation target: the one-hot label
     followed by the ``teacher`` model's eleven probabilities, float32 (N, 22)."""
-    from camdigits.classify import DigitClassifier
+    from camdigits.recognition.classify import DigitClassifier
 
     classifier = DigitClassifier(teacher)
     if not classifier.has_reject_class:
@@ -189,7 +189,7 @@ def save_keras(model, path: Path) -> None:
 
 def litert_batch_ms(path: Path, patches: np.ndarray, repeats: int = 200) -> float:
     """Median LiteRT time in ms for one call on ``patches``, as the runtime makes it."""
-    from camdigits.classify import DigitClassifier
+    from camdigits.recognition.classify import DigitClassifier
 
     classifier = DigitClassifier(path)
     classifier.predict(patches)
@@ -206,7 +206,7 @@ def export_tflite(model, path: Path, check_inputs: np.ndarray) -> float:
     difference from Keras on ``check_inputs``, which must stay within EXPORT_TOLERANCE."""
     import tensorflow as tf
 
-    from camdigits.classify import DigitClassifier
+    from camdigits.recognition.classify import DigitClassifier
 
     path.write_bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
     expected = model.predict(check_inputs, verbose=0)
@@ -264,7 +264,7 @@ Reproduce the accuracy with `python -m train.evaluate --model models/{TFLITE_FIL
 
 ## Contract
 - Input: float32 `(N, 28, 28, 1)` in [0, 1], white ink on black, exactly as MNIST comes
-  (pixel / 255). Camera crops are brought to that form by `camdigits.normalise.to_mnist_patch`,
+  (pixel / 255). Camera crops are brought to that form by `camdigits.recognition.normalise.to_mnist_patch`,
   which training also applies to every sample.
 - Output: `(N, 11)` softmax probabilities; indices 0-9 are the digits, index 10 is "not a digit".
 - The headline accuracy above takes the top of the ten digit outputs, as the pipeline labels a

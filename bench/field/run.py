@@ -21,7 +21,7 @@ from bench.field.scene import FieldScene, render
 from bench.metrics import Counts, score
 from bench.workers import map_jobs
 from camdigits.parallel import worker_count
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult
 
 SCENES = 40  # per condition: a false-digit rate of 0.1 is then about 4 marks

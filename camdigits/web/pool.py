@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from camdigits.config import Config
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.web.errors import WebError
 
 T = TypeVar("T")

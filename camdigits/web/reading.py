@@ -15,7 +15,7 @@ import numpy as np
 from camdigits.annotate import Annotator
 from camdigits.config import NOT_A_DIGIT
 from camdigits.pipeline import ResultFilter
-from camdigits.recognizer import Recognizer
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult
 from camdigits.web.errors import WebError
 from camdigits.web.uploads import decode_upload

@@ -3,7 +3,7 @@
 Two digits are neighbours in a number when the gap between them is small next to their
 height (wider than about half a height is a space: "555 0199" is two numbers), their
 vertical centres are close and their heights similar. The same links chain the blobs of a
-word for the word context (:mod:`camdigits.context`). Each digit links only
+word for the word context (:mod:`camdigits.recognition.context`). Each digit links only
 to its nearest right neighbour, so a sloping line of writing is followed link by link and
 two numbers stacked one above the other stay apart. A lone digit is a number of length one.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.geometry import overlapping_between
+from camdigits.recognition.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
 
 # Two numbers are on one line of writing when their vertical extents overlap by at
@@ -30,7 +30,7 @@ def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:
     """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number, with
     j right of i, as (gap from i to j in digit heights, i, j), cheapest first.
 
-    Only pairs whose gap could pass are weighed (see :mod:`camdigits.geometry`): a page of
+    Only pairs whose gap could pass are weighed (see :mod:`camdigits.recognition.geometry`): a page of
     30 digits has 435 pairs, a large photo of a printed page 20 million."""
     x, y, w, h = boxes.T
     tallest = h.max(initial=0.0)

@@ -17,8 +17,8 @@ import cv2
 import numpy as np
 
 from camdigits.config import REFERENCE_SIDE, Config
-from camdigits.geometry import overlapping_boxes
-from camdigits.normalise import stroke_width
+from camdigits.recognition.geometry import overlapping_boxes
+from camdigits.recognition.normalise import stroke_width
 from camdigits.types import Box, union_box
 
 # Fragments smaller than this are noise, not pieces of a digit: at least this many ink

@@ -2,7 +2,7 @@
 
 A patch cannot tell a handwritten "e" from an 8 or a "y" from a 4 with certainty, but the
 writing around it can: a run of blobs on one line (linked as the digits of a number are,
-:func:`camdigits.numbers.link_chains`) in which letters outnumber digits is text. A letter
+:func:`camdigits.recognition.numbers.link_chains`) in which letters outnumber digits is text. A letter
 here is a blob the classifier did not read surely as a digit. A lone ambiguous glyph next
 to digits (an O in "2O26") stays a digit, since its run has more digits than letters.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.numbers import link_chains
+from camdigits.recognition.numbers import link_chains
 from camdigits.types import Box, Digit
 
 

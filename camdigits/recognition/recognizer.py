@@ -13,19 +13,26 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camdigits.classify import DigitClassifier
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
-from camdigits.context import drop_text
-from camdigits.normalise import to_mnist_patches
-from camdigits.numbers import group_numbers
-from camdigits.segment import Candidate, binarize, find_candidates, hit_candidate_cap, threshold_window, to_dark_ink
-from camdigits.split import (
+from camdigits.recognition.classify import DigitClassifier
+from camdigits.recognition.context import drop_text
+from camdigits.recognition.normalise import to_mnist_patches
+from camdigits.recognition.numbers import group_numbers
+from camdigits.recognition.segment import (
+    Candidate,
+    binarize,
+    find_candidates,
+    hit_candidate_cap,
+    threshold_window,
+    to_dark_ink,
+)
+from camdigits.recognition.split import (
     choose_split,
     left_half_may_win,
     propose_splits,
     worth_cutting,
 )
-from camdigits.texture import clear_texture
+from camdigits.recognition.texture import clear_texture
 from camdigits.types import Box, Digit, FrameResult
 
 
@@ -80,7 +87,7 @@ class Recognizer:
     def read(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Classify stage: the likeliest digit of every patch and its probability, from one
         interpreter call (one per MAX_BATCH patches on a page of print, see
-        :mod:`camdigits.classify`). A patch the model calls "not a digit" gets a low
+        :mod:`camdigits.recognition.classify`). A patch the model calls "not a digit" gets a low
         probability for every digit."""
         if not len(patches):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -91,14 +98,14 @@ class Recognizer:
     def split_touching(self, candidates: list[Candidate], labels: np.ndarray,
                        confidences: np.ndarray) -> tuple[list[Digit], list[Box]]:
         """Split stage: the frame's digits, with wide blobs that were not read surely as one
-        digit tried as two touching ones (see :mod:`camdigits.split`), and the boxes of the
+        digit tried as two touching ones (see :mod:`camdigits.recognition.split`), and the boxes of the
         blobs not read as digits (letters, for the word context).
 
         The cuts of all such blobs are classified together, and only for frames that have
         such a blob: classifying the cuts of every wide blob up front would add up to two
         dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
         the classifier first, then, in a second call, the right halves of only the cuts
-        whose left half may win (:func:`camdigits.split.left_half_may_win`): the others
+        whose left half may win (:func:`camdigits.recognition.split.left_half_may_win`): the others
         cannot be taken whatever their right half reads. Most cuts of a blob that is one
         digit end there (9 in 10 on pan_zoom), which saves nearly half the patches.
         """
