@@ -117,8 +117,8 @@ def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
 def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     """The pairs compared on noise grow with its blobs, not with the blobs sharing columns
     (the column sweep alone compared 972k pairs for 13.5k blobs at 1 MP)."""
+    from camdigits.recognition.candidates import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
     from camdigits.recognition.geometry import overlapping_boxes
-    from camdigits.recognition.segment import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
 
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))
@@ -131,7 +131,7 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
 def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
     """Parallel diagonal lines across a page of digits: every line's box meets every other's,
     more pairs than the budget, so every blob is taken as not alone; which only costs time."""
-    import camdigits.recognition.segment as segment
+    import camdigits.recognition.candidates as segment
 
     page = cv2.cvtColor(page_image(), cv2.COLOR_BGR2GRAY)
     for offset in range(0, 400, 4):

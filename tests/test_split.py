@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
+from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.recognition.segment import Candidate
 from camdigits.recognition.split import (
     choose_split,
     cut_columns,

@@ -4,7 +4,7 @@ and frames of texture.
 A letter drawn alone on a canvas is not what the model meets: on a page, handwriting breaks
 into single letters, joined letter runs and fragments, and texture into specks and strands,
 as the threshold and the candidate filters cut them. Drawing the frame and letting
-:func:`camdigits.recognition.segment.find_candidates` cut it gives the model exactly those blobs.
+:func:`camdigits.recognition.candidates.find_candidates` cut it gives the model exactly those blobs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.recognition.segment import binarize, find_candidates, to_dark_ink
+from camdigits.recognition.candidates import binarize, find_candidates, to_dark_ink
 from train.fonts import draw_glyphs
 from train.textures import texture
 

@@ -14,11 +14,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
-from camdigits.recognition.classify import DigitClassifier
-from camdigits.recognition.context import drop_text
-from camdigits.recognition.normalise import to_mnist_patches
-from camdigits.recognition.numbers import group_numbers
-from camdigits.recognition.segment import (
+from camdigits.recognition.candidates import (
     Candidate,
     binarize,
     find_candidates,
@@ -26,6 +22,10 @@ from camdigits.recognition.segment import (
     threshold_window,
     to_dark_ink,
 )
+from camdigits.recognition.classify import DigitClassifier
+from camdigits.recognition.context import drop_text
+from camdigits.recognition.normalise import to_mnist_patches
+from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.split import (
     choose_split,
     left_half_may_win,

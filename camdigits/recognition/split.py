@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from camdigits.recognition.segment import Candidate
+from camdigits.recognition.candidates import Candidate
 
 # Blobs at least this wide for their height are tried as two digits. A single MNIST digit
 # is 0.1-0.9 wide (95 % of them); two touching ones are 1.0-1.7, or 0.8 with a "1".
