@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import PATCH_SIZE, Config
-from camdigits.recognition.candidates import local_threshold, threshold_window
+from camdigits.recognition.threshold import local_threshold, threshold_window
 
 KERAS_MODEL = Path(__file__).resolve().parent.parent / "models" / "camdigits.keras"
 

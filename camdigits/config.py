@@ -49,7 +49,7 @@ class Config:
     min_aspect: float = 0.08
     max_aspect: float = 1.9
     # ink pixels / box area: lower is a thin line or frame. For a 480-px frame; larger frames
-    # lower it (segment.min_ink_density).
+    # lower it (candidates.min_ink_density).
     min_ink_density: float = 0.08
     max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
     border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off

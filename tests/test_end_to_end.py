@@ -68,7 +68,7 @@ def test_larger_frames(recognizer, condition, min_f1):
 
 
 def test_ruled_paper_at_720p(recognizer):
-    """The rule search's px sizes grow with the frame (segment.RuleSizes): with the sizes
+    """The rule search's px sizes grow with the frame (rules.RuleSizes): with the sizes
     fixed at their 480p values these 40 scenes gave F1 0.898 with the previous model;
     scaled, 0.924 (0.927 with the shipped one)."""
     counts, _ = evaluate(recognizer, "ruled", 40, (1280, 720))
@@ -76,7 +76,7 @@ def test_ruled_paper_at_720p(recognizer):
 
 
 def test_fine_pen_at_720p(recognizer):
-    """The least ink density grows more lenient with the frame (segment.min_ink_density):
+    """The least ink density grows more lenient with the frame (candidates.min_ink_density):
     the benchmark's fine pen stays 1-2 px wide at 720p while the digits are 1.5x as tall.
     Fixed at its 480p value, these 40 scenes gave F1 0.929 (large fine-pen digits dropped
     as sparse ink); divided by the square root of the frame's scale, 0.960."""

@@ -117,8 +117,9 @@ def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
 def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     """The pairs compared on noise grow with its blobs, not with the blobs sharing columns
     (the column sweep alone compared 972k pairs for 13.5k blobs at 1 MP)."""
-    from camdigits.recognition.candidates import MAX_PAIRS_PER_BLOB, _outer_contours, binarize, to_dark_ink
+    from camdigits.recognition.candidates import MAX_PAIRS_PER_BLOB, _outer_contours
     from camdigits.recognition.geometry import overlapping_boxes
+    from camdigits.recognition.threshold import binarize, to_dark_ink
 
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))
@@ -131,21 +132,22 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
 def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
     """Parallel diagonal lines across a page of digits: every line's box meets every other's,
     more pairs than the budget, so every blob is taken as not alone; which only costs time."""
-    import camdigits.recognition.candidates as segment
+    import camdigits.recognition.candidates as candidates
+    from camdigits.recognition.threshold import binarize, to_dark_ink
 
     page = cv2.cvtColor(page_image(), cv2.COLOR_BGR2GRAY)
     for offset in range(0, 400, 4):
         cv2.line(page, (offset, 0), (offset + 300, 300), 60, 1)
     config = Config()
-    paper = segment.to_dark_ink(page, config)
-    mask = segment.binarize(paper, config)
-    outers, _ = segment._outer_contours(mask)
+    paper = to_dark_ink(page, config)
+    mask = binarize(paper, config)
+    outers, _ = candidates._outer_contours(mask)
     boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
-    assert not segment._alone(boxes).any()  # over the budget
-    capped = segment.find_candidates(paper, mask, config)
-    monkeypatch.setattr(segment, "MAX_PAIRS_PER_BLOB", 10**9)
-    assert segment._alone(boxes).any()  # within it: the exact answer
-    exact = segment.find_candidates(paper, mask, config)
+    assert not candidates._alone(boxes).any()  # over the budget
+    capped = candidates.find_candidates(paper, mask, config)
+    monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", 10**9)
+    assert candidates._alone(boxes).any()  # within it: the exact answer
+    exact = candidates.find_candidates(paper, mask, config)
     assert [c.box for c in capped] == [c.box for c in exact] and len(exact) > 0
     assert all(np.array_equal(a.ink, b.ink) for a, b in zip(capped, exact))
 

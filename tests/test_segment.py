@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from camdigits.config import Config
-from camdigits.recognition.candidates import binarize, find_candidates, is_dark_background, to_dark_ink
+from camdigits.recognition.candidates import find_candidates
+from camdigits.recognition.threshold import binarize, is_dark_background, to_dark_ink
 from tests.pages import PAPER, blank_page, first_of_each_label, page_with_row, write_digit
 
 CONFIG = Config()
@@ -146,7 +147,7 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
 @pytest.mark.parametrize("window", [3, 37, 101])
 def test_local_threshold_is_adaptive_threshold(window, offset):
     """The spelt-out threshold gives OpenCV's mask exactly, dark and saturated areas included."""
-    from camdigits.recognition.candidates import local_threshold
+    from camdigits.recognition.threshold import local_threshold
 
     rng = np.random.default_rng(window)
     gray = rng.integers(0, 256, (120, 160), dtype=np.uint8)
@@ -228,7 +229,7 @@ def test_a_one_written_large_is_still_read():
 
 
 def test_rule_sizes_grow_with_the_frame_between_480p_and_720p():
-    from camdigits.recognition.candidates import RULE_BAND, RULE_GAP, RULE_MIN_THICKNESS, RULE_RUN, RuleSizes
+    from camdigits.recognition.rules import RULE_BAND, RULE_GAP, RULE_MIN_THICKNESS, RULE_RUN, RuleSizes
 
     at_480 = RuleSizes(RULE_RUN, RULE_GAP, RULE_BAND, RULE_MIN_THICKNESS)
     assert RuleSizes.for_frame((480, 640)) == at_480
@@ -249,7 +250,7 @@ def test_least_ink_density_is_more_lenient_in_frames_between_480p_and_720p():
 
 
 def test_a_page_without_rules_is_left_alone():
-    from camdigits.recognition.candidates import erase_rules
+    from camdigits.recognition.rules import erase_rules
 
     indices = first_of_each_label()
     page, _ = page_with_row([indices[d] for d in (1, 7, 4)], height=80, gap=1.0)
@@ -258,7 +259,7 @@ def test_a_page_without_rules_is_left_alone():
 
 
 def test_a_tall_thick_one_is_not_a_rule():
-    from camdigits.recognition.candidates import erase_rules
+    from camdigits.recognition.rules import erase_rules
 
     mask = np.zeros((480, 640), np.uint8)
     mask[40:440, 300:318] = 255  # a 400 px tall stroke, 18 px thick: 83 % of the frame height

@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from camdigits.config import Config
-from camdigits.recognition.candidates import binarize, find_candidates, to_dark_ink
+from camdigits.recognition.candidates import find_candidates
+from camdigits.recognition.threshold import binarize, to_dark_ink
 from train.fonts import draw_glyphs
 from train.textures import texture
 

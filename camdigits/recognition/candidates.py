@@ -1,11 +1,10 @@
-"""Frame -> ink mask -> digit-like candidates.
+"""Ink mask -> digit-like candidates.
 
-Follows OpenCV's digits_video sample (adaptive mean threshold, outer blobs, filters on
-height, aspect and ink density) with its weak spots fixed: the threshold window scales with
-the frame, light-on-dark boards are detected, rulings are erased, the fragments of a broken
-stroke are merged back into one candidate, each candidate keeps only its own ink so a
-neighbour reaching into its box does not leak into its patch, and pen lines far longer than
-a written one are dropped whatever the page holds.
+Follows OpenCV's digits_video sample (outer blobs, filters on height, aspect and ink
+density) with its weak spots fixed: the fragments of a broken stroke are merged back into
+one candidate, each candidate keeps only its own ink so a neighbour reaching into its box
+does not leak into its patch, and pen lines far longer than a written one are dropped
+whatever the page holds.
 """
 
 from __future__ import annotations
@@ -16,9 +15,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from camdigits.config import REFERENCE_SIDE, Config
+from camdigits.config import Config
 from camdigits.recognition.geometry import overlapping_boxes
 from camdigits.recognition.normalise import stroke_width
+from camdigits.recognition.rules import frame_scale
 from camdigits.types import Box, union_box
 
 # Fragments smaller than this are noise, not pieces of a digit: at least this many ink
@@ -49,47 +49,6 @@ CONTRAST_MARGIN = 0.05
 # the local threshold also takes the blurred rim of each stroke, which for a 1-2 px pen
 # line is most of the blob, so its median is barely darker than the paper.
 INK_QUANTILE = 0.25
-# Noise suppression before thresholding; the kernel is small so thin pen strokes survive.
-BLUR_KERNEL = (3, 3)
-# Ruled and squared paper, table borders: straight lines far longer than any digit. A row
-# (or column) of the mask with at least RULE_TRIGGER of its pixels inked may hold one;
-# then runs of RULE_RUN px of ink along it are opened out of the mask, and what they form
-# is a rule when it spans at least RULE_MIN_EXTENT of the frame and its median thickness
-# is at most RULE_MAX_THICKNESS of the frame. A short run lets a line tilted by up to ~3
-# degrees through; the extent and thickness keep long digit strokes (a tall "1" is
-# thick) out of it. A line fitted through each rule is erased, and the pen strokes
-# crossing it are bridged back over the erased strip (see erase_rules).
-# The sizes in px are for a frame whose shorter side is config.REFERENCE_SIDE and grow
-# with larger frames (see RuleSizes): the same page seen at 720p has longer dashes and gaps.
-RULE_TRIGGER = 0.3
-RULE_RUN = 40  # px
-RULE_MIN_EXTENT = 0.3
-RULE_MAX_THICKNESS = 0.012  # of the frame's shorter side (at least RULE_MIN_THICKNESS px)
-RULE_MIN_THICKNESS = 4.0  # px
-RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
-RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
-RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
-# A page held at an angle tilts its rules past what the level search lets through. Masks
-# with at least RULE_TILT_INK of their pixels inked (a ruled page; a page of digits has
-# about half that) are searched for long lines at any angle (rule_tilt), and rules tilted
-# RULE_TILT_MIN degrees or more are erased on the mask turned level.
-RULE_TILT_INK = 0.035
-RULE_TILT_MAX_INK = 0.2  # more ink than this is texture, where the line search costs most and finds none
-RULE_TILT_MIN = 1.5  # degrees
-RULE_HOUGH_SHRINK = 4  # the line search runs on the mask shrunk this many times: 16x fewer px
-RULE_HOUGH_GAP = 3  # px of the shrunk mask: gaps along a line's dashes that it spans
-# Sizes in px, here and for the least ink density below, follow the frame only up to 720p's
-# scale, the largest measured (see frame_scale). A 12 MP still at its own scale (6x) had the
-# letters of printed lines joined across 56 px gaps into "rules", then erased: a printed
-# page went from 9,900 blobs and 4.5 s to 14,600 blobs and 19 s.
-MAX_FRAME_SCALE = 1.5
-# A long line whose two ends both turn a corner into a stroke as thin as itself is a side
-# of a drawn box (around an answer, say), not a ruling: a ruling's ends are free, or run
-# into the frame edge or the wide band a page edge leaves in the mask. Erased, a box's top
-# and bottom leave its sides, which read as ones. A corner's stroke must run through
-# BOX_CORNER_COVER of the RULE_RUN rows beside the line's end, no wider there than the
-# strip that erasing the line would take.
-BOX_CORNER_COVER = 0.9
 # Box pairs the search for blobs that meet may compare, per blob. A page of print compares
 # about two per blob and a frame of noise three; crossing lines, every box meeting every
 # other, would compare millions, and then each blob is taken as not alone instead (exact,
@@ -109,12 +68,6 @@ STROKE_ASPECT = 0.35
 # root meets both targets (0.93, 0.05). 640x480 is unchanged.
 
 
-def frame_scale(shape: tuple[int, ...]) -> float:
-    """How much larger than a REFERENCE_SIDE frame one of ``shape`` is (shorter sides), from
-    1 (smaller frames keep the reference's sizes) up to MAX_FRAME_SCALE."""
-    return min(max(1.0, min(shape[:2]) / REFERENCE_SIDE), MAX_FRAME_SCALE)
-
-
 def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
     """The least ink density (ink px / box area) of a candidate in a frame of ``shape``."""
     return config.min_ink_density / math.sqrt(frame_scale(shape))
@@ -126,246 +79,6 @@ class Candidate:
 
     box: Box
     ink: np.ndarray  # uint8 (h, w), 255 where this candidate has ink
-
-
-def is_dark_background(gray: np.ndarray, config: Config) -> bool:
-    """True for light ink on a dark board, judged from the median of a sparse sample."""
-    return gray.size > 0 and float(np.median(gray[::8, ::8])) < config.dark_background_level
-
-
-def to_dark_ink(gray: np.ndarray, config: Config) -> np.ndarray:
-    """Grey frame -> grey frame with dark ink on light ground (boards are inverted)."""
-    if gray.ndim != 2 or gray.dtype != np.uint8:
-        raise ValueError(f"expected a 2-D uint8 image, got {gray.dtype} {gray.shape}")
-    return cv2.bitwise_not(gray) if is_dark_background(gray, config) else gray
-
-
-def threshold_window(shape: tuple[int, ...], config: Config) -> int:
-    """Side (odd, px) of the local threshold's window for a frame of ``shape``."""
-    return max(int(config.threshold_window * min(shape[:2])) | 1, 3)
-
-
-def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
-    """uint8 mask, 255 where a pixel is at least ``offset`` darker than the mean of the
-    ``window`` x ``window`` square around it.
-
-    The same mask as cv2.adaptiveThreshold(gray, 255, MEAN_C, BINARY_INV, window, offset),
-    spelt out: its comparison goes through a per-pixel table and costs almost as much as
-    its box filter, and the two whole-image operations after the box filter here cost a
-    fraction of that (0.47 -> 0.33 ms for the whole threshold at 640x480 with four of them).
-    """
-    mean = cv2.boxFilter(gray, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
-    level = math.floor(offset)  # adaptiveThreshold floors the offset for BINARY_INV
-    if level > 0:
-        # gray <= mean - level is mean - gray >= level; where the mean is darker than the
-        # pixel the saturated difference reads 0, below any positive level, as it must.
-        return cv2.compare(cv2.subtract(mean, gray), level, cv2.CMP_GE)
-    # mean - level only grows here; saturated at 255 it still holds every pixel below it.
-    return cv2.compare(gray, cv2.subtract(mean, level), cv2.CMP_LE)
-
-
-def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
-    """Dark-ink grey frame (see :func:`to_dark_ink`) -> uint8 mask, 255 where there is ink.
-
-    A local (adaptive mean) threshold compares each pixel with its neighbourhood, so
-    shadows and lighting gradients wider than the window do not turn into ink.
-    """
-    if paper.size == 0:
-        return np.zeros_like(paper)
-    window = threshold_window(paper.shape, config)
-    mask = local_threshold(cv2.GaussianBlur(paper, BLUR_KERNEL, 0), window, config.threshold_offset)
-    close = int(config.close_fraction * window)
-    if close >= 2:
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
-    return erase_rules(mask)
-
-
-@dataclass(frozen=True)
-class RuleSizes:
-    """The px sizes of the rule search for one frame size: RULE_RUN, RULE_GAP, RULE_BAND and
-    RULE_MIN_THICKNESS as they are for a 480-px frame, scaled up with the frame's shorter
-    side up to MAX_FRAME_SCALE (never down: a few px are the least that survives rounding).
-    Fixed px sizes made the search stricter at 720p, where the same rules run in longer
-    dashes with wider gaps: ruled F1 at 1280x720 0.898 with them, 0.924 scaled."""
-
-    run: int
-    gap: int
-    band: int
-    min_thickness: float
-
-    @classmethod
-    def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
-        scale = frame_scale(shape)
-        return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
-                   RULE_MIN_THICKNESS * scale)
-
-    @property
-    def crossing(self) -> int:
-        """px beyond the thickest rule: the widest erased strip a crossing stroke is bridged over."""
-        return self.band + RULE_CROSSING
-
-
-def erase_rules(mask: np.ndarray) -> np.ndarray:
-    """The ink mask without long thin straight lines (ruled or squared paper, table lines).
-
-    Left in, a ruling joins every digit it touches into one page-wide blob, which the
-    size filters then drop whole, and the bits of a thin ruling between digits read as
-    ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
-    turned level (see rule_tilt). Frames without a well-inked row or column and with little
-    ink (most) are returned as they are, at the cost of two projections.
-    """
-    h, w = mask.shape
-    if min(h, w) < RULE_RUN:
-        return mask
-    sizes = RuleSizes.for_frame(mask.shape)
-    max_thickness = max(sizes.min_thickness, RULE_MAX_THICKNESS * min(h, w))
-    inked = cv2.countNonZero(mask) / mask.size
-    tilt = rule_tilt(mask) if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK else 0.0
-    if abs(tilt) >= RULE_TILT_MIN:
-        # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
-        turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
-        side = int(math.ceil(math.hypot(w, h)))
-        turn[:, 2] += ((side - w) / 2, (side - h) / 2)
-        levelled = cv2.warpAffine(mask, turn, (side, side), flags=cv2.INTER_NEAREST)
-        rules = _find_rules(levelled, sizes, max_thickness, (h, w), searched=True)
-        if rules is not None:
-            rules = cv2.warpAffine(rules, cv2.invertAffineTransform(turn), (w, h), flags=cv2.INTER_NEAREST)
-    else:
-        rules = _find_rules(mask, sizes, max_thickness, (h, w))
-    if rules is None or not rules.any():
-        return mask
-    erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
-    # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
-    # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
-    # along a rule (the bar of a 4 written on the line) is lost with it.
-    across = int(max_thickness) + sizes.crossing
-    bridged = cv2.bitwise_or(
-        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across))),
-        cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1))),
-    )
-    return cv2.bitwise_or(erased, cv2.bitwise_and(bridged, cv2.bitwise_and(rules, mask)))
-
-
-def rule_tilt(mask: np.ndarray) -> float:
-    """The tilt in degrees (-45, 45] of the frame's long straight lines, folded so that the
-    two families of squared paper agree: the median over the lines a probabilistic Hough
-    transform finds on the mask shrunk RULE_HOUGH_SHRINK times; 0 if it finds none.
-
-    The median of a page's lines, since perspective makes them converge by a few degrees,
-    which the level search then takes up (it lets lines about 3 degrees off level through).
-    """
-    h, w = mask.shape
-    small = cv2.resize(mask, (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK)),
-                       interpolation=cv2.INTER_AREA)
-    length = RULE_MIN_EXTENT * min(small.shape)
-    lines = cv2.HoughLinesP(cv2.compare(small, 64, cv2.CMP_GE), 1, math.pi / 180, int(length), None,
-                            minLineLength=length, maxLineGap=RULE_HOUGH_GAP)
-    if lines is None or not lines.size:
-        return 0.0
-    x0, y0, x1, y1 = lines.reshape(-1, 4).T.astype(np.float64)
-    angles = np.degrees(np.arctan2(y1 - y0, x1 - x0))
-    folded = (angles + 45.0) % 90.0 - 45.0
-    return float(np.median(folded))
-
-
-def _find_rules(mask: np.ndarray, sizes: RuleSizes, max_thickness: float,
-                frame: tuple[int, int], searched: bool = False) -> np.ndarray | None:
-    """The mask of the near-level and near-upright rules of ``mask`` (lines fitted through
-    them, as thick as they are plus a band), or None if it has none. Lengths are judged
-    against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
-    turned level on a larger canvas. ``searched``: lines were found already (rule_tilt),
-    so both directions are searched without the inked-row trigger, which the dashes of a
-    faint rule left a degree off level can miss."""
-    h, w = frame
-    rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
-    columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
-    rules = None
-    for inked, along, run, band in ((rows.max() >= RULE_TRIGGER * w, w, (sizes.run, 1), (sizes.run, sizes.band)),
-                                    (columns.max() >= RULE_TRIGGER * h, h, (1, sizes.run), (sizes.band, sizes.run))):
-        if not (inked or searched):
-            continue
-        # A faint rule is thresholded into dashes: bridge their gaps first.
-        gap = (sizes.gap, 1) if run[1] == 1 else (1, sizes.gap)
-        bridged = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
-        runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
-        # A thin line that is slightly tilted comes out of the opening as a staircase of
-        # runs; a band a few px across joins them into one line again.
-        joined = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, band))
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        extent = stats[:, cv2.CC_STAT_WIDTH if run[1] == 1 else cv2.CC_STAT_HEIGHT]
-        long = np.flatnonzero(extent >= RULE_MIN_EXTENT * along)
-        for label in long[long > 0]:  # label 0 is the background
-            x, y, bw, bh = (int(v) for v in stats[label, :4])
-            own = (runs[y:y + bh, x:x + bw] > 0) & (labels[y:y + bh, x:x + bw] == label)
-            horizontal = run[1] == 1
-            thickness = _median_thickness(own, horizontal)
-            if thickness <= max_thickness and not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
-                if rules is None:
-                    rules = np.zeros_like(mask)
-                _draw_rule(rules, own, (x, y), thickness, sizes.band)
-    return rules
-
-
-def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
-    """Median thickness across a long component of runs (``own``: its run pixels in its
-    box), in px: the median over its columns (rows, for a vertical one) of its pixels. The
-    median, not the mean: digits written on the rule add their own runs to a few columns."""
-    across = np.count_nonzero(own, axis=0 if horizontal else 1)
-    across = across[across > 0]
-    return float(np.median(across)) if len(across) else 0.0
-
-
-def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float,
-                 horizontal: bool, sizes: RuleSizes) -> bool:
-    """True if both ends of a long line (``own``: its run pixels in its box at ``origin``)
-    turn a corner into a thin stroke: a side of a drawn box (see BOX_CORNER_COVER)."""
-    if not horizontal:  # the same test on the transposed frame
-        return _is_box_side(mask.T, own.T, origin[::-1], thickness, True, sizes)
-    ys, xs = np.nonzero(own)
-    if not len(xs):
-        return False
-    half = round(thickness) + sizes.band  # px: half the erased strip, and then some
-    wide = 2 * half  # px: the widest a corner's stroke may be
-    reach = sizes.run  # px beside each end that the corner's stroke is looked for
-    for end_x in (int(xs.min()), int(xs.max())):
-        end_y = int(np.median(ys[xs == end_x]))
-        x, y = origin[0] + end_x, origin[1] + end_y
-        if x < wide or x >= mask.shape[1] - wide:  # runs into the frame edge: a free end
-            return False
-        window = mask[:, x - wide:x + wide + 1]
-        above, below = window[max(0, y - half - reach):max(0, y - half)], window[y + half + 1:y + half + 1 + reach]
-        if not (_covered(above, wide, reach) or _covered(below, wide, reach)):
-            return False
-    return True
-
-
-def _covered(rows: np.ndarray, wide: int, reach: int) -> bool:
-    """True if a stroke at most ``wide`` px across runs through nearly all of ``rows``, a
-    strip of ``reach`` rows beside a line's end (False where the frame cuts it short)."""
-    if len(rows) < reach:
-        return False
-    inked = np.count_nonzero(rows, axis=1)
-    return bool(np.count_nonzero((inked > 0) & (inked <= wide)) >= BOX_CORNER_COVER * len(rows))
-
-
-def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, band: int) -> None:
-    """Draw onto ``rules`` the straight line fitted through one rule's run pixels (``own``,
-    its box at ``origin`` in the frame), as thick as the rule plus ``band`` (RULE_BAND for
-    the frame's size): only the line goes, not the strokes of digits touching it."""
-    x, y = origin
-    ys, xs = np.nonzero(own)
-    if len(xs) < 2:
-        return
-    points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
-    vx, vy, x0, y0 = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-    # The line is drawn across the whole frame, not only the component's box: a faint rule
-    # is often broken near the digits written on it (their ink darkens the local mean the
-    # threshold compares with), and the pieces beyond the break are too short to be found
-    # on their own. Only ink on the line is erased, and strokes crossing it come back.
-    reach = float(rules.shape[0] + rules.shape[1])
-    start = (round(x0 - vx * reach), round(y0 - vy * reach))
-    end = (round(x0 + vx * reach), round(y0 + vy * reach))
-    cv2.line(rules, start, end, 255, max(1, round(thickness)) + band - 1)
 
 
 def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:

@@ -1,7 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
-The only object that knows every stage: segment -> normalise -> classify -> split
-touching digits -> word context -> numbers.
+The only object that knows every stage: threshold -> texture -> candidates -> normalise
+-> classify -> split touching digits -> word context -> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -14,14 +14,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
-from camdigits.recognition.candidates import (
-    Candidate,
-    binarize,
-    find_candidates,
-    hit_candidate_cap,
-    threshold_window,
-    to_dark_ink,
-)
+from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap
 from camdigits.recognition.classify import DigitClassifier
 from camdigits.recognition.context import drop_text
 from camdigits.recognition.normalise import to_mnist_patches
@@ -33,6 +26,7 @@ from camdigits.recognition.split import (
     worth_cutting,
 )
 from camdigits.recognition.texture import clear_texture
+from camdigits.recognition.threshold import binarize, threshold_window, to_dark_ink
 from camdigits.types import Box, Digit, FrameResult
 
 

@@ -1,0 +1,71 @@
+"""Frame -> ink mask: dark ink on light ground, then a local mean threshold.
+
+Follows OpenCV's digits_video sample (adaptive mean threshold) with its weak spots fixed:
+the threshold window scales with the frame, light-on-dark boards are detected, and rulings
+are erased (:mod:`camdigits.recognition.rules`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from camdigits.config import Config
+from camdigits.recognition.rules import erase_rules
+
+# Noise suppression before thresholding; the kernel is small so thin pen strokes survive.
+BLUR_KERNEL = (3, 3)
+
+
+def is_dark_background(gray: np.ndarray, config: Config) -> bool:
+    """True for light ink on a dark board, judged from the median of a sparse sample."""
+    return gray.size > 0 and float(np.median(gray[::8, ::8])) < config.dark_background_level
+
+
+def to_dark_ink(gray: np.ndarray, config: Config) -> np.ndarray:
+    """Grey frame -> grey frame with dark ink on light ground (boards are inverted)."""
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError(f"expected a 2-D uint8 image, got {gray.dtype} {gray.shape}")
+    return cv2.bitwise_not(gray) if is_dark_background(gray, config) else gray
+
+
+def threshold_window(shape: tuple[int, ...], config: Config) -> int:
+    """Side (odd, px) of the local threshold's window for a frame of ``shape``."""
+    return max(int(config.threshold_window * min(shape[:2])) | 1, 3)
+
+
+def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
+    """uint8 mask, 255 where a pixel is at least ``offset`` darker than the mean of the
+    ``window`` x ``window`` square around it.
+
+    The same mask as cv2.adaptiveThreshold(gray, 255, MEAN_C, BINARY_INV, window, offset),
+    spelt out: its comparison goes through a per-pixel table and costs almost as much as
+    its box filter, and the two whole-image operations after the box filter here cost a
+    fraction of that (0.47 -> 0.33 ms for the whole threshold at 640x480 with four of them).
+    """
+    mean = cv2.boxFilter(gray, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
+    level = math.floor(offset)  # adaptiveThreshold floors the offset for BINARY_INV
+    if level > 0:
+        # gray <= mean - level is mean - gray >= level; where the mean is darker than the
+        # pixel the saturated difference reads 0, below any positive level, as it must.
+        return cv2.compare(cv2.subtract(mean, gray), level, cv2.CMP_GE)
+    # mean - level only grows here; saturated at 255 it still holds every pixel below it.
+    return cv2.compare(gray, cv2.subtract(mean, level), cv2.CMP_LE)
+
+
+def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
+    """Dark-ink grey frame (see :func:`to_dark_ink`) -> uint8 mask, 255 where there is ink.
+
+    A local (adaptive mean) threshold compares each pixel with its neighbourhood, so
+    shadows and lighting gradients wider than the window do not turn into ink.
+    """
+    if paper.size == 0:
+        return np.zeros_like(paper)
+    window = threshold_window(paper.shape, config)
+    mask = local_threshold(cv2.GaussianBlur(paper, BLUR_KERNEL, 0), window, config.threshold_offset)
+    close = int(config.close_fraction * window)
+    if close >= 2:
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
+    return erase_rules(mask)
