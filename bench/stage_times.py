@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bench.scenes import render_scene
-from camdigits.annotate import Annotator
 from camdigits.config import Config
+from camdigits.io.annotate import Annotator
 from camdigits.recognition.context import drop_text
 from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.recognizer import Recognizer

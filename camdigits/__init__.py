@@ -38,16 +38,16 @@ _LAZY = {
     "Recognizer": "camdigits.recognition.recognizer",
     "Tracker": "camdigits.tracking",
     "TrackerConfig": "camdigits.tracking",
-    "Frame": "camdigits.sources",
-    "SkippedInput": "camdigits.sources",
-    "VideoInfo": "camdigits.sources",
-    "image_frames": "camdigits.sources",
-    "read_image": "camdigits.sources",
-    "decode_image": "camdigits.sources",
-    "open_video": "camdigits.sources",
-    "video_frames": "camdigits.sources",
-    "CameraStream": "camdigits.capture",
-    "open_camera": "camdigits.capture",
+    "Frame": "camdigits.io.images",
+    "SkippedInput": "camdigits.io.images",
+    "VideoInfo": "camdigits.io.images",
+    "image_frames": "camdigits.io.images",
+    "read_image": "camdigits.io.images",
+    "decode_image": "camdigits.io.images",
+    "open_video": "camdigits.io.images",
+    "video_frames": "camdigits.io.images",
+    "CameraStream": "camdigits.io.camera",
+    "open_camera": "camdigits.io.camera",
 }
 
 __all__ = [
@@ -76,9 +76,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ provides them
-    from camdigits.capture import CameraStream, open_camera
-    from camdigits.recognition.recognizer import Recognizer
-    from camdigits.sources import (
+    from camdigits.io.camera import CameraStream, open_camera
+    from camdigits.io.images import (
         Frame,
         SkippedInput,
         VideoInfo,
@@ -88,6 +87,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ pr
         read_image,
         video_frames,
     )
+    from camdigits.recognition.recognizer import Recognizer
     from camdigits.tracking import Tracker, TrackerConfig
 
 

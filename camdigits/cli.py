@@ -27,23 +27,23 @@ from pathlib import Path
 import click
 
 from camdigits import __version__
-from camdigits.annotate import Annotator
-from camdigits.capture import open_camera, read_ahead
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError
-from camdigits.parallel import RecognizerPool, worker_count
-from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
-from camdigits.progress import LatencyMeter, ProgressBar
-from camdigits.recognition.recognizer import Recognizer
-from camdigits.sinks import (
+from camdigits.io.annotate import Annotator
+from camdigits.io.camera import open_camera, read_ahead
+from camdigits.io.images import SkippedInput, image_frames, open_video, video_frames
+from camdigits.io.sinks import (
     AnnotatedImageDir,
     ConsoleSummary,
     JsonLinesSink,
     Sink,
     VideoWriterSink,
 )
-from camdigits.sources import SkippedInput, image_frames, open_video, video_frames
-from camdigits.window import WebcamWindow, WindowSink
+from camdigits.io.window import WebcamWindow, WindowSink
+from camdigits.parallel import RecognizerPool, worker_count
+from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
+from camdigits.progress import LatencyMeter, ProgressBar
+from camdigits.recognition.recognizer import Recognizer
 
 PROG_NAME = "camdigits"
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C

@@ -27,9 +27,9 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
+from camdigits.io.images import Frame, SkippedInput
 from camdigits.pipeline import Recognized, recognize_frame
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.sources import Frame, SkippedInput
 from camdigits.types import FrameResult
 
 # Frames queued per worker: enough that a worker never waits for the next frame, few

@@ -21,8 +21,8 @@ from typing import Protocol
 import numpy as np
 
 from camdigits.errors import ImageError
-from camdigits.sinks import Sink
-from camdigits.sources import Frame, SkippedInput
+from camdigits.io.images import Frame, SkippedInput
+from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 
 

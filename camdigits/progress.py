@@ -9,8 +9,8 @@ from typing import TextIO
 
 import numpy as np
 
-from camdigits.sinks import Sink
-from camdigits.sources import Frame
+from camdigits.io.images import Frame
+from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 
 PROGRESS_INTERVAL = 0.1  # s between progress bar redraws: smooth to the eye, no terminal flood
@@ -70,7 +70,7 @@ class LatencyMeter(Sink):
 
     Args:
         started_at: ``time.perf_counter()`` that frame times count from (a
-            :class:`camdigits.capture.CameraStream`'s ``started_at``).
+            :class:`camdigits.io.camera.CameraStream`'s ``started_at``).
     """
 
     def __init__(self, started_at: float) -> None:

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.annotate import DIGIT_COLOUR, NUMBER_COLOUR, Annotator, label_origin
+from camdigits.io.annotate import DIGIT_COLOUR, NUMBER_COLOUR, Annotator, label_origin
 from camdigits.types import Digit, FrameResult, Number, union_box
 
 

@@ -13,27 +13,27 @@ import camdigits
 
 # Each public name and the module that defines it.
 PUBLIC = {
-    "CameraStream": "camdigits.capture",
+    "CameraStream": "camdigits.io.camera",
     "CamdigitsError": "camdigits.errors",
     "Config": "camdigits.config",
     "Digit": "camdigits.types",
-    "Frame": "camdigits.sources",
+    "Frame": "camdigits.io.images",
     "FrameResult": "camdigits.types",
     "ImageError": "camdigits.errors",
     "ModelError": "camdigits.errors",
     "Number": "camdigits.types",
     "Recognizer": "camdigits.recognition.recognizer",
-    "SkippedInput": "camdigits.sources",
+    "SkippedInput": "camdigits.io.images",
     "SourceError": "camdigits.errors",
     "Tracker": "camdigits.tracking",
     "TrackerConfig": "camdigits.tracking",
-    "VideoInfo": "camdigits.sources",
-    "decode_image": "camdigits.sources",
-    "image_frames": "camdigits.sources",
-    "open_camera": "camdigits.capture",
-    "open_video": "camdigits.sources",
-    "read_image": "camdigits.sources",
-    "video_frames": "camdigits.sources",
+    "VideoInfo": "camdigits.io.images",
+    "decode_image": "camdigits.io.images",
+    "image_frames": "camdigits.io.images",
+    "open_camera": "camdigits.io.camera",
+    "open_video": "camdigits.io.images",
+    "read_image": "camdigits.io.images",
+    "video_frames": "camdigits.io.images",
 }
 
 

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from camdigits import __version__
-from camdigits.annotate import DIGIT_COLOUR
 from camdigits.cli import cli, video_summary
 from camdigits.config import Config
 from camdigits.errors import ModelError
+from camdigits.io.annotate import DIGIT_COLOUR
 from camdigits.recognition.classify import default_model_path
 from camdigits.recognition.recognizer import Recognizer
 from tests.test_sources import FORMATS, encode

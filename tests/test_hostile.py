@@ -153,8 +153,8 @@ def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budge
 
 
 def test_candidate_cap_is_noted_in_json_and_on_the_console():
+    from camdigits.io.sinks import describe
     from camdigits.recognition.recognizer import Recognizer
-    from camdigits.sinks import describe
 
     # Texture, not pure noise: a frame that is mostly ink is cleared before the candidate
     # search (camdigits.recognition.texture), so it never reaches the cap.
@@ -219,7 +219,7 @@ def test_a_file_larger_than_any_image_under_the_limit_is_not_read(tmp_path):
 
 
 def test_a_tiff_whose_directory_lies_past_the_first_256_kb_is_read(tmp_path):
-    from camdigits.sources import image_size_from_header
+    from camdigits.io.images import image_size_from_header
 
     path = tmp_path / "late-ifd.tif"
     late_ifd_tiff(path)

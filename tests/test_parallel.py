@@ -6,12 +6,12 @@ import pytest
 
 from camdigits.config import Config
 from camdigits.errors import ImageError
+from camdigits.io.images import Frame, SkippedInput
 from camdigits.parallel import RecognizerPool
 from camdigits.parallel import _recognize_pickled as RECOGNIZE_PICKLED
 from camdigits.pipeline import recognize_each
 from camdigits.recognition.classify import default_model_path
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.sources import Frame, SkippedInput
 from tests.pages import first_of_each_label, page_with_row
 
 

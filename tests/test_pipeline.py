@@ -9,9 +9,9 @@ import time
 import pytest
 
 from camdigits.errors import ImageError
+from camdigits.io.images import SkippedInput
+from camdigits.io.sinks import Sink
 from camdigits.pipeline import RunSummary, run
-from camdigits.sinks import Sink
-from camdigits.sources import SkippedInput
 from camdigits.types import FrameResult, Number
 from tests.test_sinks import SEVEN, frame
 

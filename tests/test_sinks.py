@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from camdigits.errors import CamdigitsError, ImageError
-from camdigits.sinks import AnnotatedImageDir, ConsoleSummary, JsonLinesSink, describe
-from camdigits.sources import Frame
+from camdigits.io.images import Frame
+from camdigits.io.sinks import AnnotatedImageDir, ConsoleSummary, JsonLinesSink, describe
+from camdigits.io.window import WindowSink
 from camdigits.types import Digit, FrameResult, Number
-from camdigits.window import WindowSink
 
 SEVEN = Digit(7, 0.98, (10, 10, 20, 30))
 FOUR = Digit(4, 0.91, (34, 10, 20, 30))

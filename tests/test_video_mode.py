@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bench.scenes import render_scene
-from camdigits.annotate import Annotator
 from camdigits.cli import cli
 from camdigits.errors import CamdigitsError, ImageError
+from camdigits.io.annotate import Annotator
+from camdigits.io.images import Frame
+from camdigits.io.sinks import VideoWriterSink
 from camdigits.progress import ProgressBar
 from camdigits.recognition.classify import default_model_path
-from camdigits.sinks import VideoWriterSink
-from camdigits.sources import Frame
 from camdigits.types import FrameResult
 
 REPO = Path(__file__).resolve().parent.parent

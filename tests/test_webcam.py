@@ -16,13 +16,13 @@ import cv2
 import pytest
 from click.testing import CliRunner, Result
 
-from camdigits import capture
-from camdigits.annotate import Annotator
 from camdigits.cli import cli
 from camdigits.config import Config
-from camdigits.sources import Frame
+from camdigits.io import camera
+from camdigits.io.annotate import Annotator
+from camdigits.io.images import Frame
+from camdigits.io.window import FpsMeter, WebcamWindow
 from camdigits.types import FrameResult
-from camdigits.window import FpsMeter, WebcamWindow
 from tests.test_video_mode import (
     MODEL,
     REPO,
@@ -133,8 +133,8 @@ class VanishingCamera:
 
 
 def test_camera_that_vanishes_mid_run_keeps_the_recording(clip, tmp_path, monkeypatch):
-    monkeypatch.setattr(capture, "open_capture", lambda spec, width, height: VanishingCamera(clip, frames=12))
-    monkeypatch.setattr(capture, "CAMERA_TIMEOUT", 0.3)
+    monkeypatch.setattr(camera, "open_capture", lambda spec, width, height: VanishingCamera(clip, frames=12))
+    monkeypatch.setattr(camera, "CAMERA_TIMEOUT", 0.3)
     record, jsonl = tmp_path / "session.mp4", tmp_path / "session.jsonl"
     result = webcam("--camera", "0", "--no-display", "--record", record, "--json", jsonl)
     assert result.exit_code == 2
@@ -292,7 +292,7 @@ class MjpegStream:
 def test_stream_url_as_camera(clip, tmp_path, monkeypatch):
     """An http:// MJPEG stream is read like a camera; when the stream ends, that is a camera
     that stopped delivering: one line, exit 2, and the JSON so far kept."""
-    monkeypatch.setattr(capture, "CAMERA_TIMEOUT", 1.0)
+    monkeypatch.setattr(camera, "CAMERA_TIMEOUT", 1.0)
     stream = MjpegStream(clip)
     try:
         jsonl = tmp_path / "stream.jsonl"

@@ -12,8 +12,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from camdigits.annotate import Annotator
 from camdigits.config import NOT_A_DIGIT
+from camdigits.io.annotate import Annotator
 from camdigits.pipeline import ResultFilter
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult

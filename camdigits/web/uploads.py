@@ -4,7 +4,7 @@ Everything here works on bytes held in memory: nothing uploaded is written to di
 The order of the checks is the order of their cost: the content is sniffed from its first
 bytes (415 for anything but an image format whose size the header gives), the size is
 read from the header and held against the megapixel limit (413) before a pixel is
-decoded, and only then does :func:`camdigits.sources.decode_image` decode (422 if it
+decoded, and only then does :func:`camdigits.io.images.decode_image` decode (422 if it
 cannot).
 """
 
@@ -14,11 +14,11 @@ import numpy as np
 from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 
 from camdigits.errors import ImageError, ImageTooLargeError
-from camdigits.sources import HeaderTooLarge, decode_image, image_size_from_header
+from camdigits.io.images import HeaderTooLarge, decode_image, image_size_from_header
 from camdigits.web.errors import WebError
 
 # Formats the API takes: those whose size camdigits reads from the header before decoding
-# (camdigits.sources.image_size_from_header). GIF is left out on purpose: OpenCV decodes
+# (camdigits.io.images.image_size_from_header). GIF is left out on purpose: OpenCV decodes
 # it, but a 35-byte GIF can claim 32768x32767 pixels and nothing checks that first.
 FORMATS = "png, jpg, bmp, tiff or webp"
 UNSUPPORTED_HINT = f"send a {FORMATS} image; the file name and Content-Type are not trusted, its bytes are"

@@ -19,12 +19,12 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from camdigits import atomic
-from camdigits.annotate import Annotator, draw_status_bar
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, DisplayError, ImageError
-from camdigits.sinks import Sink
-from camdigits.sources import Frame
+from camdigits.io import atomic
+from camdigits.io.annotate import Annotator, draw_status_bar
+from camdigits.io.images import Frame
+from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 
 MAX_WINDOW_SIZE = (1280, 800)  # px (w, h): large photos are shown scaled down to fit a laptop screen

@@ -20,11 +20,11 @@ from typing import TextIO
 import cv2
 import numpy as np
 
-from camdigits import atomic
-from camdigits.annotate import Annotator
 from camdigits.errors import CamdigitsError, ImageError, OutputError
-from camdigits.quiet import quiet_opencv
-from camdigits.sources import Frame
+from camdigits.io import atomic
+from camdigits.io.annotate import Annotator
+from camdigits.io.images import Frame
+from camdigits.io.quiet import quiet_opencv
 from camdigits.types import FrameResult
 
 FALLBACK_EXTENSION = ".png"  # for inputs whose format OpenCV cannot write (or no extension)

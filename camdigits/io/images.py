@@ -6,7 +6,7 @@ instead of raising it keeps one bad file from stopping the loop, and lets the lo
 it in order with the others. Snapshot mode is :func:`image_frames`, a source of one frame
 per image; video mode is :func:`video_frames`, whose frames carry their index and time in
 the file, and which raises :class:`SourceError` after its last good frame when a file
-stops decoding early. Cameras are read in a thread: see :mod:`camdigits.capture`.
+stops decoding early. Cameras are read in a thread: see :mod:`camdigits.io.camera`.
 
 Every frame is BGR uint8, whatever the file held: grayscale, alpha, 16-bit and float
 images are converted here (see :func:`to_bgr_uint8`), so no later stage has to care.
@@ -31,7 +31,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError, ImageTooLargeError, SourceError
-from camdigits.quiet import native_stderr_silenced, quiet_opencv
+from camdigits.io.quiet import native_stderr_silenced, quiet_opencv
 
 UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
 _JPEG_MAGIC = b"\xff\xd8"

@@ -10,14 +10,14 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.capture import (
+from camdigits.errors import SourceError
+from camdigits.io.camera import (
     CameraSpec,
     CameraStream,
     open_camera,
     parse_camera,
     read_ahead,
 )
-from camdigits.errors import SourceError
 from tests.test_video_mode import write_clip
 
 

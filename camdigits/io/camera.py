@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from camdigits.errors import SourceError
-from camdigits.sources import DEFAULT_FPS, Frame, quiet_opencv
+from camdigits.io.images import DEFAULT_FPS, Frame, quiet_opencv
 
 # s without a new frame before a live camera counts as lost. USB cameras deliver every
 # 33-66 ms; two seconds rides out auto-exposure stalls and brief USB hiccups.
