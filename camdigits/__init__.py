@@ -38,14 +38,14 @@ _LAZY = {
     "Recognizer": "camdigits.recognition.recognizer",
     "Tracker": "camdigits.tracking",
     "TrackerConfig": "camdigits.tracking",
-    "Frame": "camdigits.io.images",
-    "SkippedInput": "camdigits.io.images",
-    "VideoInfo": "camdigits.io.images",
+    "Frame": "camdigits.io.frames",
+    "SkippedInput": "camdigits.io.frames",
+    "VideoInfo": "camdigits.io.video",
     "image_frames": "camdigits.io.images",
     "read_image": "camdigits.io.images",
     "decode_image": "camdigits.io.images",
-    "open_video": "camdigits.io.images",
-    "video_frames": "camdigits.io.images",
+    "open_video": "camdigits.io.video",
+    "video_frames": "camdigits.io.video",
     "CameraStream": "camdigits.io.camera",
     "open_camera": "camdigits.io.camera",
 }
@@ -77,16 +77,9 @@ __all__ = [
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ provides them
     from camdigits.io.camera import CameraStream, open_camera
-    from camdigits.io.images import (
-        Frame,
-        SkippedInput,
-        VideoInfo,
-        decode_image,
-        image_frames,
-        open_video,
-        read_image,
-        video_frames,
-    )
+    from camdigits.io.frames import Frame, SkippedInput
+    from camdigits.io.images import decode_image, image_frames, read_image
+    from camdigits.io.video import VideoInfo, open_video, video_frames
     from camdigits.recognition.recognizer import Recognizer
     from camdigits.tracking import Tracker, TrackerConfig
 

@@ -31,7 +31,8 @@ from camdigits.config import Config
 from camdigits.errors import CamdigitsError
 from camdigits.io.annotate import Annotator
 from camdigits.io.camera import open_camera, read_ahead
-from camdigits.io.images import SkippedInput, image_frames, open_video, video_frames
+from camdigits.io.frames import SkippedInput
+from camdigits.io.images import image_frames
 from camdigits.io.sinks import (
     AnnotatedImageDir,
     ConsoleSummary,
@@ -39,6 +40,7 @@ from camdigits.io.sinks import (
     Sink,
     VideoWriterSink,
 )
+from camdigits.io.video import open_video, video_frames
 from camdigits.io.window import WebcamWindow, WindowSink
 from camdigits.parallel import RecognizerPool, worker_count
 from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise

@@ -27,7 +27,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
-from camdigits.io.images import Frame, SkippedInput
+from camdigits.io.frames import Frame, SkippedInput
 from camdigits.pipeline import Recognized, recognize_frame
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult

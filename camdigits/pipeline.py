@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from camdigits.errors import ImageError
-from camdigits.io.images import Frame, SkippedInput
+from camdigits.io.frames import Frame, SkippedInput
 from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 

@@ -9,7 +9,7 @@ from typing import TextIO
 
 import numpy as np
 
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 

@@ -6,7 +6,7 @@ import pytest
 
 from camdigits.config import Config
 from camdigits.errors import ImageError
-from camdigits.io.images import Frame, SkippedInput
+from camdigits.io.frames import Frame, SkippedInput
 from camdigits.parallel import RecognizerPool
 from camdigits.parallel import _recognize_pickled as RECOGNIZE_PICKLED
 from camdigits.pipeline import recognize_each

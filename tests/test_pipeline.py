@@ -9,7 +9,7 @@ import time
 import pytest
 
 from camdigits.errors import ImageError
-from camdigits.io.images import SkippedInput
+from camdigits.io.frames import SkippedInput
 from camdigits.io.sinks import Sink
 from camdigits.pipeline import RunSummary, run
 from camdigits.types import FrameResult, Number

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from camdigits.errors import CamdigitsError, ImageError
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.sinks import AnnotatedImageDir, ConsoleSummary, JsonLinesSink, describe
 from camdigits.io.window import WindowSink
 from camdigits.types import Digit, FrameResult, Number

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from camdigits.errors import ImageError
-from camdigits.io.images import Frame, SkippedInput, image_frames, image_size_from_header, read_image, to_bgr_uint8
+from camdigits.io.frames import Frame, SkippedInput
+from camdigits.io.images import image_frames, image_size_from_header, read_image, to_bgr_uint8
 
 
 def encode(ext: str, image: np.ndarray, *params: int) -> bytes:

@@ -23,7 +23,7 @@ from bench.scenes import render_scene
 from camdigits.cli import cli
 from camdigits.errors import CamdigitsError, ImageError
 from camdigits.io.annotate import Annotator
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.sinks import VideoWriterSink
 from camdigits.progress import ProgressBar
 from camdigits.recognition.classify import default_model_path

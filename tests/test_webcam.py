@@ -20,7 +20,7 @@ from camdigits.cli import cli
 from camdigits.config import Config
 from camdigits.io import camera
 from camdigits.io.annotate import Annotator
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.window import FpsMeter, WebcamWindow
 from camdigits.types import FrameResult
 from tests.test_video_mode import (

@@ -24,7 +24,9 @@ import cv2
 import numpy as np
 
 from camdigits.errors import SourceError
-from camdigits.io.images import DEFAULT_FPS, Frame, quiet_opencv
+from camdigits.io.frames import Frame
+from camdigits.io.quiet import quiet_opencv
+from camdigits.io.video import DEFAULT_FPS
 
 # s without a new frame before a live camera counts as lost. USB cameras deliver every
 # 33-66 ms; two seconds rides out auto-exposure stalls and brief USB hiccups.

@@ -23,7 +23,7 @@ import numpy as np
 from camdigits.errors import CamdigitsError, ImageError, OutputError
 from camdigits.io import atomic
 from camdigits.io.annotate import Annotator
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.quiet import quiet_opencv
 from camdigits.types import FrameResult
 

@@ -23,7 +23,7 @@ from camdigits.config import Config
 from camdigits.errors import CamdigitsError, DisplayError, ImageError
 from camdigits.io import atomic
 from camdigits.io.annotate import Annotator, draw_status_bar
-from camdigits.io.images import Frame
+from camdigits.io.frames import Frame
 from camdigits.io.sinks import Sink
 from camdigits.types import FrameResult
 
