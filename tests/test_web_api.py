@@ -241,7 +241,7 @@ def test_nothing_uploaded_is_written_to_disk(client, monkeypatch):
         return real_open(file, mode, *args, **kwargs)
 
     def guarded_os_open(path, flags, *args, **kwargs):
-        # /dev/null is where codec chatter is sent while decoding (camdigits.io.quiet).
+        # /dev/null is where codec chatter is sent while decoding (camdigits.quiet).
         writing = flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR)
         assert not writing or path == os.devnull, f"opened {path} for writing"
         return real_os_open(path, flags, *args, **kwargs)

@@ -3,8 +3,7 @@ files, cameras) in, and drawings, files, windows and written outputs out.
 
 ``frames`` holds what a source yields; ``images``, ``video`` and ``camera`` are the
 sources; ``annotate`` draws results on a frame; ``sinks`` and ``window`` write and show
-them; ``atomic`` writes files whole or not at all; ``quiet`` silences native libraries'
-own messages around the calls that make them.
+them; ``atomic`` writes files whole or not at all.
 """
 
 import os

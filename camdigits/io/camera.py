@@ -25,8 +25,8 @@ import numpy as np
 
 from camdigits.errors import SourceError
 from camdigits.io.frames import Frame
-from camdigits.io.quiet import quiet_opencv
 from camdigits.io.video import DEFAULT_FPS
+from camdigits.quiet import quiet_opencv
 
 # s without a new frame before a live camera counts as lost. USB cameras deliver every
 # 33-66 ms; two seconds rides out auto-exposure stalls and brief USB hiccups.

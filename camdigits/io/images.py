@@ -21,7 +21,7 @@ import numpy as np
 from camdigits.config import Config
 from camdigits.errors import ImageError, ImageTooLargeError, SourceError
 from camdigits.io.frames import Frame, SkippedInput
-from camdigits.io.quiet import native_stderr_silenced, quiet_opencv
+from camdigits.quiet import native_stderr_silenced, quiet_opencv
 
 UNREADABLE_HINT = "is it truncated, or not a png, jpg, bmp, tiff or webp file? try opening it in an image viewer"
 _JPEG_MAGIC = b"\xff\xd8"

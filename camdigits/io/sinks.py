@@ -24,7 +24,7 @@ from camdigits.errors import CamdigitsError, ImageError, OutputError
 from camdigits.io import atomic
 from camdigits.io.annotate import Annotator
 from camdigits.io.frames import Frame
-from camdigits.io.quiet import quiet_opencv
+from camdigits.quiet import quiet_opencv
 from camdigits.types import FrameResult
 
 FALLBACK_EXTENSION = ".png"  # for inputs whose format OpenCV cannot write (or no extension)

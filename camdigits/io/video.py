@@ -17,7 +17,7 @@ import cv2
 from camdigits.errors import SourceError
 from camdigits.io.frames import Frame
 from camdigits.io.images import HeaderTooLarge, _check_regular_file, image_size_from_header
-from camdigits.io.quiet import quiet_opencv
+from camdigits.quiet import quiet_opencv
 
 NOT_A_VIDEO_HINT = "is it a video file (mp4, avi, mov, mkv, webm)? try playing it in a video player"
 MOOV_MISSING_HINT = (

@@ -14,7 +14,7 @@ import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE
 from camdigits.errors import ModelError
-from camdigits.io.quiet import native_stderr_silenced
+from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
