@@ -10,6 +10,7 @@ inside its top as a last resort), whichever fits first, inside the image (`place
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,21 +34,23 @@ NUMBER_PADDING = 3  # number boxes sit this many box thicknesses outside their d
 
 # Where a tag may sit around its box, in order of preference; place_tags takes the first
 # that fits. Each row gives the tag's top-left as box x + a * box w + b * tag w and
-# box y + c * box h + d * tag h, for (a, b, c, d).
-TAG_PLACES = np.array(
-    [
-        (0, 0, 0, -1),  # above, left edges aligned
-        (0, 0, 1, 0),  # below, left edges aligned
-        (1, -1, 0, -1),  # above, right edges aligned
-        (1, -1, 1, 0),  # below, right edges aligned
-        (1, 0, 0, 0),  # right, top edges aligned
-        (0, -1, 0, 0),  # left, top edges aligned
-        (1, 0, 1, -1),  # right, bottom edges aligned
-        (0, -1, 1, -1),  # left, bottom edges aligned
-        (0, 0, 0, -2),  # above, one tag height further out
-        (0, 0, 1, 1),  # below, one tag height further out
-        (0, 0, 0, 0),  # inside the box's top: hides part of the digit, so last
-    ]
+# box y + c * box h + d * tag h, for (a, b, c, d); a row whose slide is -1 (1) then moves
+# the tag up (down) just clear of the boxes and tags it would cover, by at most half its
+# height, so a tag can sit over a row of digits whose tops (bottoms) are not quite level.
+TAG_PLACES = (  # a, b, c, d, slide
+    (0, 0, 0, -1, 0),  # above, left edges aligned
+    (0, 0, 1, 0, 0),  # below, left edges aligned
+    (1, -1, 0, -1, 0),  # above, right edges aligned
+    (1, -1, 1, 0, 0),  # below, right edges aligned
+    (0, 0, 0, -1, -1),  # above, left edges aligned, raised clear of what is in the way
+    (0, 0, 1, 0, 1),  # below, left edges aligned, lowered clear of what is in the way
+    (1, 0, 0, 0, 0),  # right, top edges aligned
+    (0, -1, 0, 0, 0),  # left, top edges aligned
+    (1, 0, 1, -1, 0),  # right, bottom edges aligned
+    (0, -1, 1, -1, 0),  # left, bottom edges aligned
+    (0, 0, 0, -2, -1),  # above, one tag height further out, raised clear
+    (0, 0, 1, 1, 1),  # below, one tag height further out, lowered clear
+    (0, 0, 0, 0, 0),  # inside the box's top: hides part of the digit, so last
 )
 
 
@@ -157,8 +160,8 @@ def place_tags(
     place, pushed inside the frame, that overlaps the fewest pixels of those; a tag larger
     than the frame starts at its top-left corner.
 
-    Only pairs within reach of each other are compared in detail, so a frame of n tags
-    costs O(n * places * neighbours) plus one vectorised n x n test of which pairs are near.
+    Boxes and placed tags are kept in a grid of cells about a tag wide, and each place is
+    checked only against what shares its cells: O(n * places * neighbours) for n tags.
     """
     count = len(boxes)
     if len(tag_sizes) != count or (blocking is not None and len(blocking) != count):
@@ -166,65 +169,97 @@ def place_tags(
                          f"{len(tag_sizes)} sizes and {count if blocking is None else len(blocking)} flags")
     if count == 0:
         return []
-    box = np.asarray(boxes, np.int64).reshape(count, 4)
-    size = np.asarray(tag_sizes, np.int64).reshape(count, 2)
-    blocks = np.ones(count, bool) if blocking is None else np.asarray(blocking, bool)
     frame_w, frame_h = frame_size
-    tag_w, tag_h = size[:, :1], size[:, 1:]
-    a, b, c, d = TAG_PLACES.T
-    x0 = box[:, :1] + a * box[:, 2:3] + b * tag_w  # (count, places)
-    y0 = box[:, 1:2] + c * box[:, 3:4] + d * tag_h
-    inside = (x0 >= 0) & (y0 >= 0) & (x0 + tag_w <= frame_w) & (y0 + tag_h <= frame_h)
-    x0 = np.clip(x0, 0, np.maximum(frame_w - tag_w, 0))
-    y0 = np.clip(y0, 0, np.maximum(frame_h - tag_h, 0))
-    x1, y1 = x0 + tag_w, y0 + tag_h
-
-    # Pixels of other blocking boxes under each place, summed over the boxes near the tag.
-    reach = np.stack([x0.min(1), y0.min(1), x1.max(1), y1.max(1)], axis=1)
-    box_edges = np.concatenate([box[:, :2], box[:, :2] + box[:, 2:]], axis=1)
-    near_box = _overlapping(reach, box_edges) & blocks[None, :]
-    np.fill_diagonal(near_box, False)
-    tag_index, box_index = np.nonzero(near_box)
-    covered = np.zeros(x0.shape, np.int64)
-    if len(tag_index):
-        bx0, by0, bx1, by1 = (box_edges[box_index, i, None] for i in range(4))
-        over_x = np.minimum(x1[tag_index], bx1) - np.maximum(x0[tag_index], bx0)
-        over_y = np.minimum(y1[tag_index], by1) - np.maximum(y0[tag_index], by0)
-        np.add.at(covered, tag_index, np.clip(over_x, 0, None) * np.clip(over_y, 0, None))
-
-    # Tags whose reaches meet can collide; each is checked against those placed before it.
-    near_tag = np.tril(_overlapping(reach, reach), -1)
-    free = (inside & (covered == 0)).tolist()
-    places = [list(zip(*rect)) for rect in zip(x0.tolist(), y0.tolist(), x1.tolist(), y1.tolist())]
-    covered_px = covered.tolist()
-    placed: list[tuple[int, int, int, int]] = []
-    for tag, neighbours in enumerate(near_tag.tolist()):
-        others = [placed[other] for other, near in enumerate(neighbours[:tag]) if near]
-        choice = next((place for place, ok in zip(places[tag], free[tag]) if ok and not _hits_any(place, others)),
-                      None)
-        if choice is None:
-            costs = [px + sum(_overlap_area(place, other) for other in others)
-                     for place, px in zip(places[tag], covered_px[tag])]
-            choice = places[tag][costs.index(min(costs))]
-        placed.append(choice)
-    return [(x, y, x1 - x, y1 - y) for x, y, x1, y1 in placed]
+    sides = sorted(max(box[2], box[3]) for box in boxes)
+    grid = _Grid(max(1, sides[count // 2], *(max(size) for size in tag_sizes)))
+    for index, (x, y, w, h) in enumerate(boxes):
+        if blocking is None or blocking[index]:
+            grid.add((x, y, x + w, y + h), index)
+    rects = []
+    for index, ((x, y, w, h), (tag_w, tag_h)) in enumerate(zip(boxes, tag_sizes)):
+        tried = []
+        for a, b, c, d, slide in TAG_PLACES:
+            left, top = x + a * w + b * tag_w, y + c * h + d * tag_h
+            place = (left, top, left + tag_w, top + tag_h)
+            if slide:
+                place = _slide_clear(place, grid.near(place, index), slide)
+            inside = place[0] >= 0 and place[1] >= 0 and place[2] <= frame_w and place[3] <= frame_h
+            if inside and not grid.hits(place, index):
+                break
+            tried.append(place)
+        else:
+            place = min((_clamp(place, frame_size) for place in tried),
+                        key=lambda place: sum(_overlap(place, other) for other in grid.near(place, index)))
+        grid.add(place, -1)
+        rects.append((place[0], place[1], tag_w, tag_h))
+    return rects
 
 
-def _overlapping(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """(len(first), len(second)) booleans: which (x0, y0, x1, y1) rects share pixels."""
-    return ((first[:, None, 0] < second[None, :, 2]) & (second[None, :, 0] < first[:, None, 2])
-            & (first[:, None, 1] < second[None, :, 3]) & (second[None, :, 1] < first[:, None, 3]))
+Edges = tuple[int, int, int, int]  # x0, y0, x1, y1: a rect by its edges, x1 and y1 exclusive
 
 
-def _hits_any(rect: tuple[int, int, int, int], others: list[tuple[int, int, int, int]]) -> bool:
-    x0, y0, x1, y1 = rect
-    return any(x0 < ox1 and ox0 < x1 and y0 < oy1 and oy0 < y1 for ox0, oy0, ox1, oy1 in others)
+class _Grid:
+    """Rects bucketed by the square cells of side ``cell`` px that they touch, each with
+    the index of its owner (the box's, or -1 for a tag)."""
+
+    def __init__(self, cell: int) -> None:
+        self.cell = cell
+        self.cells: defaultdict[tuple[int, int], list[tuple[Edges, int]]] = defaultdict(list)
+
+    def _keys(self, rect: Edges) -> list[tuple[int, int]]:
+        cell = self.cell
+        rows = range(rect[1] // cell, (rect[3] - 1) // cell + 1)
+        return [(cx, cy) for cx in range(rect[0] // cell, (rect[2] - 1) // cell + 1) for cy in rows]
+
+    def add(self, rect: Edges, owner: int) -> None:
+        for key in self._keys(rect):
+            self.cells[key].append((rect, owner))
+
+    def near(self, rect: Edges, skip: int) -> dict[Edges, None]:
+        """The rects in the cells that ``rect`` touches, once each, but those of ``skip``."""
+        cells = self.cells
+        return {other: None for key in self._keys(rect) if key in cells
+                for other, owner in cells[key] if owner != skip}
+
+    def hits(self, rect: Edges, skip: int) -> bool:
+        """Whether ``rect`` overlaps a rect in the grid other than those of ``skip``."""
+        x0, y0, x1, y1 = rect
+        cells = self.cells
+        for key in self._keys(rect):
+            if key in cells:
+                for (ox0, oy0, ox1, oy1), owner in cells[key]:
+                    if x0 < ox1 and ox0 < x1 and y0 < oy1 and oy0 < y1 and owner != skip:
+                        return True
+        return False
 
 
-def _overlap_area(rect: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> int:
+def _overlap(rect: Edges, other: Edges) -> int:
+    """Pixels that two rects share."""
     width = min(rect[2], other[2]) - max(rect[0], other[0])
     height = min(rect[3], other[3]) - max(rect[1], other[1])
-    return max(0, width) * max(0, height)
+    return width * height if width > 0 and height > 0 else 0
+
+
+def _slide_clear(place: Edges, near: dict[Edges, None], slide: int) -> Edges:
+    """``place`` moved up (``slide`` -1) or down (1) just clear of the rects of ``near`` that
+    it overlaps; unmoved where that is further than half its height, as longer moves are
+    what the places one row further out are for."""
+    height = place[3] - place[1]
+    hits = [other for other in near if _overlap(place, other)]
+    if not hits:
+        return place
+    top = min(other[1] for other in hits) - height if slide < 0 else max(other[3] for other in hits)
+    if 2 * abs(top - place[1]) > height:
+        return place
+    return (place[0], top, place[2], top + height)
+
+
+def _clamp(place: Edges, frame_size: tuple[int, int]) -> Edges:
+    """``place`` moved the least to lie inside the frame, or to its top-left corner where larger."""
+    width, height = place[2] - place[0], place[3] - place[1]
+    left = min(max(place[0], 0), max(frame_size[0] - width, 0))
+    top = min(max(place[1], 0), max(frame_size[1] - height, 0))
+    return (left, top, left + width, top + height)
 
 
 def number_box(box: Box, style: Style, shape: tuple[int, ...]) -> Box:

@@ -120,6 +120,14 @@ def test_a_neighbouring_box_pushes_a_tag_below():
     assert_clear(rects, boxes, (200, 200), [True, True])
 
 
+def test_a_tag_slides_just_clear_of_a_neighbour_that_reaches_lower():
+    boxes = [(10, 50, 15, 30), (25, 50, 15, 28), (40, 50, 15, 31)]  # bottoms at 80, 78 and 81
+    rects = place_tags(boxes, [(30, 10)] * 3, (200, 200))
+    # The middle tag: above is taken by the first tag, right under its box by the third
+    # box's bottom, so it goes 3 px lower, under the third box.
+    assert rects == [(10, 40, 30, 10), (25, 81, 30, 10), (40, 40, 30, 10)]
+
+
 def test_boxes_that_do_not_block_may_be_covered():
     digit, number = (20, 20, 10, 20), (10, 10, 40, 40)
     assert place_tags([digit, number], [(30, 10), (30, 10)], (200, 200), [True, False])[0] == (20, 10, 30, 10)
