@@ -73,9 +73,9 @@ def test_a_number_among_words_is_read(recognizer):
 
 
 # Four frames each. Pure noise is cleared before the candidate search; blurred noise and wood
-# break into blobs of pen size, of which the network still takes 8 and 2.5 a frame for
-# digits (the issue's target, 0.1 a frame, is not met; the network before read 90 and 25).
-@pytest.mark.parametrize("kind, most", [("noise", 2), ("blurred-noise", 40), ("wood", 14)])
+# break into blobs of pen size, which barely stand out from the grain around them and are
+# dropped (measured: 0, 1 and 0 digits in the four frames; 0, 35 and 10 before that check).
+@pytest.mark.parametrize("kind, most", [("noise", 1), ("blurred-noise", 2), ("wood", 1)])
 def test_texture_frames_give_few_digits(recognizer, kind, most):
     rng = np.random.default_rng(7)
     found = 0
@@ -113,6 +113,21 @@ def test_a_ruled_page_at_an_angle_keeps_its_digits(recognizer, degrees):
     for i, label in enumerate(labels):
         x = 40 + 70 * i
         write_digit(page, _first(label, 3), x, int(rule + slope * (x + 20)) + 2, 40)
+    result = recognizer.recognize(page)
+    assert sorted(d.label for d in result.digits) == sorted(labels)
+
+
+def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):
+    """A level page of 5 mm squares whose grid runs on under the digits."""
+    page = blank_page()
+    grid = np.full((480, 640), 255, np.uint8)
+    for at in range(18, 640, 22):  # no digit has a bar lying along a rule: that ink goes with it
+        cv2.line(grid, (at, 0), (at, 479), 200, 1, cv2.LINE_AA)
+        cv2.line(grid, (0, at), (639, at), 200, 1, cv2.LINE_AA)
+    labels = (2, 0, 1, 7, 4, 9, 3, 8)
+    for i, label in enumerate(labels):
+        write_digit(page, _first(label, 2), 60 + 66 * i, 200 + (i % 2) * 90, 44)
+    page = np.minimum(page, grid[:, :, None])
     result = recognizer.recognize(page)
     assert sorted(d.label for d in result.digits) == sorted(labels)
 

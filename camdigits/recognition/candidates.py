@@ -49,6 +49,12 @@ CONTRAST_MARGIN = 0.05
 # the local threshold also takes the blurred rim of each stroke, which for a 1-2 px pen
 # line is most of the blob, so its median is barely darker than the paper.
 INK_QUANTILE = 0.25
+# A pen stroke stands out from its paper; grain, noise and a faint grid's dashes barely
+# stand out from the grey spread around them. A blob whose paper within GRAIN_REACH box
+# heights spreads (standard deviation) by more than MAX_GRAIN of its ink's contrast is not
+# writing.
+GRAIN_REACH = 0.5
+MAX_GRAIN = 0.3
 # Box pairs the search for blobs that meet may compare, per blob. A page of print compares
 # about two per blob and a frame of noise three; crossing lines, every box meeting every
 # other, would compare millions, and then each blob is taken as not alone instead (exact,
@@ -167,6 +173,8 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     ink_level = _grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
+    if _grain(paper, mask, box) > MAX_GRAIN * (paper_level - ink_level):
+        return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
     core = cv2.bitwise_and(dark, own)  # both 0/255: the same as masking, at a fifth of the cost
@@ -175,6 +183,17 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
         core = cv2.threshold(own, 0, 255, cv2.THRESH_BINARY)[1]  # a copy: ``own`` may be a view of the mask
         cx, cy, cw, ch = cv2.boundingRect(core)
     return Candidate(box=(x + cx, y + cy, cw, ch), ink=core[cy : cy + ch, cx : cx + cw])
+
+
+def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> float:
+    """The spread (standard deviation) of the grey levels of the paper around a blob: its
+    non-ink pixels within GRAIN_REACH box heights."""
+    x, y, w, h = box
+    reach = round(GRAIN_REACH * h)
+    x0, y0 = max(x - reach, 0), max(y - reach, 0)
+    x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
+    _, spread = cv2.meanStdDev(paper[y0:y1, x0:x1], mask=cv2.bitwise_not(mask[y0:y1, x0:x1]))
+    return float(spread[0, 0])
 
 
 def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
