@@ -36,8 +36,13 @@ def digits_at(box_list, label=8):
         (boxes(3, x=10 + 6 * (W + GAP) + 2 * H), boxes(6), 3),
         # a word on another line does not either
         (boxes(3), boxes(6, y=300), 3),
+        # "Room" with both o read as 0: as many letters as digits -> text
+        (boxes(4)[1:3], boxes(4)[::3], 0),
+        # "call": a joined-up "ca" two heights wide counts as two letters beside l l (1 1)
+        ([(10 + 2 * H + GAP, 100, 8, H), (10 + 2 * H + 2 * GAP + 8, 100, 8, H)], [(10, 100, 2 * H, H)], 0),
     ],
-    ids=["empty", "only-letters", "number", "every", "harvey", "lone-O", "two-blobs", "word-then-space", "other-line"],
+    ids=["empty", "only-letters", "number", "every", "harvey", "lone-O", "two-blobs", "word-then-space", "other-line",
+         "room", "joined-up"],
 )
 def test_drop_text(digit_boxes, letter_boxes, kept):
     digits = digits_at(digit_boxes)

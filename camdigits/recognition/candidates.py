@@ -261,7 +261,8 @@ def _alone(boxes: np.ndarray) -> np.ndarray:
     return alone
 
 
-def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list[Candidate]:
+def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config,
+                    too_wide: list[Box] | None = None) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
     Keeps blobs of plausible height, aspect and ink density; drops specks, long lines,
@@ -301,6 +302,8 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config) -> list
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:
             continue
         aspect = w / h
+        if aspect > config.max_aspect and too_wide is not None:
+            too_wide.append((x0, y0, w, h))  # a joined-up word, for the word context
         if not config.min_aspect <= aspect <= config.max_aspect:
             continue
         margin = config.border_margin

@@ -2,9 +2,11 @@
 
 A patch cannot tell a handwritten "e" from an 8 or a "y" from a 4 with certainty, but the
 writing around it can: a run of blobs on one line (linked as the digits of a number are,
-:func:`camdigits.recognition.numbers.link_chains`) in which letters outnumber digits is text. A letter
-here is a blob the classifier did not read surely as a digit. A lone ambiguous glyph next
-to digits (an O in "2O26") stays a digit, since its run has more digits than letters.
+:func:`camdigits.recognition.numbers.link_chains`) with at least as many letters as digits
+is text. A letter here is a blob the classifier did not read surely as a digit, or joined-up
+writing too wide to be one, which counts as many letters as it is heights wide. A lone
+ambiguous glyph next to digits (an O in "2O26") stays a digit, since its run has more
+digits than letters.
 """
 
 from __future__ import annotations
@@ -20,15 +22,19 @@ from camdigits.types import Box, Digit
 
 def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters``
-    (the boxes of the frame's blobs that were not read as digits)."""
-    if not digits or len(letters) < 2:
+    (the boxes of the frame's blobs that were not read as digits, and of joined-up words)."""
+    if not digits or not letters:
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters), np.float64)
+    # A letter blob as wide as n letters (joined-up writing) counts n times.
+    weight = np.maximum(1, np.rint(boxes[:, 2] / boxes[:, 3]))
+    weight[:len(digits)] = 1
     keep = np.ones(len(digits), bool)
     for chain in link_chains(boxes, config):
         members = np.array(chain)
         digit_members = members[members < len(digits)]
-        if len(chain) >= config.word_min_blobs and len(chain) - len(digit_members) > len(digit_members):
+        letters_weight = weight[members[members >= len(digits)]].sum()
+        if len(chain) >= config.word_min_blobs and letters_weight >= len(digit_members):
             keep[digit_members] = False
     return [d for d, kept in zip(digits, keep) if kept]
 

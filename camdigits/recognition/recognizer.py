@@ -146,8 +146,11 @@ class Recognizer:
         """Every digit and number in one BGR (or grey) uint8 image."""
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
-        _, candidates = self.candidates(image)
-        digits = drop_text(*self.classify(candidates), self.config)
+        paper, mask = self.ink_mask(image)
+        words: list[Box] = []
+        candidates = find_candidates(paper, mask, self.config, words)
+        digits, letters = self.classify(candidates)
+        digits = drop_text(digits, letters + words, self.config)
         numbers = group_numbers(digits, self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
