@@ -342,3 +342,22 @@ def test_fine_texture_over_a_large_image_is_read_in_bounded_memory():
     Recognizer().recognize(noise)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 1500, grown_mb
+
+
+def _too_wide(page):
+    paper = to_dark_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), CONFIG)
+    wide = []
+    find_candidates(paper, binarize(paper, CONFIG), CONFIG, wide)
+    return wide
+
+
+def test_joined_up_writing_is_reported_too_wide_and_a_straight_line_is_not():
+    page = blank_page()
+    # a wavy joined-up stroke (like "mmmm") and a straight dash, each 160 px wide
+    xs = np.arange(40, 200)
+    wave = np.stack([xs, 120 + (24 * np.abs(np.sin(xs / 5.0))).astype(int)], axis=1)
+    cv2.polylines(page, [wave.reshape(-1, 1, 2).astype(np.int32)], False, (30, 30, 30), 3)
+    cv2.line(page, (300, 300), (460, 300), (30, 30, 30), 3)
+    cv2.line(page, (300, 300), (300, 312), (30, 30, 30), 3)  # a hook, so the dash is no rule
+    wide = _too_wide(page)
+    assert len(wide) == 1 and wide[0][0] < 60, wide

@@ -53,6 +53,9 @@ INK_QUANTILE = 0.25
 # stand out from the grey spread around them. A blob whose paper within GRAIN_REACH box
 # heights spreads (standard deviation) by more than MAX_GRAIN of its ink's contrast is not
 # writing.
+# A blob too wide for a digit is a joined-up word, for the word context, if its ink
+# travels at least this many times its width (a rule's piece or an underline: about once).
+WORD_MIN_TRAVEL = 2.0
 GRAIN_REACH = 0.5
 MAX_GRAIN = 0.3
 # Box pairs the search for blobs that meet may compare, per blob. A page of print compares
@@ -302,9 +305,8 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config,
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:
             continue
         aspect = w / h
-        if aspect > config.max_aspect and too_wide is not None:
-            too_wide.append((x0, y0, w, h))  # a joined-up word, for the word context
-        if not config.min_aspect <= aspect <= config.max_aspect:
+        wide = aspect > config.max_aspect
+        if aspect < config.min_aspect or (wide and too_wide is None):
             continue
         margin = config.border_margin
         if x0 < margin or y0 < margin or x1 > frame_w - margin or y1 > frame_h - margin:
@@ -320,6 +322,10 @@ def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config,
         density = ink / (w * h)
         if density < min_density:
             continue
+        if wide:
+            if _is_joined_up(own, ink):
+                too_wide.append((x0, y0, w, h))  # a joined-up word, for the word context
+            continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
         candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
@@ -334,6 +340,14 @@ def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:
     """Whether :func:`find_candidates` may have stopped early: noise or fine texture gives a
     candidate every few hundred pixels, and reading them all would take minutes."""
     return len(candidates) >= config.max_candidates
+
+
+def _is_joined_up(own: np.ndarray, ink: int) -> bool:
+    """True if the ink of a blob too wide for a digit travels WORD_MIN_TRAVEL times its
+    width or more, up and down as joined-up writing does, where a rule's stray piece or an
+    underline runs straight along."""
+    width = stroke_width(own)
+    return width > 0 and ink / (width * own.shape[1]) >= WORD_MIN_TRAVEL
 
 
 def _is_long_line(ink: np.ndarray, frame_h: int, config: Config) -> bool:
