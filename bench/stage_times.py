@@ -21,8 +21,8 @@ from camdigits.annotate import Annotator
 from camdigits.config import Config
 from camdigits.context import drop_text
 from camdigits.numbers import group_numbers
+from camdigits.pipeline import Tracking
 from camdigits.recognizer import Recognizer
-from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
 
 POOL = 20  # distinct scenes per case, cycled through, so consecutive frames hold new pixels
@@ -92,7 +92,7 @@ def time_tracking(results: Sequence[FrameResult], scenes: Sequence[np.ndarray], 
                   frames: int) -> dict[str, np.ndarray]:
     """ms of Tracker.update() and of annotating its output, as the video command does, on
     a stream that shows each scene (and its result) for HOLD_FRAMES frames."""
-    tracker, annotator = Tracker(number_config=config), Annotator()
+    tracker, annotator = Tracking(config), Annotator()
     ms = {"tracking": np.empty(frames), "annotate": np.empty(frames)}
     for i in range(frames):
         scene = (i // HOLD_FRAMES) % len(results)

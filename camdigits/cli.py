@@ -32,7 +32,15 @@ from camdigits.capture import open_camera, read_ahead
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError
 from camdigits.parallel import RecognizerPool, worker_count
-from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
+from camdigits.pipeline import (
+    ResultFilter,
+    Stopped,
+    Tracking,
+    recognize_each,
+    run,
+    run_recognized,
+    stop_signals_raise,
+)
 from camdigits.progress import LatencyMeter, ProgressBar
 from camdigits.recognizer import Recognizer
 from camdigits.sinks import (
@@ -214,13 +222,9 @@ def track_option(command):
 
 
 def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
-    """A fresh :class:`camdigits.tracking.Tracker` that groups numbers with ``config``, or
+    """A fresh :class:`camdigits.pipeline.Tracking` that groups numbers with ``config``, or
     None for ``--no-track``."""
-    if no_track:
-        return None
-    from camdigits.tracking import Tracker  # only the video modes need it
-
-    return Tracker(number_config=config)
+    return None if no_track else Tracking(config)
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""The one loop every mode shares: frames from a source -> recognizer -> tracker -> sinks.
+"""The one loop every mode shares: frames from a source -> recognizer -> tracking -> sinks.
 
 Snapshot, video and webcam differ only in the source they pass in, the sinks they
 attach, and whether a tracker smooths labels over time (video and webcam). The loop owns
@@ -15,14 +15,17 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
+from camdigits.config import Config
 from camdigits.errors import ImageError
+from camdigits.numbers import group_tracked
 from camdigits.sinks import Sink
 from camdigits.sources import Frame, SkippedInput
+from camdigits.tracking import Tracker, TrackerConfig
 from camdigits.types import FrameResult
 
 
@@ -33,10 +36,36 @@ class FrameReader(Protocol):
 
 
 class ResultFilter(Protocol):
-    """What the loop needs from :class:`camdigits.tracking.Tracker`: one frame's result in,
-    the result smoothed over the frames before it out."""
+    """What the loop needs from :class:`Tracking`: one frame's result in, the result
+    smoothed over the frames before it out."""
 
     def update(self, result: FrameResult) -> FrameResult: ...
+
+
+class Tracking:
+    """The video modes' step between recognizer and sinks: the frame's digits through a
+    :class:`camdigits.tracking.Tracker`, then grouped into numbers
+    (:func:`camdigits.numbers.group_tracked`) with ``config``, the recognizer's.
+
+    Example:
+        >>> tracking = Tracking(recognizer.config)
+        >>> for frame in frames:
+        ...     result = tracking.update(recognizer.recognize(frame))
+    """
+
+    def __init__(self, config: Config, tracker_config: TrackerConfig | None = None) -> None:
+        self.config = config
+        self.tracker = Tracker(tracker_config)
+
+    def reset(self) -> None:
+        """Forget every track, e.g. before a new video."""
+        self.tracker.reset()
+
+    def update(self, result: FrameResult) -> FrameResult:
+        """The next frame's result, with track ids, smoothed labels and their numbers."""
+        tracked, shown = self.tracker.update(result.digits, (result.width, result.height))
+        numbers = group_tracked(result.numbers, result.digits, tracked, shown, self.config)
+        return replace(result, digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
 
 
 @dataclass(frozen=True)
@@ -95,8 +124,9 @@ def run(
             keep the others from writing it.
         on_skip: called at once with each failure, so it can be reported next to the
             results of its neighbours.
-        tracker: if given, every result passes through ``tracker.update`` before the
-            sinks see it (frames must then come in time order, from one source).
+        tracker: if given (a :class:`Tracking`), every result passes through
+            ``tracker.update`` before the sinks see it (frames must then come in time
+            order, from one source).
 
     Returns:
         The frames written in full, the failures, and whether a sink asked to stop.
