@@ -363,7 +363,7 @@ def webcam(ctx: click.Context, camera: str, width: int | None, height: int | Non
         recognizer = Recognizer(settings.model, settings.config)
         sinks: list[Sink] = []
         if not no_display:  # before the camera: no display is the quicker failure
-            sinks.append(stack.enter_context(WebcamWindow(recognizer, snapshots, Annotator())))
+            sinks.append(stack.enter_context(WebcamWindow(recognizer.config.threshold_offset, snapshots, Annotator())))
         stream = stack.enter_context(open_camera(camera, width, height))
         if (width or stream.size[0], height or stream.size[1]) != stream.size:
             click.echo(f"{PROG_NAME}: note: {stream.name} delivers {stream.size[0]}x{stream.size[1]} px frames, "

@@ -30,9 +30,15 @@ from camdigits.types import FrameResult
 
 
 class FrameReader(Protocol):
-    """What the loop needs from :class:`camdigits.recognizer.Recognizer`."""
+    """What the loop needs from :class:`camdigits.recognizer.Recognizer`: ``recognize``,
+    and for the requests of a sink (the webcam window's keys) its ``config`` and the ink
+    mask of a frame."""
+
+    config: Config
 
     def recognize(self, bgr: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult: ...
+
+    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list]: ...
 
 
 class ResultFilter(Protocol):
@@ -128,10 +134,13 @@ def run(
             ``tracker.update`` before the sinks see it (frames must then come in time
             order, from one source).
 
+    What a sink asks of the recognizer (:meth:`Sink.take_requests`) is applied here, after
+    the sink has written a frame and before the next frame is recognised.
+
     Returns:
         The frames written in full, the failures, and whether a sink asked to stop.
     """
-    return run_recognized(recognize_each(recognizer, frames), sinks, on_skip, tracker)
+    return run_recognized(recognize_each(recognizer, frames), sinks, on_skip, tracker, requests_to=recognizer)
 
 
 def run_recognized(
@@ -139,9 +148,12 @@ def run_recognized(
     sinks: Sequence[Sink],
     on_skip: Callable[[SkippedInput], None] | None = None,
     tracker: ResultFilter | None = None,
+    requests_to: FrameReader | None = None,
 ) -> RunSummary:
     """:func:`run` for frames already recognised, e.g. by a pool of processes: each
-    result (in frame order) goes through the tracker to every sink."""
+    result (in frame order) goes through the tracker to every sink. Sinks' requests are
+    applied to ``requests_to``, the recognizer that reads the coming frames; without it
+    (frames recognised elsewhere) they are not taken."""
     written = 0
     failures: list[SkippedInput] = []
 
@@ -162,7 +174,8 @@ def run_recognized(
             if tracker is not None:
                 result = tracker.update(result)
             with whole.writing():
-                errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
+                errors = [error for error in (_write(sink, item, result, requests_to) for sink in sinks)
+                          if error is not None]
             for error in errors:
                 fail(SkippedInput(item.source, error))
             written += not errors
@@ -257,10 +270,19 @@ class WholeFrames:
             raise_stop(signum)
 
 
-def _write(sink: Sink, frame: Frame, result: FrameResult) -> ImageError | None:
-    """Write one frame to one sink; return its per-frame error instead of raising it."""
+def _write(sink: Sink, frame: Frame, result: FrameResult, recognizer: FrameReader | None) -> ImageError | None:
+    """Write one frame to one sink, with its ink mask if the sink shows it, and apply what
+    the sink then asks of ``recognizer``, writing the frame again so the change shows at
+    once; return a per-frame error instead of raising it."""
     try:
-        sink.write(frame, result)
+        while True:
+            if recognizer is not None and sink.wants_mask:
+                sink.receive_mask(recognizer.candidates(frame.image)[0])
+            sink.write(frame, result)
+            requests = sink.take_requests() if recognizer is not None else None
+            if requests is None:
+                return None
+            if requests.threshold_offset is not None:
+                recognizer.config = replace(recognizer.config, threshold_offset=requests.threshold_offset)
     except ImageError as error:
         return error
-    return None
