@@ -19,12 +19,7 @@ from camdigits.context import drop_text
 from camdigits.normalise import to_mnist_patches
 from camdigits.numbers import group_numbers
 from camdigits.segment import Candidate, binarize, find_candidates, hit_candidate_cap, threshold_window, to_dark_ink
-from camdigits.split import (
-    choose_split,
-    left_half_may_win,
-    propose_splits,
-    worth_cutting,
-)
+from camdigits.split import split_touching
 from camdigits.texture import clear_texture
 from camdigits.types import Box, Digit, FrameResult
 
@@ -90,45 +85,9 @@ class Recognizer:
 
     def split_touching(self, candidates: list[Candidate], labels: np.ndarray,
                        confidences: np.ndarray) -> tuple[list[Digit], list[Box]]:
-        """Split stage: the frame's digits, with wide blobs that were not read surely as one
-        digit tried as two touching ones (see :mod:`camdigits.split`), and the boxes of the
-        blobs not read as digits (letters, for the word context).
-
-        The cuts of all such blobs are classified together, and only for frames that have
-        such a blob: classifying the cuts of every wide blob up front would add up to two
-        dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
-        the classifier first, then, in a second call, the right halves of only the cuts
-        whose left half may win (:func:`camdigits.split.left_half_may_win`): the others
-        cannot be taken whatever their right half reads. Most cuts of a blob that is one
-        digit end there (9 in 10 on pan_zoom), which saves nearly half the patches.
-        """
-        readings: list[list[tuple[Candidate, int, float]]] = [
-            [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
-        ]
-        tried = [(i, pairs) for i, candidate in enumerate(candidates)
-                 if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))]
-        if not tried:
-            return self._digits(readings)
-        left_labels, left_confidences = self.read(self.patches([left for _, pairs in tried for left, _ in pairs]))
-        lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
-        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
-        right_labels, right_confidences = self.read(self.patches([pair[1] for cuts in may_win for pair, _ in cuts]))
-        rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
-        for (i, _), cuts in zip(tried, may_win):
-            halves = [(left, next(rights)) for _, left in cuts]
-            chosen = choose_split(float(confidences[i]), halves, self.config.min_confidence)
-            if chosen is not None:
-                readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
-        return self._digits(readings)
-
-    def _digits(self, readings: list[list[tuple[Candidate, int, float]]]) -> tuple[list[Digit], list[Box]]:
-        """The readings (blob, label, confidence) sure enough to report, as digits, and the
-        boxes of the others."""
-        flat = [reading for blob_readings in readings for reading in blob_readings]
-        sure = self.config.min_confidence
-        return ([Digit(label=label, confidence=confidence, box=blob.box)
-                 for blob, label, confidence in flat if confidence >= sure],
-                [blob.box for blob, _, confidence in flat if confidence < sure])
+        """Split stage (:func:`camdigits.split.split_touching`, with this recognizer's
+        classifier): the frame's digits and the boxes of the blobs not read as digits."""
+        return split_touching(candidates, labels, confidences, self.read, self.config.min_confidence)
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
