@@ -8,6 +8,7 @@ pure function of the frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -22,6 +23,11 @@ from camdigits.segment import Candidate, binarize, find_candidates, hit_candidat
 from camdigits.split import split_touching
 from camdigits.texture import clear_texture
 from camdigits.types import Box, Digit, FrameResult
+
+STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
+"""The stages of :meth:`Recognizer.recognize`, in order, as its ``stage_hook`` names them:
+"split" retries unsure wide blobs as two touching digits; "numbers" drops digits that stand
+among letters, groups the digits and builds the FrameResult."""
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -52,9 +58,11 @@ class Recognizer:
         self.config = config or Config()
         self.classifier = DigitClassifier(model_path, num_threads=self.config.num_threads)
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+        self.stage_hook: Callable[[str], None] | None = None
+        """Called by :meth:`recognize` with each stage's name as the stage ends (see bench.stage_times)."""
 
     # The stages, in order. recognize() is their composition; they are separate methods
-    # so that a benchmark can time each one and a debugging view can show the mask.
+    # so that a debugging view can show the mask.
 
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
@@ -94,24 +102,36 @@ class Recognizer:
         paper, mask = self.ink_mask(image)
         return mask, self.find(paper, mask)
 
-    def classify(self, candidates: list[Candidate]) -> tuple[list[Digit], list[Box]]:
-        """Classify all candidates in one batch: those confidently read as digits, and the
-        boxes of the rest."""
-        labels, confidences = self.read(self.patches(candidates))
-        return self.split_touching(candidates, labels, confidences)
-
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
-        """Every digit and number in one BGR (or grey) uint8 image."""
+        """Every digit and number in one BGR (or grey) uint8 image.
+
+        The stages in order; after each, ``stage_hook`` (if set) is called with its name,
+        one of :data:`STAGES`, so that a benchmark can time them.
+        """
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
-        _, candidates = self.candidates(image)
-        digits = drop_text(*self.classify(candidates), self.config)
-        numbers = group_numbers(digits, self.config)
+        hook = self.stage_hook
+        paper, mask = self.ink_mask(image)
+        if hook:
+            hook("threshold")
+        candidates = self.find(paper, mask)
+        if hook:
+            hook("candidates")
+        patches = self.patches(candidates)
+        if hook:
+            hook("patches")
+        labels, confidences = self.read(patches)
+        if hook:
+            hook("classify")
+        digits, letters = self.split_touching(candidates, labels, confidences)
+        if hook:
+            hook("split")
+        numbers = group_numbers(drop_text(digits, letters, self.config), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (f"stopped at {self.config.max_candidates} candidates: the image looks like noise or texture, "
                     "not writing; digits beyond them were not read")
-        return FrameResult(
+        result = FrameResult(
             width=image.shape[1],
             height=image.shape[0],
             digits=tuple(d for n in numbers for d in n.digits),  # reading order
@@ -121,3 +141,6 @@ class Recognizer:
             time=time,
             note=note,
         )
+        if hook:
+            hook("numbers")
+        return result
