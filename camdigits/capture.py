@@ -24,7 +24,8 @@ import cv2
 import numpy as np
 
 from camdigits.errors import SourceError
-from camdigits.sources import DEFAULT_FPS, Frame, quiet_opencv
+from camdigits.quiet import quiet_opencv
+from camdigits.sources import Frame, stated_fps
 
 # s without a new frame before a live camera counts as lost. USB cameras deliver every
 # 33-66 ms; two seconds rides out auto-exposure stalls and brief USB hiccups.
@@ -120,8 +121,7 @@ def open_camera(camera: str, width: int | None = None, height: int | None = None
     capture = open_capture(spec, width, height)
     replay_fps = None
     if spec.kind == "file":
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        replay_fps = fps if 0 < fps < 1000 else DEFAULT_FPS
+        replay_fps = stated_fps(capture.get(cv2.CAP_PROP_FPS))
     timeout = CAMERA_TIMEOUT if timeout is None else timeout
     return CameraStream(capture, spec.name, replay_fps=replay_fps, timeout=timeout).start()
 
@@ -194,8 +194,7 @@ class CameraStream:
         """The rate the source delivers frames at: a file's own, or what the camera states."""
         if self.replay_fps is not None:
             return self.replay_fps
-        fps = self.capture.get(cv2.CAP_PROP_FPS)
-        return fps if 0 < fps < 1000 else DEFAULT_FPS
+        return stated_fps(self.capture.get(cv2.CAP_PROP_FPS))
 
     def _run(self) -> None:
         sequence = 0
