@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import stat
 import struct
@@ -280,10 +279,6 @@ MOOV_MISSING_HINT = (
     "the file ends before its index (the mp4 'moov' box), so no frame can be located; "
     "copy it again, or rebuild the index with a repair tool such as untrunc"
 )
-# FFmpeg (OpenCV's video back end) prints its complaints about broken files straight to
-# stderr, past OpenCV's log level, unless this variable is set before its first use;
-# -8 is FFmpeg's AV_LOG_QUIET. A user who wants FFmpeg's messages can set it themselves.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 # Frame rate assumed when a container does not state one (some AVI and raw streams):
 # 30 fps is what most webcams and phones record.
 DEFAULT_FPS = 30.0
