@@ -205,15 +205,21 @@ def open_sinks(
         sinks.append(stack.enter_context(JsonLinesSink(json_path)))
     if output is not None:
         sinks.append(stack.enter_context(AnnotatedImageDir(output, Annotator())))
-    window_failed = False
-    if show:
-        try:
-            sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
-        except CamdigitsError as error:
-            window_failed = True
-            hint = "drop --show; the other outputs are still written"
-            click.echo(f"{PROG_NAME}: error: {error.message} ({hint})", err=True)
+    window_failed = show and not add_window(stack, sinks, wait_ms)
     return sinks, window_failed
+
+
+def add_window(stack: ExitStack, sinks: list[Sink], wait_ms: int) -> bool:
+    """Append the ``--show`` window to ``sinks``, closed by ``stack``. Where none can be
+    opened, print one error line and return False: the command still writes its other
+    outputs, and ends with exit code 1."""
+    try:
+        sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
+    except CamdigitsError as error:
+        click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
+                   err=True)
+        return False
+    return True
 
 
 def track_option(command):
@@ -268,14 +274,7 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
             sinks.append(stack.enter_context(JsonLinesSink(json_path)))
         if output is not None:
             sinks.append(stack.enter_context(VideoWriterSink(output, info.fps, info.size, Annotator())))
-        window_failed = False
-        if show:
-            try:
-                sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=1)))
-            except CamdigitsError as error:
-                window_failed = True
-                click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
-                           err=True)
+        window_failed = show and not add_window(stack, sinks, wait_ms=1)
         if sys.stderr.isatty():
             sinks.append(stack.enter_context(ProgressBar(info.frame_count, every)))
         frames = read_ahead(video_frames(capture, info, every))
