@@ -74,7 +74,22 @@ def _x_server_answers(display: str) -> bool:
         return False
 
 
-class WindowSink(Sink):
+class _Window(Sink):
+    """A sink shown in an OpenCV window, made in the constructor and destroyed by :meth:`close`."""
+
+    def __init__(self, title: str, error_type: type[CamdigitsError], no_display_hint: str) -> None:
+        open_window(title, error_type, no_display_hint)
+        self.title = title
+        self._open = True
+
+    def close(self) -> None:
+        if self._open:
+            cv2.destroyWindow(self.title)
+            cv2.waitKey(1)  # let the GUI thread process the close
+            self._open = False
+
+
+class WindowSink(_Window):
     """Shows each annotated frame in a window; q or Esc asks the loop to stop.
 
     Args:
@@ -86,11 +101,9 @@ class WindowSink(Sink):
     """
 
     def __init__(self, annotator: Annotator | None = None, wait_ms: int = 0, title: str = "camdigits") -> None:
-        open_window(title, CamdigitsError, "run it on a desktop session")
+        super().__init__(title, CamdigitsError, "run it on a desktop session")
         self.annotator = annotator or Annotator()
         self.wait_ms = wait_ms
-        self.title = title
-        self._open = True
 
     def write(self, frame: Frame, result: FrameResult) -> None:
         image = self.annotator.annotate(frame.image, result)
@@ -102,12 +115,6 @@ class WindowSink(Sink):
         cv2.imshow(self.title, image)
         if (cv2.waitKey(self.wait_ms) & 0xFF) in QUIT_KEYS:
             self.stop_requested = True
-
-    def close(self) -> None:
-        if self._open:
-            cv2.destroyWindow(self.title)
-            cv2.waitKey(1)  # let the GUI thread process the close
-            self._open = False
 
 
 # Keys of the webcam window, as cv2.waitKey reports them (& 0xFF).
@@ -146,7 +153,7 @@ class FpsMeter:
         return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-9)
 
 
-class WebcamWindow(Sink):
+class WebcamWindow(_Window):
     """The live window: annotated video (or the threshold mask), FPS, and the key legend.
 
     Keys: q or Esc quit, space pause/resume (the loop waits inside :meth:`write`, so no
@@ -168,18 +175,17 @@ class WebcamWindow(Sink):
 
     def __init__(self, threshold_offset: float, snapshots: str | Path = ".", annotator: Annotator | None = None,
                  title: str = "camdigits webcam") -> None:
-        open_window(title, DisplayError, "run with --no-display, which writes --record and --json without a window")
+        super().__init__(title, DisplayError,
+                         "run with --no-display, which writes --record and --json without a window")
         self.threshold_offset = threshold_offset
         self.snapshots = Path(snapshots)
         self.annotator = annotator or Annotator()
-        self.title = title
         self.fps = FpsMeter()
         self.paused = False
         self.show_mask = False
         self._mask: np.ndarray | None = None
         self._requests: Requests | None = None
         self._again = False  # the next write() is the same frame again, after a request
-        self._open = True
 
     @property
     def wants_mask(self) -> bool:
@@ -263,9 +269,3 @@ class WebcamWindow(Sink):
                              "choose another --snapshots folder") from error
         print(f"camdigits: snapshot saved: {png} and {record.name}", file=sys.stderr, flush=True)
         return png
-
-    def close(self) -> None:
-        if self._open:
-            cv2.destroyWindow(self.title)
-            cv2.waitKey(1)  # let the GUI thread process the close
-            self._open = False
