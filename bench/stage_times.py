@@ -1,10 +1,9 @@
 """Per-frame time of Recognizer.recognize() and of each of its stages, plus the tracking
 and annotation the video command adds, on rendered clean scenes.
 
-Three passes over the same scenes: the whole recognize() call (the headline figure), its
-stages called one by one exactly as recognize() composes them (keep :func:`time_stages` in
-step with Recognizer.recognize(); a test checks that they add up to it), and Tracker.update() +
-Annotator.annotate() on recognize()'s results. Scenes are rendered before timing.
+Three passes over the same scenes: the whole recognize() call (the headline figure), the
+same call timed stage by stage through its stage hook, and tracking + Annotator.annotate()
+on recognize()'s results. Scenes are rendered before timing.
 """
 
 from __future__ import annotations
@@ -19,10 +18,9 @@ import numpy as np
 from bench.scenes import render_scene
 from camdigits.config import Config
 from camdigits.io.annotate import Annotator
-from camdigits.recognition.context import drop_text
-from camdigits.recognition.numbers import group_numbers
+from camdigits.pipeline import Tracking
+from camdigits.recognition.recognizer import STAGES as RECOGNIZE_STAGES
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
 
 POOL = 20  # distinct scenes per case, cycled through, so consecutive frames hold new pixels
@@ -35,7 +33,6 @@ ROUNDS = 4
 # new scene every frame no track would confirm, and they would time an empty result.)
 HOLD_FRAMES = 3
 FRAME_INTERVAL_S = 1 / 30  # time between the frames of the tracked stream, as at 30 fps
-RECOGNIZE_STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
 STAGES = (*RECOGNIZE_STAGES, "tracking", "annotate")
 
 
@@ -60,39 +57,27 @@ def time_calls(call: Callable[[int], object], frames: int) -> np.ndarray:
 
 
 def time_stages(recognizer: Recognizer, scenes: Sequence[np.ndarray], frames: int) -> dict[str, np.ndarray]:
-    """ms of each of RECOGNIZE_STAGES per frame, called as Recognizer.recognize() calls
-    them, so that they add up to one recognize() call: "split" retries unsure wide blobs
-    as two touching digits (a second interpreter call, only when there are such blobs);
-    "numbers" drops digits that stand among letters, groups the digits and builds the FrameResult."""
+    """ms of each of RECOGNIZE_STAGES per frame, from Recognizer.recognize()'s stage hook,
+    so that they add up to one recognize() call (see :data:`camdigits.recognition.recognizer.STAGES`)."""
     ms = {stage: np.empty(frames) for stage in RECOGNIZE_STAGES}
-    for i in range(frames):
-        image = scenes[i % len(scenes)]
-        t0 = time.perf_counter()
-        paper, mask = recognizer.ink_mask(image)
-        t1 = time.perf_counter()
-        candidates = recognizer.find(paper, mask)
-        t2 = time.perf_counter()
-        patches = recognizer.patches(candidates)
-        t3 = time.perf_counter()
-        labels, confidences = recognizer.read(patches)
-        t4 = time.perf_counter()
-        digits, letters = recognizer.split_touching(candidates, labels, confidences)
-        t5 = time.perf_counter()
-        numbers = group_numbers(drop_text(digits, letters, recognizer.config), recognizer.config)
-        FrameResult(width=image.shape[1], height=image.shape[0],
-                    digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
-        t6 = time.perf_counter()
-        ticks = (t0, t1, t2, t3, t4, t5, t6)
-        for stage, begin, end in zip(RECOGNIZE_STAGES, ticks, ticks[1:]):
-            ms[stage][i] = 1000 * (end - begin)
+    ticks: list[float] = []
+    recognizer.stage_hook = lambda stage: ticks.append(time.perf_counter())
+    try:
+        for i in range(frames):
+            ticks[:] = [time.perf_counter()]
+            recognizer.recognize(scenes[i % len(scenes)])
+            for stage, begin, end in zip(RECOGNIZE_STAGES, ticks, ticks[1:]):
+                ms[stage][i] = 1000 * (end - begin)
+    finally:
+        recognizer.stage_hook = None
     return ms
 
 
 def time_tracking(results: Sequence[FrameResult], scenes: Sequence[np.ndarray], config: Config,
                   frames: int) -> dict[str, np.ndarray]:
-    """ms of Tracker.update() and of annotating its output, as the video command does, on
+    """ms of tracking (Tracking.update()) and of annotating its output, as the video command does, on
     a stream that shows each scene (and its result) for HOLD_FRAMES frames."""
-    tracker, annotator = Tracker(number_config=config), Annotator()
+    tracker, annotator = Tracking(config), Annotator()
     ms = {"tracking": np.empty(frames), "annotate": np.empty(frames)}
     for i in range(frames):
         scene = (i // HOLD_FRAMES) % len(results)

@@ -3,7 +3,7 @@
     python -m bench.video_accuracy [--videos sample_videos] [--model PATH] [--every N]
 
 Runs the Recognizer over every N-th frame of each clip, scores the raw per-frame results
-and the same results passed through a Tracker against the clip's ground-truth sidecar, and
+and the same results passed through tracking against the clip's ground-truth sidecar, and
 prints a Markdown table: end-to-end digit F1 and label changes per 100 digit-frames
 (see bench/video_metrics.py), plus the time per frame of each step.
 """
@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 
 from bench.video_metrics import VideoScore, score_video
+from camdigits.pipeline import Tracking
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.tracking import Tracker
 from camdigits.types import FrameResult
 
 
@@ -66,7 +66,7 @@ def recognize_clip(recognizer: Recognizer, video: Path, every: int = 1) -> tuple
     return results, 1000 * float(np.median(times)) if times else 0.0
 
 
-def track_results(results: list[FrameResult], tracker: Tracker) -> tuple[list[FrameResult], float]:
+def track_results(results: list[FrameResult], tracker: Tracking) -> tuple[list[FrameResult], float]:
     """``results`` passed through a fresh run of ``tracker`` and its median time in ms."""
     tracker.reset()
     tracked, times = [], []
@@ -77,10 +77,10 @@ def track_results(results: list[FrameResult], tracker: Tracker) -> tuple[list[Fr
     return tracked, 1000 * float(np.median(times)) if times else 0.0
 
 
-def evaluate_clip(recognizer: Recognizer, video: Path, every: int = 1, tracker: Tracker | None = None) -> ClipReport:
+def evaluate_clip(recognizer: Recognizer, video: Path, every: int = 1, tracker: Tracking | None = None) -> ClipReport:
     """Scores of one clip (``NAME.mp4`` beside ``NAME.jsonl``) without and with tracking."""
     results, recognize_ms = recognize_clip(recognizer, video, every)
-    tracked, track_ms = track_results(results, tracker or Tracker(number_config=recognizer.config))
+    tracked, track_ms = track_results(results, tracker or Tracking(recognizer.config))
     sidecar = video.with_suffix(".jsonl")
     return ClipReport(video.stem, len(results), score_video(results, sidecar), score_video(tracked, sidecar),
                       recognize_ms, track_ms)

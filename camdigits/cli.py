@@ -43,7 +43,15 @@ from camdigits.io.sinks import (
 from camdigits.io.video import open_video, video_frames
 from camdigits.io.window import WebcamWindow, WindowSink
 from camdigits.parallel import RecognizerPool, worker_count
-from camdigits.pipeline import ResultFilter, Stopped, recognize_each, run, run_recognized, stop_signals_raise
+from camdigits.pipeline import (
+    ResultFilter,
+    Stopped,
+    Tracking,
+    recognize_each,
+    run,
+    run_recognized,
+    stop_signals_raise,
+)
 from camdigits.progress import LatencyMeter, ProgressBar
 from camdigits.recognition.recognizer import Recognizer
 
@@ -199,15 +207,21 @@ def open_sinks(
         sinks.append(stack.enter_context(JsonLinesSink(json_path)))
     if output is not None:
         sinks.append(stack.enter_context(AnnotatedImageDir(output, Annotator())))
-    window_failed = False
-    if show:
-        try:
-            sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
-        except CamdigitsError as error:
-            window_failed = True
-            hint = "drop --show; the other outputs are still written"
-            click.echo(f"{PROG_NAME}: error: {error.message} ({hint})", err=True)
+    window_failed = show and not add_window(stack, sinks, wait_ms)
     return sinks, window_failed
+
+
+def add_window(stack: ExitStack, sinks: list[Sink], wait_ms: int) -> bool:
+    """Append the ``--show`` window to ``sinks``, closed by ``stack``. Where none can be
+    opened, print one error line and return False: the command still writes its other
+    outputs, and ends with exit code 1."""
+    try:
+        sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
+    except CamdigitsError as error:
+        click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
+                   err=True)
+        return False
+    return True
 
 
 def track_option(command):
@@ -216,13 +230,9 @@ def track_option(command):
 
 
 def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
-    """A fresh :class:`camdigits.tracking.Tracker` that groups numbers with ``config``, or
+    """A fresh :class:`camdigits.pipeline.Tracking` that groups numbers with ``config``, or
     None for ``--no-track``."""
-    if no_track:
-        return None
-    from camdigits.tracking import Tracker  # only the video modes need it
-
-    return Tracker(number_config=config)
+    return None if no_track else Tracking(config)
 
 
 @cli.command()
@@ -266,14 +276,7 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
             sinks.append(stack.enter_context(JsonLinesSink(json_path)))
         if output is not None:
             sinks.append(stack.enter_context(VideoWriterSink(output, info.fps, info.size, Annotator())))
-        window_failed = False
-        if show:
-            try:
-                sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=1)))
-            except CamdigitsError as error:
-                window_failed = True
-                click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
-                           err=True)
+        window_failed = show and not add_window(stack, sinks, wait_ms=1)
         if sys.stderr.isatty():
             sinks.append(stack.enter_context(ProgressBar(info.frame_count, every)))
         frames = read_ahead(video_frames(capture, info, every))
@@ -361,7 +364,7 @@ def webcam(ctx: click.Context, camera: str, width: int | None, height: int | Non
         recognizer = Recognizer(settings.model, settings.config)
         sinks: list[Sink] = []
         if not no_display:  # before the camera: no display is the quicker failure
-            sinks.append(stack.enter_context(WebcamWindow(recognizer, snapshots, Annotator())))
+            sinks.append(stack.enter_context(WebcamWindow(recognizer.config.threshold_offset, snapshots, Annotator())))
         stream = stack.enter_context(open_camera(camera, width, height))
         if (width or stream.size[0], height or stream.size[1]) != stream.size:
             click.echo(f"{PROG_NAME}: note: {stream.name} delivers {stream.size[0]}x{stream.size[1]} px frames, "

@@ -1,4 +1,4 @@
-"""The one loop every mode shares: frames from a source -> recognizer -> tracker -> sinks.
+"""The one loop every mode shares: frames from a source -> recognizer -> tracking -> sinks.
 
 Snapshot, video and webcam differ only in the source they pass in, the sinks they
 attach, and whether a tracker smooths labels over time (video and webcam). The loop owns
@@ -15,28 +15,63 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
+from camdigits.config import Config
 from camdigits.errors import ImageError
 from camdigits.io.frames import Frame, SkippedInput
 from camdigits.io.sinks import Sink
+from camdigits.recognition.numbers import group_tracked
+from camdigits.tracking import Tracker, TrackerConfig
 from camdigits.types import FrameResult
 
 
 class FrameReader(Protocol):
-    """What the loop needs from :class:`camdigits.recognition.recognizer.Recognizer`."""
+    """What the loop needs from :class:`camdigits.recognition.recognizer.Recognizer`: ``recognize``,
+    and for the requests of a sink (the webcam window's keys) its ``config`` and the ink
+    mask of a frame."""
+
+    config: Config
 
     def recognize(self, bgr: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult: ...
 
+    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list]: ...
+
 
 class ResultFilter(Protocol):
-    """What the loop needs from :class:`camdigits.tracking.Tracker`: one frame's result in,
-    the result smoothed over the frames before it out."""
+    """What the loop needs from :class:`Tracking`: one frame's result in, the result
+    smoothed over the frames before it out."""
 
     def update(self, result: FrameResult) -> FrameResult: ...
+
+
+class Tracking:
+    """The video modes' step between recognizer and sinks: the frame's digits through a
+    :class:`camdigits.tracking.Tracker`, then grouped into numbers
+    (:func:`camdigits.recognition.numbers.group_tracked`) with ``config``, the recognizer's.
+
+    Example:
+        >>> tracking = Tracking(recognizer.config)
+        >>> for frame in frames:
+        ...     result = tracking.update(recognizer.recognize(frame))
+    """
+
+    def __init__(self, config: Config, tracker_config: TrackerConfig | None = None) -> None:
+        self.config = config
+        self.tracker = Tracker(tracker_config)
+
+    def reset(self) -> None:
+        """Forget every track, e.g. before a new video."""
+        self.tracker.reset()
+
+    def update(self, result: FrameResult) -> FrameResult:
+        """The next frame's result, with track ids, smoothed labels and their numbers."""
+        tracked, shown = self.tracker.update(result.digits, (result.width, result.height))
+        numbers = group_tracked(result.numbers, result.digits, tracked, shown, self.config)
+        return replace(result, digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
 
 
 @dataclass(frozen=True)
@@ -95,13 +130,17 @@ def run(
             keep the others from writing it.
         on_skip: called at once with each failure, so it can be reported next to the
             results of its neighbours.
-        tracker: if given, every result passes through ``tracker.update`` before the
-            sinks see it (frames must then come in time order, from one source).
+        tracker: if given (a :class:`Tracking`), every result passes through
+            ``tracker.update`` before the sinks see it (frames must then come in time
+            order, from one source).
+
+    What a sink asks of the recognizer (:meth:`Sink.take_requests`) is applied here, after
+    the sink has written a frame and before the next frame is recognised.
 
     Returns:
         The frames written in full, the failures, and whether a sink asked to stop.
     """
-    return run_recognized(recognize_each(recognizer, frames), sinks, on_skip, tracker)
+    return run_recognized(recognize_each(recognizer, frames), sinks, on_skip, tracker, requests_to=recognizer)
 
 
 def run_recognized(
@@ -109,9 +148,12 @@ def run_recognized(
     sinks: Sequence[Sink],
     on_skip: Callable[[SkippedInput], None] | None = None,
     tracker: ResultFilter | None = None,
+    requests_to: FrameReader | None = None,
 ) -> RunSummary:
     """:func:`run` for frames already recognised, e.g. by a pool of processes: each
-    result (in frame order) goes through the tracker to every sink."""
+    result (in frame order) goes through the tracker to every sink. Sinks' requests are
+    applied to ``requests_to``, the recognizer that reads the coming frames; without it
+    (frames recognised elsewhere) they are not taken."""
     written = 0
     failures: list[SkippedInput] = []
 
@@ -132,7 +174,8 @@ def run_recognized(
             if tracker is not None:
                 result = tracker.update(result)
             with whole.writing():
-                errors = [error for error in (_write(sink, item, result) for sink in sinks) if error is not None]
+                errors = [error for error in (_write(sink, item, result, requests_to) for sink in sinks)
+                          if error is not None]
             for error in errors:
                 fail(SkippedInput(item.source, error))
             written += not errors
@@ -227,10 +270,19 @@ class WholeFrames:
             raise_stop(signum)
 
 
-def _write(sink: Sink, frame: Frame, result: FrameResult) -> ImageError | None:
-    """Write one frame to one sink; return its per-frame error instead of raising it."""
+def _write(sink: Sink, frame: Frame, result: FrameResult, recognizer: FrameReader | None) -> ImageError | None:
+    """Write one frame to one sink, with its ink mask if the sink shows it, and apply what
+    the sink then asks of ``recognizer``, writing the frame again so the change shows at
+    once; return a per-frame error instead of raising it."""
     try:
-        sink.write(frame, result)
+        while True:
+            if recognizer is not None and sink.wants_mask:
+                sink.receive_mask(recognizer.candidates(frame.image)[0])
+            sink.write(frame, result)
+            requests = sink.take_requests() if recognizer is not None else None
+            if requests is None:
+                return None
+            if requests.threshold_offset is not None:
+                recognizer.config = replace(recognizer.config, threshold_offset=requests.threshold_offset)
     except ImageError as error:
         return error
-    return None

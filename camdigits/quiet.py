@@ -1,8 +1,10 @@
 """Silencing the libraries' own messages, so that a problem is reported in one line of ours.
 
-OpenCV logs multi-line warnings about broken files and missing cameras through its own log;
-the codecs under it (libpng, libjpeg) and LiteRT's C++ core print straight to the process's
-standard error, past any Python setting.
+OpenCV logs multi-line warnings about broken files and missing cameras through its own log,
+and FFmpeg under it through another; the codecs under it (libpng, libjpeg) and LiteRT's C++
+core print straight to the process's standard error, past any Python setting. Importing
+this module silences FFmpeg for the process; the rest is silenced around the calls that
+speak.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import cv2
+
+# FFmpeg (OpenCV's video back end) prints its complaints about broken files straight to
+# stderr, past OpenCV's log level, unless this variable is set before its first use;
+# -8 is FFmpeg's AV_LOG_QUIET. A user who wants FFmpeg's messages can set it themselves.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 # OpenCV's log level is one for the process, and the decoder and encoder threads of a video
 # run silence it at the same time: the first to enter saves the level and the last to leave

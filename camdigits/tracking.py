@@ -9,20 +9,21 @@ track is shown only once it has been seen in enough recent frames, so one-frame 
 appear, and a track that stops being seen is dropped a few frames later.
 
 Boxes are reported as detected in the current frame, never smoothed: on a moving camera a
-smoothed box lags behind the ink it frames.
+smoothed box lags behind the ink it frames. The tracker sees digits only; the numbers of a
+tracked frame are grouped afterwards (:func:`camdigits.recognition.numbers.group_tracked`).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from camdigits.config import Config
 from camdigits.recognition.geometry import overlapping_between
-from camdigits.recognition.numbers import group_numbers, make_number
-from camdigits.types import Box, Digit, FrameResult, Number
+from camdigits.types import Box, Digit
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,17 @@ class TrackerConfig:
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise ValueError(f"invalid TrackerConfig values: {', '.join(bad)} (got {self})")
+
+
+class TrackedDigits(NamedTuple):
+    """One frame's digits after tracking."""
+
+    detected: tuple[Digit | None, ...]
+    """Per digit passed to :meth:`Tracker.update`, in its order: the digit as its track
+    reports it, or None while the track is not confirmed (not shown yet)."""
+    shown: tuple[Digit, ...]
+    """Every digit to show, in track order: the detected ones, and any coasting ones
+    (confirmed tracks unseen in this frame, at their predicted boxes)."""
 
 
 class _Track:
@@ -194,13 +206,12 @@ class Tracker:
     Example:
         >>> tracker = Tracker()
         >>> for frame in frames:
-        ...     result = tracker.update(recognizer.recognize(frame))
+        ...     result = recognizer.recognize(frame)
+        ...     tracked = tracker.update(result.digits, (result.width, result.height))
     """
 
-    def __init__(self, config: TrackerConfig | None = None, *, number_config: Config | None = None) -> None:
-        """``number_config`` groups the smoothed digits into numbers; pass the Recognizer's."""
+    def __init__(self, config: TrackerConfig | None = None) -> None:
         self.config = config or TrackerConfig()
-        self.number_config = number_config or Config()
         self._tracks: list[_Track] = []
         self._next_id = 1
 
@@ -209,10 +220,15 @@ class Tracker:
         self._tracks = []
         self._next_id = 1
 
-    def update(self, result: FrameResult) -> FrameResult:
-        """The next processed frame's result, with track ids and smoothed labels."""
+    def update(self, detections: Sequence[Digit], size: tuple[int, int]) -> TrackedDigits:
+        """The next processed frame's digits, with track ids and smoothed labels.
+
+        Args:
+            detections: the frame's digits, in reading order (the order in which new
+                tracks get their ids).
+            size: the frame's (width, height), which clips the boxes of coasting tracks.
+        """
         config = self.config
-        detections = result.digits
         owner = self._match(detections)
         source: dict[int, int] = {}  # id(track) -> index of its detection in this frame
         for index, track in owner.items():
@@ -240,7 +256,7 @@ class Tracker:
                 self._next_id += 1
             if track.id is not None and track.missed <= config.coast_frames:
                 reported.append((source.get(id(track), -1), track))
-        return self._result(result, reported)
+        return self._reported(reported, len(detections), size)
 
     def _patience(self, track: _Track) -> int:
         """Frames in a row a track may go unseen and still be kept."""
@@ -276,24 +292,19 @@ class Tracker:
         track.seen.append(True)
         track.missed = 0
 
-    def _result(self, result: FrameResult, reported: list[tuple[int, _Track]]) -> FrameResult:
-        digits: list[Digit] = []
-        by_detection: dict[int, Digit] = {}
+    def _reported(self, reported: list[tuple[int, _Track]], count: int, size: tuple[int, int]) -> TrackedDigits:
+        detected: list[Digit | None] = [None] * count
+        shown: list[Digit] = []
         for index, track in reported:
             label, confidence = track.smoothed()
-            box = track.box if index >= 0 else _coasted_box(track, result.width, result.height)
+            box = track.box if index >= 0 else _coasted_box(track, *size)
             if box is None:
                 continue
             digit = Digit(label=label, confidence=confidence, box=box, track=track.id)
-            digits.append(digit)
+            shown.append(digit)
             if index >= 0:
-                by_detection[index] = digit
-        numbers = None
-        if len(by_detection) == len(digits):  # nothing coasting: the input's grouping applies
-            numbers = _regroup(result, by_detection)
-        if numbers is None:
-            numbers = group_numbers(digits, self.number_config)
-        return replace(result, digits=tuple(d for n in numbers for d in n.digits), numbers=numbers)
+                detected[index] = digit
+        return TrackedDigits(tuple(detected), tuple(shown))
 
 
 def _coasted_box(track: _Track, width: int, height: int) -> Box | None:
@@ -303,32 +314,3 @@ def _coasted_box(track: _Track, width: int, height: int) -> Box | None:
     x1, y1 = min(int(round(x + w)), width), min(int(round(y + h)), height)
     return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
 
-
-def _regroup(result: FrameResult, by_detection: dict[int, Digit]) -> tuple[Number, ...] | None:
-    """The input's numbers with each digit replaced by its reported one, or None.
-
-    Grouping depends only on boxes and reported boxes are the detected ones, so this is the
-    grouping ``group_numbers`` gave the Recognizer, at a fraction of its cost (0.7 ms for 30
-    digits). A digit not reported yet (a track seen once) splits its number there, as a
-    gap would. None when the input's numbers do not hold exactly its digits.
-    """
-    position = {id(digit): index for index, digit in enumerate(result.digits)}
-    if len(position) != len(result.digits) or sum(len(n.digits) for n in result.numbers) != len(result.digits):
-        return None
-    numbers: list[Number] = []
-    for number in result.numbers:
-        chain: list[Digit] = []
-        for digit in number.digits:
-            index = position.get(id(digit))
-            if index is None:
-                return None
-            if index in by_detection:
-                chain.append(by_detection[index])
-            elif chain:
-                numbers.append(make_number(chain))
-                chain = []
-        if len(chain) == len(number.digits):  # the whole number: same boxes, same union
-            numbers.append(make_number(chain, number.box))
-        elif chain:
-            numbers.append(make_number(chain))
-    return tuple(numbers)

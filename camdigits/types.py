@@ -6,7 +6,7 @@ source rather than three stages later in a drawing call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 Box = tuple[int, int, int, int]
@@ -94,7 +94,6 @@ class FrameResult:
     frame: int = 0
     time: float = 0.0
     note: str = ""  # a limit the frame hit, e.g. too many candidates to read them all
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:

@@ -31,6 +31,7 @@ from bench.stage_times import (
     time_stages,
 )
 from camdigits.config import PATCH_SIZE
+from camdigits.recognition.recognizer import STAGES as RECOGNIZE_STAGES
 from camdigits.recognition.recognizer import Recognizer
 
 DIGITS = 10
@@ -55,9 +56,20 @@ def test_stages_add_up_to_one_recognize_call(recognizer, scenes):
     assert all(len(ms) == frames and (ms >= 0).all() for ms in stages.values())
     assert np.median(stages["classify"]) > 0  # 10 digits: the interpreter ran
     split = np.median(sum(stages.values()))  # per-frame sums: a stall in any stage counts, as in the whole
-    # Generous: the machine may be shared. A stage that recognize() gained and
-    # time_stages() lacks shows as a split well below the whole.
+    # Generous: the machine may be shared.
     assert 0.6 * whole < split < 1.6 * whole, (split, whole)
+    assert recognizer.stage_hook is None  # unset again: recognize() costs nothing extra
+
+
+def test_stage_hook_names_every_stage_once_in_order(recognizer, scenes):
+    named = []
+    recognizer.stage_hook = named.append
+    try:
+        result = recognizer.recognize(scenes[0])
+    finally:
+        recognizer.stage_hook = None
+    assert tuple(named) == RECOGNIZE_STAGES
+    assert result == recognizer.recognize(scenes[0])
 
 
 def test_time_case_times_every_stage(recognizer):

@@ -99,10 +99,6 @@ def test_group_options_reach_the_recognizer(page, monkeypatch):
     assert made == [(model, replace(Config(), min_confidence=0.9))]
 
 
-class Made(Exception):
-    """Raised by the recording recognizer below once it has seen its arguments."""
-
-
 @pytest.fixture
 def recognizer_arguments(monkeypatch) -> list:
     """The (model, config) every command builds its Recognizer with; the command then stops

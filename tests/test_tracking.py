@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from camdigits.config import Config
+from camdigits.pipeline import Tracking
 from camdigits.recognition.numbers import group_numbers
-from camdigits.tracking import Tracker, TrackerConfig, match_scores
+from camdigits.tracking import TrackedDigits, Tracker, TrackerConfig, match_scores
 from camdigits.types import Digit, FrameResult
 
 W, H = 40, 56  # px: a digit's box
@@ -26,7 +27,7 @@ def frame(digits, index=0, grouped=True):
 
 
 def run(frames, config=None):
-    tracker = Tracker(config)
+    tracker = Tracking(Config(), config)
     return [tracker.update(frame(digits, i)) for i, digits in enumerate(frames)]
 
 
@@ -150,7 +151,7 @@ def test_numbers_are_regrouped_from_smoothed_digits(grouped):
     def row(middle):
         return [at(100, 100, 4), at(150, 100, middle), at(200, 100, 7)]
 
-    tracker = Tracker()
+    tracker = Tracking(Config())
     frames = [row(0), row(0), row(6), row(0)]
     results = [tracker.update(frame(digits, i, grouped)) for i, digits in enumerate(frames)]
     assert [[n.text for n in r.numbers] for r in results] == [[], ["407"], ["407"], ["407"]]
@@ -158,9 +159,18 @@ def test_numbers_are_regrouped_from_smoothed_digits(grouped):
     assert [d.label for d in results[2].digits] == [4, 0, 7]
 
 
+def test_the_tracker_sees_digits_only():
+    """Per detection its tracked digit, or None until its track is confirmed."""
+    tracker = Tracker()
+    assert tracker.update([at(*A, 3)], (640, 480)) == TrackedDigits((None,), ())
+    tracked = tracker.update([at(*A, 3), at(*B, 4)], (640, 480))
+    assert [d and (d.label, d.track) for d in tracked.detected] == [(3, 1), None]
+    assert tracked.shown == tracked.detected[:1]
+
+
 def test_an_unconfirmed_digit_splits_its_number():
     """A digit seen for the first time is not shown yet, nor read as part of a number."""
-    tracker = Tracker()
+    tracker = Tracking(Config())
     tracker.update(frame([at(100, 100, 4), at(150, 100, 0)]))
     result = tracker.update(frame([at(100, 100, 4), at(150, 100, 0), at(200, 100, 7)]))
     assert [n.text for n in result.numbers] == ["40"]
@@ -173,7 +183,7 @@ def test_confidence_is_the_winning_labels_share_of_the_votes():
 
 
 def test_result_keeps_frame_fields_and_boxes_and_to_dict_has_track_ids():
-    tracker = Tracker()
+    tracker = Tracking(Config())
     tracker.update(frame([at(*A, 5)], 10))
     result = tracker.update(frame([at(A[0] + 3, A[1], 5)], 11))
     record = result.to_dict()
@@ -183,7 +193,7 @@ def test_result_keeps_frame_fields_and_boxes_and_to_dict_has_track_ids():
 
 
 def test_reset_forgets_tracks_and_restarts_ids():
-    tracker = Tracker()
+    tracker = Tracking(Config())
     for i in range(3):
         tracker.update(frame([at(*A, 3), at(*B, 4)], i))
     tracker.reset()
@@ -216,7 +226,7 @@ def test_update_is_fast(count):
     """Well under the 33 ms of a frame; the budget is generous so a busy CI machine passes."""
     digits = [at(20 + (i % 6) * 100, 20 + (i // 6) * 90, i % 10) for i in range(count)]
     frames = [frame([at(d.box[0] + k % 5, d.box[1], d.label) for d in digits], k) for k in range(60)]
-    tracker = Tracker()
+    tracker = Tracking(Config())
     times = []
     for result in frames:
         start = time.perf_counter()

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
@@ -22,6 +23,7 @@ from camdigits.io import camera
 from camdigits.io.annotate import Annotator
 from camdigits.io.frames import Frame
 from camdigits.io.window import FpsMeter, WebcamWindow
+from camdigits.pipeline import run
 from camdigits.types import FrameResult
 from tests.test_video_mode import (
     MODEL,
@@ -205,12 +207,13 @@ def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
     assert 10 < lines() < video_properties(SAMPLE)[0]  # q stopped it before the end of the clip
 
 
-class StubRecognizer:
-    def __init__(self, offset: float) -> None:
-        self.config = replace(Config(), threshold_offset=offset)
-
-    def candidates(self, image):
-        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), []
+def bare_window(offset: float) -> WebcamWindow:
+    """A webcam window without a display, to check what its keys do."""
+    window = WebcamWindow.__new__(WebcamWindow)
+    window.__dict__.update(threshold_offset=offset, annotator=Annotator(), title="camdigits webcam", fps=FpsMeter(),
+                           paused=False, show_mask=False, stop_requested=False, _mask=None, _requests=None,
+                           _again=False)
+    return window
 
 
 @pytest.mark.parametrize(
@@ -234,17 +237,48 @@ class StubRecognizer:
 def test_window_keys(keys, offset, expected, monkeypatch):
     shown = []
     monkeypatch.setattr(cv2, "imshow", lambda title, image: shown.append(image))
-    window = WebcamWindow.__new__(WebcamWindow)  # no display needed to check what keys do
-    window.__dict__.update(recognizer=StubRecognizer(offset), annotator=Annotator(), title="camdigits webcam",
-                           fps=FpsMeter(), paused=False, show_mask=False, stop_requested=False)
+    window = bare_window(offset)
     frame = Frame(page_image(), "camera 0")
     result = FrameResult(640, 480)
     for key in keys:
         window._handle_key(ord(key), frame, result, frame.image)
-    state = {"offset": window.recognizer.config.threshold_offset, "paused": window.paused,
+    state = {"offset": window.threshold_offset, "paused": window.paused,
              "show_mask": window.show_mask, "stop_requested": window.stop_requested}
     assert {name: state[name] for name in expected} == expected
     assert all(image.shape == (480, 640, 3) for image in shown)
+
+
+class StubRecognizer:
+    """Records the threshold offset each frame was read with; its ink mask is all paper."""
+
+    def __init__(self, offset: float) -> None:
+        self.config = replace(Config(), threshold_offset=offset)
+        self.offsets: list[float] = []
+
+    def recognize(self, image, source="", frame=0, time=0.0):
+        self.offsets.append(self.config.threshold_offset)
+        return FrameResult(image.shape[1], image.shape[0], source=source, frame=frame)
+
+    def candidates(self, image):
+        return np.zeros(image.shape[:2], np.uint8), []
+
+
+def test_window_keys_reach_the_recognizer_through_the_loop(monkeypatch):
+    """+ during frame 0 changes the offset frame 1 is read with; m shows the mask the loop
+    hands the window, at once (the same frame is written to it again) and on frame 1."""
+    keys = iter([ord("+"), ord("m"), -1, -1])
+    shown = []
+    monkeypatch.setattr(cv2, "waitKey", lambda ms: next(keys))
+    monkeypatch.setattr(cv2, "imshow", lambda title, image: shown.append(image))
+    monkeypatch.setattr(cv2, "getWindowProperty", lambda title, prop: 1.0)
+    recognizer, window = StubRecognizer(10.0), bare_window(10.0)
+    frames = [Frame(page_image(), "camera 0", index) for index in range(2)]
+    summary = run(recognizer, frames, [window])
+    assert summary.frames == 2 and next(keys, None) is None
+    assert recognizer.offsets == [10.0, 8.0] and recognizer.config.threshold_offset == 8.0
+    assert len(shown) == 4 and len(window.fps._times) == 2  # 2 frames, each key shows frame 0 again
+    middle = (slice(200, 280), slice(280, 360))  # between the status bars
+    assert [bool(image[middle].any()) for image in shown] == [True, True, False, False]  # page, page, its mask
 
 
 class MjpegStream:

@@ -59,14 +59,3 @@ def skeleton_strokes(digit: np.ndarray) -> list[Stroke]:
         strokes.append([((x + 0.5) / UPSCALE, (y + 0.5) / UPSCALE) for y, x in path])
     return strokes
 
-
-def draw_strokes(strokes: list[Stroke], size: tuple[int, int], origin: tuple[float, float], scale: float,
-                 pen: int) -> np.ndarray:
-    """The strokes as a white BGR canvas with black round-capped lines (what the page draws)."""
-    canvas = np.full((size[1], size[0], 3), 255, np.uint8)
-    for stroke in strokes:
-        points = np.array([(origin[0] + x * scale, origin[1] + y * scale) for x, y in stroke], np.int32)
-        cv2.polylines(canvas, [points], False, (0, 0, 0), pen, cv2.LINE_AA)
-        for point in points[[0, -1]]:
-            cv2.circle(canvas, tuple(int(v) for v in point), pen // 2, (0, 0, 0), -1, cv2.LINE_AA)
-    return canvas

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import PATCH_BOX, PATCH_SIZE
-from camdigits.recognition.normalise import to_mnist_patch
+from camdigits.recognition.normalise import INK_LEVEL, MNIST_STROKE_RATIO, ellipse_kernel, to_mnist_patch
 
 # Share of digits drawn through the camera route; the rest go mild. Lowered from 0.65
 # (99.56 % on raw MNIST) to give the plain digits more weight.
@@ -41,10 +41,10 @@ WIDTH_SCALE = (0.8, 1.15)  # narrow to wide handwriting, relative to the height
 ELASTIC_PX = 0.7  # std of the wobble at the control points, in MNIST pixels
 ELASTIC_GRID = 5  # control points per side: few, so the wobble is smooth like a hand's
 # Stroke thickness as a fraction of the digit height, log-uniform: hairline pen to fat
-# marker. MNIST strokes are ~0.11 (see camdigits.recognition.normalise); to_mnist_patch pulls strokes
-# outside 0.07-0.20 back towards that, and training must see the result.
+# marker. MNIST strokes are about MNIST_STROKE_RATIO; to_mnist_patch pulls strokes outside
+# STROKE_TOO_THIN-STROKE_TOO_THICK (camdigits.recognition.normalise) back towards it, and
+# training must see the result.
 STROKE_RATIO = (0.035, 0.30)
-MNIST_STROKE_RATIO = 0.11
 KEEP_STROKE_PROBABILITY = 0.4  # leave MNIST's own pen alone this often
 EROSION_MIN_EXTENT = 0.9  # thinning must keep this share of the digit's width and height
 EROSION_MIN_INK = 0.2  # ... and this share of its ink pixels
@@ -54,7 +54,6 @@ NOISE_STD = (0.0, 12.0)  # sensor noise, grey levels; low enough not to add spec
 MIN_NOISE_STD = 1.0  # below this noise cannot move a pixel across the threshold: skip it
 THRESHOLD = (70, 190)  # grey level (0-255) at which the "segmenter" cuts ink from paper
 CANVAS_MARGIN_PX = 4  # blank border kept around the drawn digit
-INK_LEVEL = 128  # grey level at which MNIST's own pixels count as ink
 # A binarised digit must keep this share of the ink and of the height and width it should
 # have at its drawn size; less means the threshold cut it into a fragment.
 MIN_KEPT_INK = 0.35
@@ -97,15 +96,6 @@ def _affine(rng: np.random.Generator, rotation_deg: float, shear: float,
     return rotation @ slant @ stretch
 
 
-_ELLIPSES: dict[int, np.ndarray] = {}
-
-
-def _ellipse(size: int) -> np.ndarray:
-    if size not in _ELLIPSES:
-        _ELLIPSES[size] = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return _ELLIPSES[size]
-
-
 def _change_stroke(mask: np.ndarray, height: float, rng: np.random.Generator) -> np.ndarray:
     """Dilate or erode a binary digit so its stroke is a random fraction of its height.
 
@@ -119,7 +109,7 @@ def _change_stroke(mask: np.ndarray, height: float, rng: np.random.Generator) ->
     change = int(round(abs(target - MNIST_STROKE_RATIO) * height))
     if change < 1:
         return mask
-    kernel = _ellipse(change + 1)
+    kernel = ellipse_kernel(change + 1)
     if target > MNIST_STROKE_RATIO:
         return cv2.dilate(mask, kernel)
     thinned = cv2.erode(mask, kernel)

@@ -25,7 +25,7 @@ import numpy as np
 
 from camdigits.errors import SourceError
 from camdigits.io.frames import Frame
-from camdigits.io.video import DEFAULT_FPS
+from camdigits.io.video import stated_fps
 from camdigits.quiet import quiet_opencv
 
 # s without a new frame before a live camera counts as lost. USB cameras deliver every
@@ -122,8 +122,7 @@ def open_camera(camera: str, width: int | None = None, height: int | None = None
     capture = open_capture(spec, width, height)
     replay_fps = None
     if spec.kind == "file":
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        replay_fps = fps if 0 < fps < 1000 else DEFAULT_FPS
+        replay_fps = stated_fps(capture.get(cv2.CAP_PROP_FPS))
     timeout = CAMERA_TIMEOUT if timeout is None else timeout
     return CameraStream(capture, spec.name, replay_fps=replay_fps, timeout=timeout).start()
 
@@ -196,8 +195,7 @@ class CameraStream:
         """The rate the source delivers frames at: a file's own, or what the camera states."""
         if self.replay_fps is not None:
             return self.replay_fps
-        fps = self.capture.get(cv2.CAP_PROP_FPS)
-        return fps if 0 < fps < 1000 else DEFAULT_FPS
+        return stated_fps(self.capture.get(cv2.CAP_PROP_FPS))
 
     def _run(self) -> None:
         sequence = 0

@@ -14,6 +14,7 @@ import os
 import queue
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -47,13 +48,32 @@ def make_parent_folder(path: str | Path) -> None:
                              "choose a path in a folder you can write to") from error
 
 
+@dataclass(frozen=True)
+class Requests:
+    """What a sink asks of the recognizer (the webcam window's keys), applied by the loop
+    between frames: a sink never changes the recognizer itself."""
+
+    threshold_offset: float | None = None  # grey levels: the new Config.threshold_offset, if any
+
+
 class Sink:
-    """Base class: context-manager support and a ``stop_requested`` that stays False."""
+    """Base class: context-manager support, a ``stop_requested`` that stays False, and no
+    requests to the recognizer."""
 
     stop_requested = False
+    wants_mask = False
+    """Whether the loop passes each frame's ink mask to :meth:`receive_mask` before :meth:`write`."""
 
     def write(self, frame: Frame, result: FrameResult) -> None:
         raise NotImplementedError
+
+    def receive_mask(self, mask: np.ndarray) -> None:
+        """The ink mask of the frame :meth:`write` gets next (while ``wants_mask``)."""
+
+    def take_requests(self) -> Requests | None:
+        """What the sink asked of the recognizer in the last :meth:`write`, if anything; the
+        loop applies it and writes the same frame to this sink again."""
+        return None
 
     def close(self) -> None:
         """Release what the sink holds; safe to call twice."""

@@ -27,6 +27,13 @@ MOOV_MISSING_HINT = (
 # Frame rate assumed when a container does not state one (some AVI and raw streams):
 # 30 fps is what most webcams and phones record.
 DEFAULT_FPS = 30.0
+MAX_STATED_FPS = 1000.0  # a stated rate at or above this is not one: FFmpeg says 90000 when it does not know
+
+
+def stated_fps(fps: float) -> float:
+    """The frame rate a container or camera states (``CAP_PROP_FPS``), or DEFAULT_FPS where
+    it states none (FFmpeg reports 0, or 90000)."""
+    return fps if 0 < fps < MAX_STATED_FPS else DEFAULT_FPS
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,7 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
     if width <= 0 or height <= 0:
         capture.release()
         raise SourceError(f"{path}: holds no video stream", NOT_A_VIDEO_HINT)
-    fps = fps if 0 < fps < 1000 else DEFAULT_FPS  # FFmpeg reports 0 or 90000 when it does not know
-    return capture, VideoInfo(str(path), width, height, fps, frame_count)
+    return capture, VideoInfo(str(path), width, height, stated_fps(fps), frame_count)
 
 
 def _is_mp4_without_index(path: Path) -> bool:

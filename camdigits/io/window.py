@@ -12,19 +12,16 @@ import os
 import socket
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 import cv2
 import numpy as np
 
-from camdigits.config import Config
 from camdigits.errors import CamdigitsError, DisplayError, ImageError
 from camdigits.io import atomic
 from camdigits.io.annotate import Annotator, draw_status_bar
 from camdigits.io.frames import Frame
-from camdigits.io.sinks import Sink
+from camdigits.io.sinks import Requests, Sink
 from camdigits.types import FrameResult
 
 MAX_WINDOW_SIZE = (1280, 800)  # px (w, h): large photos are shown scaled down to fit a laptop screen
@@ -77,7 +74,22 @@ def _x_server_answers(display: str) -> bool:
         return False
 
 
-class WindowSink(Sink):
+class _Window(Sink):
+    """A sink shown in an OpenCV window, made in the constructor and destroyed by :meth:`close`."""
+
+    def __init__(self, title: str, error_type: type[CamdigitsError], no_display_hint: str) -> None:
+        open_window(title, error_type, no_display_hint)
+        self.title = title
+        self._open = True
+
+    def close(self) -> None:
+        if self._open:
+            cv2.destroyWindow(self.title)
+            cv2.waitKey(1)  # let the GUI thread process the close
+            self._open = False
+
+
+class WindowSink(_Window):
     """Shows each annotated frame in a window; q or Esc asks the loop to stop.
 
     Args:
@@ -89,11 +101,9 @@ class WindowSink(Sink):
     """
 
     def __init__(self, annotator: Annotator | None = None, wait_ms: int = 0, title: str = "camdigits") -> None:
-        open_window(title, CamdigitsError, "run it on a desktop session")
+        super().__init__(title, CamdigitsError, "run it on a desktop session")
         self.annotator = annotator or Annotator()
         self.wait_ms = wait_ms
-        self.title = title
-        self._open = True
 
     def write(self, frame: Frame, result: FrameResult) -> None:
         image = self.annotator.annotate(frame.image, result)
@@ -105,21 +115,6 @@ class WindowSink(Sink):
         cv2.imshow(self.title, image)
         if (cv2.waitKey(self.wait_ms) & 0xFF) in QUIT_KEYS:
             self.stop_requested = True
-
-    def close(self) -> None:
-        if self._open:
-            cv2.destroyWindow(self.title)
-            cv2.waitKey(1)  # let the GUI thread process the close
-            self._open = False
-
-
-class Tunable(Protocol):
-    """What the webcam window needs from the recognizer: its config (for the + and - keys)
-    and the threshold mask of a frame (for the m key)."""
-
-    config: Config
-
-    def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list]: ...
 
 
 # Keys of the webcam window, as cv2.waitKey reports them (& 0xFF).
@@ -158,36 +153,61 @@ class FpsMeter:
         return (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-9)
 
 
-class WebcamWindow(Sink):
+class WebcamWindow(_Window):
     """The live window: annotated video (or the threshold mask), FPS, and the key legend.
 
     Keys: q or Esc quit, space pause/resume (the loop waits inside :meth:`write`, so no
     frame is read while paused), s saves the annotated frame as PNG with its JSON beside
     it in ``snapshots``, m switches between video and threshold mask, + and - make
-    detection more or less sensitive by moving ``recognizer.config.threshold_offset``.
+    detection more or less sensitive by moving ``Config.threshold_offset``.
+
+    The window never touches the recognizer: m and +/- become :class:`Requests` that the
+    loop takes after :meth:`write`, applies between frames, and answers by writing the
+    same frame again, with its ink mask (:meth:`receive_mask`) while the mask is shown,
+    so a change shows at once, also while paused.
+
+    Args:
+        threshold_offset: the recognizer's ``Config.threshold_offset`` at the start.
 
     Raises:
         DisplayError: from the constructor, if no window can be opened.
     """
 
-    def __init__(self, recognizer: Tunable, snapshots: str | Path = ".", annotator: Annotator | None = None,
+    def __init__(self, threshold_offset: float, snapshots: str | Path = ".", annotator: Annotator | None = None,
                  title: str = "camdigits webcam") -> None:
-        open_window(title, DisplayError, "run with --no-display, which writes --record and --json without a window")
-        self.recognizer = recognizer
+        super().__init__(title, DisplayError,
+                         "run with --no-display, which writes --record and --json without a window")
+        self.threshold_offset = threshold_offset
         self.snapshots = Path(snapshots)
         self.annotator = annotator or Annotator()
-        self.title = title
         self.fps = FpsMeter()
         self.paused = False
         self.show_mask = False
-        self._open = True
+        self._mask: np.ndarray | None = None
+        self._requests: Requests | None = None
+        self._again = False  # the next write() is the same frame again, after a request
+
+    @property
+    def wants_mask(self) -> bool:
+        return self.show_mask
+
+    def receive_mask(self, mask: np.ndarray) -> None:
+        self._mask = mask
+
+    def take_requests(self) -> Requests | None:
+        requests, self._requests = self._requests, None
+        self._again = requests is not None
+        return requests
 
     def write(self, frame: Frame, result: FrameResult) -> None:
-        self.fps.tick()
+        if not self._again:
+            self.fps.tick()
+        self._again = False
+        self._requests = None
         annotated = self.annotator.annotate(frame.image, result)
         self._show(frame, result, annotated)
         self._handle(cv2.waitKey(1), frame, result, annotated)
-        while self.paused and not self.stop_requested:
+        while self.paused and not self.stop_requested and self._requests is None:
             self._handle(cv2.waitKey(PAUSE_POLL_MS), frame, result, annotated)
 
     def _handle(self, key: int, frame: Frame, result: FrameResult, annotated: np.ndarray) -> None:
@@ -197,12 +217,11 @@ class WebcamWindow(Sink):
         self._handle_key(key & 0xFF, frame, result, annotated)
 
     def _show(self, frame: Frame, result: FrameResult, annotated: np.ndarray) -> None:
-        if self.show_mask:
-            mask, _ = self.recognizer.candidates(frame.image)
-            canvas = self.annotator.annotate(cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR), result)
+        if self.show_mask and self._mask is not None:
+            canvas = self.annotator.annotate(cv2.cvtColor(self._mask, cv2.COLOR_GRAY2BGR), result)
         else:
             canvas = annotated.copy()
-        status = f"{self.fps.fps:.1f} fps | ink threshold {self.recognizer.config.threshold_offset:g} (+/-)"
+        status = f"{self.fps.fps:.1f} fps | ink threshold {self.threshold_offset:g} (+/-)"
         status += " | PAUSED" if self.paused else ""
         status += " | mask" if self.show_mask else ""
         draw_status_bar(canvas, status, top=True)
@@ -218,11 +237,14 @@ class WebcamWindow(Sink):
             self.save_snapshot(frame, result, annotated)
         elif key in KEY_MASK:
             self.show_mask = not self.show_mask
+            self._requests = Requests()  # this frame again, with its mask if shown
+            return
         elif key in KEY_MORE_SENSITIVE | KEY_LESS_SENSITIVE:
             step = -THRESHOLD_OFFSET_STEP if key in KEY_MORE_SENSITIVE else THRESHOLD_OFFSET_STEP
             low, high = THRESHOLD_OFFSET_BOUNDS
-            offset = min(max(self.recognizer.config.threshold_offset + step, low), high)
-            self.recognizer.config = replace(self.recognizer.config, threshold_offset=offset)
+            self.threshold_offset = min(max(self.threshold_offset + step, low), high)
+            self._requests = Requests(threshold_offset=self.threshold_offset)
+            return
         else:
             return
         self._show(frame, result, annotated)  # show the change at once, also while paused
@@ -247,9 +269,3 @@ class WebcamWindow(Sink):
                              "choose another --snapshots folder") from error
         print(f"camdigits: snapshot saved: {png} and {record.name}", file=sys.stderr, flush=True)
         return png
-
-    def close(self) -> None:
-        if self._open:
-            cv2.destroyWindow(self.title)
-            cv2.waitKey(1)  # let the GUI thread process the close
-            self._open = False

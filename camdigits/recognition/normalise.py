@@ -18,16 +18,18 @@ import numpy as np
 
 from camdigits.config import PATCH_BOX, PATCH_SIZE
 
-# Stroke width as a fraction of the ink's longest side (see module docstring).
+# Stroke width as a fraction of the ink's longest side (see module docstring); train/ draws
+# its strokes against the same figures.
 STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNIST)
-STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to STROKE_TARGET
-STROKE_TARGET = 0.11  # MNIST's median
-INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements
+STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
+MNIST_STROKE_RATIO = 0.11  # MNIST's median
+INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements (MNIST's 50 %)
 
 _ELLIPSES: dict[int, np.ndarray] = {}
 
 
-def _ellipse(size: int) -> np.ndarray:
+def ellipse_kernel(size: int) -> np.ndarray:
+    """The elliptic structuring element of ``size`` x ``size`` px, made once per size."""
     if size not in _ELLIPSES:
         _ELLIPSES[size] = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     return _ELLIPSES[size]
@@ -50,7 +52,7 @@ def _normalise_stroke(ink: np.ndarray, longest_side: int) -> np.ndarray:
     ratio = stroke_width(ink) / longest_side
     if ratio <= 0.0 or STROKE_TOO_THIN <= ratio <= STROKE_TOO_THICK:
         return ink
-    change = 1 + int(round(abs(STROKE_TARGET - ratio) * longest_side))
+    change = 1 + int(round(abs(MNIST_STROKE_RATIO - ratio) * longest_side))
     if change < 2:
         return ink
     # Morphology grows or shrinks the stroke by (kernel - 1) px in total; pad first so
@@ -58,8 +60,8 @@ def _normalise_stroke(ink: np.ndarray, longest_side: int) -> np.ndarray:
     if ratio < STROKE_TOO_THIN:
         pad = change // 2 + 1
         padded = cv2.copyMakeBorder(ink, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-        return cv2.dilate(padded, _ellipse(change))
-    thinned = cv2.erode(ink, _ellipse(change))
+        return cv2.dilate(padded, ellipse_kernel(change))
+    thinned = cv2.erode(ink, ellipse_kernel(change))
     return thinned if cv2.countNonZero(thinned) else ink
 
 

@@ -8,6 +8,7 @@ pure function of the frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -19,15 +20,15 @@ from camdigits.recognition.classify import DigitClassifier
 from camdigits.recognition.context import drop_text
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.numbers import group_numbers
-from camdigits.recognition.split import (
-    choose_split,
-    left_half_may_win,
-    propose_splits,
-    worth_cutting,
-)
+from camdigits.recognition.split import split_touching
 from camdigits.recognition.texture import clear_texture
 from camdigits.recognition.threshold import binarize, threshold_window, to_dark_ink
 from camdigits.types import Box, Digit, FrameResult
+
+STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
+"""The stages of :meth:`Recognizer.recognize`, in order, as its ``stage_hook`` names them:
+"split" retries unsure wide blobs as two touching digits; "numbers" drops digits that stand
+among letters, groups the digits and builds the FrameResult."""
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -58,9 +59,11 @@ class Recognizer:
         self.config = config or Config()
         self.classifier = DigitClassifier(model_path, num_threads=self.config.num_threads)
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
+        self.stage_hook: Callable[[str], None] | None = None
+        """Called by :meth:`recognize` with each stage's name as the stage ends (see bench.stage_times)."""
 
     # The stages, in order. recognize() is their composition; they are separate methods
-    # so that a benchmark can time each one and a debugging view can show the mask.
+    # so that a debugging view can show the mask.
 
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
@@ -68,9 +71,10 @@ class Recognizer:
         paper = to_dark_ink(to_gray(image), self.config)
         return paper, clear_texture(binarize(paper, self.config), threshold_window(paper.shape, self.config))
 
-    def find(self, paper: np.ndarray, mask: np.ndarray) -> list[Candidate]:
-        """Candidate stage: the digit-like blobs of an ink mask."""
-        return find_candidates(paper, mask, self.config)
+    def find(self, paper: np.ndarray, mask: np.ndarray, too_wide: list[Box] | None = None) -> list[Candidate]:
+        """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the
+        boxes of joined-up writing too wide to be a digit)."""
+        return find_candidates(paper, mask, self.config, too_wide)
 
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, in a buffer reused across frames."""
@@ -91,72 +95,46 @@ class Recognizer:
 
     def split_touching(self, candidates: list[Candidate], labels: np.ndarray,
                        confidences: np.ndarray) -> tuple[list[Digit], list[Box]]:
-        """Split stage: the frame's digits, with wide blobs that were not read surely as one
-        digit tried as two touching ones (see :mod:`camdigits.recognition.split`), and the boxes of the
-        blobs not read as digits (letters, for the word context).
-
-        The cuts of all such blobs are classified together, and only for frames that have
-        such a blob: classifying the cuts of every wide blob up front would add up to two
-        dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
-        the classifier first, then, in a second call, the right halves of only the cuts
-        whose left half may win (:func:`camdigits.recognition.split.left_half_may_win`): the others
-        cannot be taken whatever their right half reads. Most cuts of a blob that is one
-        digit end there (9 in 10 on pan_zoom), which saves nearly half the patches.
-        """
-        readings: list[list[tuple[Candidate, int, float]]] = [
-            [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
-        ]
-        tried = [(i, pairs) for i, candidate in enumerate(candidates)
-                 if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))]
-        if not tried:
-            return self._digits(readings)
-        left_labels, left_confidences = self.read(self.patches([left for _, pairs in tried for left, _ in pairs]))
-        lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
-        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
-        right_labels, right_confidences = self.read(self.patches([pair[1] for cuts in may_win for pair, _ in cuts]))
-        rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
-        for (i, _), cuts in zip(tried, may_win):
-            halves = [(left, next(rights)) for _, left in cuts]
-            chosen = choose_split(float(confidences[i]), halves, self.config.min_confidence)
-            if chosen is not None:
-                readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
-        return self._digits(readings)
-
-    def _digits(self, readings: list[list[tuple[Candidate, int, float]]]) -> tuple[list[Digit], list[Box]]:
-        """The readings (blob, label, confidence) sure enough to report, as digits, and the
-        boxes of the others."""
-        flat = [reading for blob_readings in readings for reading in blob_readings]
-        sure = self.config.min_confidence
-        return ([Digit(label=label, confidence=confidence, box=blob.box)
-                 for blob, label, confidence in flat if confidence >= sure],
-                [blob.box for blob, _, confidence in flat if confidence < sure])
+        """Split stage (:func:`camdigits.recognition.split.split_touching`, with this recognizer's
+        classifier): the frame's digits and the boxes of the blobs not read as digits."""
+        return split_touching(candidates, labels, confidences, self.read, self.config.min_confidence)
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
         paper, mask = self.ink_mask(image)
         return mask, self.find(paper, mask)
 
-    def classify(self, candidates: list[Candidate]) -> tuple[list[Digit], list[Box]]:
-        """Classify all candidates in one batch: those confidently read as digits, and the
-        boxes of the rest."""
-        labels, confidences = self.read(self.patches(candidates))
-        return self.split_touching(candidates, labels, confidences)
-
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
-        """Every digit and number in one BGR (or grey) uint8 image."""
+        """Every digit and number in one BGR (or grey) uint8 image.
+
+        The stages in order; after each, ``stage_hook`` (if set) is called with its name,
+        one of :data:`STAGES`, so that a benchmark can time them.
+        """
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
+        hook = self.stage_hook
         paper, mask = self.ink_mask(image)
-        words: list[Box] = []
-        candidates = find_candidates(paper, mask, self.config, words)
-        digits, letters = self.classify(candidates)
-        digits = drop_text(digits, letters + words, self.config)
-        numbers = group_numbers(digits, self.config)
+        if hook:
+            hook("threshold")
+        words: list[Box] = []  # joined-up writing, too wide to be a digit: for the word context
+        candidates = self.find(paper, mask, words)
+        if hook:
+            hook("candidates")
+        patches = self.patches(candidates)
+        if hook:
+            hook("patches")
+        labels, confidences = self.read(patches)
+        if hook:
+            hook("classify")
+        digits, letters = self.split_touching(candidates, labels, confidences)
+        if hook:
+            hook("split")
+        numbers = group_numbers(drop_text(digits, letters + words, self.config), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (f"stopped at {self.config.max_candidates} candidates: the image looks like noise or texture, "
                     "not writing; digits beyond them were not read")
-        return FrameResult(
+        result = FrameResult(
             width=image.shape[1],
             height=image.shape[0],
             digits=tuple(d for n in numbers for d in n.digits),  # reading order
@@ -166,3 +144,6 @@ class Recognizer:
             time=time,
             note=note,
         )
+        if hook:
+            hook("numbers")
+        return result

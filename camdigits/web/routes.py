@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.websockets import WebSocketDisconnect
 
 from camdigits import __version__
-from camdigits.tracking import Tracker
+from camdigits.pipeline import Tracking
 from camdigits.web.errors import WebError
 from camdigits.web.reading import annotated_png, result_json, stream_frame_json
 from camdigits.web.uploads import FORMATS, file_from_multipart
@@ -126,7 +126,7 @@ async def stream(websocket: WebSocket) -> None:
     web = state(websocket)
     settings = web.settings
     await websocket.accept()
-    tracker = Tracker(number_config=settings.config)
+    tracker = Tracking(settings.config)
     started = time.monotonic()
     index = 0
     try:
