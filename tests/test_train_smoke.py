@@ -197,7 +197,8 @@ def test_harvested_negatives_are_the_segmenters_blobs(harvest):
     assert len(blobs) == 20
     for blob in blobs:
         assert blob.dtype == np.uint8 and set(np.unique(blob)) <= {0, 255} and blob.any()
-        assert blob.shape[0] >= Config().min_digit_height  # what passed the candidate filters
+        # what passed the candidate filters, less the blurred rim the tightened box leaves out
+        assert blob.shape[0] >= Config().min_digit_height - 2
 
 
 @pytest.mark.parametrize("fonts", [None, TRAIN_FAMILIES[:2]], ids=["no-fonts", "fonts"])
