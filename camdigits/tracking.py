@@ -31,39 +31,27 @@ class TrackerConfig:
     """How tracks are matched, confirmed, smoothed and dropped. Counts are processed frames."""
 
     # A detection continues a track if its box overlaps the track's predicted box at least
-    # this much (intersection over union). A hand-held camera moves a digit a few px per
-    # frame, so the same digit overlaps itself at 0.6-0.9; two different digits on a page
-    # are at least a digit height apart and overlap at 0.
+    # this much (IoU): a hand-held camera moves a digit a few px per frame, and two digits on
+    # a page overlap at 0.
     match_iou: float = 0.3
     # ... or, failing that, if the centres are at most this many box heights apart: a jerk
-    # of the camera or a skipped frame can move a small digit further than its own width.
-    # Without it shaky_numbers scores F1 0.969 instead of 0.977 (0.898 instead of 0.965
-    # at every 2nd frame).
+    # of the camera or a skipped frame moves a small digit further than its own width.
     max_centre_distance: float = 0.6
-    # ... and only if neither its width nor its height changed by more than this factor.
-    # Zooming changes a digit's size by a few percent per frame; a jump means the blob is
-    # a different thing: two digits blurred into one, or one broken into fragments. This
-    # halved the label changes left on shaky_numbers (8 -> 4); 2.0 did not.
+    # ... and only if neither its width nor its height changed by more than this factor: a
+    # jump in size is a different blob (two digits blurred into one, or one broken up).
     max_size_change: float = 1.5
-    # Frames of (label, confidence) a track votes over: 8 is about a quarter second at
-    # 30 fps, long enough to outvote a 1-2 frame misreading, short enough to follow a
-    # digit that is rewritten.
+    # Frames of (label, confidence) a track votes over: long enough to outvote a 1-2 frame
+    # misreading, short enough to follow a digit that is rewritten (a quarter second at 30 fps).
     history: int = 8
     # A new track is reported once seen in ``confirm_hits`` of its last ``confirm_window``
-    # frames: a real digit shows on its second frame, a one-frame blip never. The frame of
-    # delay costs about 0.5 points of F1 on the sample videos (confirm_hits=1 scores
-    # slightly above no tracking there, as their pages carry no non-digit marks).
+    # frames: a real digit shows on its second frame, a one-frame blip never.
     confirm_hits: int = 2
     confirm_window: int = 3
-    # A reported track unseen for this many frames in a row is dropped (a sixth of a second
-    # at 30 fps). Until then a digit lost in a focus hunt or a dip of the light keeps its id
-    # and its votes: on the sample videos 5 scored higher than 3 and about as well as 8. A
-    # digit that has left is not shown meanwhile (see coast_frames), so this is not lag.
+    # A reported track unseen for this many frames in a row is dropped, so a digit lost in a
+    # focus hunt or a dip of the light keeps its id and its votes (not shown meanwhile).
     max_missed: int = 5
-    # Frames a reported track stays on screen while unseen, at the box it is predicted to
-    # have. 0 shows only digits detected in the current frame: a coasting box is a guess,
-    # and a digit that left the frame would linger as a false digit; 1 lowered F1 on every
-    # sample video.
+    # Frames a reported track stays on screen while unseen: a coasting box is a guess, and a
+    # digit that left the frame would linger as a false digit.
     coast_frames: int = 0
     # Weight of the previous velocity when a track's per-frame motion is updated (0-1);
     # the prediction only has to bring the box close enough to match.

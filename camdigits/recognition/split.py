@@ -123,8 +123,8 @@ def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
     """Every left/right pair worth classifying for one blob (none for a narrow blob): for
     each cut column, the straight cut and, where it differs, the drop-fall cut.
 
-    Each pair once: cuts through the same gap give the same halves (9 % of the halves on
-    pan_zoom, 17 % on touching scenes), and each half costs a patch and a classification.
+    Each pair once: cuts through the same gap give the same halves, and each half costs a
+    patch and a classification.
     """
     pairs: list[tuple[Candidate, Candidate]] = []
     for column in cut_columns(candidate.ink):
@@ -164,8 +164,7 @@ def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], 
     is at least ``min_confidence``. A cut whose left half reads as a one is never taken:
     a letter's stem on the left is how K, k, h, n, H, N, M, R and E come apart into a one
     and a digit (1+4, 1+7, 1+1), while a one that touches the digit after it is rare (a
-    one is a single stroke with space around it). This costs the touching benchmark about
-    0.02 of F1 and saves 0.09 false digits per image among distractors.
+    one is a single stroke with space around it).
     """
     if not worth_cutting(whole_confidence):
         return None
@@ -196,8 +195,8 @@ def split_touching(candidates: list[Candidate], labels: np.ndarray, confidences:
     dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
     the classifier first, then, in a second call, the right halves of only the cuts
     whose left half may win (:func:`left_half_may_win`): the others cannot be taken
-    whatever their right half reads. Most cuts of a blob that is one digit end there (9 in
-    10 on pan_zoom), which saves nearly half the patches.
+    whatever their right half reads. Most cuts of a blob that is one digit end there, which
+    saves nearly half the patches.
     """
     readings: list[list[tuple[Candidate, int, float]]] = [
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
