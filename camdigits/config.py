@@ -1,100 +1,136 @@
-"""Every tuned constant of the pipeline, named, with its unit and the reason for its value.
+"""Every tuned constant of the recognition stages, named, with its unit, grouped by stage.
 
-One frozen dataclass so that a run is described by one object: the CLI builds it from
-options, tests build variants with ``dataclasses.replace``, and nothing in the per-frame
-loop hides a literal.
+Two kinds, each with its runtime settings (threads, limits on work and memory) apart from
+its tuning, at the end:
+
+- :class:`Config`, the settings a run may change: the CLI builds it from options, the web
+  app and the tests with ``dataclasses.replace``.
+- Module-level constants, fixed: each stage imports those it reads by name, so a test
+  patches one where it is read (``monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", n)``).
+
+Why each value is what it is: docs/accuracy.md and docs/performance.md, "Why these values".
+The split stage's constants are in recognition/split.py, the tracker's in tracking.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The MNIST patch geometry. Fixed by the data set the model learnt from, not tunable.
+# --- patch: fixed by MNIST, which the model learnt from ------------------------------------
 PATCH_SIZE = 28  # px, side of the square patch the model reads
 PATCH_BOX = 20  # px, longest side of the digit inside the patch, as in MNIST
+NOT_A_DIGIT = 10  # class index of the model's "not a digit" output (its eleventh)
 
-# Class index the model uses for "not a digit" (its eleventh output).
-NOT_A_DIGIT = 10
+# --- frame size -----------------------------------------------------------------------------
+# Sizes in px (the rule search, merging, annotation) and the least ink density are given for
+# a frame whose shorter side is REFERENCE_SIDE, and grow with larger frames (rules.frame_scale).
+REFERENCE_SIDE = 480  # px, shorter side of a VGA webcam frame, the smallest the stages are tuned for
+MAX_FRAME_SCALE = 1.5  # most those sizes grow (720p's scale): at a still's own scale, printed letters join into rules
 
-# Shorter side (px) of a VGA webcam frame, the smallest frame the pipeline is tuned for:
-# sizes given in px (annotation line widths, the rule search) and the least ink density
-# hold at this side and are scaled from it for larger frames.
-REFERENCE_SIDE = 480
+# --- threshold (recognition/threshold.py) ---------------------------------------------------
+BLUR_KERNEL = (3, 3)  # px, gaussian blur before thresholding: small, so thin pen strokes survive
+
+# --- rules (recognition/rules.py) -----------------------------------------------------------
+# A row or column this inked may hold a rule; runs of ink along it that span the frame and
+# are thin are rules. px sizes are at REFERENCE_SIDE (rules.RuleSizes).
+RULE_TRIGGER = 0.3  # fraction of a row's (column's) pixels inked that starts the search along it
+RULE_RUN = 40  # px, least run of ink along a rule: short enough to let lines ~3 degrees off level through
+RULE_MIN_EXTENT = 0.3  # fraction of the frame's width (height) a rule spans at least
+RULE_MAX_THICKNESS = 0.012  # fraction of the frame's shorter side, median thickness of a rule at most
+RULE_MIN_THICKNESS = 4.0  # px, the least that RULE_MAX_THICKNESS allows
+RULE_GAP = 9  # px, gaps between a faint rule's dashes that are bridged
+RULE_BAND = 3  # px across a rule erased with it: its tilt steps and blurred edge
+RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
+RULE_TILT_INK = 0.035  # fraction of the mask inked from which rules at any angle are searched (a ruled page)
+RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line search costs most and finds none
+RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask turned level
+RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
+RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
+# A line whose two ends both turn a corner into a thin stroke is a side of a drawn box, not a
+# rule: erased, a box's top and bottom would leave its sides to read as ones.
+BOX_CORNER_COVER = 0.9  # fraction of the RULE_RUN rows beside a line's end a corner's stroke runs through
+
+# --- texture (recognition/texture.py) -------------------------------------------------------
+TEXTURE_FRAME_INK = 0.2  # fraction of the mask inked past which a frame is texture (a page of writing has under 0.1)
+TEXTURE_DENSE = 0.3  # fraction of the threshold window inked at which a texture frame's ink is cleared
+
+# --- candidates (recognition/candidates.py) -------------------------------------------------
+MIN_FRAGMENT_AREA = 4  # px of ink, least of a fragment of a digit; smaller is noise
+MIN_FRAGMENT_SIDE = 0.3  # fraction of Config.min_digit_height, least longest side of a fragment
+# Two fragments are pieces of one digit (a 5's bar, a skipping pen's halves) when they share
+# columns and lie close one above the other; whole digits of a worksheet's column lie a row apart.
+MERGE_MIN_X_OVERLAP = 0.4  # fraction of the narrower fragment's width within the other's columns (a 5's bar overhangs)
+MERGE_MAX_Y_GAP = 0.25  # heights of the taller, largest vertical gap between the fragments
+MERGE_SIMILAR_HEIGHT = 0.6  # fraction of the taller's height from which two fragments are of about one height ...
+MERGE_MAX_SIMILAR_GAP = 0.1  # ... heights of the taller, their largest gap: a pen's skip, not a row's gap
+MERGE_PEN_GAP = 4  # px at REFERENCE_SIDE, a skipping pen's gap, which merges whatever the digit's size
+MERGE_MAX_ENCLOSING_AREA = 4.0  # times the inner's area: an enclosing box that large is a loop drawn around it
+CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper around a box for its paper level
+INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)
+GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is measured
+MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
+WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
+STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
+
+# --- patches (recognition/normalise.py) -----------------------------------------------------
+# Stroke width as a fraction of the ink's longest side; MNIST's span 0.075-0.175 (5-95 %).
+STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNIST)
+STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
+MNIST_STROKE_RATIO = 0.11  # MNIST's median; train/ draws its strokes against the same figures
+INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements
+
+# --- numbers (recognition/numbers.py) -------------------------------------------------------
+SAME_LINE_OVERLAP = 0.5  # fraction of the shorter's height two numbers' extents overlap to be on one line
+MAX_OVERLAP = 0.3  # digit heights a right neighbour may overlap the digit to its left (handwriting touches)
+
+# --- runtime: limits on work and memory, and speed (results are the same whatever they are) -
+# A frame of crossing lines, every box meeting every other, would compare millions of pairs.
+MAX_PAIRS_PER_BLOB = 16  # box pairs per blob the search for touching blobs compares; past it each counts as touching
+MAX_BATCH = 512  # patches per interpreter call: a printed page's 40,000 in one would need gigabytes
+ALL_PAIRS_MAX = 48  # boxes up to which every pair is compared in one table, not searched (faster for a frame's few)
+BAND_ROWS = 32  # px, rows per band of the box search: a few digit heights, so noise's specks spread over bands
 
 
 @dataclass(frozen=True)
 class Config:
-    """Thresholds and sizes for segmentation, classification and number grouping."""
+    """The settings of a run: tuning of thresholding, candidates, classification, word
+    context and numbers, then runtime settings (threads and input limits)."""
 
-    # --- thresholding -------------------------------------------------------------
-    # Side of the local window for the adaptive threshold, as a fraction of the frame's
-    # shorter side. Must be wider than the thickest stroke or stroke centres go hollow,
-    # and narrow enough to follow shadows and lighting gradients.
-    threshold_window: float = 0.08
-    # How much darker than its local mean a pixel must be to count as ink, in grey levels
-    # (0-255). Lower finds fainter pencil but also paper texture and noise.
-    threshold_offset: float = 10.0
-    # Frames with a median brightness below this (grey levels) are treated as light ink
-    # on a dark board: chalk boards and marker on black paper.
-    dark_background_level: int = 100
-    # Side of the morphological close that joins broken strokes, as a fraction of the
-    # threshold window; 0 disables it.
-    close_fraction: float = 0.0
+    # --- threshold --------------------------------------------------------------------------
+    # Side of the local threshold's window: wider than the thickest stroke, narrower than a shadow.
+    threshold_window: float = 0.08  # fraction of the frame's shorter side
+    threshold_offset: float = 10.0  # grey levels (0-255) darker than the local mean that count as ink
+    dark_background_level: int = 100  # grey level: a frame with a darker median is light ink on a dark board
+    close_fraction: float = 0.0  # fraction of the window, side of a close that joins broken strokes; 0 is off
 
-    # --- candidate filters --------------------------------------------------------
-    min_digit_height: int = 10  # px: below this there is too little ink to read
-    max_digit_height: float = 0.9  # fraction of frame height: taller is a page edge or object
-    # Width / height. MNIST's training digits span 0.1 (a bare "1") to 1.82 (flat 5s and
-    # 0s) at the 0.1 and 99.9 percentiles; wider blobs are dashes, words or lines.
-    min_aspect: float = 0.08
-    max_aspect: float = 1.9
-    # ink pixels / box area: lower is a thin line or frame. For a 480-px frame; larger frames
-    # lower it (candidates.min_ink_density).
-    min_ink_density: float = 0.08
-    max_ink_density: float = 0.75  # ink pixels / box area: higher is a filled blob or object
-    border_margin: int = 1  # px: blobs touching the frame edge this closely are cut off
-    # A straight stroke taller than line_min_height of the frame and thinner than
-    # line_max_stroke of its length is a pen line (a margin, a table edge at a slant, a
-    # pencil lying on the desk), not a one: a patch cannot tell them apart, and a frame
-    # with no other digits has no page context to. Writing a one that fills that much of
-    # the view takes a close camera, whose strokes are that much wider too. Straight: ink
-    # length (area / stroke width) at most line_max_travel times the box diagonal.
-    line_min_height: float = 0.4
-    line_max_stroke: float = 0.03
-    line_max_travel: float = 1.2
+    # --- candidates -------------------------------------------------------------------------
+    min_digit_height: int = 10  # px: shorter has too little ink to read
+    max_digit_height: float = 0.9  # fraction of the frame height: taller is a page edge or object
+    min_aspect: float = 0.08  # width / height at least (MNIST's digits span about 0.1-1.8) ...
+    max_aspect: float = 1.9  # ... and at most: wider is a dash, a word or a line
+    min_ink_density: float = 0.08  # ink px / box area at REFERENCE_SIDE (less in larger frames): lower is a line
+    max_ink_density: float = 0.75  # ink px / box area: higher is a filled blob or object
+    border_margin: int = 1  # px: a blob this close to the frame edge is cut off by it
+    # A straight stroke this tall and thin is a pen line (a margin, a table edge, a pencil), not a one.
+    line_min_height: float = 0.4  # fraction of the frame height
+    line_max_stroke: float = 0.03  # fraction of the stroke's length, its width at most
+    line_max_travel: float = 1.2  # ink length (area / stroke width) per box diagonal at most: straight
 
-    # --- classification -------------------------------------------------------------
-    # A digit is reported only if the model gives it at least this probability; lower
-    # raises recall on messy writing and false digits on doodles (see README, "Rejecting
-    # non-digits").
-    min_confidence: float = 0.70
-    # Threads for the LiteRT interpreter. Two matches a laptop's spare cores without
-    # starving capture and display.
-    num_threads: int = 2
+    # --- classification ---------------------------------------------------------------------
+    min_confidence: float = 0.70  # probability (0-1) from which a digit is reported: lower reads doodles too
 
-    # --- word context (camdigits.recognition.context) ------------------------------------
-    # A run of writing (blobs linked as in a number) with more letters than digits is text,
-    # and none of its blobs is reported as a digit; a letter is a blob not read as a digit.
-    # Needs at least this many blobs in the run: a lone unsure glyph next to a digit stays.
-    word_min_blobs: int = 3
+    # --- word context (recognition/context.py) ----------------------------------------------
+    word_min_blobs: int = 3  # blobs in a run of writing at least for it to be text: a lone unsure glyph stays
 
-    # --- number grouping ----------------------------------------------------------------
-    # Two digits belong to one number (two blobs to one word) if the gap between them is at
-    # most this many digit heights: a wider gap is a space between groups ...
-    max_gap: float = 0.6
-    # ... their vertical centres differ by at most this many digit heights ...
-    max_centre_offset: float = 0.5
-    # ... and the shorter is at least this fraction of the taller one's height.
-    min_height_ratio: float = 0.5
+    # --- numbers: two digits of one number (two blobs of one word) ---------------------------
+    max_gap: float = 0.6  # digit heights of the taller, widest gap between them: wider is a space
+    max_centre_offset: float = 0.5  # digit heights of the taller, most their vertical centres differ
+    min_height_ratio: float = 0.5  # least height of the shorter, as a fraction of the taller's
 
-    # --- input limits -------------------------------------------------------------------
-    # Images with more pixels than this are refused: decoding and thresholding them takes
-    # seconds and gigabytes. 50 MP is well beyond any phone photo.
-    max_megapixels: float = 50.0
-    # Candidates read per frame at most; past it the frame is noise or texture, not writing,
-    # and the result says it stopped there. A printed page at 48 MP gives a few thousand;
-    # noise gives one every few hundred pixels, which would take minutes to classify.
-    max_candidates: int = 20_000
+    # --- runtime ----------------------------------------------------------------------------
+    num_threads: int = 2  # LiteRT interpreter threads: a laptop's spare cores, leaving capture and display theirs
+    max_megapixels: float = 50.0  # MP: larger images are refused, as decoding them takes seconds and gigabytes
+    max_candidates: int = 20_000  # candidates read per frame at most: past it the frame is noise, and says so
 
     def __post_init__(self) -> None:
         checks = {

@@ -105,9 +105,8 @@ class RecognizerPool:
 
     Each worker's interpreter runs on one thread: the workers already fill the cores.
     Given the video's ``frame_shape``, frames reach the workers through a ring of shared
-    memory instead of being pickled through a pipe: sending a 640x480 frame that way cost
-    more than a quarter of the time the workers saved (measured: 2.6 s for pan_zoom's 300
-    frames against 1.9 s for two processes reading their halves on their own).
+    memory instead of being pickled through a pipe, which would cost a good part of the
+    time the workers save (docs/performance.md).
     """
 
     def __init__(self, model_path: Path, config: Config, workers: int,

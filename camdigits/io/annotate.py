@@ -281,7 +281,7 @@ def _edges(box: Box) -> tuple[int, int, int, int]:
 @functools.lru_cache(maxsize=4096)
 def text_size(text: str, font_scale: float, thickness: int) -> tuple[tuple[int, int], int]:
     """cv2.getTextSize in FONT, remembered: labels repeat from frame to frame ("7 0.99"),
-    and measuring one costs a few us, 0.1 ms per frame of a page of digits."""
+    and measuring them anew is a visible share of drawing a page of digits."""
     return cv2.getTextSize(text, FONT, font_scale, thickness)
 
 
@@ -293,8 +293,8 @@ def tag_size(text: str, style: Style) -> tuple[int, int]:
 
 def _draw_box(canvas: np.ndarray, box: Box, colour: Colour, style: Style) -> None:
     x, y, w, h = box
-    # LINE_8: a rectangle is axis-aligned, so smoothing its edges changes little and cost
-    # nearly four times as much (15 against 4 us; a frame of 30 digits draws 40 boxes).
+    # LINE_8: a rectangle is axis-aligned, so smoothing its edges changes little and costs
+    # several times as much (docs/performance.md).
     cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), colour, style.thickness, cv2.LINE_8)
 
 

@@ -67,9 +67,9 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
         if is_image:  # FFmpeg would play it as one frame
             raise SourceError(f"{path}: is an image, not a video", f"read it with: camdigits snapshot {path}")
     with quiet_opencv():
-        # One decoding thread: FFmpeg's default of several spent twice the CPU on a
-        # 640x480 clip (1.1 against 0.5 ms a frame) and was no faster, and in video mode
-        # the recognizer's worker processes already keep every core busy.
+        # One decoding thread: FFmpeg's default of several costs more CPU for no speed on
+        # a webcam-sized clip (docs/performance.md), and in video mode the recognizer's
+        # worker processes already keep every core busy.
         capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
         if not capture.isOpened():
             hint = MOOV_MISSING_HINT if _is_mp4_without_index(path) else NOT_A_VIDEO_HINT

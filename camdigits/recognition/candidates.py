@@ -15,70 +15,38 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from camdigits.config import Config
+from camdigits.config import (
+    CONTRAST_MARGIN,
+    GRAIN_REACH,
+    INK_QUANTILE,
+    MAX_GRAIN,
+    MAX_PAIRS_PER_BLOB,
+    MERGE_MAX_ENCLOSING_AREA,
+    MERGE_MAX_SIMILAR_GAP,
+    MERGE_MAX_Y_GAP,
+    MERGE_MIN_X_OVERLAP,
+    MERGE_PEN_GAP,
+    MERGE_SIMILAR_HEIGHT,
+    MIN_FRAGMENT_AREA,
+    MIN_FRAGMENT_SIDE,
+    STROKE_ASPECT,
+    WORD_MIN_TRAVEL,
+    Config,
+)
 from camdigits.recognition.geometry import overlapping_boxes
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
 from camdigits.types import Box, union_box
 
-# Fragments smaller than this are noise, not pieces of a digit: at least this many ink
-# pixels, and a longest side of at least this fraction of the smallest digit height.
-MIN_FRAGMENT_AREA = 4  # px
-MIN_FRAGMENT_SIDE = 0.3  # fraction of Config.min_digit_height
-# Two fragments are parts of one digit when the narrower lies at least this much within
-# the other's columns (a 5's top bar often overhangs its body by half its width) ...
-MERGE_MIN_X_OVERLAP = 0.4  # fraction of the narrower fragment's width
-# ... and the vertical gap between them is at most this many heights of the taller ...
-MERGE_MAX_Y_GAP = 0.25
-# ... or, for two pieces of about one height (the shorter at least MERGE_SIMILAR_HEIGHT of
-# the taller), at most MERGE_MAX_SIMILAR_GAP: halves of a digit a skipping pen broke lie a
-# pen gap apart (MERGE_PEN_GAP px, if that is more), while two whole digits of a
-# worksheet's column lie a row gap apart.
-MERGE_SIMILAR_HEIGHT = 0.6
-MERGE_MAX_SIMILAR_GAP = 0.1
-MERGE_PEN_GAP = 4  # px at the reference side: a skipping pen's gap, whatever the digit's size
-# ... unless one box encloses the other and is this many times its area: then the outer
-# blob is a loop or frame drawn around the inner one, not another piece of it.
-MERGE_MAX_ENCLOSING_AREA = 4.0
-# Margin of paper around a candidate's box that also counts for its paper level, as a
-# fraction of the box height (at least 2 px): a bare "1" fills its own box and has no
-# paper inside it. Kept small so the paper around a large dark object cannot outvote
-# its dark inside.
-CONTRAST_MARGIN = 0.05
-# The ink level of a blob is this quantile of its own pixels' grey levels. Not the median:
-# the local threshold also takes the blurred rim of each stroke, which for a 1-2 px pen
-# line is most of the blob, so its median is barely darker than the paper.
-INK_QUANTILE = 0.25
-# A pen stroke stands out from its paper; grain, noise and a faint grid's dashes barely
-# stand out from the grey spread around them. A blob whose paper within GRAIN_REACH box
-# heights spreads (standard deviation) by more than MAX_GRAIN of its ink's contrast is not
-# writing.
-# A blob too wide for a digit is a joined-up word, for the word context, if its ink
-# travels at least this many times its width (a rule's piece or an underline: about once).
-WORD_MIN_TRAVEL = 2.0
-GRAIN_REACH = 0.5
-MAX_GRAIN = 0.3
-# Box pairs the search for blobs that meet may compare, per blob. A page of print compares
-# about two per blob and a frame of noise three; crossing lines, every box meeting every
-# other, would compare millions, and then each blob is taken as not alone instead (exact,
-# and linear in the blobs: its own outline is drawn).
-MAX_PAIRS_PER_BLOB = 16
-# Aspect (w/h) below which a blob is a bare stroke like a "1": such a blob fills most of
-# its box, so the maximum ink density does not apply to it.
-STROKE_ASPECT = 0.35
-# Config.min_ink_density holds for a frame whose shorter side is config.REFERENCE_SIDE and is
-# divided by the square root of the frame's scale past it. Seen at 720p, a page's digits
-# are 1.5 times as tall and its pen strokes 1.5 times as wide, but the blurred rim the
-# threshold adds to every stroke stays a few px, so a fine-pen digit's ink fills less of its
-# box: by a factor between 1 (rim negligible) and 1.5 (rim all of it). Which factor was
-# measured on 200 scenes at 1280x720, where the benchmark's fine pen stays 1-2 px: factor
-# 1 / 1.22 (the square root) / 1.5 gave thin F1 0.904 / 0.947 / 0.964 and 0.035 / 0.040 /
-# 0.060 false digits per empty image (wavy doodles are sparse ink too); only the square
-# root meets both targets (0.93, 0.05). 640x480 is unchanged.
-
 
 def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
-    """The least ink density (ink px / box area) of a candidate in a frame of ``shape``."""
+    """The least ink density (ink px / box area) of a candidate in a frame of ``shape``.
+
+    Config.min_ink_density holds at config.REFERENCE_SIDE and is divided by the square root
+    of the frame's scale past it: in a larger frame a page's digits and pen strokes are as
+    much larger, but the blurred rim the threshold adds to every stroke stays a few px, so
+    a fine pen's digit fills less of its box (docs/accuracy.md, "Why these values").
+    """
     return config.min_ink_density / math.sqrt(frame_scale(shape))
 
 
@@ -95,8 +63,10 @@ def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
     the other sharing most of their columns; side-by-side digits share few columns, so they
-    stay apart. Only pairs that share columns are tested, in one vectorised comparison; only
-    the few linked pairs go through the union-find loop.
+    stay apart. Two pieces of about one height merge only across a pen's gap, so the whole
+    digits of a worksheet's column stay apart, and a box that encloses a much smaller one
+    is a loop drawn around it, not a piece of it. Only pairs that share columns are tested,
+    in one vectorised comparison; only the few linked pairs go through the union-find loop.
     """
     x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
@@ -159,9 +129,12 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     of a hairline and its box; halfway between the blob's own paper and ink levels is where
     the digit's edge is, as with MNIST's 50 % grey level.
 
-    The paper level comes from the non-ink pixels in and just around the box. A blob whose
-    ink is not darker than that is the rim a local threshold leaves of a large dark object
-    (a phone, a hand, a filled shape), whose "paper" is its own dark inside: None.
+    The paper level comes from the non-ink pixels in and just around the box (a bare "1"
+    fills its own box; the margin is small so that the paper around a large dark object
+    cannot outvote its dark inside). A blob whose ink is not darker than that is the rim a
+    local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
+    ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
+    A blob whose paper spreads more than MAX_GRAIN of its contrast is grain: None.
     """
     x, y, w, h = box
     pad = max(2, int(CONTRAST_MARGIN * h))
@@ -190,7 +163,8 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
 
 def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> float:
     """The spread (standard deviation) of the grey levels of the paper around a blob: its
-    non-ink pixels within GRAIN_REACH box heights."""
+    non-ink pixels within GRAIN_REACH box heights. A pen stroke stands out from its paper;
+    grain, noise and a faint grid's dashes barely stand out from that spread."""
     x, y, w, h = box
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
@@ -241,19 +215,17 @@ def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: 
         own &= mask[y : y + h, x : x + w]
     if holes:
         # A hole's contour runs over the ink around the hole, so this also takes the
-        # innermost pixel ring of each loop (all of a loop 1 px thick). Drawing that ring
-        # back was measured: thin +0.005 F1, touching +0.005, but board -0.005 (chalk grain
-        # is full of tiny holes, and the thinner strokes it leaves get thickened towards
-        # MNIST's width in normalise, which reads better), so the ring stays cut. Drawing it
-        # back and closing the chalk grain of the tightened ink (3x3) gave board +0.016 but
-        # small -0.043 and 0.20 false digits per image among distractors (from 0.03).
+        # innermost pixel ring of each loop (all of a loop 1 px thick). The ring stays cut:
+        # chalk grain is full of tiny holes, and the thinner strokes it leaves are thickened
+        # towards MNIST's width in normalise, which reads better (docs/accuracy.md).
         cv2.drawContours(own, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
     return own
 
 
 def _alone(boxes: np.ndarray) -> np.ndarray:
     """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it; all False
-    where finding out would compare more than MAX_PAIRS_PER_BLOB pairs per box."""
+    where finding out would compare more than MAX_PAIRS_PER_BLOB pairs per box (a frame of
+    crossing lines), which gives the same ink: each blob then draws its own outline."""
     x0, y0, w, h = boxes.T
     pairs = overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(boxes))
     if pairs is None:

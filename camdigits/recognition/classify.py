@@ -1,9 +1,9 @@
 """DigitClassifier: the trained CNN as a .tflite model under LiteRT, one batch per frame.
 
-LiteRT's interpreter costs well under a millisecond per batch of a frame's patches, against
-~80 ms per ``model.predict`` call in Keras, and installs in 60 MB instead of 1.3 GB. The
+LiteRT's interpreter runs a frame's batch in a fraction of what a Keras ``model.predict``
+call costs, and installs in a twentieth of the space (docs/performance.md). The
 interpreter is re-planned for the exact batch size whenever a frame's count of patches
-changes: that costs ~0.1 ms, less than classifying the padding of a rounded-up batch.
+changes: that costs less than classifying the padding of a rounded-up batch.
 """
 
 from __future__ import annotations
@@ -12,18 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from camdigits.config import NOT_A_DIGIT, PATCH_SIZE
+from camdigits.config import MAX_BATCH, NOT_A_DIGIT, PATCH_SIZE
 from camdigits.errors import ModelError
 from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
-
-# Patches per interpreter call. A frame's digits (and the halves of its touching pairs)
-# fit in one call; a large photo of a printed page can give 40,000 patches, and one call
-# for all of them would need gigabytes for the network's activations (each patch holds
-# 16 x 28 x 28 floats after the first layer).
-MAX_BATCH = 512
 
 
 def default_model_path() -> Path:
@@ -105,7 +99,12 @@ class DigitClassifier:
         return self.num_classes > NOT_A_DIGIT
 
     def predict(self, patches: np.ndarray) -> np.ndarray:
-        """Class probabilities, float32 (N, num_classes), for float32 patches (N, 28, 28, 1)."""
+        """Class probabilities, float32 (N, num_classes), for float32 patches (N, 28, 28, 1).
+
+        In calls of at most MAX_BATCH patches: a frame's digits fit in one, while one call for
+        the tens of thousands of a photo of a printed page would need gigabytes for the
+        network's activations.
+        """
         n = len(patches)
         if n == 0:
             return np.zeros((0, self.num_classes), np.float32)

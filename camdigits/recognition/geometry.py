@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-# Up to this many ranges, every pair is compared in one (N, N) table: four array operations
-# instead of the search's dozen, half the time for a frame's 10-40 blobs (13 against 28 us
-# for 15 ranges). Beyond it the table grows as N squared (40 us at 64 ranges, 106 at 128)
-# while the search stays near 30 us.
-ALL_PAIRS_MAX = 48
+from camdigits.config import ALL_PAIRS_MAX, BAND_ROWS
+
+# Up to ALL_PAIRS_MAX ranges, every pair is compared in one (N, N) table: four array
+# operations instead of the search's dozen, for a frame's few blobs; the table grows as N
+# squared, the search does not.
 _UPPER = np.triu(np.ones((ALL_PAIRS_MAX, ALL_PAIRS_MAX), bool), 1)  # a < b
-# Rows per band of overlapping_boxes: a few digit heights, so that a digit spans one or two
-# bands while a band of noise holds few specks above one another.
-BAND_ROWS = 32
 
 
 def overlapping_ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

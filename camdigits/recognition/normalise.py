@@ -16,14 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from camdigits.config import PATCH_BOX, PATCH_SIZE
-
-# Stroke width as a fraction of the ink's longest side (see module docstring); train/ draws
-# its strokes against the same figures.
-STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNIST)
-STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
-MNIST_STROKE_RATIO = 0.11  # MNIST's median
-INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements (MNIST's 50 %)
+from camdigits.config import INK_LEVEL, MNIST_STROKE_RATIO, PATCH_BOX, PATCH_SIZE, STROKE_TOO_THICK, STROKE_TOO_THIN
 
 _ELLIPSES: dict[int, np.ndarray] = {}
 

@@ -14,16 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camdigits.config import Config
+from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, Config
 from camdigits.recognition.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
-
-# Two numbers are on one line of writing when their vertical extents overlap by at
-# least this fraction of the shorter one's height.
-SAME_LINE_OVERLAP = 0.5
-# A right neighbour may overlap the digit to its left by this many heights at most;
-# handwritten digits in a number sometimes touch or overlap slightly.
-MAX_OVERLAP = 0.3
 
 
 def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:

@@ -1,8 +1,12 @@
 """Ruled and squared paper, table lines: long thin straight lines erased from the ink mask.
 
-Left in, a ruling joins every digit it touches into one page-wide blob. Rules are found
-level, upright and, on a page held at an angle, on the mask turned level; their px sizes
-grow with the frame (:func:`frame_scale`, also used by the candidate search).
+Left in, a ruling joins every digit it touches into one page-wide blob. A row or column
+with enough ink may hold a rule; runs of ink along it that span much of the frame and are
+thin are rules: short runs let a line a few degrees off level through, and the extent and
+thickness keep long digit strokes (a tall "1" is thick) out. Rules are found level, upright
+and, on a page held at an angle, on the mask turned level; their px sizes grow with the
+frame (:func:`frame_scale`, also used by the candidate search). The constants are in
+:mod:`camdigits.config`.
 """
 
 from __future__ import annotations
@@ -13,48 +17,24 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from camdigits.config import REFERENCE_SIDE
-
-# Ruled and squared paper, table borders: straight lines far longer than any digit. A row
-# (or column) of the mask with at least RULE_TRIGGER of its pixels inked may hold one;
-# then runs of RULE_RUN px of ink along it are opened out of the mask, and what they form
-# is a rule when it spans at least RULE_MIN_EXTENT of the frame and its median thickness
-# is at most RULE_MAX_THICKNESS of the frame. A short run lets a line tilted by up to ~3
-# degrees through; the extent and thickness keep long digit strokes (a tall "1" is
-# thick) out of it. A line fitted through each rule is erased, and the pen strokes
-# crossing it are bridged back over the erased strip (see erase_rules).
-# The sizes in px are for a frame whose shorter side is config.REFERENCE_SIDE and grow
-# with larger frames (see RuleSizes): the same page seen at 720p has longer dashes and gaps.
-RULE_TRIGGER = 0.3
-RULE_RUN = 40  # px
-RULE_MIN_EXTENT = 0.3
-RULE_MAX_THICKNESS = 0.012  # of the frame's shorter side (at least RULE_MIN_THICKNESS px)
-RULE_MIN_THICKNESS = 4.0  # px
-RULE_GAP = 9  # px: gaps along a faint rule's dashes that are bridged
-RULE_BAND = 3  # px across a rule that is erased with it: its tilt steps and blurred edge
-RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
-# A page held at an angle tilts its rules past what the level search lets through. Masks
-# with at least RULE_TILT_INK of their pixels inked (a ruled page; a page of digits has
-# about half that) are searched for long lines at any angle (rule_tilt), and rules tilted
-# RULE_TILT_MIN degrees or more are erased on the mask turned level.
-RULE_TILT_INK = 0.035
-RULE_TILT_MAX_INK = 0.2  # more ink than this is texture, where the line search costs most and finds none
-RULE_TILT_MIN = 1.5  # degrees
-RULE_HOUGH_SHRINK = 4  # the line search runs on the mask shrunk this many times: 16x fewer px
-RULE_HOUGH_GAP = 3  # px of the shrunk mask: gaps along a line's dashes that it spans
-# Sizes in px, here and for the least ink density (candidates.min_ink_density), follow the
-# frame only up to 720p's scale, the largest measured (see frame_scale). A 12 MP still at
-# its own scale (6x) had the letters of printed lines joined across 56 px gaps into
-# "rules", then erased: a printed page went from 9,900 blobs and 4.5 s to 14,600 blobs and
-# 19 s.
-MAX_FRAME_SCALE = 1.5
-# A long line whose two ends both turn a corner into a stroke as thin as itself is a side
-# of a drawn box (around an answer, say), not a ruling: a ruling's ends are free, or run
-# into the frame edge or the wide band a page edge leaves in the mask. Erased, a box's top
-# and bottom leave its sides, which read as ones. A corner's stroke must run through
-# BOX_CORNER_COVER of the RULE_RUN rows beside the line's end, no wider there than the
-# strip that erasing the line would take.
-BOX_CORNER_COVER = 0.9
+from camdigits.config import (
+    BOX_CORNER_COVER,
+    MAX_FRAME_SCALE,
+    REFERENCE_SIDE,
+    RULE_BAND,
+    RULE_CROSSING,
+    RULE_GAP,
+    RULE_HOUGH_GAP,
+    RULE_HOUGH_SHRINK,
+    RULE_MAX_THICKNESS,
+    RULE_MIN_EXTENT,
+    RULE_MIN_THICKNESS,
+    RULE_RUN,
+    RULE_TILT_INK,
+    RULE_TILT_MAX_INK,
+    RULE_TILT_MIN,
+    RULE_TRIGGER,
+)
 
 
 def frame_scale(shape: tuple[int, ...]) -> float:
@@ -68,8 +48,8 @@ class RuleSizes:
     """The px sizes of the rule search for one frame size: RULE_RUN, RULE_GAP, RULE_BAND and
     RULE_MIN_THICKNESS as they are for a 480-px frame, scaled up with the frame's shorter
     side up to MAX_FRAME_SCALE (never down: a few px are the least that survives rounding).
-    Fixed px sizes made the search stricter at 720p, where the same rules run in longer
-    dashes with wider gaps: ruled F1 at 1280x720 0.898 with them, 0.924 scaled."""
+    Fixed px sizes would make the search stricter at 720p, where the same rules run in
+    longer dashes with wider gaps."""
 
     run: int
     gap: int
@@ -201,7 +181,9 @@ def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
 def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float,
                  horizontal: bool, sizes: RuleSizes) -> bool:
     """True if both ends of a long line (``own``: its run pixels in its box at ``origin``)
-    turn a corner into a thin stroke: a side of a drawn box (see BOX_CORNER_COVER)."""
+    turn a corner into a thin stroke: a side of a drawn box (see BOX_CORNER_COVER). A
+    ruling's ends are free, or run into the frame edge or the wide band a page edge leaves
+    in the mask."""
     if not horizontal:  # the same test on the transposed frame
         return _is_box_side(mask.T, own.T, origin[::-1], thickness, True, sizes)
     ys, xs = np.nonzero(own)

@@ -12,11 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# A frame with more ink than this is mostly texture (a page of writing has under a tenth):
-# its ink is cleared first wherever the threshold window around it is this densely inked,
-# so the candidate search does not cut thousands of grains of noise into blobs.
-TEXTURE_FRAME_INK = 0.2
-TEXTURE_DENSE = 0.3
+from camdigits.config import TEXTURE_DENSE, TEXTURE_FRAME_INK
 
 
 def clear_texture(mask: np.ndarray, window: int) -> np.ndarray:

@@ -12,11 +12,8 @@ import math
 import cv2
 import numpy as np
 
-from camdigits.config import Config
+from camdigits.config import BLUR_KERNEL, Config
 from camdigits.recognition.rules import erase_rules
-
-# Noise suppression before thresholding; the kernel is small so thin pen strokes survive.
-BLUR_KERNEL = (3, 3)
 
 
 def is_dark_background(gray: np.ndarray, config: Config) -> bool:
@@ -42,8 +39,8 @@ def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
 
     The same mask as cv2.adaptiveThreshold(gray, 255, MEAN_C, BINARY_INV, window, offset),
     spelt out: its comparison goes through a per-pixel table and costs almost as much as
-    its box filter, and the two whole-image operations after the box filter here cost a
-    fraction of that (0.47 -> 0.33 ms for the whole threshold at 640x480 with four of them).
+    its box filter, while the two whole-image operations after the box filter here cost a
+    fraction of that (docs/performance.md).
     """
     mean = cv2.boxFilter(gray, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
     level = math.floor(offset)  # adaptiveThreshold floors the offset for BINARY_INV
