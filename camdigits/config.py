@@ -9,7 +9,7 @@ its tuning, at the end:
   patches one where it is read (``monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", n)``).
 
 Why each value is what it is: docs/accuracy.md and docs/performance.md, "Why these values".
-The split stage's constants are in recognition/split.py, the tracker's in tracking.py.
+The tracker's settings are :class:`camdigits.tracking.TrackerConfig`.
 """
 
 from __future__ import annotations
@@ -78,6 +78,17 @@ STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNI
 STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
 MNIST_STROKE_RATIO = 0.11  # MNIST's median; train/ draws its strokes against the same figures
 INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements
+
+# --- split touching digits (recognition/split.py) -------------------------------------------
+MIN_SPLIT_ASPECT = 0.75  # width / height from which a blob is tried as two digits (one digit: 0.1-0.9; two: 0.8-1.7)
+CUT_RANGE = (0.2, 0.8)  # fractions of the blob's width searched for its thinnest column: nearer its edges, a sliver
+EVEN_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # fractions of the blob's width also cut at, unless near the thinnest
+CUT_SPACING = 0.07  # fraction of the blob's width between two tried cuts
+MIN_HALF_INK = 0.15  # share of the blob's ink each half holds at least, or it is a sliver
+MIN_HALF_HEIGHT_RATIO = 0.8  # shorter half's height over the taller's at least (an h's or n's right half: 0.74-0.77)
+SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
+DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
+MIN_HALF_CONFIDENCE = 0.99  # both halves read at least this surely: cut letters give two plausible digits (0.7-0.98)
 
 # --- numbers (recognition/numbers.py) -------------------------------------------------------
 SAME_LINE_OVERLAP = 0.5  # fraction of the shorter's height two numbers' extents overlap to be on one line

@@ -17,32 +17,23 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from camdigits.config import (
+    CUT_RANGE,
+    CUT_SPACING,
+    DROP_REACH,
+    EVEN_CUTS,
+    MIN_HALF_CONFIDENCE,
+    MIN_HALF_HEIGHT_RATIO,
+    MIN_HALF_INK,
+    MIN_SPLIT_ASPECT,
+    SPLIT_WHEN_WHOLE_BELOW,
+)
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.types import Box, Digit
 
 Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """A classifier: patches (N, 28, 28, 1) -> the likeliest digit of each, and its probability."""
-
-# Blobs at least this wide for their height are tried as two digits. A single MNIST digit
-# is 0.1-0.9 wide (95 % of them); two touching ones are 1.0-1.7, or 0.8 with a "1".
-MIN_SPLIT_ASPECT = 0.75
-# Cuts are looked for in this middle part of the blob's width (fractions): nearer the
-# edges one half would be a sliver.
-CUT_RANGE = (0.2, 0.8)
-EVEN_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # fractions of the blob width also tried, unless near the thinnest
-CUT_SPACING = 0.07  # fraction of the blob width between two tried cuts
-MIN_HALF_INK = 0.15  # each half must hold this share of the blob's ink, or it is a sliver
-# The shorter half must be at least this fraction of the taller one's height: digits
-# written side by side are about one size, while the right half of an h or an n (read as
-# a 7 beside a 1) is 0.74-0.77 of the left.
-MIN_HALF_HEIGHT_RATIO = 0.8
-SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
-DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
-# Both halves of a cut must be read at least this surely. Cut letters and words often give
-# two plausible digits (0.7-0.98); touching digits cut apart gave 0.999 or more in 6 of 7
-# cases, so a high bar costs little recall and keeps words from becoming numbers.
-MIN_HALF_CONFIDENCE = 0.99
 
 
 def cut_columns(ink: np.ndarray) -> list[int]:
