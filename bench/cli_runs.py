@@ -248,3 +248,64 @@ def video_rss(clip: Path, work: Path, model: Path | None = None) -> RssRun:
     run = sample_rss(camdigits_command("video", str(clip), "--output", str(work / "rss.mp4"),
                                        "--json", str(work / "rss.jsonl"), model=model))
     return replace(run, frames=frame_count(clip))
+
+
+# --- snapshot throughput -------------------------------------------------------------
+
+# (width, height) of the photos, taken in turn: a webcam frame, HD, full HD, and a 12 MP
+# portrait phone photo.
+PHOTO_SIZES = ((640, 480), (1280, 720), (1920, 1080), (3000, 4000))
+# Rendering a scene takes seconds at 12 MP: larger photos are rendered at this many pixels
+# on the longer side and scaled up (bicubic), which still makes a full-size JPEG to decode.
+PHOTO_RENDER_SIDE = 2000
+PHOTO_JPEG_QUALITY = 90
+
+
+def write_photos(folder: Path, count: int, scenes_per_size: int) -> list[Path]:
+    """``count`` JPEG photos in ``folder``, the sizes of PHOTO_SIZES taken in turn, each
+    size cycling through ``scenes_per_size`` rendered clean scenes (encoded once, then
+    written as often as needed)."""
+    from bench.scenes import render_scene
+
+    encoded: dict[tuple[int, int], list[bytes]] = {}
+    for size in PHOTO_SIZES:
+        shrink = min(1.0, PHOTO_RENDER_SIDE / max(size))
+        render_size = (round(size[0] * shrink), round(size[1] * shrink))
+        encoded[size] = []
+        for seed in range(scenes_per_size):
+            image = render_scene("clean", seed, render_size).image
+            if render_size != size:
+                image = cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
+            ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, PHOTO_JPEG_QUALITY])
+            if not ok:
+                raise RuntimeError(f"OpenCV could not encode a {size[0]}x{size[1]} JPEG")
+            encoded[size].append(data.tobytes())
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        size = PHOTO_SIZES[index % len(PHOTO_SIZES)]
+        path = folder / f"photo-{index:04d}-{size[0]}x{size[1]}.jpg"
+        path.write_bytes(encoded[size][index // len(PHOTO_SIZES) % scenes_per_size])
+        paths.append(path)
+    return paths
+
+
+@dataclass(frozen=True)
+class SnapshotThroughput:
+    """``camdigits snapshot`` over many photos with a number of worker processes."""
+
+    workers: int
+    images: int
+    wall_s: float  # median wall time of the whole command, start-up included
+
+    @property
+    def images_per_s(self) -> float:
+        return self.images / self.wall_s
+
+
+def snapshot_throughput(photos: Sequence[Path], workers: int, work: Path, runs: int,
+                        model: Path | None = None) -> SnapshotThroughput:
+    """Time ``camdigits snapshot PHOTO... --json O.jsonl --workers N`` (median of ``runs``)."""
+    command = camdigits_command("snapshot", *map(str, photos), "--json", str(work / "snapshot.jsonl"),
+                                "--workers", str(workers), model=model)
+    return SnapshotThroughput(workers, len(photos), median_wall_time(command, runs))

@@ -1,7 +1,7 @@
 """Speed of camdigits, from one frame's stages to a whole video run, against its targets.
 
     python -m bench.speed [--frames 200] [--baseline-frames 20] [--quick] [--rss]
-                          [--skip-baseline] [--skip-video] [--rss-seconds 60]
+                          [--skip-baseline] [--skip-video] [--rss-seconds 60] [--photos 500]
                           [--model PATH] [--keras-model PATH]
 
 Prints Markdown tables, each as soon as it is measured:
@@ -11,8 +11,10 @@ Prints Markdown tables, each as soon as it is measured:
    (decode + recognize()) / floor (bench.baseline);
 3. ``camdigits video`` throughput on a 640x480 and a 1280x720 clip, in a fresh process;
 4. cold start of ``camdigits snapshot``;
-5. peak and growth of the memory of a 60 s video run (3-5: bench.cli_runs);
-6. the tutorial baseline (one Keras predict() per blob) and the speed-up over it;
+5. peak and growth of the memory of a 60 s video run;
+6. snapshot throughput: ``camdigits snapshot`` over 500 JPEG photos of mixed sizes, at 1
+   worker and at one per core, in images/s (3-6: bench.cli_runs);
+7. the tutorial baseline (one Keras predict() per blob) and the speed-up over it;
 then every figure against its target (bench.speed_targets).
 """
 
@@ -56,6 +58,7 @@ from bench.stage_times import (
     render_case,
     time_cases,
 )
+from camdigits.parallel import worker_count
 from camdigits.recognition.recognizer import Recognizer
 
 CASES = ((VGA, 0), (VGA, 10), (VGA, 30), (HD, 10), ((1920, 1080), 10))
@@ -63,6 +66,8 @@ COLD_START_RUNS = 5
 VIDEO_RUNS = 3  # median of this many runs of each video command
 # --quick: enough to run every code path in seconds, not to measure anything.
 QUICK_FRAMES, QUICK_BASELINE_FRAMES, QUICK_RUNS, QUICK_CLIP_FRAMES, QUICK_RSS_SECONDS = 5, 2, 1, 30, 5.0
+PHOTO_SCENES = 3  # distinct rendered scenes of each photo size (1 with --quick)
+QUICK_PHOTOS = 40
 
 
 # --- formatting ------------------------------------------------------------------------
@@ -114,6 +119,11 @@ def rss_table(run: cli_runs.RssRun) -> str:
            f"{run.max_rss_mb:.0f}"]
     return table(("frames", "wall s", "peak MB", "25 %", "50 %", "75 %", "100 %", "growth 25 % -> last quarter MB",
                   "ru_maxrss MB"), [row])
+
+
+def snapshot_table(runs: Sequence[cli_runs.SnapshotThroughput]) -> str:
+    rows = [[str(r.workers), str(r.images), f"{r.wall_s:.2f}", f"{r.images_per_s:.1f}"] for r in runs]
+    return table(("workers", "photos", "wall s", "images/s (wall)"), rows)
 
 
 def baseline_table(baseline: BaselineTimes, figures: Figures) -> str:
@@ -235,6 +245,19 @@ def report_rss(work: Path, args: argparse.Namespace) -> cli_runs.RssRun:
     return run
 
 
+def report_snapshot(work: Path, args: argparse.Namespace) -> tuple[cli_runs.SnapshotThroughput, ...]:
+    photos = cli_runs.write_photos(work / "photos", args.photos, 1 if args.quick else PHOTO_SCENES)
+    sizes = ", ".join(size_text(size) for size in cli_runs.PHOTO_SIZES)
+    print(f"## Snapshot throughput: camdigits snapshot PHOTO... --json O.jsonl --workers N, in a fresh process "
+          f"({len(photos)} JPEG photos of clean rendered scenes, the sizes {sizes} in turn)\n")
+    cores = worker_count()
+    runs = tuple(cli_runs.snapshot_throughput(photos, workers, work, args.video_runs, args.model)
+                 for workers in sorted({1, cores}))
+    print(snapshot_table(runs) + f"\n\nwall s: median of {args.video_runs} run(s), start-up included; "
+          f"{cores} worker(s) is one per core this process may use.\n", flush=True)
+    return runs
+
+
 def measure_baseline(recognizer: Recognizer, args: argparse.Namespace) -> BaselineTimes:
     images = render_case(*HEADLINE, args.baseline_frames)
     return time_tutorial_baseline(images, recognizer.config, args.keras_model)
@@ -249,6 +272,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rss-seconds", type=float, default=60.0, help="length of the clip for the RSS run")
     parser.add_argument("--skip-baseline", action="store_true", help="no tutorial baseline (no TensorFlow import)")
     parser.add_argument("--skip-video", action="store_true", help="no camdigits video runs (throughput, RSS)")
+    parser.add_argument("--photos", type=int, default=500, help="JPEG photos for the snapshot throughput")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
     parser.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="the Keras network for the baseline")
     args = parser.parse_args(argv)
@@ -259,6 +283,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.video_runs = args.cold_runs = QUICK_RUNS
         args.clip_frames = QUICK_CLIP_FRAMES
         args.rss_seconds = min(args.rss_seconds, QUICK_RSS_SECONDS)
+        args.photos = min(args.photos, QUICK_PHOTOS)
     return args
 
 
@@ -274,6 +299,7 @@ def main(argv: list[str] | None = None) -> Figures:
         video = () if args.skip_video else report_video(clips, work, args)
         cold_start_s = report_cold_start(work, args)
         rss = report_rss(work, args) if not args.skip_video and (not args.quick or args.rss) else None
+        report_snapshot(work, args)
     baseline = None if args.skip_baseline else measure_baseline(recognizer, args)  # last: TensorFlow is big
     figures = Figures(cases, floors, video, cold_start_s, rss, baseline)
     if baseline is not None:

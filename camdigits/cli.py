@@ -170,21 +170,35 @@ def recognition_options(command: Callable) -> Callable:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write one JSON object per image to this file (JSON Lines); '-' is stdout.")
 @click.option("--show", is_flag=True, help="Show each annotated image: any key for the next, q or Esc to stop.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that read and recognise images in parallel, at most one per CPU core "
+                   "[default: one per CPU core; 1: none].")
 @recognition_options
 @click.pass_context
 def snapshot(
-    ctx: click.Context, images: tuple[str, ...], output: str | None, json_path: str | None, show: bool
+    ctx: click.Context, images: tuple[str, ...], output: str | None, json_path: str | None, show: bool,
+    workers: int | None,
 ) -> None:
     """Read the digits in one or more images (png, jpg, bmp, tiff, webp).
 
     Prints one line per image, e.g. "photo.png: 3 digits, numbers: 407, 5". An image that
     cannot be read gets one error line and exit code 1; the others are still processed.
+    Every output lists the images in the order given, however many workers read them.
     """
     settings: Settings = ctx.obj
+    max_megapixels = settings.config.max_megapixels
     with user_errors(), ExitStack() as stack:
         recognizer = Recognizer(settings.model, settings.config)  # first: a bad model truncates no output
+        # Before the outputs open, which forked workers would copy; one image is read here,
+        # without a pool's start-up.
+        pool = start_pool(stack, recognizer, settings.config, min(capped_workers(workers), len(images)))
         sinks, window_failed = open_sinks(stack, json_path, output, show, wait_ms=0)
-        summary = run(recognizer, image_frames(images, settings.config.max_megapixels), sinks, on_skip=report_skip)
+        if pool is None:
+            summary = run(recognizer, image_frames(images, max_megapixels), sinks, on_skip=report_skip)
+        else:
+            # Pixels come back from the workers only for the sinks that draw them.
+            recognized = pool.read_each(images, max_megapixels, keep_images=output is not None or show)
+            summary = run_recognized(recognized, sinks, on_skip=report_skip)
     if summary.failures and len(images) > 1:
         click.echo(f"{len(images)} images: {summary.frames} read, {len(summary.failures)} failed (see above)",
                    err=True)
@@ -314,10 +328,11 @@ def capped_workers(requested: int | None) -> int:
 
 
 def start_pool(stack: ExitStack, recognizer: Recognizer, config: Config, workers: int,
-               frame_shape: tuple[int, int, int]) -> RecognizerPool | None:
-    """Worker processes for video mode, closed with ``stack``; None (recognise in this
-    process) for one worker, or where processes cannot be started: multiprocessing needs
-    POSIX semaphores, which some containers and sandboxes lack."""
+               frame_shape: tuple[int, int, int] | None = None) -> RecognizerPool | None:
+    """Worker processes for video mode (frames of ``frame_shape``) or snapshot mode, closed
+    with ``stack``; None (recognise in this process) for one worker, or where processes
+    cannot be started: multiprocessing needs POSIX semaphores, which some containers and
+    sandboxes lack."""
     if workers < 2:
         return None
     try:

@@ -1,11 +1,12 @@
-"""RecognizerPool: video frames recognised in worker processes, results in frame order.
+"""RecognizerPool: video frames, or image files, recognised in worker processes, results in order.
 
 Most of a frame's recognition is Python between short OpenCV and LiteRT calls, so threads
 would take turns on the GIL; processes use every core. The video command keeps decoding
 (in a thread), tracking, annotating and writing in the main process while the workers
 recognise the frames ahead of it. At most ``depth`` frames are in flight, so memory stays
 flat however long the video is, and results come back in the order the frames went in,
-which the tracker needs.
+which the tracker needs. For snapshot mode the workers also read and decode the image
+files, which for a phone photo costs as much as recognising it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 from camdigits.config import Config
 from camdigits.errors import CamdigitsError, ImageError
 from camdigits.io.frames import Frame, SkippedInput
+from camdigits.io.images import read_image
 from camdigits.pipeline import Recognized, recognize_frame
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import FrameResult
@@ -98,6 +100,20 @@ def _ring_slot(ring: mmap.mmap, shape: tuple[int, ...], slot: int) -> np.ndarray
 def _recognize_slot(slot: int, source: str, index: int, time: float) -> FrameResult | ImageError:
     assert _WORKER is not None and _RING is not None, "worker not initialised"
     return recognize_frame(_WORKER, _ring_slot(*_RING, slot), source, index, time)
+
+
+def _read_and_recognize(path: str, max_megapixels: float, keep_image: bool
+                        ) -> tuple[np.ndarray | tuple[int, ...], FrameResult | ImageError] | ImageError:
+    """One image file read and recognised in a worker: its pixels (or only their shape, which
+    is all that crosses the pipe when no sink draws them) and its result, or the error that
+    kept it from being read."""
+    assert _WORKER is not None, "worker not initialised"
+    try:
+        image = read_image(path, max_megapixels)
+    except ImageError as error:
+        return error
+    result = recognize_frame(_WORKER, image, path, 0, 0.0)
+    return (image if keep_image else image.shape), result
 
 
 class RecognizerPool:
@@ -176,6 +192,41 @@ class RecognizerPool:
             raise
         while pending:
             yield _resolve(*pending.popleft())
+
+    def read_each(self, paths: Iterable[str], max_megapixels: float, keep_images: bool = True
+                  ) -> Iterator[Recognized]:
+        """:func:`camdigits.io.images.image_frames` then ``recognize_each``, with both the
+        reading and the recognising in the workers; the results come out in input order,
+        a file that cannot be read as a :class:`SkippedInput` in its place.
+
+        Without ``keep_images`` the pixels stay in the workers (sending a 12 MP photo back
+        costs about half of recognising it) and each frame holds a read-only blank of the
+        image's size instead: for sinks that write only the result (console, JSON Lines).
+        """
+        pending: deque = deque()
+        for path in paths:
+            pending.append((str(path), self._pool.apply_async(_read_and_recognize,
+                                                              (str(path), max_megapixels, keep_images))))
+            while len(pending) > self.depth:
+                yield _resolve_file(*pending.popleft())
+        while pending:
+            yield _resolve_file(*pending.popleft())
+
+
+def _resolve_file(path: str, job) -> Recognized:
+    try:
+        read = job.get(timeout=WORKER_TIMEOUT)
+    except multiprocessing.TimeoutError:
+        raise CamdigitsError(
+            f"{path}: no result from a worker process in {WORKER_TIMEOUT:.0f} s (it may have been killed for memory)",
+            "run again with --workers 1 to read the images in the main process",
+        ) from None
+    if isinstance(read, ImageError):
+        return SkippedInput(path, read)
+    pixels, result = read
+    if not isinstance(pixels, np.ndarray):
+        pixels = np.broadcast_to(np.zeros(1, np.uint8), pixels)  # no memory behind it, and read-only
+    return Frame(pixels, source=path), result
 
 
 def _resolve(item: Frame | SkippedInput, job) -> Recognized:

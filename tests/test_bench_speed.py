@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import cv2
 import numpy as np
 import pytest
 
@@ -179,9 +180,11 @@ def test_section_tables_have_one_cell_per_column():
     video = cli_runs.VideoThroughput(VGA, 300, 2.0, 0.5)
     rss = cli_runs.RssRun(((0.0, 50.0), (1.0, 120.0), (2.0, 121.0)), 2.0, 60, 125.0)
     baseline = BaselineTimes(np.full(5, 800.0), np.full(5, 10.0))
+    snapshot = cli_runs.SnapshotThroughput(2, 500, 20.0)
     figures = Figures((case,), (floor,), (video,), 0.4, rss, baseline)
     for text in (speed.table(speed.CASE_HEADER, [speed.case_row(case)]), speed.floor_table([floor]),
-                 speed.video_table([video]), speed.rss_table(rss), speed.baseline_table(baseline, figures),
+                 speed.video_table([video]), speed.rss_table(rss), speed.snapshot_table([snapshot]),
+                 speed.baseline_table(baseline, figures),
                  speed.targets_table(figures)):
         header, _, *rows = text.splitlines()
         assert rows and all(row.count("|") == header.count("|") for row in rows), text
@@ -193,6 +196,8 @@ def test_quick_caps_the_counts():
     assert args.frames == speed.QUICK_FRAMES
     assert args.video_runs == args.cold_runs == speed.QUICK_RUNS
     assert args.rss_seconds <= speed.QUICK_RSS_SECONDS
+    assert args.photos == speed.QUICK_PHOTOS
+    assert speed.parse_args([]).photos == 500
     assert speed.parse_args([]).frames == 200
 
 
@@ -220,3 +225,20 @@ def test_tree_rss_counts_the_worker_processes():
             subprocess.run(["kill", str(pid)], check=False)
         parent.kill()
         parent.wait()
+
+
+def test_photos_take_the_sizes_in_turn_and_snapshot_reads_them_all(monkeypatch, tmp_path):
+    """Small sizes stand in for the real ones; the second is rendered smaller and scaled up."""
+    monkeypatch.setattr(cli_runs, "PHOTO_SIZES", ((320, 240), (480, 640)))
+    monkeypatch.setattr(cli_runs, "PHOTO_RENDER_SIDE", 400)
+    photos = cli_runs.write_photos(tmp_path / "photos", 5, scenes_per_size=2)
+    assert [p.suffix for p in photos] == [".jpg"] * 5
+    assert [cv2.imread(str(p)).shape[1::-1] for p in photos] == [(320, 240), (480, 640)] * 2 + [(320, 240)]
+    assert photos[0].read_bytes() != photos[2].read_bytes() and photos[0].read_bytes() == photos[4].read_bytes()
+    run = cli_runs.snapshot_throughput(photos, 2, tmp_path, runs=1)
+    assert (run.workers, run.images) == (2, 5) and run.images_per_s > 0
+    assert len((tmp_path / "snapshot.jsonl").read_text().splitlines()) == 5
+
+
+def test_snapshot_throughput_in_images_per_second():
+    assert cli_runs.SnapshotThroughput(2, 500, 20.0).images_per_s == pytest.approx(25.0)
