@@ -69,6 +69,8 @@ CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper ar
 INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)
 GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is measured
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
+NOISY_PAPER = 30.0  # grey levels of spread (standard deviation) from which the paper around a blob is noise ...
+MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

@@ -20,6 +20,7 @@ from camdigits.config import (
     GRAIN_REACH,
     INK_QUANTILE,
     MAX_GRAIN,
+    MAX_GRAIN_NOISY,
     MAX_PAIRS_PER_BLOB,
     MERGE_MAX_ENCLOSING_AREA,
     MERGE_MAX_SIMILAR_GAP,
@@ -29,6 +30,7 @@ from camdigits.config import (
     MERGE_SIMILAR_HEIGHT,
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
+    NOISY_PAPER,
     STROKE_ASPECT,
     WORD_MIN_TRAVEL,
     Config,
@@ -149,7 +151,8 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     ink_level = _grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
-    if _grain(paper, mask, box) > MAX_GRAIN * (paper_level - ink_level):
+    spread = _grain(paper, mask, box)
+    if spread > (MAX_GRAIN if spread < NOISY_PAPER else MAX_GRAIN_NOISY) * (paper_level - ink_level):
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
