@@ -40,7 +40,6 @@ SCENES = 200  # per condition at --size (see the module docstring)
 HD_SCENES = 200  # per condition at HD_SIZE
 
 
-
 def score_result(result: FrameResult, scene: Scene) -> Counts:
     return score(
         [(d.label, d.box) for d in result.digits],
@@ -50,8 +49,9 @@ def score_result(result: FrameResult, scene: Scene) -> Counts:
     )
 
 
-def evaluate(recognizer: Recognizer, condition: str, scenes: int, size: tuple[int, int],
-             dump: Path | None = None) -> tuple[Counts, float]:
+def evaluate(
+    recognizer: Recognizer, condition: str, scenes: int, size: tuple[int, int], dump: Path | None = None
+) -> tuple[Counts, float]:
     """Counts over ``scenes`` seeded scenes and the median recognize() time in ms."""
     total, times, dumped = Counts(), [], 0
     for seed in range(scenes):
@@ -77,35 +77,53 @@ def _dump(path: Path, scene: Scene, result: FrameResult) -> None:
     for digit in result.digits:
         x, y, w, h = digit.box
         cv2.rectangle(image, (x, y), (x + w, y + h), (0, 0, 230), 1)
-        cv2.putText(image, f"{digit.label} {digit.confidence:.2f}", (x, y - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
-                    (0, 0, 230), 1)
+        cv2.putText(
+            image, f"{digit.label} {digit.confidence:.2f}", (x, y - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 230), 1
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), image)
 
 
 def format_row(name: str, counts: Counts, ms: float) -> str:
-    return (f"| {name} | {counts.images} | {counts.truth} | {counts.precision:.3f} | {counts.recall:.3f} | "
-            f"{counts.label_accuracy:.3f} | **{counts.f1:.3f}** | {counts.false_digits_per_image:.2f} | "
-            f"{counts.number_rate:.2f} ({counts.numbers}) | {ms:.1f} |")
+    return (
+        f"| {name} | {counts.images} | {counts.truth} | {counts.precision:.3f} | {counts.recall:.3f} | "
+        f"{counts.label_accuracy:.3f} | **{counts.f1:.3f}** | {counts.false_digits_per_image:.2f} | "
+        f"{counts.number_rate:.2f} ({counts.numbers}) | {ms:.1f} |"
+    )
 
 
-HEADER = ("| condition | scenes | digits | precision | recall | label acc. | F1 | false digits / image "
-          "| numbers exact (n) | ms / frame |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+HEADER = (
+    "| condition | scenes | digits | precision | recall | label acc. | F1 | false digits / image "
+    "| numbers exact (n) | ms / frame |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=SCENES, help="scenes per condition")
-    parser.add_argument("--hd-scenes", type=int, default=HD_SCENES,
-                        help=f"scenes per condition at {HD_SIZE[0]}x{HD_SIZE[1]}, in a second table (0: none)")
-    parser.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS),
-                        help=f"comma-separated, from: {', '.join(CONDITIONS)}")
+    parser.add_argument(
+        "--hd-scenes",
+        type=int,
+        default=HD_SCENES,
+        help=f"scenes per condition at {HD_SIZE[0]}x{HD_SIZE[1]}, in a second table (0: none)",
+    )
+    parser.add_argument(
+        "--conditions", default=",".join(DEFAULT_CONDITIONS), help=f"comma-separated, from: {', '.join(CONDITIONS)}"
+    )
     parser.add_argument("--size", default="640x480", help="frame size WxH")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
-    parser.add_argument("--workers", type=int, default=worker_count(),
-                        help="processes sharing the conditions out (default: one per core; 1: none)")
-    parser.add_argument("--dump", type=Path, default=None,
-                        help=f"write up to {DUMP_LIMIT} annotated failures per condition here (1280x720 ones in hd/)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=worker_count(),
+        help="processes sharing the conditions out (default: one per core; 1: none)",
+    )
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help=f"write up to {DUMP_LIMIT} annotated failures per condition here (1280x720 ones in hd/)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     conditions = args.conditions.split(",")

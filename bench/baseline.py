@@ -95,7 +95,7 @@ def tutorial_crops(image: np.ndarray, config: Config) -> list[np.ndarray]:
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
         if config.min_digit_height <= h <= config.max_digit_height * gray.shape[0] and w <= config.max_aspect * h:
-            patch = cv2.resize(mask[y:y + h, x:x + w], (PATCH_SIZE, PATCH_SIZE))
+            patch = cv2.resize(mask[y : y + h, x : x + w], (PATCH_SIZE, PATCH_SIZE))
             crops.append((patch.astype(np.float32) / 255.0)[:, :, None])
     return crops
 

@@ -60,8 +60,16 @@ def hostile_image(kind: str, size: tuple[int, int], seed: int = 0) -> np.ndarray
         for row in range(56):
             text = " ".join(words[(row + i) % len(words)] for i in range(12))
             y = int((row + 2.5) * line_height)
-            cv2.putText(page, text, (int(width * 0.05), y), cv2.FONT_HERSHEY_SIMPLEX, scale, 30,
-                        max(1, round(2 * scale)), cv2.LINE_AA)
+            cv2.putText(
+                page,
+                text,
+                (int(width * 0.05), y),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                scale,
+                30,
+                max(1, round(2 * scale)),
+                cv2.LINE_AA,
+            )
         return page
     raise ValueError(f"unknown kind {kind!r}, expected one of {KINDS}")
 
@@ -93,9 +101,12 @@ def main(argv: list[str] | None = None) -> None:
                 rss, wall, code = measure(path, json_path)
                 record = json.loads(json_path.read_text())
                 pixels = size[0] * size[1]
-                print(f"| {kind} {size[0]}x{size[1]} | {pixels / 1e6:.1f} | {rss:.0f} | {rss_bound_mb(pixels):.0f} "
-                      f"| {wall:.1f} | {wall / (pixels / 1e6):.2f} | {code} | {len(record['digits'])} "
-                      f"| {'cap hit' if record.get('note') else ''} |", flush=True)
+                print(
+                    f"| {kind} {size[0]}x{size[1]} | {pixels / 1e6:.1f} | {rss:.0f} | {rss_bound_mb(pixels):.0f} "
+                    f"| {wall:.1f} | {wall / (pixels / 1e6):.2f} | {code} | {len(record['digits'])} "
+                    f"| {'cap hit' if record.get('note') else ''} |",
+                    flush=True,
+                )
                 path.unlink()
 
 

@@ -116,19 +116,22 @@ class VideoThroughput:
         return (self.frames - 1) / (self.wall_s - self.start_s)
 
 
-def video_throughput(clip: Path, one_frame_clip: Path, work: Path, runs: int,
-                     model: Path | None = None) -> VideoThroughput:
+def video_throughput(
+    clip: Path, one_frame_clip: Path, work: Path, runs: int, model: Path | None = None
+) -> VideoThroughput:
     """Time ``camdigits video CLIP --output O.mp4 --json O.jsonl`` (median of ``runs``)."""
 
     def command(path: Path) -> list[str]:
-        return camdigits_command("video", str(path), "--output", str(work / "out.mp4"),
-                                 "--json", str(work / "out.jsonl"), model=model)
+        return camdigits_command(
+            "video", str(path), "--output", str(work / "out.mp4"), "--json", str(work / "out.jsonl"), model=model
+        )
 
     capture = cv2.VideoCapture(str(clip))
     size = (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)))
     capture.release()
-    return VideoThroughput(size, frame_count(clip), median_wall_time(command(clip), runs),
-                           median_wall_time(command(one_frame_clip), runs))
+    return VideoThroughput(
+        size, frame_count(clip), median_wall_time(command(clip), runs), median_wall_time(command(one_frame_clip), runs)
+    )
 
 
 # --- memory --------------------------------------------------------------------------
@@ -224,8 +227,9 @@ def sample_rss(command: Sequence[str], interval: float = RSS_SAMPLE_SECONDS) -> 
     processes every ``interval`` s until it exits. Raises if it fails or exits before it
     could be sampled."""
     start = time.perf_counter()
-    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, *command],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     pid = int(launcher.stdout.readline())
     samples: list[tuple[float, float]] = []
     while launcher.poll() is None:
@@ -245,8 +249,11 @@ def sample_rss(command: Sequence[str], interval: float = RSS_SAMPLE_SECONDS) -> 
 
 def video_rss(clip: Path, work: Path, model: Path | None = None) -> RssRun:
     """Memory of ``camdigits video CLIP --output O.mp4 --json O.jsonl`` over its run."""
-    run = sample_rss(camdigits_command("video", str(clip), "--output", str(work / "rss.mp4"),
-                                       "--json", str(work / "rss.jsonl"), model=model))
+    run = sample_rss(
+        camdigits_command(
+            "video", str(clip), "--output", str(work / "rss.mp4"), "--json", str(work / "rss.jsonl"), model=model
+        )
+    )
     return replace(run, frames=frame_count(clip))
 
 
@@ -303,9 +310,11 @@ class SnapshotThroughput:
         return self.images / self.wall_s
 
 
-def snapshot_throughput(photos: Sequence[Path], workers: int, work: Path, runs: int,
-                        model: Path | None = None) -> SnapshotThroughput:
+def snapshot_throughput(
+    photos: Sequence[Path], workers: int, work: Path, runs: int, model: Path | None = None
+) -> SnapshotThroughput:
     """Time ``camdigits snapshot PHOTO... --json O.jsonl --workers N`` (median of ``runs``)."""
-    command = camdigits_command("snapshot", *map(str, photos), "--json", str(work / "snapshot.jsonl"),
-                                "--workers", str(workers), model=model)
+    command = camdigits_command(
+        "snapshot", *map(str, photos), "--json", str(work / "snapshot.jsonl"), "--workers", str(workers), model=model
+    )
     return SnapshotThroughput(workers, len(photos), median_wall_time(command, runs))

@@ -24,8 +24,11 @@ from camdigits.recognition.recognizer import Recognizer
 SCENES = 40  # per condition, in each benchmark
 OLD_EMPTY = ("empty",)  # bench.scenes' conditions without digits
 
-OLD_HEADER = ("| condition | scenes | digits | precision | recall | label acc. | F1 | false digits / image "
-              "| numbers exact (n) |\n" + "| --- " * 9 + "|")
+OLD_HEADER = (
+    "| condition | scenes | digits | precision | recall | label acc. | F1 | false digits / image "
+    "| numbers exact (n) |\n" + "| --- " * 9 + "|"
+)
+
 
 def _job(recognizer: Recognizer, job: tuple[str, str, int, tuple[int, int]]) -> Counts:
     bench, condition, scenes, size = job
@@ -38,8 +41,8 @@ def measure(scenes: int, size: tuple[int, int], model: Path | None, workers: int
     """Counts per condition of the old benchmark and of the field one."""
     jobs = [("old", c, scenes, size) for c in OLD_CONDITIONS] + [("field", c, scenes, size) for c in FIELD_CONDITIONS]
     results = list(map_jobs(_job, jobs, model, workers))
-    old = dict(zip(OLD_CONDITIONS, results[:len(OLD_CONDITIONS)]))
-    new = dict(zip(FIELD_CONDITIONS, results[len(OLD_CONDITIONS):]))
+    old = dict(zip(OLD_CONDITIONS, results[: len(OLD_CONDITIONS)]))
+    new = dict(zip(FIELD_CONDITIONS, results[len(OLD_CONDITIONS) :]))
     return old, new
 
 
@@ -50,6 +53,7 @@ def _row(figure: str, old: float, new: float, digits: int) -> str:
 def summary(old: dict[str, Counts], new: dict[str, Counts]) -> list[str]:
     """Overall F1 of the digit conditions and false digits per frame without digits, both
     benchmarks; the gap is field minus tuned."""
+
     def together(results, names):
         return sum((results[n] for n in names), Counts())
 
@@ -65,8 +69,9 @@ def summary(old: dict[str, Counts], new: dict[str, Counts]) -> list[str]:
         _row("recall", old_digits.recall, new_digits.recall, 3),
         _row("worst digit condition's F1", min(old[c].f1 for c in old_names), min(new[c].f1 for c in new_names), 3),
         _row("numbers read exactly", old_digits.number_rate, new_digits.number_rate, 2),
-        _row("false digits / frame without digits", old_empty.false_digits_per_image,
-             new_empty.false_digits_per_image, 2),
+        _row(
+            "false digits / frame without digits", old_empty.false_digits_per_image, new_empty.false_digits_per_image, 2
+        ),
     ]
 
 

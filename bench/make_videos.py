@@ -87,19 +87,54 @@ class ClipSpec:
 CLIPS: dict[str, ClipSpec] = {
     # A calm survey of a page in fading pen: long pans, zooming out until digits are small,
     # then in, with the autofocus hunting at each change of distance.
-    "pan_zoom": ClipSpec(seed=11, seconds=10.0, digit_height=(40.0, 60.0), ink_strength=(0.5, 0.7),
-                         zoom=(0.45, 1.1), focus_episodes=4, focus_sigma=(2.5, 4.5), noise=3.0),
+    "pan_zoom": ClipSpec(
+        seed=11,
+        seconds=10.0,
+        digit_height=(40.0, 60.0),
+        ink_strength=(0.5, 0.7),
+        zoom=(0.45, 1.1),
+        focus_episodes=4,
+        focus_sigma=(2.5, 4.5),
+        noise=3.0,
+    ),
     # A dim room and a hand that does not hold still: focus hunting, flickering light,
     # small writing in thin, light ballpoint, mostly numbers.
-    "shaky_numbers": ClipSpec(seed=12, seconds=8.0, page_size=(1800, 1300), digit_height=(35.0, 55.0),
-                              number_chance=0.7, stroke=(0.4, 0.55), pen=(0.5, 1.0), ink_strength=(0.6, 0.8),
-                              zoom=(0.8, 1.3), pan=260.0, roll=6.0, keystone=0.12, shake=4.0, shake_roll=0.8,
-                              focus_episodes=3, focus_sigma=(2.5, 4.5), flicker_dips=0.05, exposure=0.6,
-                              noise=3.5),
+    "shaky_numbers": ClipSpec(
+        seed=12,
+        seconds=8.0,
+        page_size=(1800, 1300),
+        digit_height=(35.0, 55.0),
+        number_chance=0.7,
+        stroke=(0.4, 0.55),
+        pen=(0.5, 1.0),
+        ink_strength=(0.6, 0.8),
+        zoom=(0.8, 1.3),
+        pan=260.0,
+        roll=6.0,
+        keystone=0.12,
+        shake=4.0,
+        shake_roll=0.8,
+        focus_episodes=3,
+        focus_sigma=(2.5, 4.5),
+        flicker_dips=0.05,
+        exposure=0.6,
+        noise=3.5,
+    ),
     # Faint chalk on a dark board, numbers spaced a little wider, filmed from further back.
-    "chalkboard": ClipSpec(seed=13, seconds=8.0, board=True, digit_height=(60.0, 85.0), number_gap=(0.25, 0.6),
-                           stroke=(0.2, 0.35), pen=(0.0, 0.0), ink_strength=(0.55, 0.75), zoom=(0.65, 1.1),
-                           shake=2.0, flicker_dips=0.03, noise=3.0),
+    "chalkboard": ClipSpec(
+        seed=13,
+        seconds=8.0,
+        board=True,
+        digit_height=(60.0, 85.0),
+        number_gap=(0.25, 0.6),
+        stroke=(0.2, 0.35),
+        pen=(0.0, 0.0),
+        ink_strength=(0.55, 0.75),
+        zoom=(0.65, 1.1),
+        shake=2.0,
+        flicker_dips=0.03,
+        noise=3.0,
+    ),
 }
 
 
@@ -125,15 +160,20 @@ class Page:
 Layer = tuple[np.ndarray, int, int]  # ink alpha and the (x, y) of its top-left corner
 
 
-def _written_number(images: list[np.ndarray], height: float, stroke: float, pen: float,
-                    gaps: tuple[float, float], rng: np.random.Generator) -> tuple[list[Layer], int, int]:
+def _written_number(
+    images: list[np.ndarray],
+    height: float,
+    stroke: float,
+    pen: float,
+    gaps: tuple[float, float],
+    rng: np.random.Generator,
+) -> tuple[list[Layer], int, int]:
     """Digits written in a row: handwriting gaps, bottoms on a slightly sloped, jittered
     baseline. Returns (alpha, x, y) per digit relative to the row's top-left, and its size."""
     slope = rng.uniform(-0.06, 0.06)
     layers, cursor = [], 0.0
     for image in images:
-        alpha = digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen,
-                            MAX_THINNING)
+        alpha = digit_alpha(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen, MAX_THINNING)
         ink_x, ink_y, ink_w, ink_h = cv2.boundingRect((alpha >= INK_ALPHA).astype(np.uint8))
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
         layers.append((alpha, int(round(cursor)) - ink_x, int(round(baseline)) - ink_y - ink_h))
@@ -166,8 +206,9 @@ def write_page(spec: ClipSpec, rng: np.random.Generator) -> Page:
             length = int(rng.choice(NUMBER_LENGTHS)) if rng.random() < spec.number_chance else 1
             chosen = [int(next(order)) for _ in range(length)]
             size = rng.uniform(*spec.digit_height)
-            layers, item_w, item_h = _written_number([images[i] for i in chosen], size, stroke, pen,
-                                                     spec.number_gap, rng)
+            layers, item_w, item_h = _written_number(
+                [images[i] for i in chosen], size, stroke, pen, spec.number_gap, rng
+            )
             box = (int(x), int(y + rng.uniform(0.0, 0.3) * spec.digit_height[0]), item_w, item_h)
             if box[0] + box[2] > width - PAGE_MARGIN:
                 break
@@ -187,7 +228,7 @@ def _compose(spec: ClipSpec, digits: list[PageDigit], rng: np.random.Generator) 
     ink_alpha = np.zeros((height, width), np.float32)
     for digit in digits:
         h, w = digit.alpha.shape
-        ink_alpha[digit.y:digit.y + h, digit.x:digit.x + w] += digit.alpha
+        ink_alpha[digit.y : digit.y + h, digit.x : digit.x + w] += digit.alpha
     grain = cv2.GaussianBlur(rng.normal(0, 1, ink_alpha.shape).astype(np.float32), (0, 0), 1.5)
     if spec.board:
         # Chalk: light, grainy strokes on a dark green-grey board with wiped-off dust clouds.
@@ -220,7 +261,7 @@ def _shake(times: np.ndarray, rms: float, rng: np.random.Generator) -> np.ndarra
     amplitudes = rng.uniform(0.5, 1.0, 3)
     phases = rng.uniform(0, 2 * math.pi, 3)
     wave = sum(a * np.sin(2 * math.pi * f * times + p) for a, f, p in zip(amplitudes, frequencies, phases))
-    return wave * rms / math.sqrt(float((amplitudes ** 2).sum()) / 2)
+    return wave * rms / math.sqrt(float((amplitudes**2).sum()) / 2)
 
 
 def _half_view(zoom: float, roll: float) -> tuple[float, float]:
@@ -272,8 +313,9 @@ def camera_path(spec: ClipSpec, page: Page, rng: np.random.Generator) -> np.ndar
         similar[:2, 2] = half - similar[:2, :2] @ centre[i]
         keystone = np.array([[1, 0, 0], [0, 1, 0], [tilt[i, 0], tilt[i, 1], 1]])
         matrices[i] = np.linalg.inv(to_centre) @ keystone @ to_centre @ similar
-        corners = np.array([[[0, 0], [FRAME_SIZE[0], 0], [FRAME_SIZE[0], FRAME_SIZE[1]], [0, FRAME_SIZE[1]]]],
-                           np.float64)
+        corners = np.array(
+            [[[0, 0], [FRAME_SIZE[0], 0], [FRAME_SIZE[0], FRAME_SIZE[1]], [0, FRAME_SIZE[1]]]], np.float64
+        )
         seen = cv2.perspectiveTransform(corners, np.linalg.inv(matrices[i]))[0]
         if seen.min() < 0 or (seen >= spec.page_size).any():
             raise RuntimeError(f"frame {i} sees past the page edge; widen the page or narrow the moves")
@@ -290,19 +332,30 @@ def frame_truth(page: Page, matrix: np.ndarray) -> tuple[list[tuple[int, Box]], 
     found: dict[int, tuple[int, Box]] = {}
     for index, digit in enumerate(page.digits):
         h, w = digit.alpha.shape
-        corners = np.array([[[digit.x, digit.y], [digit.x + w, digit.y], [digit.x + w, digit.y + h],
-                             [digit.x, digit.y + h]]], np.float64)
+        corners = np.array(
+            [[[digit.x, digit.y], [digit.x + w, digit.y], [digit.x + w, digit.y + h], [digit.x, digit.y + h]]],
+            np.float64,
+        )
         warped = cv2.perspectiveTransform(corners, matrix)[0]
         (x0, y0), (x1, y1) = np.floor(warped.min(axis=0)) - 2, np.ceil(warped.max(axis=0)) + 2
         if x1 < 0 or y1 < 0 or x0 >= width or y0 >= height:
             continue
-        local = (np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]]) @ matrix
-                 @ np.array([[1, 0, digit.x], [0, 1, digit.y], [0, 0, 1]]))
+        local = (
+            np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]])
+            @ matrix
+            @ np.array([[1, 0, digit.x], [0, 1, digit.y], [0, 0, 1]])
+        )
         ink = cv2.warpPerspective(digit.alpha, local, (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR)
         bx, by, bw, bh = cv2.boundingRect((ink >= INK_ALPHA).astype(np.uint8))
         box = (bx + int(x0), by + int(y0), bw, bh)
-        if bw and bh and box[0] >= FRAME_MARGIN and box[1] >= FRAME_MARGIN and \
-                box[0] + bw <= width - FRAME_MARGIN and box[1] + bh <= height - FRAME_MARGIN:
+        if (
+            bw
+            and bh
+            and box[0] >= FRAME_MARGIN
+            and box[1] >= FRAME_MARGIN
+            and box[0] + bw <= width - FRAME_MARGIN
+            and box[1] + bh <= height - FRAME_MARGIN
+        ):
             found[index] = (digit.label, box)
     numbers: list[tuple[str, Box]] = []
     members: dict[int, list[int]] = {}
@@ -321,7 +374,7 @@ def _focus_sigmas(spec: ClipSpec, frames: int, rng: np.random.Generator) -> np.n
         length = int(rng.integers(12, 30))
         peak = rng.uniform(*spec.focus_sigma)
         bump = peak * np.sin(np.pi * np.arange(1, length + 1) / (length + 1))
-        sigma[start:start + length] = np.maximum(sigma[start:start + length], bump)
+        sigma[start : start + length] = np.maximum(sigma[start : start + length], bump)
     return sigma
 
 
@@ -330,7 +383,7 @@ def _light(spec: ClipSpec, frames: int, rng: np.random.Generator) -> np.ndarray:
     times = np.arange(frames) / FPS
     gain = 1.0 + spec.drift * np.sin(2 * math.pi * rng.uniform(0.05, 0.2) * times + rng.uniform(0, 2 * math.pi))
     for i in np.flatnonzero(rng.random(frames) < spec.flicker_dips):
-        gain[i:i + int(rng.integers(1, 3))] *= 1.0 - rng.uniform(*spec.flicker_depth)
+        gain[i : i + int(rng.integers(1, 3))] *= 1.0 - rng.uniform(*spec.flicker_depth)
     return gain
 
 
@@ -409,8 +462,11 @@ def main(argv: list[str] | None = None) -> None:
     for name in args.clips.split(","):
         start = time.perf_counter()
         video, _, frames = write_clip(name, args.out)
-        print(f"{video}: {frames} frames ({frames / FPS:.1f} s), {video.stat().st_size / 1e6:.2f} MB, "
-              f"made in {time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"{video}: {frames} frames ({frames / FPS:.1f} s), {video.stat().st_size / 1e6:.2f} MB, "
+            f"made in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

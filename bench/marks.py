@@ -75,8 +75,16 @@ def _skeleton(mask: np.ndarray) -> np.ndarray:
         for step in (0, 1):
             p = image
             # Neighbours clockwise from north: P2 N, P3 NE, P4 E, P5 SE, P6 S, P7 SW, P8 W, P9 NW.
-            ring = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:],
-                    p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
+            ring = [
+                p[:-2, 1:-1],
+                p[:-2, 2:],
+                p[1:-1, 2:],
+                p[2:, 2:],
+                p[2:, 1:-1],
+                p[2:, :-2],
+                p[1:-1, :-2],
+                p[:-2, :-2],
+            ]
             count = sum(n.astype(np.int32) for n in ring)
             crossings = sum(((a == 0) & (b == 1)).astype(np.int32) for a, b in zip(ring, ring[1:] + ring[:1]))
             n, e, s, w = ring[0], ring[2], ring[4], ring[6]
@@ -107,7 +115,7 @@ def _with_gaps(alpha: np.ndarray, core: float, rng) -> np.ndarray:
     the pieces stay apart even for 8-connected ink.
     """
     x, y, w, h = ink_box(alpha)
-    ys, xs = np.mgrid[0:alpha.shape[0], 0:alpha.shape[1]].astype(np.float32)
+    ys, xs = np.mgrid[0 : alpha.shape[0], 0 : alpha.shape[1]].astype(np.float32)
     for _ in range(int(rng.integers(BROKEN_BANDS[0], BROKEN_BANDS[1] + 1))):
         angle = math.radians(rng.uniform(-25, 25))
         width = max(core * rng.uniform(*BROKEN_GAP), abs(math.cos(angle)) + abs(math.sin(angle)) + 0.05)
@@ -133,8 +141,8 @@ def touching_x(left: tuple[np.ndarray, int, int], alpha: np.ndarray, y: int, ove
     top, bottom = max(left_y, y), min(left_y + left_alpha.shape[0], y + alpha.shape[0])
     if bottom <= top:
         return None
-    a = left_alpha[top - left_y:bottom - left_y] >= INK_ALPHA
-    b = alpha[top - y:bottom - y] >= INK_ALPHA
+    a = left_alpha[top - left_y : bottom - left_y] >= INK_ALPHA
+    b = alpha[top - y : bottom - y] >= INK_ALPHA
     both = a.any(axis=1) & b.any(axis=1)
     if not both.any():
         return None
@@ -164,8 +172,9 @@ def _stroke_alpha(points: np.ndarray, thickness: int, closed: bool = False, fill
 def distractor_alpha(height: float, frame_side: int, rng: np.random.Generator) -> np.ndarray:
     """One non-digit pen mark about ``height`` px tall: a letter, a word, a symbol, a
     scribble, a drawn box, a long line or a small filled blob."""
-    kind = rng.choice(["letter", "word", "symbol", "scribble", "box", "line", "blob"],
-                      p=[0.28, 0.1, 0.2, 0.15, 0.1, 0.1, 0.07])
+    kind = rng.choice(
+        ["letter", "word", "symbol", "scribble", "box", "line", "blob"], p=[0.28, 0.1, 0.2, 0.15, 0.1, 0.1, 0.07]
+    )
     thickness = max(1, round(height / 20 * rng.uniform(0.6, 1.4)))
     if kind == "letter":
         canvas = _text_alpha(str(rng.choice(list(LETTERS))), height * rng.uniform(0.6, 1.1), rng)
@@ -224,7 +233,7 @@ def _erased_writing(size: tuple[int, int], height: float, rng) -> np.ndarray:
     for _ in range(int(rng.integers(2, 7))):
         mark = distractor_alpha(height * rng.uniform(0.7, 1.3), min(size), rng)[:h, :w]
         x, y = int(rng.integers(0, w - mark.shape[1] + 1)), int(rng.integers(0, h - mark.shape[0] + 1))
-        region = ghosts[y:y + mark.shape[0], x:x + mark.shape[1]]
+        region = ghosts[y : y + mark.shape[0], x : x + mark.shape[1]]
         np.maximum(region, mark * rng.uniform(0.5, 1.0), out=region)
     length = max(3, round(height * rng.uniform(0.2, 0.5)))
     smear = np.zeros((length, length), np.float32)

@@ -102,9 +102,7 @@ def score(
     """Counts for one image."""
     matches = match_boxes([b for _, b in predicted], [b for _, b in truth])
     hits = sum(predicted[i][0] == truth[j][0] for i, j in matches)
-    false_digits = sum(
-        all(iou(box, t) < FALSE_DIGIT_IOU for _, t in truth) for _, box in predicted
-    )
+    false_digits = sum(all(iou(box, t) < FALSE_DIGIT_IOU for _, t in truth) for _, box in predicted)
     numbers_read = sum(
         any(text == p_text and iou(box, p_box) >= MATCH_IOU for p_text, p_box in predicted_numbers)
         for text, box in truth_numbers

@@ -104,30 +104,55 @@ class SceneStyle:
 
 CONDITIONS: dict[str, SceneStyle] = {
     "clean": SceneStyle(),
-    "photo": SceneStyle(noise=(3.0, 7.0), gradient=(0.2, 0.4), vignette=(0.1, 0.25),
-                        shadow=(0.2, 0.4), contrast=(0.6, 0.85), blur=(0.5, 1.2),
-                        tilt=18.0, roll=5.0, jpeg_quality=(50, 80)),
+    "photo": SceneStyle(
+        noise=(3.0, 7.0),
+        gradient=(0.2, 0.4),
+        vignette=(0.1, 0.25),
+        shadow=(0.2, 0.4),
+        contrast=(0.6, 0.85),
+        blur=(0.5, 1.2),
+        tilt=18.0,
+        roll=5.0,
+        jpeg_quality=(50, 80),
+    ),
     # Ink 12-24 px tall: the scene height times the item (0.85-1.15) and digit (0.9-1.1) jitter.
     "small": SceneStyle(digit_height=(15.5, 19.0)),
     # Chalk is thicker than a pen; boards are lit unevenly and never wiped quite clean.
-    "board": SceneStyle(surface="board", stroke_level=(0.15, 0.35), pen=(0.0, 0.4), noise=(2.0, 5.0),
-                        gradient=(0.1, 0.35), vignette=(0.08, 0.2)),
+    "board": SceneStyle(
+        surface="board",
+        stroke_level=(0.15, 0.35),
+        pen=(0.0, 0.4),
+        noise=(2.0, 5.0),
+        gradient=(0.1, 0.35),
+        vignette=(0.08, 0.2),
+    ),
     "slanted": SceneStyle(slant=30.0),
     "thin": SceneStyle(stroke="fine"),
     "thick": SceneStyle(stroke="marker"),
     "ruled": SceneStyle(ruled=True),
-    "distractors": SceneStyle(digit_count=(3, 8), distractor_count=(5, 12), noise=(1.0, 4.0),
-                              gradient=(0.0, 0.2)),
+    "distractors": SceneStyle(digit_count=(3, 8), distractor_count=(5, 12), noise=(1.0, 4.0), gradient=(0.0, 0.2)),
     # Pairs whose inks touch; each pair is also a 2-digit number in the truth, as a reader
     # would take it. Odd digits out stay alone.
     "touching": SceneStyle(number_chance=1.0, number_count=(2, 6), number_length=(2, 2), touching=True),
     "broken": SceneStyle(stroke="broken"),
     # 1-4 numbers of 2-6 digits on baselines sloped up to 8 degrees, no lone digits.
-    "numbers": SceneStyle(digit_count=(3, 18), digit_height=(25.0, 70.0), number_count=(1, 4),
-                          number_length=(2, 6), lone_digits=False, number_slope=math.tan(math.radians(8)),
-                          turn_with_baseline=True),
-    "empty": SceneStyle(digit_count=(0, 0), distractor_count=(0, 4), noise=(2.0, 6.0),
-                        gradient=(0.0, 0.35), shadow=(0.0, 0.35), jpeg_quality=(60, 90)),
+    "numbers": SceneStyle(
+        digit_count=(3, 18),
+        digit_height=(25.0, 70.0),
+        number_count=(1, 4),
+        number_length=(2, 6),
+        lone_digits=False,
+        number_slope=math.tan(math.radians(8)),
+        turn_with_baseline=True,
+    ),
+    "empty": SceneStyle(
+        digit_count=(0, 0),
+        distractor_count=(0, 4),
+        noise=(2.0, 6.0),
+        gradient=(0.0, 0.35),
+        shadow=(0.0, 0.35),
+        jpeg_quality=(60, 90),
+    ),
 }
 
 
@@ -171,8 +196,9 @@ def _uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
     return float(rng.uniform(bounds[0], bounds[1])) if bounds[1] > bounds[0] else float(bounds[0])
 
 
-def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: float,
-                max_thinning: float = MAX_THINNING) -> np.ndarray:
+def digit_alpha(
+    image: np.ndarray, height: float, stroke_level: float, pen: float, max_thinning: float = MAX_THINNING
+) -> np.ndarray:
     """An MNIST digit scaled so its ink is about ``height`` px tall, as crisp pen alpha.
 
     Raising ``stroke_level`` (0-1, MNIST grey) thins the stroke a little, ``pen`` (0-1,
@@ -180,7 +206,7 @@ def digit_alpha(image: np.ndarray, height: float, stroke_level: float, pen: floa
     fading to zero at the crop edge.
     """
     x, y, w, h = cv2.boundingRect(image)
-    crop = cv2.copyMakeBorder(image[y:y + h, x:x + w], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
+    crop = cv2.copyMakeBorder(image[y : y + h, x : x + w], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
     scale = height / h
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     grey = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255.0
@@ -209,8 +235,9 @@ def _number_item(images, labels, indices, height, stroke, pen, style: SceneStyle
     turn = -math.degrees(math.atan(slope)) if style.turn_with_baseline else 0.0
     layers, cursor = [], 0.0
     for image in images:
-        alpha = _written_digit(image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen,
-                               turn, style, scale, rng)
+        alpha = _written_digit(
+            image, height * rng.uniform(0.9, 1.1), stroke + rng.uniform(-0.05, 0.05), pen, turn, style, scale, rng
+        )
         ink_x, ink_y, ink_w, ink_h = ink_box(alpha)
         baseline = slope * cursor + rng.uniform(-0.05, 0.05) * height
         x, y = round(cursor) - ink_x, round(baseline) - ink_y - ink_h
@@ -250,8 +277,12 @@ def _place(item: _Item, placed: list[tuple[_Item, Box]], region: np.ndarray, rng
         return None
     for _ in range(PLACEMENT_TRIES):
         box = (int(rng.uniform(x0, x1)), int(rng.uniform(y0, y1)), item.width, item.height)
-        corners = [(box[0], box[1]), (box[0] + box[2], box[1]), (box[0], box[1] + box[3]),
-                   (box[0] + box[2], box[1] + box[3])]
+        corners = [
+            (box[0], box[1]),
+            (box[0] + box[2], box[1]),
+            (box[0], box[1] + box[3]),
+            (box[0] + box[2], box[1] + box[3]),
+        ]
         if any(cv2.pointPolygonTest(region, (float(cx), float(cy)), True) < EDGE_MARGIN for cx, cy in corners):
             continue
         if all(_box_gap(box, other) >= _required_gap(item, done) for done, other in placed):
@@ -271,8 +302,11 @@ def _camera(size: tuple[int, int], style: SceneStyle, rng) -> tuple[np.ndarray, 
     if style.tilt <= 0 and style.roll <= 0:
         return np.eye(3), corners
     tilt, direction = math.radians(rng.uniform(0, style.tilt)), rng.uniform(0, 2 * math.pi)
-    rotation, _ = cv2.Rodrigues(np.array([tilt * math.cos(direction), tilt * math.sin(direction),
-                                          math.radians(rng.uniform(-style.roll, style.roll))]))
+    rotation, _ = cv2.Rodrigues(
+        np.array(
+            [tilt * math.cos(direction), tilt * math.sin(direction), math.radians(rng.uniform(-style.roll, style.roll))]
+        )
+    )
     f = FOCAL_LENGTH * w
     camera = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
     centre = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
@@ -316,8 +350,9 @@ def paper_background(size: tuple[int, int], rng, blotch_grid: tuple[int, int] = 
     return page
 
 
-def _written_page(ink_alpha: np.ndarray, size: tuple[int, int], style: SceneStyle, height: float,
-                  scale: float, rng) -> np.ndarray:
+def _written_page(
+    ink_alpha: np.ndarray, size: tuple[int, int], style: SceneStyle, height: float, scale: float, rng
+) -> np.ndarray:
     """The page before the camera sees it: pen ink over paper (ruled, if the style says), or
     chalk on a board; ``height`` is the scene's digit height in px, for sizes that follow it."""
     if style.surface == "board":
@@ -412,16 +447,28 @@ def _digit_items(count: int, height: float, style: SceneStyle, scale: float, rng
     stroke, pen = rng.uniform(*style.stroke_level), rng.uniform(*style.pen)
     items, start = [], 0
     for length in lengths:
-        chosen = indices[start:start + length]
+        chosen = indices[start : start + length]
         start += length
         item_height = height * rng.uniform(0.85, 1.15)
-        items.append(_number_item([images[i] for i in chosen], [int(labels[i]) for i in chosen],
-                                  chosen, item_height, stroke, pen, style, scale, rng))
+        items.append(
+            _number_item(
+                [images[i] for i in chosen],
+                [int(labels[i]) for i in chosen],
+                chosen,
+                item_height,
+                stroke,
+                pen,
+                style,
+                scale,
+                rng,
+            )
+        )
     return items
 
 
-def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
-                 digit_count: int | None = None) -> Scene:
+def render_scene(
+    condition: str, seed: int, size: tuple[int, int] = (640, 480), digit_count: int | None = None
+) -> Scene:
     """Render a photo of handwriting on paper for ``condition``, deterministic from ``seed``.
 
     Args:
@@ -441,7 +488,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     count = digit_count
     if count is None:
         # Big writing leaves room for few digits: cap the count by what fits at this height.
-        fits = int(PACKING * size[0] * size[1] / (DIGIT_CELL * height ** 2))
+        fits = int(PACKING * size[0] * size[1] / (DIGIT_CELL * height**2))
         count = min(int(rng.integers(style.digit_count[0], style.digit_count[1] + 1)), max(fits, style.digit_count[0]))
     for _ in range(MAX_SHRINKS):
         placed: list[tuple[_Item, Box]] = []
@@ -469,7 +516,7 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     for item, (x, y, _, _) in placed:
         boxes = []
         for alpha, lx, ly in item.layers:
-            ink_alpha[y + ly:y + ly + alpha.shape[0], x + lx:x + lx + alpha.shape[1]] += alpha
+            ink_alpha[y + ly : y + ly + alpha.shape[0], x + lx : x + lx + alpha.shape[1]] += alpha
             boxes.append(_frame_box(alpha, x + lx, y + ly, homography, size))
         if not item.labels:
             distractors.extend(b for b in boxes if b is not None)
@@ -485,8 +532,15 @@ def render_scene(condition: str, seed: int, size: tuple[int, int] = (640, 480),
     if not np.allclose(homography, np.eye(3)):
         image = cv2.warpPerspective(image, homography, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     image = image * _lighting(size, style, rng)[..., None] * rng.uniform(0.98, 1.02, 3).astype(np.float32)
-    return Scene(image=_camera_effects(image, style, rng), digits=tuple(digits), numbers=tuple(numbers),
-                 distractors=tuple(distractors), condition=condition, seed=seed, mnist_indices=tuple(indices))
+    return Scene(
+        image=_camera_effects(image, style, rng),
+        digits=tuple(digits),
+        numbers=tuple(numbers),
+        distractors=tuple(distractors),
+        condition=condition,
+        seed=seed,
+        mnist_indices=tuple(indices),
+    )
 
 
 if __name__ == "__main__":

@@ -100,25 +100,71 @@ def case_row(case: CaseTimes) -> list[str]:
 
 
 def floor_table(floors: Sequence[FloorTimes]) -> str:
-    rows = [[size_text(f.size), f"{np.median(f.digits):.0f}", ms_text(np.median(f.decode)),
-             ms_text(np.median(f.decode + f.floor)), ms_text(np.median(f.recognize)),
-             ms_text(np.median(f.decode + f.recognize)), f"{f.ratio:.2f}x"] for f in floors]
-    return table(("frame", "digits read (median)", "decode", "floor: decode + grey + threshold + contours",
-                  "recognize()", "decode + recognize()", "(decode + recognize()) / floor"), rows)
+    rows = [
+        [
+            size_text(f.size),
+            f"{np.median(f.digits):.0f}",
+            ms_text(np.median(f.decode)),
+            ms_text(np.median(f.decode + f.floor)),
+            ms_text(np.median(f.recognize)),
+            ms_text(np.median(f.decode + f.recognize)),
+            f"{f.ratio:.2f}x",
+        ]
+        for f in floors
+    ]
+    return table(
+        (
+            "frame",
+            "digits read (median)",
+            "decode",
+            "floor: decode + grey + threshold + contours",
+            "recognize()",
+            "decode + recognize()",
+            "(decode + recognize()) / floor",
+        ),
+        rows,
+    )
 
 
 def video_table(runs: Sequence[cli_runs.VideoThroughput]) -> str:
-    rows = [[size_text(r.size), str(r.frames), f"{r.wall_s:.2f}", f"{r.fps:.0f}", f"{r.start_s:.2f}",
-             f"{r.fps_after_start:.0f}"] for r in runs]
+    rows = [
+        [
+            size_text(r.size),
+            str(r.frames),
+            f"{r.wall_s:.2f}",
+            f"{r.fps:.0f}",
+            f"{r.start_s:.2f}",
+            f"{r.fps_after_start:.0f}",
+        ]
+        for r in runs
+    ]
     return table(("clip", "frames", "wall s", "fps (wall)", "1-frame clip wall s", "fps after start-up"), rows)
 
 
 def rss_table(run: cli_runs.RssRun) -> str:
     marks = [f"{run.at(mark):.0f}" for mark in cli_runs.RSS_MARKS]
-    row = [str(run.frames), f"{run.wall_s:.1f}", f"{run.peak_mb:.0f}", *marks, f"{run.growth_mb:+.1f}",
-           f"{run.max_rss_mb:.0f}"]
-    return table(("frames", "wall s", "peak MB", "25 %", "50 %", "75 %", "100 %", "growth 25 % -> last quarter MB",
-                  "ru_maxrss MB"), [row])
+    row = [
+        str(run.frames),
+        f"{run.wall_s:.1f}",
+        f"{run.peak_mb:.0f}",
+        *marks,
+        f"{run.growth_mb:+.1f}",
+        f"{run.max_rss_mb:.0f}",
+    ]
+    return table(
+        (
+            "frames",
+            "wall s",
+            "peak MB",
+            "25 %",
+            "50 %",
+            "75 %",
+            "100 %",
+            "growth 25 % -> last quarter MB",
+            "ru_maxrss MB",
+        ),
+        [row],
+    )
 
 
 def snapshot_table(runs: Sequence[cli_runs.SnapshotThroughput]) -> str:
@@ -128,9 +174,16 @@ def snapshot_table(runs: Sequence[cli_runs.SnapshotThroughput]) -> str:
 
 def baseline_table(baseline: BaselineTimes, figures: Figures) -> str:
     ratio = speed_up(figures)
-    return table(("median ms / frame", "predict() calls / frame (median)", "speed-up over recognize()"),
-                 [[f"{np.median(baseline.ms):.1f}", f"{np.median(baseline.calls):.0f}",
-                   f"{ratio:.0f}x" if ratio is not None else "-"]])
+    return table(
+        ("median ms / frame", "predict() calls / frame (median)", "speed-up over recognize()"),
+        [
+            [
+                f"{np.median(baseline.ms):.1f}",
+                f"{np.median(baseline.calls):.0f}",
+                f"{ratio:.0f}x" if ratio is not None else "-",
+            ]
+        ],
+    )
 
 
 def targets_table(figures: Figures) -> str:
@@ -150,15 +203,21 @@ def cpu_model() -> str:
 def machine_text(recognizer: Recognizer, args: argparse.Namespace) -> str:
     """What the figures were measured on, and with how many frames."""
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    machine = (f"machine: {cpu_model()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
-               f"load average {load} at start")
-    versions = (f"Python {platform.python_version()}, OpenCV {cv2.__version__}, "
-                f"LiteRT (ai-edge-litert) {importlib.metadata.version('ai-edge-litert')}, "
-                f"{recognizer.config.num_threads} LiteRT threads")
-    counts = (f"frames: {args.frames} per case after {WARM_UP} warm-up (in {ROUNDS} blocks, the cases taking turns), "
-              f"{args.frames} per clip for the floor, "
-              f"{args.baseline_frames} for the baseline; runs (median taken): {args.video_runs} of each video "
-              f"command, {args.cold_runs} of the cold start")
+    machine = (
+        f"machine: {cpu_model()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
+        f"load average {load} at start"
+    )
+    versions = (
+        f"Python {platform.python_version()}, OpenCV {cv2.__version__}, "
+        f"LiteRT (ai-edge-litert) {importlib.metadata.version('ai-edge-litert')}, "
+        f"{recognizer.config.num_threads} LiteRT threads"
+    )
+    counts = (
+        f"frames: {args.frames} per case after {WARM_UP} warm-up (in {ROUNDS} blocks, the cases taking turns), "
+        f"{args.frames} per clip for the floor, "
+        f"{args.baseline_frames} for the baseline; runs (median taken): {args.video_runs} of each video "
+        f"command, {args.cold_runs} of the cold start"
+    )
     return f"{machine}\n{versions}\n{counts}"
 
 
@@ -170,8 +229,11 @@ def make_clips(work: Path, clip_frames: int | None) -> dict[str, Path]:
     first ``clip_frames`` frames), the same upscaled to 1280x720, and a 1-frame clip of
     each size."""
     frames = cli_runs.sample_frames()[:clip_frames]
-    clips = {"vga": cli_runs.SAMPLE_CLIP if clip_frames is None
-             else cli_runs.write_clip(work / "vga.mp4", frames, len(frames))}
+    clips = {
+        "vga": cli_runs.SAMPLE_CLIP
+        if clip_frames is None
+        else cli_runs.write_clip(work / "vga.mp4", frames, len(frames))
+    }
     clips["hd"] = cli_runs.write_clip(work / "hd.mp4", frames, len(frames), HD)
     clips["vga_1"] = cli_runs.write_clip(work / "vga_1.mp4", frames, 1)
     clips["hd_1"] = cli_runs.write_clip(work / "hd_1.mp4", frames, 1, HD)
@@ -197,36 +259,49 @@ def report_cases(recognizer: Recognizer, frames: int) -> tuple[CaseTimes, ...]:
     cases = time_cases(recognizer, CASES, frames)
     for case in cases:
         print(table_row(case_row(case)), flush=True)
-    print(f"\nrecognize() and its stages: a new scene every frame. Tracking and annotation: each scene held "
-          f"for {HOLD_FRAMES} frames (a still camera), so tracks confirm. split: unsure wide blobs retried as "
-          "two touching digits; numbers: size outliers dropped, digits grouped, FrameResult built.\n")
+    print(
+        f"\nrecognize() and its stages: a new scene every frame. Tracking and annotation: each scene held "
+        f"for {HOLD_FRAMES} frames (a still camera), so tracks confirm. split: unsure wide blobs retried as "
+        "two touching digits; numbers: size outliers dropped, digits grouped, FrameResult built.\n"
+    )
     return tuple(cases)
 
 
 def report_floors(recognizer: Recognizer, clips: dict[str, Path], frames: int) -> tuple[FloorTimes, ...]:
-    print("## The floor (frames decoded from mp4v clips with cv2.VideoCapture; threshold: camdigits' local mean "
-          "threshold, the same mask as cv2.adaptiveThreshold MEAN_C inverted at a third of its comparison cost, "
-          "no blur or rule check; contours: RETR_EXTERNAL; median ms)\n")
+    print(
+        "## The floor (frames decoded from mp4v clips with cv2.VideoCapture; threshold: camdigits' local mean "
+        "threshold, the same mask as cv2.adaptiveThreshold MEAN_C inverted at a third of its comparison cost, "
+        "no blur or rule check; contours: RETR_EXTERNAL; median ms)\n"
+    )
     floors = tuple(time_floor(clips[name], recognizer, frames) for name in ("vga", "hd"))
     print(floor_table(floors) + "\n", flush=True)
     return floors
 
 
 def report_video(clips: dict[str, Path], work: Path, args: argparse.Namespace) -> tuple[cli_runs.VideoThroughput, ...]:
-    print(f"## camdigits video CLIP --output O.mp4 --json O.jsonl, in a fresh process (640x480: {clips['vga'].name}; "
-          "1280x720: the same frames upscaled with cv2.resize, written as mp4v)\n")
-    runs = tuple(cli_runs.video_throughput(clips[name], clips[name + "_1"], work, args.video_runs, args.model)
-                 for name in ("vga", "hd"))
-    print(video_table(runs) + "\n\nfps after start-up = (frames - 1) / (wall - wall of the same command on a "
-          "1-frame clip of the same size): imports, model load and finalising the outputs taken out.\n", flush=True)
+    print(
+        f"## camdigits video CLIP --output O.mp4 --json O.jsonl, in a fresh process (640x480: {clips['vga'].name}; "
+        "1280x720: the same frames upscaled with cv2.resize, written as mp4v)\n"
+    )
+    runs = tuple(
+        cli_runs.video_throughput(clips[name], clips[name + "_1"], work, args.video_runs, args.model)
+        for name in ("vga", "hd")
+    )
+    print(
+        video_table(runs) + "\n\nfps after start-up = (frames - 1) / (wall - wall of the same command on a "
+        "1-frame clip of the same size): imports, model load and finalising the outputs taken out.\n",
+        flush=True,
+    )
     return runs
 
 
 def report_cold_start(work: Path, args: argparse.Namespace) -> float:
     module_s, script_s = cold_start(work, args.cold_runs, args.model)
     print("## Cold start: snapshot of one 640x480 10-digit PNG, --json - (wall s, median)\n")
-    rows = [["python -m camdigits", f"{module_s:.2f}"],
-            ["camdigits (console script)", f"{script_s:.2f}" if script_s is not None else "not installed"]]
+    rows = [
+        ["python -m camdigits", f"{module_s:.2f}"],
+        ["camdigits (console script)", f"{script_s:.2f}" if script_s is not None else "not installed"],
+    ]
     print(table(("command", "wall s"), rows) + "\n", flush=True)
     return module_s
 
@@ -234,27 +309,39 @@ def report_cold_start(work: Path, args: argparse.Namespace) -> float:
 def report_rss(work: Path, args: argparse.Namespace) -> cli_runs.RssRun:
     frames = round(args.rss_seconds * cli_runs.CLIP_FPS)
     clip = cli_runs.write_clip(work / "long.mp4", cli_runs.sample_frames(), frames)
-    print(f"## Memory of camdigits video on a {args.rss_seconds:g} s 640x480 clip ({frames} frames: pan_zoom "
-          f"repeated, mp4v); VmRSS of the process and its worker processes, summed, every "
-          f"{cli_runs.RSS_SAMPLE_SECONDS} s\n")
+    print(
+        f"## Memory of camdigits video on a {args.rss_seconds:g} s 640x480 clip ({frames} frames: pan_zoom "
+        f"repeated, mp4v); VmRSS of the process and its worker processes, summed, every "
+        f"{cli_runs.RSS_SAMPLE_SECONDS} s\n"
+    )
     run = cli_runs.video_rss(clip, work, args.model)
-    print(rss_table(run) + "\n\ngrowth: highest RSS after the 75 % mark minus RSS at 25 % (the last sample may "
-          "fall in the exit). The sum counts pages the forked workers share with the main process once "
-          "per process, so it is an upper bound. ru_maxrss: getrusage(RUSAGE_CHILDREN) in a small launcher "
-          "process (see bench.cli_runs.LAUNCHER), the kernel's peak of the largest single process.\n", flush=True)
+    print(
+        rss_table(run) + "\n\ngrowth: highest RSS after the 75 % mark minus RSS at 25 % (the last sample may "
+        "fall in the exit). The sum counts pages the forked workers share with the main process once "
+        "per process, so it is an upper bound. ru_maxrss: getrusage(RUSAGE_CHILDREN) in a small launcher "
+        "process (see bench.cli_runs.LAUNCHER), the kernel's peak of the largest single process.\n",
+        flush=True,
+    )
     return run
 
 
 def report_snapshot(work: Path, args: argparse.Namespace) -> tuple[cli_runs.SnapshotThroughput, ...]:
     photos = cli_runs.write_photos(work / "photos", args.photos, 1 if args.quick else PHOTO_SCENES)
     sizes = ", ".join(size_text(size) for size in cli_runs.PHOTO_SIZES)
-    print(f"## Snapshot throughput: camdigits snapshot PHOTO... --json O.jsonl --workers N, in a fresh process "
-          f"({len(photos)} JPEG photos of clean rendered scenes, the sizes {sizes} in turn)\n")
+    print(
+        f"## Snapshot throughput: camdigits snapshot PHOTO... --json O.jsonl --workers N, in a fresh process "
+        f"({len(photos)} JPEG photos of clean rendered scenes, the sizes {sizes} in turn)\n"
+    )
     cores = worker_count()
-    runs = tuple(cli_runs.snapshot_throughput(photos, workers, work, args.video_runs, args.model)
-                 for workers in sorted({1, cores}))
-    print(snapshot_table(runs) + f"\n\nwall s: median of {args.video_runs} run(s), start-up included; "
-          f"{cores} worker(s) is one per core this process may use.\n", flush=True)
+    runs = tuple(
+        cli_runs.snapshot_throughput(photos, workers, work, args.video_runs, args.model)
+        for workers in sorted({1, cores})
+    )
+    print(
+        snapshot_table(runs) + f"\n\nwall s: median of {args.video_runs} run(s), start-up included; "
+        f"{cores} worker(s) is one per core this process may use.\n",
+        flush=True,
+    )
     return runs
 
 
@@ -303,8 +390,10 @@ def main(argv: list[str] | None = None) -> Figures:
     baseline = None if args.skip_baseline else measure_baseline(recognizer, args)  # last: TensorFlow is big
     figures = Figures(cases, floors, video, cold_start_s, rss, baseline)
     if baseline is not None:
-        print(f"## Tutorial baseline ({args.baseline_frames} frames of 640x480 with 10 digits, the first scenes "
-              "of that case): Otsu, outer contours, cv2.resize to 28x28, one Keras model.predict per crop\n")
+        print(
+            f"## Tutorial baseline ({args.baseline_frames} frames of 640x480 with 10 digits, the first scenes "
+            "of that case): Otsu, outer contours, cv2.resize to 28x28, one Keras model.predict per crop\n"
+        )
         print(baseline_table(baseline, figures) + "\n", flush=True)
     print("## Targets\n")
     print(targets_table(figures), flush=True)

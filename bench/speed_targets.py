@@ -74,8 +74,9 @@ def target_row(target: Target) -> list[str]:
     return [target.figure, number_text(target.measured, target.unit), limit, verdict]
 
 
-def case_figure(cases: Sequence[CaseTimes], size: tuple[int, int], digits: int,
-                statistic: Callable[[np.ndarray], float] = np.median) -> float | None:
+def case_figure(
+    cases: Sequence[CaseTimes], size: tuple[int, int], digits: int, statistic: Callable[[np.ndarray], float] = np.median
+) -> float | None:
     """``statistic`` of recognize() ms in the case of that size and digit count, if measured."""
     found = [case for case in cases if (case.size, case.digits) == (size, digits)]
     return float(statistic(found[0].recognize)) if found else None
@@ -97,16 +98,20 @@ def targets(figures: Figures) -> list[Target]:
     rss = figures.rss
     return [
         Target("recognize() 640x480, 10 digits, median", case_figure(cases, VGA, 10), 4.0, "ms"),
-        Target("recognize() 640x480, 10 digits, p99",
-               case_figure(cases, VGA, 10, lambda ms: np.percentile(ms, 99)), 8.0, "ms"),
+        Target(
+            "recognize() 640x480, 10 digits, p99",
+            case_figure(cases, VGA, 10, lambda ms: np.percentile(ms, 99)),
+            8.0,
+            "ms",
+        ),
         Target("recognize() 640x480, 30 digits, median", case_figure(cases, VGA, 30), 6.0, "ms"),
         Target("recognize() 1280x720, 10 digits, median", case_figure(cases, HD, 10), 10.0, "ms"),
         Target("camdigits video 640x480 (wall, start-up included)", video_fps, 150.0, "fps", at_least=True),
         Target("(decode + recognize()) / floor, 640x480", floor_ratio, 2.5, "x"),
-        Target("speed-up over the tutorial baseline, 640x480, 10 digits", speed_up(figures), 100.0, "x",
-               at_least=True),
+        Target("speed-up over the tutorial baseline, 640x480, 10 digits", speed_up(figures), 100.0, "x", at_least=True),
         Target("cold start, python -m camdigits snapshot", figures.cold_start_s, 1.5, "s"),
         Target("peak RSS of a video run", rss.peak_mb if rss else None, 300.0, "MB"),
-        Target("RSS growth of a video run, 25 % mark to last quarter", rss.growth_mb if rss else None,
-               RSS_FLAT_MB, "MB"),
+        Target(
+            "RSS growth of a video run, 25 % mark to last quarter", rss.growth_mb if rss else None, RSS_FLAT_MB, "MB"
+        ),
     ]

@@ -73,8 +73,9 @@ def time_stages(recognizer: Recognizer, scenes: Sequence[np.ndarray], frames: in
     return ms
 
 
-def time_tracking(results: Sequence[FrameResult], scenes: Sequence[np.ndarray], config: Config,
-                  frames: int) -> dict[str, np.ndarray]:
+def time_tracking(
+    results: Sequence[FrameResult], scenes: Sequence[np.ndarray], config: Config, frames: int
+) -> dict[str, np.ndarray]:
     """ms of tracking (Tracking.update()) and of annotating its output, as the video command does, on
     a stream that shows each scene (and its result) for HOLD_FRAMES frames."""
     tracker, annotator = Tracking(config), Annotator()
@@ -101,8 +102,9 @@ def time_case(recognizer: Recognizer, size: tuple[int, int], digits: int, frames
     return time_cases(recognizer, [(size, digits)], frames)[0]
 
 
-def time_cases(recognizer: Recognizer, cases: Sequence[tuple[tuple[int, int], int]], frames: int,
-               rounds: int = ROUNDS) -> list[CaseTimes]:
+def time_cases(
+    recognizer: Recognizer, cases: Sequence[tuple[tuple[int, int], int]], frames: int, rounds: int = ROUNDS
+) -> list[CaseTimes]:
     """:func:`time_case` for each (size, digits) of ``cases``, the recognize() and stage
     passes split into ``rounds`` blocks that the cases take in turn."""
     prepared = []

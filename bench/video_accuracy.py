@@ -82,21 +82,26 @@ def evaluate_clip(recognizer: Recognizer, video: Path, every: int = 1, tracker: 
     results, recognize_ms = recognize_clip(recognizer, video, every)
     tracked, track_ms = track_results(results, tracker or Tracking(recognizer.config))
     sidecar = video.with_suffix(".jsonl")
-    return ClipReport(video.stem, len(results), score_video(results, sidecar), score_video(tracked, sidecar),
-                      recognize_ms, track_ms)
+    return ClipReport(
+        video.stem, len(results), score_video(results, sidecar), score_video(tracked, sidecar), recognize_ms, track_ms
+    )
 
 
-HEADER = ("| clip | frames | true digit-frames | F1 raw | F1 tracked | flicker raw | flicker tracked "
-          "| numbers exact raw / tracked | recognize ms | track ms |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+HEADER = (
+    "| clip | frames | true digit-frames | F1 raw | F1 tracked | flicker raw | flicker tracked "
+    "| numbers exact raw / tracked | recognize ms | track ms |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
 
 
 def format_row(report: ClipReport) -> str:
     raw, tracked = report.raw, report.tracked
-    return (f"| {report.name} | {report.frames} | {raw.counts.truth} | {raw.f1:.3f} | **{tracked.f1:.3f}** | "
-            f"{raw.label_changes_per_100:.2f} | **{tracked.label_changes_per_100:.2f}** | "
-            f"{raw.counts.number_rate:.2f} / {tracked.counts.number_rate:.2f} ({raw.counts.numbers}) | "
-            f"{report.recognize_ms:.1f} | {report.track_ms:.3f} |")
+    return (
+        f"| {report.name} | {report.frames} | {raw.counts.truth} | {raw.f1:.3f} | **{tracked.f1:.3f}** | "
+        f"{raw.label_changes_per_100:.2f} | **{tracked.label_changes_per_100:.2f}** | "
+        f"{raw.counts.number_rate:.2f} / {tracked.counts.number_rate:.2f} ({raw.counts.numbers}) | "
+        f"{report.recognize_ms:.1f} | {report.track_ms:.3f} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,8 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     if not videos:
         raise SystemExit(f"no .mp4 clips in {args.videos}; make them with python -m bench.make_videos")
     recognizer = Recognizer(args.model)
-    print(f"every {args.every} frame(s), model {recognizer.classifier.path.name}; flicker = label changes "
-          f"per 100 matched digit-frames\n")
+    print(
+        f"every {args.every} frame(s), model {recognizer.classifier.path.name}; flicker = label changes "
+        f"per 100 matched digit-frames\n"
+    )
     print(HEADER)
     for video in videos:
         print(format_row(evaluate_clip(recognizer, video, args.every)), flush=True)

@@ -43,12 +43,14 @@ def read_sidecar(path: str | Path) -> list[TruthFrame]:
             record = json.loads(line)
             if record["frame"] != len(frames):
                 raise ValueError(f"{path}:{line_number}: expected frame {len(frames)}, got {record['frame']}")
-            frames.append(TruthFrame(
-                frame=record["frame"],
-                time=float(record["time"]),
-                digits=tuple((int(d["label"]), tuple(d["box"])) for d in record["digits"]),
-                numbers=tuple((str(n["text"]), tuple(n["box"])) for n in record["numbers"]),
-            ))
+            frames.append(
+                TruthFrame(
+                    frame=record["frame"],
+                    time=float(record["time"]),
+                    digits=tuple((int(d["label"]), tuple(d["box"])) for d in record["digits"]),
+                    numbers=tuple((str(n["text"]), tuple(n["box"])) for n in record["numbers"]),
+                )
+            )
     return frames
 
 
@@ -81,8 +83,7 @@ def score_frames(results: Sequence[FrameResult], truth: Sequence[TruthFrame]) ->
     last_frame = -1
     for result in results:
         if not last_frame < result.frame < len(truth):
-            raise ValueError(f"result frame {result.frame} is out of order or past the sidecar's "
-                             f"{len(truth)} frames")
+            raise ValueError(f"result frame {result.frame} is out of order or past the sidecar's {len(truth)} frames")
         last_frame = result.frame
         expected = truth[result.frame]
         predicted = [(d.label, d.box) for d in result.digits]

@@ -76,8 +76,9 @@ class ApiLoad:
         return len(self.latencies_ms) / self.seconds
 
 
-def post_loop(url: str, frames: list[bytes], start: int, stop_at: float, latencies: list[float],
-              errors: list[str]) -> None:
+def post_loop(
+    url: str, frames: list[bytes], start: int, stop_at: float, latencies: list[float], errors: list[str]
+) -> None:
     """One client: post frames back to back on one keep-alive connection until ``stop_at``."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -123,14 +124,22 @@ def load_api(url: str, pid: int, frames: list[bytes], clients: int, seconds: flo
     elapsed = time.monotonic() - began
     done.set()
     sampler.join()
-    return ApiLoad(elapsed, latencies, len(errors), rss_start, read_rss_mb(pid) or float("nan"),
-                   cpu_seconds(pid) - cpu_start, samples)
+    return ApiLoad(
+        elapsed,
+        latencies,
+        len(errors),
+        rss_start,
+        read_rss_mb(pid) or float("nan"),
+        cpu_seconds(pid) - cpu_start,
+        samples,
+    )
 
 
-def run(url: str, frames: list[bytes], clients: int, stop_at: float, latencies: list[float],
-        errors: list[str]) -> None:
-    threads = [threading.Thread(target=post_loop, args=(url, frames, i * 7, stop_at, latencies, errors))
-               for i in range(clients)]
+def run(url: str, frames: list[bytes], clients: int, stop_at: float, latencies: list[float], errors: list[str]) -> None:
+    threads = [
+        threading.Thread(target=post_loop, args=(url, frames, i * 7, stop_at, latencies, errors))
+        for i in range(clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -172,26 +181,34 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     frames = sample_frames()
     serve_args = ["--workers", str(args.workers)] if args.workers else []
-    print(f"camdigits serve {' '.join(serve_args)} on loopback; {len(frames)} 640x480 JPEG frames of the sample "
-          f"videos (mean {np.mean([len(f) for f in frames]) / 1000:.0f} kB); {os.cpu_count()} CPUs shared with "
-          "the clients\n")
+    print(
+        f"camdigits serve {' '.join(serve_args)} on loopback; {len(frames)} 640x480 JPEG frames of the sample "
+        f"videos (mean {np.mean([len(f) for f in frames]) / 1000:.0f} kB); {os.cpu_count()} CPUs shared with "
+        "the clients\n"
+    )
     with running_server(*serve_args) as server:
         api = load_api(server.url, server.process.pid, frames, args.clients, args.seconds)
         count, elapsed, round_trips, stream_errors = stream(server.url, frames, args.stream_seconds)
         server.stop()
     fps = count / elapsed
-    print("| API: clients | seconds | images/s | p50 ms | p99 ms | errors | server RSS start -> end MB "
-          "| server CPU ms per image |")
+    print(
+        "| API: clients | seconds | images/s | p50 ms | p99 ms | errors | server RSS start -> end MB "
+        "| server CPU ms per image |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    print(f"| {args.clients} | {api.seconds:.0f} | {api.rate:.1f} | {percentile(api.latencies_ms, 50):.1f} | "
-          f"{percentile(api.latencies_ms, 99):.1f} | {api.errors} | {api.rss_start_mb:.0f} -> {api.rss_end_mb:.0f} "
-          f"| {api.server_cpu_s * 1000 / max(len(api.latencies_ms), 1):.1f} |")
+    print(
+        f"| {args.clients} | {api.seconds:.0f} | {api.rate:.1f} | {percentile(api.latencies_ms, 50):.1f} | "
+        f"{percentile(api.latencies_ms, 99):.1f} | {api.errors} | {api.rss_start_mb:.0f} -> {api.rss_end_mb:.0f} "
+        f"| {api.server_cpu_s * 1000 / max(len(api.latencies_ms), 1):.1f} |"
+    )
     print(f"server RSS every {RSS_EVERY_S:g} s: {', '.join(f'{mb:.0f}' for mb in api.rss_samples_mb)} MB")
     print()
     print("| camera stream: seconds | frames | fps | p50 round trip ms | p99 round trip ms | errors |")
     print("| --- | --- | --- | --- | --- | --- |")
-    print(f"| {elapsed:.0f} | {count} | {fps:.1f} | {percentile(round_trips, 50):.1f} | "
-          f"{percentile(round_trips, 99):.1f} | {stream_errors} |")
+    print(
+        f"| {elapsed:.0f} | {count} | {fps:.1f} | {percentile(round_trips, 50):.1f} | "
+        f"{percentile(round_trips, 99):.1f} | {stream_errors} |"
+    )
     print()
     figures = {"images/s": api.rate, "stream fps": fps, "stream p50 ms": percentile(round_trips, 50)}
     for name, target in TARGETS.items():

@@ -34,8 +34,13 @@ class Server:
 def running_server(*args: str) -> Iterator[Server]:
     """``camdigits serve --port 0 ARGS`` until the block ends."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "camdigits", "serve", "--port", "0", *args],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "camdigits", "serve", "--port", "0", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     server = None
     try:
         deadline = time.monotonic() + STARTUP_S

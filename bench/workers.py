@@ -30,8 +30,9 @@ def _call(task: tuple[Callable[..., Any], Any]) -> Any:
     return function(_WORKER, job)
 
 
-def map_jobs(function: Callable[[Recognizer, Any], Any], jobs: Iterable[Any], model: Path | None,
-             workers: int) -> Iterator[Any]:
+def map_jobs(
+    function: Callable[[Recognizer, Any], Any], jobs: Iterable[Any], model: Path | None, workers: int
+) -> Iterator[Any]:
     """``function(recognizer, job)`` for each job, in order: in ``workers`` processes, or in
     this one if ``workers`` is 1. ``function`` must be a module-level function (it is
     pickled by name)."""

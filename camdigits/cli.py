@@ -104,13 +104,17 @@ def user_errors() -> Iterator[None]:
     except MemoryError:
         # Past the bounds the code keeps (a memory limit far below the machine's, say): one
         # line, not the traceback of whichever allocation failed.
-        raise UserError(CamdigitsError(
-            "out of memory", "the input needs more memory than this process may use; scale it down or raise the limit",
-        )) from None
+        raise UserError(
+            CamdigitsError(
+                "out of memory",
+                "the input needs more memory than this process may use; scale it down or raise the limit",
+            )
+        ) from None
     except Stopped as stop:
         name = signal.Signals(stop.signum).name
-        raise Interrupted(f"stopped by {name}; the outputs written so far are closed and complete",
-                          stop.signum) from None
+        raise Interrupted(
+            f"stopped by {name}; the outputs written so far are closed and complete", stop.signum
+        ) from None
     except KeyboardInterrupt:
         raise Interrupted("interrupted; the outputs written so far are closed and complete") from None
 
@@ -135,8 +139,13 @@ MIN_CONFIDENCE_HELP = "Report only digits the model is at least this sure of."
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name=PROG_NAME)
 @click.option("--model", type=click.Path(), default=None, help=MODEL_HELP)
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=Config.min_confidence, show_default=True,
-              help=MIN_CONFIDENCE_HELP)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=Config.min_confidence,
+    show_default=True,
+    help=MIN_CONFIDENCE_HELP,
+)
 @click.pass_context
 def cli(ctx: click.Context, model: str | None, min_confidence: float) -> None:
     """Read handwritten digits in images, videos and webcam streams."""
@@ -156,27 +165,49 @@ def recognition_options(command: Callable) -> Callable:
         ctx.obj = ctx.obj.overridden(model, min_confidence)
         return command(*args, **kwargs)
 
-    with_overrides = click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
-                                  help=f"{MIN_CONFIDENCE_HELP} [default: the value given before the command, "
-                                       f"else {Config.min_confidence:g}]")(with_overrides)
-    return click.option("--model", type=click.Path(), default=None,
-                        help=f"{MODEL_HELP} Wins over one given before the command.")(with_overrides)
+    with_overrides = click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        default=None,
+        help=f"{MIN_CONFIDENCE_HELP} [default: the value given before the command, else {Config.min_confidence:g}]",
+    )(with_overrides)
+    return click.option(
+        "--model", type=click.Path(), default=None, help=f"{MODEL_HELP} Wins over one given before the command."
+    )(with_overrides)
 
 
 @cli.command()
 @click.argument("images", nargs=-1, required=True, type=click.Path(exists=False, readable=False))
-@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
-              help="Write an annotated copy of each image into this folder.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write one JSON object per image to this file (JSON Lines); '-' is stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write an annotated copy of each image into this folder.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write one JSON object per image to this file (JSON Lines); '-' is stdout.",
+)
 @click.option("--show", is_flag=True, help="Show each annotated image: any key for the next, q or Esc to stop.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that read and recognise images in parallel, at most one per CPU core "
-                   "[default: one per CPU core; 1: none].")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read and recognise images in parallel, at most one per CPU core "
+    "[default: one per CPU core; 1: none].",
+)
 @recognition_options
 @click.pass_context
 def snapshot(
-    ctx: click.Context, images: tuple[str, ...], output: str | None, json_path: str | None, show: bool,
+    ctx: click.Context,
+    images: tuple[str, ...],
+    output: str | None,
+    json_path: str | None,
+    show: bool,
     workers: int | None,
 ) -> None:
     """Read the digits in one or more images (png, jpg, bmp, tiff, webp).
@@ -200,8 +231,7 @@ def snapshot(
             recognized = pool.read_each(images, max_megapixels, keep_images=output is not None or show)
             summary = run_recognized(recognized, sinks, on_skip=report_skip)
     if summary.failures and len(images) > 1:
-        click.echo(f"{len(images)} images: {summary.frames} read, {len(summary.failures)} failed (see above)",
-                   err=True)
+        click.echo(f"{len(images)} images: {summary.frames} read, {len(summary.failures)} failed (see above)", err=True)
     ctx.exit(max(summary.exit_code, int(window_failed)))
 
 
@@ -232,15 +262,15 @@ def add_window(stack: ExitStack, sinks: list[Sink], wait_ms: int) -> bool:
     try:
         sinks.append(stack.enter_context(WindowSink(Annotator(), wait_ms=wait_ms)))
     except CamdigitsError as error:
-        click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)",
-                   err=True)
+        click.echo(f"{PROG_NAME}: error: {error.message} (drop --show; the other outputs are still written)", err=True)
         return False
     return True
 
 
 def track_option(command):
-    return click.option("--no-track", is_flag=True,
-                        help="Report each frame's own reading instead of labels smoothed over time.")(command)
+    return click.option(
+        "--no-track", is_flag=True, help="Report each frame's own reading instead of labels smoothed over time."
+    )(command)
 
 
 def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
@@ -251,21 +281,47 @@ def make_tracker(no_track: bool, config: Config) -> ResultFilter | None:
 
 @cli.command()
 @click.argument("video_path", metavar="FILE", type=click.Path())
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write an annotated copy (mp4v, the input's size and frame rate) to this file.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write an annotated copy (mp4v, the input's size and frame rate) to this file.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.",
+)
 @click.option("--show", is_flag=True, help="Show the annotated video while it is read; q or Esc stops.")
-@click.option("--every", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Read only every N-th frame (the annotated copy repeats it over the frames between).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that recognise frames in parallel, at most one per CPU core "
-                   "[default: one per CPU core; 1: none].")
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Read only every N-th frame (the annotated copy repeats it over the frames between).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that recognise frames in parallel, at most one per CPU core [default: one per CPU core; 1: none].",
+)
 @track_option
 @recognition_options
 @click.pass_context
-def video(ctx: click.Context, video_path: str, output: str | None, json_path: str | None, show: bool,
-          every: int, workers: int | None, no_track: bool) -> None:
+def video(
+    ctx: click.Context,
+    video_path: str,
+    output: str | None,
+    json_path: str | None,
+    show: bool,
+    every: int,
+    workers: int | None,
+    no_track: bool,
+) -> None:
     """Read the digits in every frame of a video file.
 
     JSON records carry "frame" (0-based index in the file) and "time" (seconds). A
@@ -297,11 +353,11 @@ def video(ctx: click.Context, video_path: str, output: str | None, json_path: st
         stack.callback(frames.close)
         started = time.perf_counter()
         recognized = pool.recognize_each(frames) if pool is not None else recognize_each(recognizer, frames)
-        summary = run_recognized(recognized, sinks, on_skip=report_skip,
-                                 tracker=make_tracker(no_track, settings.config))
+        summary = run_recognized(
+            recognized, sinks, on_skip=report_skip, tracker=make_tracker(no_track, settings.config)
+        )
     # After the ExitStack: the seconds include finalizing the outputs, and the files named are whole.
-    click.echo(video_summary(video_path, summary.frames, time.perf_counter() - started, [output, json_path]),
-               err=True)
+    click.echo(video_summary(video_path, summary.frames, time.perf_counter() - started, [output, json_path]), err=True)
     ctx.exit(max(summary.exit_code, int(window_failed)))
 
 
@@ -321,14 +377,22 @@ def capped_workers(requested: int | None) -> int:
     if requested is None:
         return cores
     if requested > cores:
-        click.echo(f"{PROG_NAME}: note: --workers {requested} is more than the {cores} CPU cores "
-                   f"this process may use; using {cores}", err=True)
+        click.echo(
+            f"{PROG_NAME}: note: --workers {requested} is more than the {cores} CPU cores "
+            f"this process may use; using {cores}",
+            err=True,
+        )
         return cores
     return requested
 
 
-def start_pool(stack: ExitStack, recognizer: Recognizer, config: Config, workers: int,
-               frame_shape: tuple[int, int, int] | None = None) -> RecognizerPool | None:
+def start_pool(
+    stack: ExitStack,
+    recognizer: Recognizer,
+    config: Config,
+    workers: int,
+    frame_shape: tuple[int, int, int] | None = None,
+) -> RecognizerPool | None:
     """Worker processes for video mode (frames of ``frame_shape``) or snapshot mode, closed
     with ``stack``; None (recognise in this process) for one worker, or where processes
     cannot be started: multiprocessing needs POSIX semaphores, which some containers and
@@ -342,23 +406,47 @@ def start_pool(stack: ExitStack, recognizer: Recognizer, config: Config, workers
 
 
 @cli.command()
-@click.option("--camera", default="0", show_default=True,
-              help="A camera index (0, 1, ...), a video file (replayed at its frame rate, as if it were a camera) "
-                   "or a stream URL (rtsp://, http://).")
+@click.option(
+    "--camera",
+    default="0",
+    show_default=True,
+    help="A camera index (0, 1, ...), a video file (replayed at its frame rate, as if it were a camera) "
+    "or a stream URL (rtsp://, http://).",
+)
 @click.option("--width", type=click.IntRange(min=1), default=None, help="Ask the camera for this frame width (px).")
 @click.option("--height", type=click.IntRange(min=1), default=None, help="Ask the camera for this frame height (px).")
-@click.option("--record", type=click.Path(dir_okay=False), default=None,
-              help="Record the annotated video (mp4v) to this file.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.")
+@click.option(
+    "--record", type=click.Path(dir_okay=False), default=None, help="Record the annotated video (mp4v) to this file."
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write one JSON object per processed frame to this file (JSON Lines); '-' is stdout.",
+)
 @click.option("--no-display", is_flag=True, help="Run without a window (needs --record or --json); Ctrl-C stops.")
-@click.option("--snapshots", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Folder for the snapshots the s key saves (PNG + JSON).")
+@click.option(
+    "--snapshots",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Folder for the snapshots the s key saves (PNG + JSON).",
+)
 @track_option
 @recognition_options
 @click.pass_context
-def webcam(ctx: click.Context, camera: str, width: int | None, height: int | None, record: str | None,
-           json_path: str | None, no_display: bool, snapshots: str, no_track: bool) -> None:
+def webcam(
+    ctx: click.Context,
+    camera: str,
+    width: int | None,
+    height: int | None,
+    record: str | None,
+    json_path: str | None,
+    no_display: bool,
+    snapshots: str,
+    no_track: bool,
+) -> None:
     """Read digits live from a camera, a video file or a stream.
 
     \b
@@ -382,8 +470,11 @@ def webcam(ctx: click.Context, camera: str, width: int | None, height: int | Non
             sinks.append(stack.enter_context(WebcamWindow(recognizer.config.threshold_offset, snapshots, Annotator())))
         stream = stack.enter_context(open_camera(camera, width, height))
         if (width or stream.size[0], height or stream.size[1]) != stream.size:
-            click.echo(f"{PROG_NAME}: note: {stream.name} delivers {stream.size[0]}x{stream.size[1]} px frames, "
-                       f"not the {width or stream.size[0]}x{height or stream.size[1]} asked for", err=True)
+            click.echo(
+                f"{PROG_NAME}: note: {stream.name} delivers {stream.size[0]}x{stream.size[1]} px frames, "
+                f"not the {width or stream.size[0]}x{height or stream.size[1]} asked for",
+                err=True,
+            )
         if json_path is not None:
             sinks.insert(0, stack.enter_context(JsonLinesSink(json_path)))
         if record is not None:
@@ -392,8 +483,13 @@ def webcam(ctx: click.Context, camera: str, width: int | None, height: int | Non
             recorder = VideoWriterSink(record, stream.fps, stream.size, Annotator(), background=False)
             sinks.insert(0, stack.enter_context(recorder))
         latency = LatencyMeter(stream.started_at)
-        summary = run(recognizer, stream.frames(), [*sinks, latency], on_skip=report_skip,
-                      tracker=make_tracker(no_track, settings.config))
+        summary = run(
+            recognizer,
+            stream.frames(),
+            [*sinks, latency],
+            on_skip=report_skip,
+            tracker=make_tracker(no_track, settings.config),
+        )
     click.echo(latency.summary(stream.name), err=True)
     ctx.exit(summary.exit_code)
 
@@ -403,19 +499,38 @@ MEGABYTE = 1 << 20
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but a loopback address opens the page to the network.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but a loopback address opens the page to the network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Images read at once, one recognizer each [default: one per CPU core].")
-@click.option("--max-upload-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
-              help="Largest upload or camera frame accepted, in MB.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Images read at once, one recognizer each [default: one per CPU core].",
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
+    help="Largest upload or camera frame accepted, in MB.",
+)
 @recognition_options
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, open_browser: bool, workers: int | None,
-          max_upload_mb: float) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, open_browser: bool, workers: int | None, max_upload_mb: float
+) -> None:
     """Serve a web page to draw digits, upload photos and use the browser's camera.
 
     Also serves the API the page uses: POST /api/recognize (an image in, the --json
@@ -425,11 +540,13 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool, workers:
         from camdigits.web.app import WebSettings
         from camdigits.web.server import serve as serve_web
     except ImportError as error:
-        raise click.ClickException(f"the web page needs packages that are not installed ({error}); {WEB_EXTRA_HINT}") \
-            from None
+        raise click.ClickException(
+            f"the web page needs packages that are not installed ({error}); {WEB_EXTRA_HINT}"
+        ) from None
     settings: Settings = ctx.obj
-    web = WebSettings(settings.model, settings.config, workers or worker_count(),
-                      max_upload_bytes=int(max_upload_mb * MEGABYTE))
+    web = WebSettings(
+        settings.model, settings.config, workers or worker_count(), max_upload_bytes=int(max_upload_mb * MEGABYTE)
+    )
     try:
         with user_errors():
             serve_web(web, host, port, open_browser, say=lambda line: click.echo(f"{PROG_NAME}: {line}", err=True))

@@ -102,8 +102,9 @@ def _recognize_slot(slot: int, source: str, index: int, time: float) -> FrameRes
     return recognize_frame(_WORKER, _ring_slot(*_RING, slot), source, index, time)
 
 
-def _read_and_recognize(path: str, max_megapixels: float, keep_image: bool
-                        ) -> tuple[np.ndarray | tuple[int, ...], FrameResult | ImageError] | ImageError:
+def _read_and_recognize(
+    path: str, max_megapixels: float, keep_image: bool
+) -> tuple[np.ndarray | tuple[int, ...], FrameResult | ImageError] | ImageError:
     """One image file read and recognised in a worker: its pixels (or only their shape, which
     is all that crosses the pipe when no sink draws them) and its result, or the error that
     kept it from being read."""
@@ -125,8 +126,9 @@ class RecognizerPool:
     time the workers save (docs/performance.md).
     """
 
-    def __init__(self, model_path: Path, config: Config, workers: int,
-                 frame_shape: tuple[int, ...] | None = None) -> None:
+    def __init__(
+        self, model_path: Path, config: Config, workers: int, frame_shape: tuple[int, ...] | None = None
+    ) -> None:
         global _RING
         # fork starts a worker in milliseconds and lets it inherit the frame ring; spawn
         # (macOS, Windows) re-imports everything in each worker, about a second once per
@@ -193,8 +195,7 @@ class RecognizerPool:
         while pending:
             yield _resolve(*pending.popleft())
 
-    def read_each(self, paths: Iterable[str], max_megapixels: float, keep_images: bool = True
-                  ) -> Iterator[Recognized]:
+    def read_each(self, paths: Iterable[str], max_megapixels: float, keep_images: bool = True) -> Iterator[Recognized]:
         """:func:`camdigits.io.images.image_frames` then ``recognize_each``, with both the
         reading and the recognising in the workers; the results come out in input order,
         a file that cannot be read as a :class:`SkippedInput` in its place.
@@ -205,8 +206,9 @@ class RecognizerPool:
         """
         pending: deque = deque()
         for path in paths:
-            pending.append((str(path), self._pool.apply_async(_read_and_recognize,
-                                                              (str(path), max_megapixels, keep_images))))
+            pending.append(
+                (str(path), self._pool.apply_async(_read_and_recognize, (str(path), max_megapixels, keep_images)))
+            )
             while len(pending) > self.depth:
                 yield _resolve_file(*pending.popleft())
         while pending:

@@ -94,8 +94,9 @@ class RunSummary:
 Recognized = tuple[Frame, FrameResult | ImageError] | SkippedInput
 
 
-def recognize_frame(recognizer: FrameReader, image: np.ndarray, source: str, index: int,
-                    time: float) -> FrameResult | ImageError:
+def recognize_frame(
+    recognizer: FrameReader, image: np.ndarray, source: str, index: int, time: float
+) -> FrameResult | ImageError:
     """One frame's result, or the per-frame error the recognizer raised for it (an image it
     cannot use, e.g. too small), returned rather than raised so the loop can go on."""
     try:
@@ -174,8 +175,9 @@ def run_recognized(
             if tracker is not None:
                 result = tracker.update(result)
             with whole.writing():
-                errors = [error for error in (_write(sink, item, result, requests_to) for sink in sinks)
-                          if error is not None]
+                errors = [
+                    error for error in (_write(sink, item, result, requests_to) for sink in sinks) if error is not None
+                ]
             for error in errors:
                 fail(SkippedInput(item.source, error))
             written += not errors

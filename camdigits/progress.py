@@ -50,8 +50,10 @@ class ProgressBar(Sink):
             return f"{self._done} frames, {rate / self.every:.0f} fps"
         filled = min(PROGRESS_WIDTH, PROGRESS_WIDTH * self._done // self.total)
         left = max(self.total - self._done, 0) / rate if rate > 0 else 0.0
-        return (f"[{'#' * filled}{'-' * (PROGRESS_WIDTH - filled)}] {self._done}/{self.total} frames, "
-                f"{rate / self.every:.0f} fps, {int(left) // 60}:{int(left) % 60:02d} left")
+        return (
+            f"[{'#' * filled}{'-' * (PROGRESS_WIDTH - filled)}] {self._done}/{self.total} frames, "
+            f"{rate / self.every:.0f} fps, {int(left) // 60}:{int(left) % 60:02d} left"
+        )
 
     def close(self) -> None:
         """Draw the final state and end the line; safe to call twice."""
@@ -92,5 +94,7 @@ class LatencyMeter(Sink):
             return f"{name}: no frames processed"
         fps = (count - 1) / (self.last_done - self.first_done) if count > 1 else 0.0
         median, p99 = np.percentile(np.array(self.latencies) * 1000.0, [50, 99])
-        return (f"{name}: {count} frames processed, {fps:.1f} fps; latency from capture to result "
-                f"median {median:.1f} ms, p99 {p99:.1f} ms")
+        return (
+            f"{name}: {count} frames processed, {fps:.1f} fps; latency from capture to result "
+            f"median {median:.1f} ms, p99 {p99:.1f} ms"
+        )

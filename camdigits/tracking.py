@@ -150,8 +150,9 @@ def match_scores(predicted: np.ndarray, boxes: np.ndarray, config: TrackerConfig
     return scores
 
 
-def scored_pairs(predicted: np.ndarray, boxes: np.ndarray,
-                 config: TrackerConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def scored_pairs(
+    predicted: np.ndarray, boxes: np.ndarray, config: TrackerConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The non-zero entries of :func:`match_scores` as (rows, columns, scores), in row-major
     order, from only the (track, detection) pairs near enough to score: a video of a printed
     page has thousands of digits a frame and millions of pairs, of which a few thousand are
@@ -163,14 +164,16 @@ def scored_pairs(predicted: np.ndarray, boxes: np.ndarray,
     # A pair that scores at all overlaps in columns once each track's columns are widened
     # by the longest reach a centre match can have.
     margin = config.max_centre_distance * max(predicted[:, 3].max(), boxes[:, 3].max())
-    rows, columns = overlapping_between(predicted[:, 0] - margin, predicted[:, 0] + predicted[:, 2] + margin,
-                                        boxes[:, 0], boxes[:, 0] + boxes[:, 2])
+    rows, columns = overlapping_between(
+        predicted[:, 0] - margin, predicted[:, 0] + predicted[:, 2] + margin, boxes[:, 0], boxes[:, 0] + boxes[:, 2]
+    )
     order = np.lexsort((columns, rows))
     rows, columns = rows[order], columns[order]
     px, py, pw, ph = predicted[rows].T
     x, y, w, h = boxes[columns].T
-    inter = (np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0)
-             * np.maximum(np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0))
+    inter = np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0) * np.maximum(
+        np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0
+    )
     overlap = inter / (pw * ph + w * h - inter)
     scores = np.where(overlap >= config.match_iou, overlap + 1.0, 0.0)
     # Centre distance only for tracks and detections without an overlap match: usually none.
@@ -301,4 +304,3 @@ def _coasted_box(track: _Track, width: int, height: int) -> Box | None:
     x0, y0 = max(int(round(x)), 0), max(int(round(y)), 0)
     x1, y1 = min(int(round(x + w)), width), min(int(round(y + h)), height)
     return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
-

@@ -32,8 +32,11 @@ def grid_of_digits(columns: int, rows: int, size: tuple[int, int]) -> list[Box]:
     """A page of ``columns`` x ``rows`` digit boxes evenly spread over a frame of ``size``."""
     frame_w, frame_h = size
     step_x, step_y = frame_w // columns, frame_h // rows
-    return [(c * step_x + step_x // 4, r * step_y + step_y // 3, step_x // 2, step_y // 2)
-            for r in range(rows) for c in range(columns)]
+    return [
+        (c * step_x + step_x // 4, r * step_y + step_y // 3, step_x // 2, step_y // 2)
+        for r in range(rows)
+        for c in range(columns)
+    ]
 
 
 def lone_digits(boxes: list[Box]) -> FrameResult:
@@ -161,8 +164,9 @@ def test_tags_of_the_sample_photo_overlap_nothing(page_result):
     blocking = [True] * len(result.digits) + [False] * len(result.numbers)
     assert_clear(rects, boxes, (image.shape[1], image.shape[0]), blocking)
     # Against the digit boxes as drawn, lines included, not only the boxes themselves.
-    drawn = [(x - style.outline, y - style.outline, w + 2 * style.outline, h + 2 * style.outline)
-             for x, y, w, h in boxes]
+    drawn = [
+        (x - style.outline, y - style.outline, w + 2 * style.outline, h + 2 * style.outline) for x, y, w, h in boxes
+    ]
     assert_clear(rects, drawn, (image.shape[1], image.shape[0]), blocking)
 
 

@@ -77,7 +77,9 @@ def test_import_is_light_and_sets_the_opencv_pixel_limit():
     )
     env_free = subprocess.run(
         [sys.executable, "-c", f"import os; os.environ.pop('OPENCV_IO_MAX_IMAGE_PIXELS', None); {code}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     state = json.loads(env_free.stdout)
     assert state == {"cv2": False, "numpy": False, "limit": str(int(camdigits.Config.max_megapixels * 1e6))}

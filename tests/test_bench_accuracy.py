@@ -8,8 +8,11 @@ from bench.accuracy import main
 
 def rows(text: str) -> list[str]:
     """The table rows without their timing column."""
-    return [re.sub(r"\| [0-9.]+ \|$", "|", line) for line in text.splitlines()
-            if line.startswith("| ") and not line.startswith(("| condition", "| ---"))]
+    return [
+        re.sub(r"\| [0-9.]+ \|$", "|", line)
+        for line in text.splitlines()
+        if line.startswith("| ") and not line.startswith(("| condition", "| ---"))
+    ]
 
 
 def test_tables_come_out_in_order_and_workers_change_no_figure(capsys):

@@ -153,8 +153,10 @@ def test_video_throughput_takes_out_start_up():
         (Target("a", 4.0, 4.0, "ms"), ["a", "4.00 ms", "<= 4.00 ms", "yes"]),
         (Target("a", 5.0, 4.0, "ms"), ["a", "5.00 ms", "<= 4.00 ms", "**no**: missed by 1.00 ms (25 %)"]),
         (Target("a", 8.008, 8.0, "ms"), ["a", "8.01 ms", "<= 8.00 ms", "**no**: missed by < 0.01 ms (0.1 %)"]),
-        (Target("b", 120.0, 150.0, "fps", at_least=True),
-         ["b", "120 fps", ">= 150 fps", "**no**: missed by 30.0 fps (20 %)"]),
+        (
+            Target("b", 120.0, 150.0, "fps", at_least=True),
+            ["b", "120 fps", ">= 150 fps", "**no**: missed by 30.0 fps (20 %)"],
+        ),
         (Target("c", 3.0, 2.5, "x"), ["c", "3.00x", "<= 2.50x", "**no**: missed by 0.50x (20 %)"]),
         (Target("d", 250.0, 100.0, "x", at_least=True), ["d", "250x", ">= 100x", "yes"]),
     ],
@@ -182,10 +184,15 @@ def test_section_tables_have_one_cell_per_column():
     baseline = BaselineTimes(np.full(5, 800.0), np.full(5, 10.0))
     snapshot = cli_runs.SnapshotThroughput(2, 500, 20.0)
     figures = Figures((case,), (floor,), (video,), 0.4, rss, baseline)
-    for text in (speed.table(speed.CASE_HEADER, [speed.case_row(case)]), speed.floor_table([floor]),
-                 speed.video_table([video]), speed.rss_table(rss), speed.snapshot_table([snapshot]),
-                 speed.baseline_table(baseline, figures),
-                 speed.targets_table(figures)):
+    for text in (
+        speed.table(speed.CASE_HEADER, [speed.case_row(case)]),
+        speed.floor_table([floor]),
+        speed.video_table([video]),
+        speed.rss_table(rss),
+        speed.snapshot_table([snapshot]),
+        speed.baseline_table(baseline, figures),
+        speed.targets_table(figures),
+    ):
         header, _, *rows = text.splitlines()
         assert rows and all(row.count("|") == header.count("|") for row in rows), text
     assert "not measured" not in speed.targets_table(figures).split("30 digits")[0]
@@ -209,9 +216,11 @@ def test_tree_rss_counts_the_worker_processes():
 
     from bench.cli_runs import descendants, read_rss_mb, read_tree_rss_mb
 
-    script = ("import subprocess, sys, time; "
-              "c = subprocess.Popen([sys.executable, '-c', 'b = bytearray(80 * 2**20); import time; time.sleep(30)']); "
-              "time.sleep(30)")
+    script = (
+        "import subprocess, sys, time; "
+        "c = subprocess.Popen([sys.executable, '-c', 'b = bytearray(80 * 2**20); import time; time.sleep(30)']); "
+        "time.sleep(30)"
+    )
     parent = subprocess.Popen([sys.executable, "-c", script])
     try:
         deadline = time.monotonic() + 10

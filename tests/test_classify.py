@@ -109,7 +109,9 @@ def test_shipped_model_rejects_shapes_that_are_not_digits(classifier):
 
 
 def test_import_camdigits_is_light():
-    code = ("import sys, camdigits, camdigits.recognition.recognizer; "
-            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    code = (
+        "import sys, camdigits, camdigits.recognition.recognizer; "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

@@ -129,10 +129,12 @@ SHIPPED = str(default_model_path())
     ],
     ids=["none", "group", "command", "command-wins", "model-after", "model-after-wins", "mixed"],
 )
-@pytest.mark.parametrize("command", [["snapshot", "page.png"], ["video", "clip.mp4", "--json", "-"],
-                                     ["webcam", "--no-display", "--json", "-"]], ids=lambda c: c[0])
-def test_recognition_options_after_the_command_win(command, before, after, model, min_confidence,
-                                                   recognizer_arguments):
+@pytest.mark.parametrize(
+    "command",
+    [["snapshot", "page.png"], ["video", "clip.mp4", "--json", "-"], ["webcam", "--no-display", "--json", "-"]],
+    ids=lambda c: c[0],
+)
+def test_recognition_options_after_the_command_win(command, before, after, model, min_confidence, recognizer_arguments):
     result = CliRunner().invoke(cli, [*before, *command, *after])
     assert result.exit_code == 2, result.output
     assert result.stderr == "camdigits: error: recorded (test)\n"
@@ -143,8 +145,9 @@ def test_serve_takes_the_options_after_the_command(monkeypatch):
     pytest.importorskip("fastapi")
     served = []
     monkeypatch.setattr("camdigits.web.server.serve", lambda web, *args, **kwargs: served.append(web))
-    result = CliRunner().invoke(cli, ["--min-confidence", "0.9", "serve", "--model", SHIPPED,
-                                      "--min-confidence", "0.75", "--workers", "1"])
+    result = CliRunner().invoke(
+        cli, ["--min-confidence", "0.9", "serve", "--model", SHIPPED, "--min-confidence", "0.75", "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     [web] = served
     assert (web.model, web.config) == (SHIPPED, replace(Config(), min_confidence=0.75))
@@ -179,8 +182,9 @@ SUMMARY = r"(?P<name>.+): (?P<frames>\d+) frames read in (?P<seconds>[\d.]+) s \
     ids=["stdout", "json", "video-and-json"],
 )
 @pytest.mark.parametrize("every, frames", [(1, 6), (4, 2)])
-def test_video_ends_with_a_summary_line_when_stderr_is_not_a_terminal(short_clip, tmp_path, outputs, wrote, every,
-                                                                       frames):
+def test_video_ends_with_a_summary_line_when_stderr_is_not_a_terminal(
+    short_clip, tmp_path, outputs, wrote, every, frames
+):
     args = [arg.format(tmp=tmp_path) for arg in outputs]
     result = CliRunner().invoke(cli, ["video", str(short_clip), *args, "--every", str(every), "--workers", "1"])
     assert result.exit_code == 0, result.output
@@ -206,8 +210,15 @@ def test_camera_error_gives_the_linux_hint(tmp_path):
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("camdigits: error: camera 99: cannot open it (try another --camera index")
-    for hint in ("on Linux", "/dev/video*", "video group", "usermod -aG video", "v4l2-ctl --list-devices",
-                 "on macOS", "on Windows"):
+    for hint in (
+        "on Linux",
+        "/dev/video*",
+        "video group",
+        "usermod -aG video",
+        "v4l2-ctl --list-devices",
+        "on macOS",
+        "on Windows",
+    ):
         assert hint in line, hint
 
 
@@ -231,8 +242,14 @@ def test_show_without_a_display_fails_once_and_writes_the_rest(page, scene, tmp_
 
 def run_module(*args: str, env: dict | None = None, **popen) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "camdigits", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=120, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "camdigits", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        **popen,
+    )
 
 
 def test_python_m_camdigits_help():
@@ -268,8 +285,13 @@ def test_show_steps_through_images_and_q_stops(virtual_display, page, tmp_path):
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def press(key: str) -> None:
-        window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^camdigits"],
-                                env=env, capture_output=True, text=True, timeout=30).stdout.split()[0]
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^camdigits"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.split()[0]
         subprocess.run(["xdotool", "key", "--window", window, key], env=env, check=True, timeout=30)
 
     try:

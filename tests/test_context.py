@@ -41,8 +41,19 @@ def digits_at(box_list, label=8):
         # "call": a joined-up "ca" two heights wide counts as two letters beside l l (1 1)
         ([(10 + 2 * H + GAP, 100, 8, H), (10 + 2 * H + 2 * GAP + 8, 100, 8, H)], [(10, 100, 2 * H, H)], 0),
     ],
-    ids=["empty", "only-letters", "number", "every", "harvey", "lone-O", "two-blobs", "word-then-space", "other-line",
-         "room", "joined-up"],
+    ids=[
+        "empty",
+        "only-letters",
+        "number",
+        "every",
+        "harvey",
+        "lone-O",
+        "two-blobs",
+        "word-then-space",
+        "other-line",
+        "room",
+        "joined-up",
+    ],
 )
 def test_drop_text(digit_boxes, letter_boxes, kept):
     digits = digits_at(digit_boxes)

@@ -55,8 +55,8 @@ def test_truth_boxes_lie_on_ink(condition):
     if np.median(grey) < 100:  # chalk on a board: light ink on a dark ground
         grey = 255 - grey
     for _, (x, y, w, h) in scene.digits:
-        around = grey[max(0, y - h):y + 2 * h, max(0, x - w):x + 2 * w]
-        assert grey[y:y + h, x:x + w].min() <= np.median(around) - INK_CONTRAST, (condition, (x, y, w, h))
+        around = grey[max(0, y - h) : y + 2 * h, max(0, x - w) : x + 2 * w]
+        assert grey[y : y + h, x : x + w].min() <= np.median(around) - INK_CONTRAST, (condition, (x, y, w, h))
 
 
 def test_a_spaced_number_is_two_numbers_apart_by_more_than_half_a_digit():
@@ -119,12 +119,15 @@ def test_the_gap_is_field_minus_tuned():
     assert rows[-1] == "| false digits / frame without digits | 0.00 | 2.00 | +2.00 |"
 
 
-@pytest.mark.parametrize("surface, writing, min_f1", [
-    ("glass", "numbers", 0.9),  # no such surface
-    ("paper", "poems", 0.9),  # no such writing
-    ("paper", "words", 0.9),  # an F1 target with no digits to find
-    ("paper", "numbers", None),  # digits without an F1 target
-])
+@pytest.mark.parametrize(
+    "surface, writing, min_f1",
+    [
+        ("glass", "numbers", 0.9),  # no such surface
+        ("paper", "poems", 0.9),  # no such writing
+        ("paper", "words", 0.9),  # an F1 target with no digits to find
+        ("paper", "numbers", None),  # digits without an F1 target
+    ],
+)
 def test_a_condition_is_checked_where_it_is_made(surface, writing, min_f1):
     with pytest.raises(ValueError):
         Condition("bad", surface, writing, min_f1=min_f1)

@@ -16,8 +16,28 @@ from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
 # Words with no digit in them, among them the ones earlier models read as digits.
-WORDS = ("every", "DAMP", "Harvey", "yes", "recheck", "sunny", "week", "Hey", "maybe", "green",
-         "apple", "the", "reason", "Everyday", "hurry", "never", "eye", "why", "Ferry", "keep")
+WORDS = (
+    "every",
+    "DAMP",
+    "Harvey",
+    "yes",
+    "recheck",
+    "sunny",
+    "week",
+    "Hey",
+    "maybe",
+    "green",
+    "apple",
+    "the",
+    "reason",
+    "Everyday",
+    "hurry",
+    "never",
+    "eye",
+    "why",
+    "Ferry",
+    "keep",
+)
 
 
 @pytest.fixture(scope="module")

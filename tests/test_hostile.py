@@ -39,8 +39,14 @@ REFUSED_MB = 250
 def camdigits(*args: str | Path, prefix: list[str] = (), **kwargs) -> subprocess.CompletedProcess:
     """``python -m camdigits ARGS`` in a fresh process, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([*prefix, sys.executable, "-m", "camdigits", *map(str, args)], env=env,
-                          capture_output=True, text=True, timeout=300, **kwargs)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "camdigits", *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def peak_rss(*args: str | Path) -> tuple[subprocess.CompletedProcess, float]:
@@ -78,8 +84,9 @@ def small_disk(tmp_path: Path, size: str = "2m"):
     """A folder on a tmpfs of ``size``: a disk that fills up. Needs root (CI runs as root)."""
     folder = tmp_path / "small-disk"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs to fill up ({mounted.stderr.strip() or 'mount failed'}); needs root")
     try:
@@ -101,6 +108,7 @@ def fill(folder: Path, leave: int = 0) -> None:
 
 
 # --- 1: memory and time bounded by the pixels ---------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["noise", "texture", "page"])
 def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
@@ -166,6 +174,7 @@ def test_candidate_cap_is_noted_in_json_and_on_the_console():
 
 # --- 2, 3: refused from the header, every format ------------------------------------------
 
+
 def huge_gif() -> bytes:
     """35 bytes: a GIF whose screen is 32768x32767 px, with one 1x1 image on it."""
     screen = b"GIF89a" + struct.pack("<HHBBB", 32768, 32767, 0, 0, 0)
@@ -177,7 +186,7 @@ def late_sof_jpeg() -> bytes:
     """A JPEG whose frame header, claiming 10000x9000 px, follows 300 KB of comments."""
     data = bytearray(encode(".jpg", SMALL))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 9000, 10000)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 9000, 10000)
     comment = b"\xff\xfe" + struct.pack(">H", 65002) + b"x" * 65000
     return bytes(data[:2] + comment * 5 + data[2:])
 
@@ -193,11 +202,14 @@ def deflate_bomb_tiff(path: Path) -> None:
     cv2.imwrite(str(path), np.zeros((8000, 10000), np.uint8), [cv2.IMWRITE_TIFF_COMPRESSION, 8])
 
 
-@pytest.mark.parametrize("name, make, message", [
-    ("screen.gif", lambda p: p.write_bytes(huge_gif()), "image too large (its header claims 1074 MP"),
-    ("late-sof.jpg", lambda p: p.write_bytes(late_sof_jpeg()), "image too large (10000x9000 px = 90 MP"),
-    ("bomb.tif", deflate_bomb_tiff, "image too large (10000x8000 px = 80 MP"),
-])
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("screen.gif", lambda p: p.write_bytes(huge_gif()), "image too large (its header claims 1074 MP"),
+        ("late-sof.jpg", lambda p: p.write_bytes(late_sof_jpeg()), "image too large (10000x9000 px = 90 MP"),
+        ("bomb.tif", deflate_bomb_tiff, "image too large (10000x8000 px = 80 MP"),
+    ],
+)
 def test_oversized_images_are_refused_from_the_header(name, make, message, tmp_path):
     path = tmp_path / name
     make(path)
@@ -229,6 +241,7 @@ def test_a_tiff_whose_directory_lies_past_the_first_256_kb_is_read(tmp_path):
 
 # --- 4, 6, 7: full disks and closed outputs -----------------------------------------------
 
+
 def test_video_output_on_a_full_disk_fails_and_leaves_no_file(tmp_path):
     with small_disk(tmp_path) as disk:
         done = camdigits("--model", MODEL, "video", SAMPLE, "--output", disk / "x.mp4", "--json", tmp_path / "x.jsonl")
@@ -256,8 +269,13 @@ def test_dev_full_is_one_line_not_a_traceback(target, page):
         one_error_line(done, "/dev/full: cannot write JSON Lines (No space left on device)")
     else:
         with open("/dev/full", "w") as full:
-            done = subprocess.run([sys.executable, "-m", "camdigits", "snapshot", str(page)], stdout=full,
-                                  stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+            done = subprocess.run(
+                [sys.executable, "-m", "camdigits", "snapshot", str(page)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
         one_error_line(done, "standard output: cannot write (No space left on device)")
     assert done.returncode == 1
 
@@ -279,16 +297,31 @@ def test_annotated_images_on_a_full_disk_are_whole_or_absent(page, tmp_path):
 
 # --- 5: signals -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
     out, jsonl = tmp_path / "o.mp4", tmp_path / "o.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "camdigits", "--model", str(MODEL), "video", str(SAMPLE),
-               "--output", str(out), "--json", str(jsonl), "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "camdigits",
+        "--model",
+        str(MODEL),
+        "video",
+        str(SAMPLE),
+        "--output",
+        str(out),
+        "--json",
+        str(jsonl),
+        "--workers",
+        "2",
+    ]
     # A session of its own, so that the signal can go to the whole process group, as a
     # closing terminal sends SIGHUP and `kill -TERM -PGID` sends SIGTERM.
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not (jsonl.exists() and len(jsonl.read_text().splitlines()) >= 5):
@@ -310,6 +343,7 @@ def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
 
 # --- 8, 11: models ------------------------------------------------------------------------
 
+
 def keras_tflite(path: Path, input_shape: tuple[int, ...], batch_size: int | None) -> Path:
     """A small .tflite classifier of ``input_shape`` with its batch fixed or free."""
     tf = pytest.importorskip("tensorflow")
@@ -319,10 +353,13 @@ def keras_tflite(path: Path, input_shape: tuple[int, ...], batch_size: int | Non
     return path
 
 
-@pytest.mark.parametrize("input_shape, batch_size, message", [
-    ((28, 28, 1), 1, "the model cannot classify a batch of 2 patches (its input shape is (1, 28, 28, 1))"),
-    ((32, 32, 1), None, "expected float32 input of shape (N, 28, 28, 1), got float32 (1, 32, 32, 1)"),
-])
+@pytest.mark.parametrize(
+    "input_shape, batch_size, message",
+    [
+        ((28, 28, 1), 1, "the model cannot classify a batch of 2 patches (its input shape is (1, 28, 28, 1))"),
+        ((32, 32, 1), None, "expected float32 input of shape (N, 28, 28, 1), got float32 (1, 32, 32, 1)"),
+    ],
+)
 def test_a_model_that_cannot_run_is_refused_at_start(input_shape, batch_size, message, page, tmp_path):
     model = keras_tflite(tmp_path / "model.tflite", input_shape, batch_size)
     out = tmp_path / "out"
@@ -333,10 +370,13 @@ def test_a_model_that_cannot_run_is_refused_at_start(input_shape, batch_size, me
     assert not (tmp_path / "x.jsonl").exists() and not out.exists()
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p.mkdir(), "is a folder, not a model file"),
-    (lambda p: p.write_bytes(b""), "empty file (0 bytes), not a .tflite model"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.mkdir(), "is a folder, not a model file"),
+        (lambda p: p.write_bytes(b""), "empty file (0 bytes), not a .tflite model"),
+    ],
+)
 def test_model_paths_that_are_not_models_say_what_they_are(make, message, page, tmp_path):
     model = tmp_path / "model.tflite"
     make(model)
@@ -346,6 +386,7 @@ def test_model_paths_that_are_not_models_say_what_they_are(make, message, page, 
 
 
 # --- 9: many inputs -----------------------------------------------------------------------
+
 
 def without_root_file_access() -> dict:
     """subprocess.run arguments under which root, too, is refused a file it has no permission
@@ -381,6 +422,7 @@ def test_an_unreadable_image_is_one_error_line_and_the_rest_are_read(page):
 
 # --- 10: workers --------------------------------------------------------------------------
 
+
 def test_workers_are_capped_at_the_cpu_count(tmp_path):
     from camdigits.parallel import worker_count
 
@@ -388,13 +430,16 @@ def test_workers_are_capped_at_the_cpu_count(tmp_path):
     done = camdigits("--model", MODEL, "video", clip, "--json", tmp_path / "x.jsonl", "--workers", "999")
     assert done.returncode == 0
     note, summary = done.stderr.splitlines()
-    assert note == (f"camdigits: note: --workers 999 is more than the {worker_count()} CPU cores "
-                    f"this process may use; using {worker_count()}")
+    assert note == (
+        f"camdigits: note: --workers 999 is more than the {worker_count()} CPU cores "
+        f"this process may use; using {worker_count()}"
+    )
     assert summary.startswith(f"{clip}: 10 frames read in ")
     assert len(whole_json_lines(tmp_path / "x.jsonl")) == 10
 
 
 # --- 11: messages that name the thing, the cause and the fix --------------------------------
+
 
 def corrupt_jpeg(path: Path) -> None:
     """A JPEG with junk before its end marker: libjpeg decodes it and warns on stderr."""
@@ -402,11 +447,14 @@ def corrupt_jpeg(path: Path) -> None:
     path.write_bytes(data[:-2] + b"\x00" * 64 + data[-2:])
 
 
-@pytest.mark.parametrize("command, make, exit_code, message", [
-    (["snapshot"], lambda p: p.write_bytes(np.random.default_rng(0).bytes(5000)), 1, "not a readable image"),
-    (["snapshot"], None, 1, "/dev/zero: not a regular file (a device, pipe or socket), not an image"),
-    (["video", "--json", "-"], None, 2, "/dev/zero: not a regular file (a device, pipe or socket), not a video"),
-])
+@pytest.mark.parametrize(
+    "command, make, exit_code, message",
+    [
+        (["snapshot"], lambda p: p.write_bytes(np.random.default_rng(0).bytes(5000)), 1, "not a readable image"),
+        (["snapshot"], None, 1, "/dev/zero: not a regular file (a device, pipe or socket), not an image"),
+        (["video", "--json", "-"], None, 2, "/dev/zero: not a regular file (a device, pipe or socket), not a video"),
+    ],
+)
 def test_messages_name_the_thing_and_the_cause(command, make, exit_code, message, tmp_path):
     path = Path("/dev/zero")
     if make is not None:
@@ -439,10 +487,11 @@ def test_codec_warnings_do_not_reach_stderr(tmp_path):
 
 # --- 12: variable frame rate ----------------------------------------------------------------
 
+
 def _boxes(data: bytes, start: int, end: int):
     position = start
     while position + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[position:position + 8])
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
         yield kind, position, size
         position += size
 
@@ -469,7 +518,7 @@ def with_frame_durations(data: bytes, durations: list[int]) -> bytes:
             elif kind == b"stts":
                 body = stts_body
             else:
-                out += data[position:position + size]
+                out += data[position : position + size]
                 continue
             out += struct.pack(">I4s", len(body) + 8, kind) + body
         return out
@@ -484,7 +533,7 @@ def test_json_time_follows_each_frame_timestamp_in_a_variable_frame_rate_file(tm
     clip = write_clip(tmp_path / "cfr.mp4", frames=20)
     data = clip.read_bytes()
     mdhd = data.index(b"mdhd")
-    timescale = struct.unpack(">I", data[mdhd + 16:mdhd + 20])[0]  # version 0: after flags and two dates
+    timescale = struct.unpack(">I", data[mdhd + 16 : mdhd + 20])[0]  # version 0: after flags and two dates
     durations = [timescale // 30] * 10 + [timescale // 10] * 10  # 30 fps, then 10 fps
     vfr = tmp_path / "vfr.mp4"
     vfr.write_bytes(with_frame_durations(data, durations))

@@ -35,8 +35,20 @@ def row(labels, x=10, y=100, h=40, w=25, gap=8, slope=0.0):
         (row([5, 5, 5]) + row([0, 1, 9, 9], x=10 + 3 * 33 - 8 + 36), ["555", "0199"]),
         (row([4, 2], gap=20), ["42"]),  # half a height apart: one number
     ],
-    ids=["empty", "one", "year", "shuffled", "apart", "slope", "touching", "two-lines", "heights", "two-in-a-row",
-         "spaced-groups", "half-height-gap"],
+    ids=[
+        "empty",
+        "one",
+        "year",
+        "shuffled",
+        "apart",
+        "slope",
+        "touching",
+        "two-lines",
+        "heights",
+        "two-in-a-row",
+        "spaced-groups",
+        "half-height-gap",
+    ],
 )
 def test_group_numbers(digits, expected):
     numbers = group_numbers(digits, CONFIG)
@@ -80,9 +92,15 @@ def test_links_match_the_pairwise_rule(seed):
     from camdigits.recognition.numbers import _links
 
     rng = np.random.default_rng(seed)
-    boxes = sorted((int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)),
-                    int(rng.integers(10, 60))) for _ in range(40))
-    expected = sorted((cost, i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
-                      if (cost := _link_cost_reference(boxes[i], boxes[j], CONFIG)) is not None)
+    boxes = sorted(
+        (int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)), int(rng.integers(10, 60)))
+        for _ in range(40)
+    )
+    expected = sorted(
+        (cost, i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if (cost := _link_cost_reference(boxes[i], boxes[j], CONFIG)) is not None
+    )
     assert expected  # the layout has links to find
     assert _links(np.array(boxes, np.float64), CONFIG) == expected

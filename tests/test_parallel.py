@@ -94,8 +94,10 @@ def test_a_worker_that_dies_is_one_clear_error_not_a_hang(monkeypatch):
     monkeypatch.setattr(parallel, "_recognize_pickled", _die_on_frame_2)
     seen = []
     expected = "frame 2 of clip.mp4: no result from a worker process in 3 s"
-    with (RecognizerPool(default_model_path(), Config(), workers=2) as pool,
-          pytest.raises(CamdigitsError, match=expected) as caught):
+    with (
+        RecognizerPool(default_model_path(), Config(), workers=2) as pool,
+        pytest.raises(CamdigitsError, match=expected) as caught,
+    ):
         for item, _ in pool.recognize_each(frames(4)):
             seen.append(item.index)
     assert seen == [0, 1]

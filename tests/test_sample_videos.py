@@ -54,8 +54,11 @@ def test_clip_matches_its_sidecar(name):
             assert x >= FRAME_MARGIN and y >= FRAME_MARGIN
             assert x + w <= width - FRAME_MARGIN and y + h <= height - FRAME_MARGIN
         for text, (x, y, w, h) in t.numbers:
-            inside = [label for label, (dx, dy, dw, dh) in t.digits
-                      if dx >= x and dy >= y and dx + dw <= x + w and dy + dh <= y + h]
+            inside = [
+                label
+                for label, (dx, dy, dw, dh) in t.digits
+                if dx >= x and dy >= y and dx + dw <= x + w and dy + dh <= y + h
+            ]
             assert len(text) >= 2 and sorted(map(int, text)) == sorted(inside)
     counts = [len(t.digits) for t in truth]
     assert min(counts) < max(counts)  # digits enter and leave the frame
@@ -93,8 +96,13 @@ BOX, MOVED, FAR = (10, 10, 40, 56), (13, 10, 40, 56), (300, 300, 40, 56)
         ([result(0), result(1)], [[], []], 1.0, 0, 0),
         ([result(0, (7, BOX)), result(1, (7, MOVED))], [[(7, BOX)], [(7, MOVED)]], 1.0, 0, 2),
         # 7, 1, 7 on one moving digit: two changes in three matched digit-frames.
-        ([result(0, (7, BOX)), result(1, (1, MOVED)), result(2, (7, BOX))],
-         [[(7, BOX)], [(7, MOVED)], [(7, BOX)]], 0.6666, 2, 3),
+        (
+            [result(0, (7, BOX)), result(1, (1, MOVED)), result(2, (7, BOX))],
+            [[(7, BOX)], [(7, MOVED)], [(7, BOX)]],
+            0.6666,
+            2,
+            3,
+        ),
         # A frame where the digit is not found does not reset what it read before.
         ([result(0, (7, BOX)), result(1), result(2, (1, BOX))], [[(7, BOX)]] * 3, 0.4, 1, 2),
         # Two different true digits are followed apart; only frames scored count.

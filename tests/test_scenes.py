@@ -141,8 +141,12 @@ def test_labels_are_those_of_the_mnist_test_digits_drawn(condition, seed):
 
 
 def inside(box, outer) -> bool:
-    return (box[0] >= outer[0] and box[1] >= outer[1] and box[0] + box[2] <= outer[0] + outer[2]
-            and box[1] + box[3] <= outer[1] + outer[3])
+    return (
+        box[0] >= outer[0]
+        and box[1] >= outer[1]
+        and box[0] + box[2] <= outer[0] + outer[2]
+        and box[1] + box[3] <= outer[1] + outer[3]
+    )
 
 
 def gap(a, b) -> int:

@@ -139,8 +139,9 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
     assert alone.sum() > 0
     for i in np.flatnonzero(alone):
         box = tuple(boxes[i].tolist())
-        assert np.array_equal(_own_ink(mask, outers[i], holes[i], box, True),
-                              _own_ink(mask, outers[i], holes[i], box, False))
+        assert np.array_equal(
+            _own_ink(mask, outers[i], holes[i], box, True), _own_ink(mask, outers[i], holes[i], box, False)
+        )
 
 
 @pytest.mark.parametrize("offset", [10.0, 7.5, 0.0, -3.0])
@@ -195,8 +196,10 @@ def test_drawn_boxes_are_not_rules(ruled_page):
     page, truth = page_with_row([indices[d] for d in (3, 5, 8)], height=60, gap=1.2, x=200, y=300)
     if ruled_page:
         page = ruled(page, spacing=120)
-    for corners, pen in ((((100, 60), (330, 64), (335, 125), (95, 121)), 3),
-                         (((400, 150), (620, 146), (616, 215), (404, 212)), 2)):
+    for corners, pen in (
+        (((100, 60), (330, 64), (335, 125), (95, 121)), 3),
+        (((400, 150), (620, 146), (616, 215), (404, 212)), 2),
+    ):
         cv2.polylines(page, [np.array(corners, np.int32)], True, (40, 40, 40), pen, cv2.LINE_AA)
     result = Recognizer().recognize(page)
     assert [d.label for d in result.digits] == [3, 5, 8]
@@ -245,7 +248,7 @@ def test_least_ink_density_is_more_lenient_in_frames_between_480p_and_720p():
     config = Config()
     assert min_ink_density((480, 640), config) == config.min_ink_density
     assert min_ink_density((240, 320), config) == config.min_ink_density
-    assert min_ink_density((720, 1280), config) == pytest.approx(config.min_ink_density / 1.5 ** 0.5)
+    assert min_ink_density((720, 1280), config) == pytest.approx(config.min_ink_density / 1.5**0.5)
     assert min_ink_density((3000, 4000), config) == min_ink_density((720, 1280), config)
 
 
@@ -291,7 +294,7 @@ def test_a_rule_broken_near_the_digits_is_erased_whole():
     y = 215
     cv2.line(lined, (0, y), (639, y), (190, 160, 140), 2, cv2.LINE_AA)
     for _, (bx, _, bw, _) in truth:  # a 15 px gap 5 px right of each digit: the pieces touch the digits
-        lined[y - 3:y + 4, bx + bw + 5:bx + bw + 20] = page[y - 3:y + 4, bx + bw + 5:bx + bw + 20]
+        lined[y - 3 : y + 4, bx + bw + 5 : bx + bw + 20] = page[y - 3 : y + 4, bx + bw + 5 : bx + bw + 20]
     lined = np.minimum(lined, page)
     found = boxes_of(lined)
     assert len(found) == 3, found

@@ -26,8 +26,7 @@ FIVE = Digit(5, 0.85, (100, 50, 20, 30))
 
 def result(*numbers: tuple[Digit, ...], source: str = "photo.png") -> FrameResult:
     made = tuple(
-        Number("".join(str(d.label) for d in ds), min(d.confidence for d in ds), ds[0].box, ds)
-        for ds in numbers
+        Number("".join(str(d.label) for d in ds), min(d.confidence for d in ds), ds[0].box, ds) for ds in numbers
     )
     return FrameResult(160, 120, tuple(d for ds in numbers for d in ds), made, source=source)
 

@@ -55,8 +55,16 @@ def inputs(tmp_path_factory) -> list[Path]:
 
 
 def run_snapshot(inputs: list[Path], out: Path, workers: int):
-    args = ["snapshot", *map(str, inputs), "--workers", str(workers),
-            "--json", str(out / "out.jsonl"), "--output", str(out / "annotated")]
+    args = [
+        "snapshot",
+        *map(str, inputs),
+        "--workers",
+        str(workers),
+        "--json",
+        str(out / "out.jsonl"),
+        "--output",
+        str(out / "annotated"),
+    ]
     return CliRunner().invoke(cli, args)
 
 
@@ -75,8 +83,11 @@ def test_two_workers_write_the_same_bytes_in_input_order(inputs, tmp_path):
     # Console lines and the error line interleave in input order, as with one worker.
     assert parallel.output == serial.output
     lines = parallel.output.splitlines()
-    assert [line.split(":")[0] for line in lines[:len(inputs)]] == [
-        *[str(p) for p in inputs[:2]], "camdigits", *[str(p) for p in inputs[3:]]]
+    assert [line.split(":")[0] for line in lines[: len(inputs)]] == [
+        *[str(p) for p in inputs[:2]],
+        "camdigits",
+        *[str(p) for p in inputs[3:]],
+    ]
     assert lines[2].startswith(f"camdigits: error: {inputs[2]}: not a readable image")
     assert lines[-1] == f"{len(inputs)} images: {len(inputs) - 1} read, 1 failed (see above)"
 
@@ -107,8 +118,9 @@ def test_read_each_keeps_pixels_only_when_asked(inputs):
         blank = list(pool.read_each(map(str, inputs), Config.max_megapixels, keep_images=False))
     assert isinstance(kept[2], SkippedInput) and isinstance(blank[2], SkippedInput)
     assert kept[2].source == str(inputs[2]) and "not a readable image" in str(kept[2].error)
-    for path, (frame, result), (shape_only, same) in zip(inputs[:2] + inputs[3:], kept[:2] + kept[3:],
-                                                        blank[:2] + blank[3:], strict=True):
+    for path, (frame, result), (shape_only, same) in zip(
+        inputs[:2] + inputs[3:], kept[:2] + kept[3:], blank[:2] + blank[3:], strict=True
+    ):
         assert frame.source == shape_only.source == str(path)
         assert np.array_equal(frame.image, read_image(path))
         assert shape_only.image.shape == frame.image.shape and not shape_only.image.flags.writeable
@@ -121,10 +133,25 @@ def test_sigterm_leaves_whole_json_lines(tmp_path):
     cv2.imwrite(str(path), cv2.resize(page, (1280, 720)))
     jsonl = tmp_path / "out.jsonl"
     count = 400
-    command = [sys.executable, "-m", "camdigits", "snapshot", *[str(path)] * count, "--workers", "2",
-               "--json", str(jsonl)]
-    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "camdigits",
+        "snapshot",
+        *[str(path)] * count,
+        "--workers",
+        "2",
+        "--json",
+        str(jsonl),
+    ]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (jsonl.exists() and len(jsonl.read_text().splitlines()) >= 5):

@@ -22,8 +22,8 @@ def two_bars_joined(width: int = 60, height: int = 40, joint: int = 30) -> np.nd
     """Two solid blocks joined by a 2 px high bridge at column ``joint``."""
     ink = np.zeros((height, width), np.uint8)
     ink[:, : joint - 3] = 255
-    ink[:, joint + 3:] = 255
-    ink[height // 2: height // 2 + 2, joint - 3: joint + 3] = 255
+    ink[:, joint + 3 :] = 255
+    ink[height // 2 : height // 2 + 2, joint - 3 : joint + 3] = 255
     return ink
 
 
@@ -155,15 +155,22 @@ def test_reading_right_halves_only_behind_a_promising_left_half_changes_nothing(
             reading = [(candidate, label, confidence)]
             if pairs:
                 half_labels, half_confidences = recognizer.read(recognizer.patches([h for pair in pairs for h in pair]))
-                halves = list(zip(zip(half_labels[::2].tolist(), half_confidences[::2].tolist()),
-                                  zip(half_labels[1::2].tolist(), half_confidences[1::2].tolist())))
+                halves = list(
+                    zip(
+                        zip(half_labels[::2].tolist(), half_confidences[::2].tolist()),
+                        zip(half_labels[1::2].tolist(), half_confidences[1::2].tolist()),
+                    )
+                )
                 may_win = sum(left_half_may_win(*left) for left, _ in halves)
                 passed, skipped = passed + may_win, skipped + len(halves) - may_win
                 chosen = choose_split(confidence, halves, recognizer.config.min_confidence)
                 if chosen is not None:
                     reading = [(half, *halves[chosen][k]) for k, half in enumerate(pairs[chosen])]
-            expected += [(blob.box, label, confidence) for blob, label, confidence in reading
-                         if confidence >= recognizer.config.min_confidence]
+            expected += [
+                (blob.box, label, confidence)
+                for blob, label, confidence in reading
+                if confidence >= recognizer.config.min_confidence
+            ]
         got, _ = recognizer.split_touching(candidates, whole_labels, whole_confidences)
         assert [(d.box, d.label, d.confidence) for d in got] == expected
     assert passed > 0 and skipped > 0
@@ -196,7 +203,7 @@ def _in_blob(part: Candidate, shape: tuple[int, int]) -> np.ndarray:
     """A half's ink as a mask over the whole blob (the blob's box starts at 0, 0)."""
     mask = np.zeros(shape, bool)
     x, y, w, h = part.box
-    mask[y:y + h, x:x + w] = part.ink > 0
+    mask[y : y + h, x : x + w] = part.ink > 0
     return mask
 
 

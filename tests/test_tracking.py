@@ -46,24 +46,33 @@ B = (400, 300)  # a second one, far from A
         ([], []),
         ([[], [], []], [[], [], []]),
         # A still 7 misread as 1 in two frames of five keeps label 7 and one id.
-        ([[at(*A, 7)], [at(*A, 1)], [at(*A, 7)], [at(*A, 7)], [at(*A, 1)]],
-         [[], [(7, 1)], [(7, 1)], [(7, 1)], [(7, 1)]]),
+        (
+            [[at(*A, 7)], [at(*A, 1)], [at(*A, 7)], [at(*A, 7)], [at(*A, 1)]],
+            [[], [(7, 1)], [(7, 1)], [(7, 1)], [(7, 1)]],
+        ),
         # ... even when the misreading is the more confident one of a frame.
-        ([[at(*A, 7, 0.8)], [at(*A, 7, 0.8)], [at(*A, 1, 0.99)], [at(*A, 7, 0.8)]],
-         [[], [(7, 1)], [(7, 1)], [(7, 1)]]),
+        ([[at(*A, 7, 0.8)], [at(*A, 7, 0.8)], [at(*A, 1, 0.99)], [at(*A, 7, 0.8)]], [[], [(7, 1)], [(7, 1)], [(7, 1)]]),
         # A new digit is shown from its second frame on.
         ([[], [at(*A, 4)], [at(*A, 4)], [at(*A, 4)]], [[], [], [(4, 1)], [(4, 1)]]),
         # ... or its third, when a frame in between missed it (2 of 3).
         ([[at(*A, 4)], [], [at(*A, 4)]], [[], [], [(4, 1)]]),
         # A one-frame blip never appears and uses up no id.
         ([[], [at(*B, 8)], [], [], []], [[], [], [], [], []]),
-        ([[at(*A, 3)], [at(*A, 3), at(*B, 8)], [at(*A, 3)], [at(*A, 3)]],
-         [[], [(3, 1)], [(3, 1)], [(3, 1)]]),
+        ([[at(*A, 3)], [at(*A, 3), at(*B, 8)], [at(*A, 3)], [at(*A, 3)]], [[], [(3, 1)], [(3, 1)], [(3, 1)]]),
         # Two digits each get their own id, in order of confirmation.
         ([[at(*A, 3), at(*B, 5)], [at(*A, 3), at(*B, 5)]], [[], [(3, 1), (5, 2)]]),
     ],
-    ids=["no-frames", "empty-frames", "flicker-7-1-7-7-1", "confident-misreading", "new-digit",
-         "new-digit-2-of-3", "blip", "blip-beside-digit", "two-digits"],
+    ids=[
+        "no-frames",
+        "empty-frames",
+        "flicker-7-1-7-7-1",
+        "confident-misreading",
+        "new-digit",
+        "new-digit-2-of-3",
+        "blip",
+        "blip-beside-digit",
+        "two-digits",
+    ],
 )
 def test_what_is_shown(frames, expected):
     assert [shown(result) for result in run(frames)] == expected
@@ -74,8 +83,8 @@ def test_a_digit_that_leaves_is_dropped_after_max_missed_frames(missing):
     config = TrackerConfig()
     frames = [[at(*A, 2)]] * 3 + [[]] * missing + [[at(*A, 2)]] * 2
     results = run(frames, config)
-    assert all(shown(r) == [] for r in results[3:3 + missing])  # gone as soon as it is not seen
-    back = [shown(r) for r in results[3 + missing:]]
+    assert all(shown(r) == [] for r in results[3 : 3 + missing])  # gone as soon as it is not seen
+    back = [shown(r) for r in results[3 + missing :]]
     # A short gap keeps the track: shown again at once with its id. After max_missed
     # frames it was dropped: a new track, confirmed on its second frame.
     assert back == ([[(2, 1)], [(2, 1)]] if missing < config.max_missed else [[], [(2, 2)]])
@@ -103,7 +112,8 @@ def test_a_jerk_of_the_camera_keeps_the_track(shift, same_id):
     frames = [[at(200, 200, 6, **small)]] * 3 + [[at(200 + shift[0], 200 + shift[1], 6, **small)]] * 2
     results = run(frames)
     assert [shown(r) for r in results] == (
-        [[], [(6, 1)], [(6, 1)], [(6, 1)], [(6, 1)]] if same_id else [[], [(6, 1)], [(6, 1)], [], [(6, 2)]])
+        [[], [(6, 1)], [(6, 1)], [(6, 1)], [(6, 1)]] if same_id else [[], [(6, 1)], [(6, 1)], [], [(6, 2)]]
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,8 +133,7 @@ def test_a_jerk_of_the_camera_keeps_the_track(shift, same_id):
     ids=["empty", "no-detections", "same", "overlap", "near", "far", "overlap-wins", "size-jump"],
 )
 def test_match_scores(tracks, detections, expected):
-    scores = match_scores(np.array(tracks, float).reshape(-1, 4), np.array(detections).reshape(-1, 4),
-                          TrackerConfig())
+    scores = match_scores(np.array(tracks, float).reshape(-1, 4), np.array(detections).reshape(-1, 4), TrackerConfig())
     np.testing.assert_allclose(scores, np.array(expected, float).reshape(scores.shape))
     assert scores.shape == (len(tracks), len(detections))
 
@@ -148,6 +157,7 @@ def test_a_panning_camera_keeps_every_id():
 @pytest.mark.parametrize("grouped", [True, False], ids=["recognizer-numbers", "digits-only"])
 def test_numbers_are_regrouped_from_smoothed_digits(grouped):
     """A "407" whose 0 reads as 6 in one frame stays "407"; its digits carry their ids."""
+
     def row(middle):
         return [at(100, 100, 4), at(150, 100, middle), at(200, 100, 7)]
 
@@ -212,8 +222,14 @@ def test_coasting_shows_a_missed_digit_where_it_should_be():
 
 @pytest.mark.parametrize(
     "changes",
-    [dict(match_iou=0.0), dict(history=0), dict(confirm_hits=4, confirm_window=3), dict(max_missed=0),
-     dict(coast_frames=5), dict(velocity_smoothing=1.0)],
+    [
+        dict(match_iou=0.0),
+        dict(history=0),
+        dict(confirm_hits=4, confirm_window=3),
+        dict(max_missed=0),
+        dict(coast_frames=5),
+        dict(velocity_smoothing=1.0),
+    ],
     ids=lambda c: next(iter(c)),
 )
 def test_config_rejects_impossible_values(changes):
@@ -240,8 +256,9 @@ def _dense_match_scores(predicted, boxes, config):
     boxes = boxes.astype(np.float64)
     px, py, pw, ph = predicted.T[:, :, None]
     x, y, w, h = boxes.T[:, None, :]
-    inter = (np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0)
-             * np.maximum(np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0))
+    inter = np.maximum(np.minimum(px + pw, x + w) - np.maximum(px, x), 0.0) * np.maximum(
+        np.minimum(py + ph, y + h) - np.maximum(py, y), 0.0
+    )
     overlap = inter / (pw * ph + w * h - inter)
     scores = np.where(overlap >= config.match_iou, overlap + 1.0, 0.0)
     lone_rows, lone_columns = ~scores.any(axis=1), ~scores.any(axis=0)
@@ -258,8 +275,9 @@ def _dense_match_scores(predicted, boxes, config):
 def test_match_scores_from_near_pairs_equal_all_pairs(seed):
     """Scoring only the pairs near enough to score gives every score of the full table."""
     rng = np.random.default_rng(seed)
-    detections = np.column_stack([rng.integers(0, 600, 80), rng.integers(0, 440, 80),
-                                  rng.integers(8, 40, 80), rng.integers(15, 60, 80)])
+    detections = np.column_stack(
+        [rng.integers(0, 600, 80), rng.integers(0, 440, 80), rng.integers(8, 40, 80), rng.integers(15, 60, 80)]
+    )
     moved = detections[: 60 if seed % 2 else 10] + rng.normal(0, 6, (60 if seed % 2 else 10, 4))
     moved[:, 2:] = np.maximum(moved[:, 2:], 2.0)  # a track keeps a positive size
     predicted = np.vstack([moved, rng.uniform(0, 600, (20, 4)) + [0, 0, 10, 10]])

@@ -45,8 +45,16 @@ def test_export_loads_in_litert_and_predicts_probabilities(trained):
 @pytest.mark.slow
 def test_model_card_states_the_figures(trained):
     card = (trained / training.CARD_FILE).read_text()
-    for needle in ("Official MNIST test accuracy", "as a digit classifier", "strict", "Parameters",
-                   "--limit 300 --epochs 1", "sha256", "Date", "index 10"):
+    for needle in (
+        "Official MNIST test accuracy",
+        "as a digit classifier",
+        "strict",
+        "Parameters",
+        "--limit 300 --epochs 1",
+        "sha256",
+        "Date",
+        "index 10",
+    ):
         assert needle in card
     assert (trained / training.KERAS_FILE).stat().st_size > 0
 
@@ -71,8 +79,22 @@ def test_keras_file_holds_weights_without_optimizer_state(trained):
 @pytest.mark.slow
 def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
     out = tmp_path / "student"
-    training.main(["--limit", "200", "--epochs", "1", "--copies", "1", "--separable", "2",
-                   "--teacher", str(default_model_path()), "--out", str(out)])
+    training.main(
+        [
+            "--limit",
+            "200",
+            "--epochs",
+            "1",
+            "--copies",
+            "1",
+            "--separable",
+            "2",
+            "--teacher",
+            str(default_model_path()),
+            "--out",
+            str(out),
+        ]
+    )
     card = (out / training.CARD_FILE).read_text()
     assert "distilled from camdigits.tflite" in card and "SepConv16" in card and "SepConv32" in card
     assert "SepConv64" not in card and "Conv64 -> BN -> Conv64" in card
@@ -96,8 +118,10 @@ def test_distillation_loss_is_label_and_softened_teacher_terms():
 
     hard = -np.log(student[np.arange(5), labels])
     soft = (soften(teacher) * np.log(soften(teacher) / soften(student))).sum(axis=1)
-    expected = (training.DISTILL_LABEL_WEIGHT * hard
-                + (1 - training.DISTILL_LABEL_WEIGHT) * training.DISTILL_TEMPERATURE**2 * soft)
+    expected = (
+        training.DISTILL_LABEL_WEIGHT * hard
+        + (1 - training.DISTILL_LABEL_WEIGHT) * training.DISTILL_TEMPERATURE**2 * soft
+    )
     np.testing.assert_allclose(np.asarray(training.distillation_loss(target, student)), expected, rtol=1e-4)
     same = np.asarray(training.distillation_loss(target, teacher))
     np.testing.assert_allclose(same, training.DISTILL_LABEL_WEIGHT * -np.log(teacher[np.arange(5), labels]), rtol=1e-4)
@@ -107,7 +131,7 @@ def test_distillation_loss_is_label_and_softened_teacher_terms():
 def test_training_copies_hold_digits_and_negatives(with_fonts):
     x, y = mnist_test()
     fonts = fetch_fonts(TRAIN_FAMILIES[:3]) if with_fonts else None
-    (inputs, labels), = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3, fonts=fonts)
+    ((inputs, labels),) = training.draw_training_copies(x[:200], y[:200], copies=1, seed=3, fonts=fonts)
     negatives = int(NEGATIVE_FRACTION * 200)
     font_digits = int(training.FONT_DIGIT_FRACTION * 200) if with_fonts else 0
     assert inputs.shape == (200 + font_digits + negatives, 28, 28, 1) and inputs.dtype == np.float32

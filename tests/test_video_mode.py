@@ -75,7 +75,7 @@ def records(path: Path) -> list[dict]:
 def _boxes(data: bytes | bytearray, start: int, end: int):
     position = start
     while position + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[position:position + 8])
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
         yield kind, position, size
         position += size
 
@@ -86,20 +86,20 @@ def index_first(data: bytes) -> bytes:
     file keeps its index, so the frames before the cut stay decodable."""
     top = {kind: (position, size) for kind, position, size in _boxes(data, 0, len(data))}
     moov_at, moov_size = top[b"moov"]
-    moov = bytearray(data[moov_at:moov_at + moov_size])
+    moov = bytearray(data[moov_at : moov_at + moov_size])
 
     def shift_offsets(start: int, end: int) -> None:
         for kind, position, size in _boxes(moov, start, end):
             if kind in MP4_CONTAINERS:
                 shift_offsets(position + 8, position + size)
             elif kind == b"stco":
-                count = struct.unpack(">I", moov[position + 12:position + 16])[0]
+                count = struct.unpack(">I", moov[position + 12 : position + 16])[0]
                 for at in range(position + 16, position + 16 + 4 * count, 4):
-                    moov[at:at + 4] = struct.pack(">I", struct.unpack(">I", moov[at:at + 4])[0] + moov_size)
+                    moov[at : at + 4] = struct.pack(">I", struct.unpack(">I", moov[at : at + 4])[0] + moov_size)
 
     shift_offsets(8, moov_size)
     mdat_at, mdat_size = top[b"mdat"]
-    return data[:mdat_at] + bytes(moov) + data[mdat_at:mdat_at + mdat_size]
+    return data[:mdat_at] + bytes(moov) + data[mdat_at : mdat_at + mdat_size]
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +114,11 @@ def test_sample_clip_end_to_end(tmp_path):
     # No progress bar when stderr is not a terminal; the closing summary line still comes.
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert re.fullmatch(rf"{re.escape(str(SAMPLE))}: \d+ frames read in [\d.]+ s \([\d.]+ fps\); "
-                        rf"wrote {re.escape(str(out))}, {re.escape(str(jsonl))}", line), line
+    assert re.fullmatch(
+        rf"{re.escape(str(SAMPLE))}: \d+ frames read in [\d.]+ s \([\d.]+ fps\); "
+        rf"wrote {re.escape(str(out))}, {re.escape(str(jsonl))}",
+        line,
+    ), line
     found = records(jsonl)
     decoded, width, height, fps, _ = video_properties(SAMPLE)
     assert [r["frame"] for r in found] == list(range(decoded))
@@ -137,7 +140,7 @@ def test_annotated_copy_shows_the_boxes(clip, tmp_path):
     x, y, _, h = first["digits"][0]["box"]
 
     def greenness(image: np.ndarray) -> float:  # along the box's left edge
-        edge = image[y:y + h, x].astype(int)
+        edge = image[y : y + h, x].astype(int)
         return float((edge[:, 1] - edge[:, [0, 2]].max(axis=1)).mean())
 
     assert greenness(original) < 10 and greenness(annotated) > 60  # DIGIT_COLOUR boxes drawn
@@ -169,11 +172,13 @@ def test_truncated_video_keeps_every_decodable_frame(clip, tmp_path):
     out, jsonl = tmp_path / "annotated.mp4", tmp_path / "results.jsonl"
     result = video(truncated, "--output", out, "--json", jsonl)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [(
-        f"camdigits: error: {truncated}: decoding stopped at frame {decodable} of 30 "
-        f"({decodable / 30:.2f} s of 1.00 s); the {decodable} frames before it were processed "
-        "(the rest of the file is truncated or damaged; copy it again from its source)"
-    )]
+    assert result.stderr.splitlines() == [
+        (
+            f"camdigits: error: {truncated}: decoding stopped at frame {decodable} of 30 "
+            f"({decodable / 30:.2f} s of 1.00 s); the {decodable} frames before it were processed "
+            "(the rest of the file is truncated or damaged; copy it again from its source)"
+        )
+    ]
     assert [r["frame"] for r in records(jsonl)] == list(range(decodable))
     assert video_properties(out)[:4] == (decodable, 640, 480, 30.0)  # finalized and playable
 
@@ -266,8 +271,19 @@ class _Tty:
 def test_ctrl_c_finalizes_the_output_and_exits_130(tmp_path):
     out, jsonl = tmp_path / "annotated.mp4", tmp_path / "results.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "camdigits", "--model", str(MODEL), "video", str(SAMPLE),
-               "--output", str(out), "--json", str(jsonl)]
+    command = [
+        sys.executable,
+        "-m",
+        "camdigits",
+        "--model",
+        str(MODEL),
+        "video",
+        str(SAMPLE),
+        "--output",
+        str(out),
+        "--json",
+        str(jsonl),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -291,8 +307,10 @@ class BrokenAnnotator(Annotator):
 
 
 def _frames(count: int, every: int = 1) -> list[tuple[Frame, FrameResult]]:
-    return [(Frame(page_image(), "clip.mp4", index, index / 30), FrameResult(640, 480, frame=index, time=index / 30))
-            for index in range(0, count, every)]
+    return [
+        (Frame(page_image(), "clip.mp4", index, index / 30), FrameResult(640, 480, frame=index, time=index / 30))
+        for index in range(0, count, every)
+    ]
 
 
 @pytest.mark.parametrize("background", [True, False])
@@ -322,8 +340,10 @@ def test_video_writer_raises_an_encoder_failure_in_the_loop(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("name, message", [("a-file/out.mp4", "cannot create its folder"),
-                                           ("out.unknownformat", "cannot write a video there")])
+@pytest.mark.parametrize(
+    "name, message",
+    [("a-file/out.mp4", "cannot create its folder"), ("out.unknownformat", "cannot write a video there")],
+)
 def test_video_writer_that_cannot_start_fails_before_any_work(name, message, tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(CamdigitsError, match=message):

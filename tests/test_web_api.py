@@ -44,8 +44,9 @@ def client():
 @pytest.fixture(scope="module")
 def small():
     """A client of a server with a 100 kB upload limit, a 0.5 MP limit and a short idle timeout."""
-    settings = WebSettings(config=replace(Config(), max_megapixels=0.5), workers=1, max_upload_bytes=SMALL_LIMIT,
-                           ws_idle_timeout_s=0.3)
+    settings = WebSettings(
+        config=replace(Config(), max_megapixels=0.5), workers=1, max_upload_bytes=SMALL_LIMIT, ws_idle_timeout_s=0.3
+    )
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -80,6 +81,7 @@ def error_of(response) -> dict:
 
 
 # --- answers ------------------------------------------------------------------------------
+
 
 def test_multipart_answer_is_the_json_lines_object_of_the_cli(client, tmp_path):
     response = client.post("/api/recognize", files={"file": ("page.jpg", PAGE.read_bytes(), "image/jpeg")})
@@ -175,8 +177,9 @@ def test_an_upload_that_trickles_is_cut_off():
         await asyncio.sleep(1)
         return {"type": "http.request", "body": b"x", "more_body": True}
 
-    request = Request({"type": "http", "method": "POST", "path": "/api/recognize", "headers": [],
-                       "query_string": b""}, trickle)
+    request = Request(
+        {"type": "http", "method": "POST", "path": "/api/recognize", "headers": [], "query_string": b""}, trickle
+    )
     with pytest.raises(WebError) as refused:
         asyncio.run(read_upload(request, limit=1000, timeout_s=0.2))
     assert refused.value.status == 408 and "within 0.2 s" in refused.value.message
@@ -195,8 +198,9 @@ def test_form_with_two_files(client):
 
 
 def test_malformed_multipart(client):
-    response = client.post("/api/recognize", content=b"--x\r\nnonsense",
-                           headers={"content-type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        "/api/recognize", content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"}
+    )
     assert error_of(response)["status"] == 422
 
 
@@ -205,14 +209,17 @@ def test_multipart_without_boundary(client):
     assert "boundary" in error_of(response)["error"]
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("get", "/api/recognize", 405),
-    ("get", "/no/such/page", 404),
-    ("post", "/api/recognize?annotated=maybe", 422),
-    ("get", "/static/%2e%2e/app.py", 404),
-    ("get", "/static/..%2f..%2fcli.py", 404),
-    ("get", "/static/%2e%2e%2f%2e%2e%2fsetup.cfg", 404),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/recognize", 405),
+        ("get", "/no/such/page", 404),
+        ("post", "/api/recognize?annotated=maybe", 422),
+        ("get", "/static/%2e%2e/app.py", 404),
+        ("get", "/static/..%2f..%2fcli.py", 404),
+        ("get", "/static/%2e%2e%2f%2e%2e%2fsetup.cfg", 404),
+    ],
+)
 def test_errors_are_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert error_of(response)["status"] == status
@@ -289,6 +296,7 @@ def test_full_queue_refuses_requests_over_http():
 
 # --- headers ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/", "/static/app.js", "/api/health", "/no/such/page"])
 def test_content_security_policy_and_no_cors(client, path):
     response = client.get(path, headers={"Origin": "https://evil.example"})
@@ -314,6 +322,7 @@ def test_docs_are_served_from_here(client):
 
 
 # --- camera stream ----------------------------------------------------------------------------
+
 
 def jpeg_frames(count: int) -> list[bytes]:
     capture = cv2.VideoCapture(str(REPO / "sample_videos" / "shaky_numbers.mp4"))
@@ -365,18 +374,38 @@ def test_stream_closes_when_idle(small):
 
 # --- the command ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True),
-    ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("myhost.example", False),
-])
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("myhost.example", False),
+    ],
+)
 def test_loopback_hosts(host, loopback):
     assert is_loopback(host) is loopback
 
 
 def test_sniffing_table():
-    assert [sniff_format(data) for data in (b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"BM",
-                                             b"RIFF\0\0\0\0WEBP", b"II*\x00", b"MM\x00*", b"GIF89a")] == \
-        [None, "png", "jpeg", "bmp", "webp", "tiff", "tiff", None]
+    assert [
+        sniff_format(data)
+        for data in (
+            b"",
+            b"\x89PNG\r\n\x1a\n",
+            b"\xff\xd8\xff\xe0",
+            b"BM",
+            b"RIFF\0\0\0\0WEBP",
+            b"II*\x00",
+            b"MM\x00*",
+            b"GIF89a",
+        )
+    ] == [None, "png", "jpeg", "bmp", "webp", "tiff", "tiff", None]
 
 
 def test_serve_runs_until_ctrl_c():

@@ -24,15 +24,24 @@ from tests.pages import first_of_each_label, mnist_test
 from tests.web_strokes import skeleton_strokes
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)"
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_PHOTO = REPO / "sample_images" / "page.jpg"
 CLIP = REPO / "sample_videos" / "shaky_numbers.mp4"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-extensions", "--disable-sync", "--no-first-run",
-                 "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-extensions",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
 VIEWPORT = {"width": 900, "height": 760}
 # Where a digit's 28-px MNIST field goes on the 560x280 canvas: 10 canvas px a field pixel.
 FIELD_ORIGIN = (140, 0)
@@ -106,8 +115,13 @@ def replay(page, strokes, origin: tuple[float, float] = FIELD_ORIGIN, scale: flo
     css_per_canvas_px = box["width"] / 560
     for stroke in strokes:
         points = [*stroke[::POINT_STEP], stroke[-1]]
-        coords = [(box["x"] + (origin[0] + x * scale) * css_per_canvas_px,
-                   box["y"] + (origin[1] + y * scale) * css_per_canvas_px) for x, y in points]
+        coords = [
+            (
+                box["x"] + (origin[0] + x * scale) * css_per_canvas_px,
+                box["y"] + (origin[1] + y * scale) * css_per_canvas_px,
+            )
+            for x, y in points
+        ]
         page.mouse.move(*coords[0])
         page.mouse.down()
         for point in coords[1:]:
@@ -116,8 +130,11 @@ def replay(page, strokes, origin: tuple[float, float] = FIELD_ORIGIN, scale: flo
 
 
 def wait_for_draw_result(page) -> str:
-    page.wait_for_function("() => document.getElementById('draw-result').dataset.revision === "
-                           "document.getElementById('draw-canvas').dataset.revision", timeout=RESULT_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.getElementById('draw-result').dataset.revision === "
+        "document.getElementById('draw-canvas').dataset.revision",
+        timeout=RESULT_TIMEOUT_MS,
+    )
     return page.locator("#draw-numbers").inner_text()
 
 
@@ -178,12 +195,15 @@ def test_upload_shows_the_sample_photo_numbers(page, tmp_path):
 def test_upload_by_drag_and_drop(page):
     page.click("#tab-upload")
     encoded = base64.b64encode(PAGE_PHOTO.read_bytes()).decode()
-    transfer = page.evaluate_handle("""(encoded) => {
+    transfer = page.evaluate_handle(
+        """(encoded) => {
         const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
         const transfer = new DataTransfer();
         for (const name of ["one.jpg", "two.jpg"]) transfer.items.add(new File([bytes], name, { type: "image/jpeg" }));
         return transfer;
-    }""", encoded)
+    }""",
+        encoded,
+    )
     page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
     page.wait_for_function(
         "() => document.querySelectorAll('.upload .numbers').length === 2", timeout=RESULT_TIMEOUT_MS
@@ -260,10 +280,18 @@ def write_y4m(video: Path, path: Path, frames: int) -> None:
 def test_camera_overlay_shows_the_clip_numbers(playwright, server, tmp_path):
     clip = tmp_path / "clip.y4m"
     write_y4m(CLIP, clip, CLIP_FRAMES)
-    truth = {n["text"] for line in CLIP.with_suffix(".jsonl").read_text().splitlines()[:CLIP_FRAMES]
-             for n in json.loads(line)["numbers"] if len(n["text"]) >= 2}
-    browser = launch(playwright, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={clip}")
+    truth = {
+        n["text"]
+        for line in CLIP.with_suffix(".jsonl").read_text().splitlines()[:CLIP_FRAMES]
+        for n in json.loads(line)["numbers"]
+        if len(n["text"]) >= 2
+    }
+    browser = launch(
+        playwright,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}",
+    )
     try:
         page = browser.new_context(viewport=VIEWPORT).new_page()
         # Counts, in the page, frames sent and answers received (Playwright reports no
@@ -300,8 +328,9 @@ def test_api_docs_render_offline(browser, server):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
-               else route.abort())  # as offline: only this server answers
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(server.url) else route.abort()
+    )  # as offline: only this server answers
     page.goto(server.url + "docs")
     page.locator(".opblock-summary-path").first.wait_for(timeout=RESULT_TIMEOUT_MS)
     paths = page.locator(".opblock-summary-path").all_inner_texts()

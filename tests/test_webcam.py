@@ -93,8 +93,10 @@ def test_camera_that_cannot_be_opened_is_one_line_and_exit_2(camera, message, tm
 def test_frame_size_applies_to_devices_only(clip, tmp_path):
     result = webcam("--camera", clip, "--width", "1280", "--no-display", "--json", tmp_path / "out.jsonl")
     assert result.exit_code == 2
-    assert result.stderr == (f"camdigits: error: {clip}: --width and --height apply to camera devices only "
-                             "(drop them; frames are read at the size the file or stream has)\n")
+    assert result.stderr == (
+        f"camdigits: error: {clip}: --width and --height apply to camera devices only "
+        "(drop them; frames are read at the size the file or stream has)\n"
+    )
 
 
 def test_no_display_suggests_no_display(clip, monkeypatch):
@@ -102,10 +104,12 @@ def test_no_display_suggests_no_display(clip, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     result = webcam("--camera", clip)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [(
-        "camdigits: error: cannot open a window: no display (DISPLAY is not set) "
-        "(run with --no-display, which writes --record and --json without a window)"
-    )]
+    assert result.stderr.splitlines() == [
+        (
+            "camdigits: error: cannot open a window: no display (DISPLAY is not set) "
+            "(run with --no-display, which writes --record and --json without a window)"
+        )
+    ]
 
 
 def test_no_display_needs_an_output(clip):
@@ -140,10 +144,12 @@ def test_camera_that_vanishes_mid_run_keeps_the_recording(clip, tmp_path, monkey
     record, jsonl = tmp_path / "session.mp4", tmp_path / "session.jsonl"
     result = webcam("--camera", "0", "--no-display", "--record", record, "--json", jsonl)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [(
-        "camdigits: error: camera 0: stopped delivering frames (none for 0.3 s) "
-        "(check its cable or network connection; the outputs so far were saved)"
-    )]
+    assert result.stderr.splitlines() == [
+        (
+            "camdigits: error: camera 0: stopped delivering frames (none for 0.3 s) "
+            "(check its cable or network connection; the outputs so far were saved)"
+        )
+    ]
     found = records(jsonl)
     assert 6 <= len(found) <= 12 and found[-1]["frame"] == 11
     frames, width, height, _, _ = video_properties(record)
@@ -156,8 +162,20 @@ def test_camera_that_vanishes_mid_run_keeps_the_recording(clip, tmp_path, monkey
 def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
     jsonl, snapshots = tmp_path / "session.jsonl", tmp_path / "shots"
     env = {**os.environ, "PYTHONPATH": str(REPO), "DISPLAY": virtual_display}
-    command = [sys.executable, "-m", "camdigits", "--model", str(MODEL), "webcam", "--camera", str(SAMPLE),
-               "--json", str(jsonl), "--snapshots", str(snapshots)]
+    command = [
+        sys.executable,
+        "-m",
+        "camdigits",
+        "--model",
+        str(MODEL),
+        "webcam",
+        "--camera",
+        str(SAMPLE),
+        "--json",
+        str(jsonl),
+        "--snapshots",
+        str(snapshots),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def lines() -> int:
@@ -170,8 +188,14 @@ def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
             time.sleep(0.05)
 
     def press(key: str) -> None:
-        window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^camdigits"],
-                                env=env, capture_output=True, text=True, timeout=30, check=True).stdout.split()[0]
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^camdigits"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.split()[0]
         subprocess.run(["xdotool", "key", "--window", window, key], env=env, check=True, timeout=30)
 
     try:
@@ -210,9 +234,18 @@ def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
 def bare_window(offset: float) -> WebcamWindow:
     """A webcam window without a display, to check what its keys do."""
     window = WebcamWindow.__new__(WebcamWindow)
-    window.__dict__.update(threshold_offset=offset, annotator=Annotator(), title="camdigits webcam", fps=FpsMeter(),
-                           paused=False, show_mask=False, stop_requested=False, _mask=None, _requests=None,
-                           _again=False)
+    window.__dict__.update(
+        threshold_offset=offset,
+        annotator=Annotator(),
+        title="camdigits webcam",
+        fps=FpsMeter(),
+        paused=False,
+        show_mask=False,
+        stop_requested=False,
+        _mask=None,
+        _requests=None,
+        _again=False,
+    )
     return window
 
 
@@ -242,8 +275,12 @@ def test_window_keys(keys, offset, expected, monkeypatch):
     result = FrameResult(640, 480)
     for key in keys:
         window._handle_key(ord(key), frame, result, frame.image)
-    state = {"offset": window.threshold_offset, "paused": window.paused,
-             "show_mask": window.show_mask, "stop_requested": window.stop_requested}
+    state = {
+        "offset": window.threshold_offset,
+        "paused": window.paused,
+        "show_mask": window.show_mask,
+        "stop_requested": window.stop_requested,
+    }
     assert {name: state[name] for name in expected} == expected
     assert all(image.shape == (480, 640, 3) for image in shown)
 
@@ -305,8 +342,11 @@ class MjpegStream:
                 self.end_headers()
                 try:
                     for jpeg in jpegs:
-                        self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
-                                         % len(jpeg) + jpeg + b"\r\n")
+                        self.wfile.write(
+                            b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(jpeg)
+                            + jpeg
+                            + b"\r\n"
+                        )
                         time.sleep(1 / 30)
                 except (BrokenPipeError, ConnectionResetError):
                     pass

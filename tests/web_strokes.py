@@ -58,4 +58,3 @@ def skeleton_strokes(digit: np.ndarray) -> list[Stroke]:
             point = following
         strokes.append([((x + 0.5) / UPSCALE, (y + 0.5) / UPSCALE) for y, x in path])
     return strokes
-

@@ -86,8 +86,9 @@ MILD_SCALE = (0.9, 1.1)
 MILD_SHEAR = 0.15
 
 
-def _affine(rng: np.random.Generator, rotation_deg: float, shear: float,
-            width_scale: tuple[float, float]) -> np.ndarray:
+def _affine(
+    rng: np.random.Generator, rotation_deg: float, shear: float, width_scale: tuple[float, float]
+) -> np.ndarray:
     """Random 2x2 linear map: width scale, slant, then rotation (unit height scale)."""
     angle = math.radians(rng.uniform(-rotation_deg, rotation_deg))
     rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
@@ -165,8 +166,11 @@ def camera_ink(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     for threshold in (float(rng.integers(*THRESHOLD)), float(THRESHOLD[0])):
         mask = cv2.compare(grey, threshold, cv2.CMP_GE)  # uint8, 255 where ink
         _, _, mask_w, mask_h = cv2.boundingRect(mask)
-        if (cv2.countNonZero(mask) >= MIN_KEPT_INK * expected_ink
-                and mask_h >= MIN_KEPT_EXTENT * expected_h and mask_w >= MIN_KEPT_EXTENT * expected_w):
+        if (
+            cv2.countNonZero(mask) >= MIN_KEPT_INK * expected_ink
+            and mask_h >= MIN_KEPT_EXTENT * expected_h
+            and mask_w >= MIN_KEPT_EXTENT * expected_w
+        ):
             mask = _change_stroke(mask, height, rng)
             return _break_strokes(mask, height, rng) if rng.random() < BREAK_PROBABILITY else mask
     return digit
@@ -257,8 +261,9 @@ def font_digits(count: int, fonts: list, rng: np.random.Generator) -> tuple[np.n
     return out, labels
 
 
-def augment_digits(images: np.ndarray, rng: np.random.Generator,
-                   camera_fraction: float = CAMERA_FRACTION) -> np.ndarray:
+def augment_digits(
+    images: np.ndarray, rng: np.random.Generator, camera_fraction: float = CAMERA_FRACTION
+) -> np.ndarray:
     """Augment uint8 MNIST digits (N, 28, 28) into model inputs float32 (N, 28, 28, 1).
 
     Each image takes the camera route with probability ``camera_fraction``, else the mild

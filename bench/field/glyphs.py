@@ -32,14 +32,80 @@ BAR_HEIGHT = (0.45, 0.6)  # where the bar crosses the 7's stem, from the top
 # Common English words with no letter a reader could take for a lone digit when written
 # alone (o, l, s, z, b, g, q, i are allowed inside words: a word is judged as a word).
 WORDS = (
-    "the", "and", "every", "water", "house", "under", "paper", "market", "river", "garden",
-    "window", "morning", "letter", "friday", "monday", "number", "street", "table", "dinner",
-    "harvey", "damp", "kitchen", "yellow", "answer", "mother", "winter", "summer", "travel",
-    "night", "bread", "apple", "chair", "pencil", "corner", "little", "remember", "happy",
-    "orange", "purple", "forest", "mountain", "teacher", "student", "course", "lesson",
-    "weekend", "coffee", "green", "black", "white", "money", "people", "thank", "please",
-    "notes", "draft", "meeting", "call", "room", "phone", "total", "price", "date", "page",
-    "name", "city", "week", "year", "cake", "milk", "eggs", "flour", "sugar", "butter",
+    "the",
+    "and",
+    "every",
+    "water",
+    "house",
+    "under",
+    "paper",
+    "market",
+    "river",
+    "garden",
+    "window",
+    "morning",
+    "letter",
+    "friday",
+    "monday",
+    "number",
+    "street",
+    "table",
+    "dinner",
+    "harvey",
+    "damp",
+    "kitchen",
+    "yellow",
+    "answer",
+    "mother",
+    "winter",
+    "summer",
+    "travel",
+    "night",
+    "bread",
+    "apple",
+    "chair",
+    "pencil",
+    "corner",
+    "little",
+    "remember",
+    "happy",
+    "orange",
+    "purple",
+    "forest",
+    "mountain",
+    "teacher",
+    "student",
+    "course",
+    "lesson",
+    "weekend",
+    "coffee",
+    "green",
+    "black",
+    "white",
+    "money",
+    "people",
+    "thank",
+    "please",
+    "notes",
+    "draft",
+    "meeting",
+    "call",
+    "room",
+    "phone",
+    "total",
+    "price",
+    "date",
+    "page",
+    "name",
+    "city",
+    "week",
+    "year",
+    "cake",
+    "milk",
+    "eggs",
+    "flour",
+    "sugar",
+    "butter",
 )
 PHRASE_WORDS = (1, 3)  # words per phrase written together
 
@@ -92,8 +158,9 @@ def mnist_centre_lines(index: int) -> np.ndarray:
     ys, xs = np.array([p[0] for p in on]), np.array([p[1] for p in on])
     top, left, height = ys.min(), xs.min(), max(1, ys.max() - ys.min())
     # Each pair of 8-neighbouring centre-line pixels is one segment (each pair once).
-    segments = [(x, y, x + dx, y + dy) for y, x in on for dy, dx in ((0, 1), (1, -1), (1, 0), (1, 1))
-                if (y + dy, x + dx) in on]
+    segments = [
+        (x, y, x + dx, y + dy) for y, x in on for dy, dx in ((0, 1), (1, -1), (1, 0), (1, 1)) if (y + dy, x + dx) in on
+    ]
     if not segments:  # a single dot
         segments = [(x, y, x, y) for y, x in on]
     lines = np.array(segments, np.float32)
@@ -143,8 +210,7 @@ def european_strokes(label: int, lines: np.ndarray, rng: np.random.Generator) ->
     return lines
 
 
-def pen_alpha(lines: np.ndarray, height: float, width: float, pressure: float,
-              rng: np.random.Generator) -> np.ndarray:
+def pen_alpha(lines: np.ndarray, height: float, width: float, pressure: float, rng: np.random.Generator) -> np.ndarray:
     """Unit-height centre ``lines`` written ``height`` px tall by a round pen ``width`` px wide,
     whose width varies by up to ``pressure`` (a fraction) smoothly over the glyph."""
     radius = width / 2
@@ -172,4 +238,3 @@ def font_alpha(text: str, font: str, height: float, stroke_px: int) -> np.ndarra
         raise ValueError(f"font {font} draws no ink for {text!r}")
     framed = cv2.copyMakeBorder(ink, MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_CONSTANT, value=0)
     return framed.astype(np.float32) / 255
-

@@ -30,12 +30,18 @@ class Medium:
 
 
 MEDIA = {
-    "ballpoint": Medium("ballpoint", (0.05, 0.10), 1.6, 0.3,
-                        ((0.30, 0.06, 0.03), (0.05, 0.05, 0.06), (0.22, 0.08, 0.06)), (0.9, 1.4)),
+    "ballpoint": Medium(
+        "ballpoint", (0.05, 0.10), 1.6, 0.3, ((0.30, 0.06, 0.03), (0.05, 0.05, 0.06), (0.22, 0.08, 0.06)), (0.9, 1.4)
+    ),
     "pencil": Medium("pencil", (0.05, 0.09), 1.5, 0.2, ((0.30, 0.30, 0.32),), (0.7, 1.1)),
-    "marker": Medium("marker", (0.12, 0.2), 2.5, 0.08,
-                     ((0.04, 0.04, 0.05), (0.35, 0.08, 0.02), (0.06, 0.25, 0.05), (0.05, 0.05, 0.45)),
-                     (1.2, 1.8)),
+    "marker": Medium(
+        "marker",
+        (0.12, 0.2),
+        2.5,
+        0.08,
+        ((0.04, 0.04, 0.05), (0.35, 0.08, 0.02), (0.06, 0.25, 0.05), (0.05, 0.05, 0.45)),
+        (1.2, 1.8),
+    ),
     "chalk": Medium("chalk", (0.08, 0.14), 2.5, 0.15, ((0.80, 0.82, 0.80), (0.55, 0.80, 0.85)), (0.75, 0.95)),
 }
 
@@ -45,8 +51,9 @@ def pen_width(medium: Medium, height: float, scale: float, rng: np.random.Genera
     return max(medium.min_width * scale, rng.uniform(*medium.width) * height)
 
 
-def apply_ink(surface: np.ndarray, coverage: np.ndarray, medium: Medium, scale: float,
-              rng: np.random.Generator) -> np.ndarray:
+def apply_ink(
+    surface: np.ndarray, coverage: np.ndarray, medium: Medium, scale: float, rng: np.random.Generator
+) -> np.ndarray:
     """``surface`` (linear BGR) written on with ``coverage`` (0-1 alpha) of ``medium``."""
     coverage = np.minimum(coverage, 1.0)
     colour = np.array(medium.colours[int(rng.integers(len(medium.colours)))], np.float32)

@@ -96,11 +96,10 @@ def _digit(writer: Writer, height: float, rng: np.random.Generator) -> tuple[np.
 def _crop(alpha: np.ndarray) -> tuple[np.ndarray, int, int]:
     """``alpha`` cut to its ink (alpha > 0) and the offset of the cut."""
     x, y, w, h = cv2.boundingRect((alpha > 0).astype(np.uint8))
-    return alpha[y:y + h, x:x + w], x, y
+    return alpha[y : y + h, x : x + w], x, y
 
 
-def number(writer: Writer, groups: tuple[int, ...], height: float, first_group: int,
-           rng: np.random.Generator) -> Item:
+def number(writer: Writer, groups: tuple[int, ...], height: float, first_group: int, rng: np.random.Generator) -> Item:
     """Digits in a row, ``groups`` of them (e.g. (3, 4) for "555 0199") split by wider gaps;
     group ids count up from ``first_group``."""
     marks, cursor = [], 0.0
@@ -155,8 +154,9 @@ def placed(item: Item, x: int, y: int) -> list[Mark]:
     return [Mark(m.alpha, m.x + x, m.y + y, m.label, m.group) for m in item.marks]
 
 
-def along_lines(items, baselines: list[float], polygon: np.ndarray, lift: float,
-                rng: np.random.Generator) -> list[Mark]:
+def along_lines(
+    items, baselines: list[float], polygon: np.ndarray, lift: float, rng: np.random.Generator
+) -> list[Mark]:
     """Items written line after line, left to right, each item's bottom ``lift`` px above its
     line's baseline; an item that does not fit in what the frame sees starts the next line.
 
@@ -208,12 +208,12 @@ def scattered(items: list[Item], polygon: np.ndarray, rng: np.random.Generator) 
 
 def _apart(a, b) -> bool:
     gap = SCATTER_GAP * max(min(a[4], b[4]), 1.0)
-    return (a[0] + a[2] + gap <= b[0] or b[0] + b[2] + gap <= a[0]
-            or a[1] + a[3] + gap <= b[1] or b[1] + b[3] + gap <= a[1])
+    return (
+        a[0] + a[2] + gap <= b[0] or b[0] + b[2] + gap <= a[0] or a[1] + a[3] + gap <= b[1] or b[1] + b[3] + gap <= a[1]
+    )
 
 
-def worksheet(writer: Writer, polygon: np.ndarray, columns: int, rows: int,
-              rng: np.random.Generator) -> list[Mark]:
+def worksheet(writer: Writer, polygon: np.ndarray, columns: int, rows: int, rng: np.random.Generator) -> list[Mark]:
     """A grid of ``columns`` x ``rows`` lone digits filling what the frame sees, one per cell."""
     x0, y0 = polygon.min(axis=0)
     x1, y1 = polygon.max(axis=0)
@@ -227,8 +227,11 @@ def worksheet(writer: Writer, polygon: np.ndarray, columns: int, rows: int,
             alpha, _, _ = _crop(alpha)
             if alpha.shape[1] > CELL_FILL * cell_w:  # a flat digit is written smaller, inside its cell
                 fit = CELL_FILL * cell_w / alpha.shape[1]
-                alpha = cv2.resize(alpha, (max(1, round(alpha.shape[1] * fit)), max(1, round(alpha.shape[0] * fit))),
-                                   interpolation=cv2.INTER_AREA)
+                alpha = cv2.resize(
+                    alpha,
+                    (max(1, round(alpha.shape[1] * fit)), max(1, round(alpha.shape[0] * fit))),
+                    interpolation=cv2.INTER_AREA,
+                )
             x = x0 + (c + 0.5) * cell_w - alpha.shape[1] / 2 + rng.uniform(-0.1, 0.1) * cell_w
             y = y0 + (r + 0.5) * cell_h - alpha.shape[0] / 2 + rng.uniform(-0.1, 0.1) * cell_h
             if _inside(polygon, x, y, alpha.shape[1], alpha.shape[0]):

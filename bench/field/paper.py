@@ -62,12 +62,18 @@ def _fold(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     angle = rng.uniform(0, math.pi)
     across = (xs - rng.uniform(0.2, 0.8) * w) * math.cos(angle) + (ys - rng.uniform(0.2, 0.8) * h) * math.sin(angle)
     side = np.where(across > 0, 1.0, 1 - rng.uniform(0.03, 0.1)).astype(np.float32)
-    ridge = 1 + rng.uniform(0.02, 0.06) * np.exp(-(across / (2.5 + 0.004 * min(h, w))) ** 2)
+    ridge = 1 + rng.uniform(0.02, 0.06) * np.exp(-((across / (2.5 + 0.004 * min(h, w))) ** 2))
     return (side * ridge).astype(np.float32)
 
 
-def rule_lines(sheet: np.ndarray, spacing: float, scale: float, rng: np.random.Generator,
-               squared: bool = False, first: float | None = None) -> np.ndarray:
+def rule_lines(
+    sheet: np.ndarray,
+    spacing: float,
+    scale: float,
+    rng: np.random.Generator,
+    squared: bool = False,
+    first: float | None = None,
+) -> np.ndarray:
     """``sheet`` with printed level rules ``spacing`` px apart (and columns too when
     ``squared``), starting at ``first`` px from the top; maybe a red margin line."""
     h, w = sheet.shape[:2]
@@ -86,7 +92,7 @@ def rule_lines(sheet: np.ndarray, spacing: float, scale: float, rng: np.random.G
     elif rng.random() < 0.4:
         x = int(rng.uniform(0.06, 0.14) * w)
         red = np.zeros((h, w), np.float32)
-        red[:, x:x + max(1, round(width))] = 1.0
+        red[:, x : x + max(1, round(width))] = 1.0
         sheet = sheet * (1 - red[..., None] * strength * (1 - np.array(MARGIN_RULE, np.float32)))
     return sheet * (1 - (ink * strength)[..., None] * (1 - colour))
 

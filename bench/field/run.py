@@ -28,7 +28,6 @@ SCENES = 40  # per condition: a false-digit rate of 0.1 is then about 4 marks
 DUMP_LIMIT = 8  # failure images written per condition with --dump
 
 
-
 @dataclass(frozen=True)
 class Job:
     condition: str
@@ -38,8 +37,12 @@ class Job:
 
 
 def score_scene(result: FrameResult, scene: FieldScene) -> Counts:
-    return score([(d.label, d.box) for d in result.digits], list(scene.digits),
-                 [(n.text, n.box) for n in result.numbers], list(scene.numbers))
+    return score(
+        [(d.label, d.box) for d in result.digits],
+        list(scene.digits),
+        [(n.text, n.box) for n in result.numbers],
+        list(scene.numbers),
+    )
 
 
 def evaluate(recognizer: Recognizer, job: Job) -> Counts:
@@ -80,21 +83,27 @@ def target(condition: Condition) -> str:
 
 
 def met(condition: Condition, counts: Counts) -> bool:
-    return ((condition.min_f1 is None or counts.f1 >= condition.min_f1)
-            and (condition.max_false_digits is None or counts.false_digits_per_image <= condition.max_false_digits))
+    return (condition.min_f1 is None or counts.f1 >= condition.min_f1) and (
+        condition.max_false_digits is None or counts.false_digits_per_image <= condition.max_false_digits
+    )
 
 
-HEADER = ("| condition | scenes | digits | F1 | recall | precision | false digits / image | numbers exact (n) "
-          "| target | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+HEADER = (
+    "| condition | scenes | digits | F1 | recall | precision | false digits / image | numbers exact (n) "
+    "| target | met |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
 
 
 def format_row(name: str, counts: Counts, goal: str, ok: bool) -> str:
     numbers = f"{counts.number_rate:.2f} ({counts.numbers})" if counts.numbers else "-"
-    rates = (f"**{counts.f1:.3f}** | {counts.recall:.3f} | {counts.precision:.3f}" if counts.truth
-             else "- | - | -")  # no digits to find: only the false digits count
-    return (f"| {name} | {counts.images} | {counts.truth} | {rates} | {counts.false_digits_per_image:.2f} | "
-            f"{numbers} | {goal} | "
-            f"{'yes' if ok else '**no**'} |")
+    rates = (
+        f"**{counts.f1:.3f}** | {counts.recall:.3f} | {counts.precision:.3f}" if counts.truth else "- | - | -"
+    )  # no digits to find: only the false digits count
+    return (
+        f"| {name} | {counts.images} | {counts.truth} | {rates} | {counts.false_digits_per_image:.2f} | "
+        f"{numbers} | {goal} | "
+        f"{'yes' if ok else '**no**'} |"
+    )
 
 
 def table(results: dict[str, Counts]) -> list[str]:
@@ -105,8 +114,7 @@ def table(results: dict[str, Counts]) -> list[str]:
     digit_conditions = [name for name in results if CONDITIONS[name].min_f1 is not None]
     if digit_conditions:
         together = sum((results[name] for name in digit_conditions), Counts())
-        rows.append(format_row("all digit conditions", together, f"F1 >= {OVERALL_F1:.2f}",
-                               together.f1 >= OVERALL_F1))
+        rows.append(format_row("all digit conditions", together, f"F1 >= {OVERALL_F1:.2f}", together.f1 >= OVERALL_F1))
     return rows
 
 
@@ -120,8 +128,14 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def measure(conditions: list[str], scenes: int, size: tuple[int, int], model: Path | None = None,
-            workers: int = 1, dump_dir: Path | None = None) -> dict[str, Counts]:
+def measure(
+    conditions: list[str],
+    scenes: int,
+    size: tuple[int, int],
+    model: Path | None = None,
+    workers: int = 1,
+    dump_dir: Path | None = None,
+) -> dict[str, Counts]:
     """Counts per condition, in the order given."""
     jobs = [Job(name, scenes, size, dump_dir) for name in conditions]
     return dict(zip(conditions, run(jobs, model, workers)))
@@ -131,8 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=SCENES, help="scenes per condition")
     parser.add_argument("--size", default="640x480", help="frame size WxH (640x480 or 1280x720 as drawn)")
-    parser.add_argument("--conditions", default=",".join(CONDITIONS),
-                        help=f"comma-separated, from: {', '.join(CONDITIONS)}")
+    parser.add_argument(
+        "--conditions", default=",".join(CONDITIONS), help=f"comma-separated, from: {', '.join(CONDITIONS)}"
+    )
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
     parser.add_argument("--workers", type=int, default=worker_count(), help="processes (default: one per core)")
     parser.add_argument("--dump", type=Path, default=None, help=f"write up to {DUMP_LIMIT} failures per condition here")

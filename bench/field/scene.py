@@ -56,8 +56,9 @@ def scene_rng(condition: str, seed: int, size: tuple[int, int]) -> np.random.Gen
     return np.random.default_rng([FIELD_SALT, zlib.crc32(condition.encode()), seed, size[0], size[1]])
 
 
-def _surface(kind: str, shape: tuple[int, int], scale: float, medium_name: str,
-             rng) -> tuple[np.ndarray, float | None, float | None]:
+def _surface(
+    kind: str, shape: tuple[int, int], scale: float, medium_name: str, rng
+) -> tuple[np.ndarray, float | None, float | None]:
     """The page surface and, for ruled kinds, the spacing of the lines written on and the
     page y of the first rule (None, None on plain paper and boards)."""
     if medium_name == "chalk":
@@ -97,8 +98,11 @@ def _truth(marks: list[Mark], shape: tuple[int, int], map_x, map_y) -> tuple[tup
         box = (int(x0), int(y0), int(x1 - x0 + 1), int(y1 - y0 + 1))
         digits.append((mark.label, box))
         groups.setdefault(mark.group, []).append((mark.label, box))
-    numbers = tuple(("".join(str(label) for label, _ in members), union_box([b for _, b in members]))
-                    for members in groups.values() if len(members) > 1)
+    numbers = tuple(
+        ("".join(str(label) for label, _ in members), union_box([b for _, b in members]))
+        for members in groups.values()
+        if len(members) > 1
+    )
     return tuple(digits), numbers
 
 
@@ -133,7 +137,7 @@ def render(condition: str, seed: int, size: tuple[int, int] = (640, 480)) -> Fie
         coverage = np.zeros(page_shape, np.float32)
         for mark in marks:
             mh, mw = mark.alpha.shape
-            window = coverage[mark.y:mark.y + mh, mark.x:mark.x + mw]
+            window = coverage[mark.y : mark.y + mh, mark.x : mark.x + mw]
             np.maximum(window, mark.alpha, out=window)
         inked = apply_ink(surface, coverage, medium, scale, rng)
     frame = cv2.remap(inked, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)

@@ -165,8 +165,10 @@ def place_tags(
     """
     count = len(boxes)
     if len(tag_sizes) != count or (blocking is not None and len(blocking) != count):
-        raise ValueError(f"need one tag size and blocking flag per box, got {count} boxes, "
-                         f"{len(tag_sizes)} sizes and {count if blocking is None else len(blocking)} flags")
+        raise ValueError(
+            f"need one tag size and blocking flag per box, got {count} boxes, "
+            f"{len(tag_sizes)} sizes and {count if blocking is None else len(blocking)} flags"
+        )
     if count == 0:
         return []
     frame_w, frame_h = frame_size
@@ -188,8 +190,10 @@ def place_tags(
                 break
             tried.append(place)
         else:
-            place = min((_clamp(place, frame_size) for place in tried),
-                        key=lambda place: sum(_overlap(place, other) for other in grid.near(place, index)))
+            place = min(
+                (_clamp(place, frame_size) for place in tried),
+                key=lambda place: sum(_overlap(place, other) for other in grid.near(place, index)),
+            )
         grid.add(place, -1)
         rects.append((place[0], place[1], tag_w, tag_h))
     return rects
@@ -218,8 +222,7 @@ class _Grid:
     def near(self, rect: Edges, skip: int) -> dict[Edges, None]:
         """The rects in the cells that ``rect`` touches, once each, but those of ``skip``."""
         cells = self.cells
-        return {other: None for key in self._keys(rect) if key in cells
-                for other, owner in cells[key] if owner != skip}
+        return {other: None for key in self._keys(rect) if key in cells for other, owner in cells[key] if owner != skip}
 
     def hits(self, rect: Edges, skip: int) -> bool:
         """Whether ``rect`` overlaps a rect in the grid other than those of ``skip``."""
@@ -304,8 +307,7 @@ def draw_tag(canvas: np.ndarray, tag: Tag, style: Style) -> None:
     cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), tag.colour, cv2.FILLED)
     (_, text_h), _ = text_size(tag.text, style.font_scale, style.text_thickness)
     origin = (x + style.padding, y + style.padding + text_h)
-    cv2.putText(canvas, tag.text, origin, FONT, style.font_scale, LABEL_TEXT_COLOUR, style.text_thickness,
-                cv2.LINE_AA)
+    cv2.putText(canvas, tag.text, origin, FONT, style.font_scale, LABEL_TEXT_COLOUR, style.text_thickness, cv2.LINE_AA)
 
 
 STATUS_BACKGROUND: Colour = (40, 40, 40)  # dark grey bars behind status text, readable on any scene

@@ -91,16 +91,21 @@ def open_capture(spec: CameraSpec, width: int | None = None, height: int | None 
         SourceError: naming the source, with what to try instead.
     """
     if (width or height) and spec.kind != "index":
-        raise SourceError(f"{spec.name}: --width and --height apply to camera devices only",
-                          "drop them; frames are read at the size the file or stream has")
+        raise SourceError(
+            f"{spec.name}: --width and --height apply to camera devices only",
+            "drop them; frames are read at the size the file or stream has",
+        )
     if spec.kind == "file" and not Path(spec.source).is_file():
         raise SourceError(f"{spec.name}: no such video file", "pass a camera index (0, 1, ...), a video file or a URL")
     with quiet_opencv():
         capture = cv2.VideoCapture(spec.source)
         if not capture.isOpened():
             capture.release()
-            hints = {"index": OPEN_CAMERA_HINT, "file": "is it a video file? try playing it in a video player",
-                     "url": "check the address, that the stream is live, and that this machine can reach it"}
+            hints = {
+                "index": OPEN_CAMERA_HINT,
+                "file": "is it a video file? try playing it in a video player",
+                "url": "check the address, that the stream is live, and that this machine can reach it",
+            }
             raise SourceError(f"{spec.name}: cannot open it", hints[spec.kind])
         if spec.kind == "index":
             if width:
@@ -110,8 +115,9 @@ def open_capture(spec: CameraSpec, width: int | None = None, height: int | None 
     return capture
 
 
-def open_camera(camera: str, width: int | None = None, height: int | None = None,
-                timeout: float | None = None) -> CameraStream:
+def open_camera(
+    camera: str, width: int | None = None, height: int | None = None, timeout: float | None = None
+) -> CameraStream:
     """Open ``--camera`` and start reading it; the stream has delivered its first frame.
 
     A video file is replayed at its own frame rate and ends at its last frame; a device
@@ -148,8 +154,9 @@ class CameraStream:
     gaps) and their capture time since :attr:`started_at` as ``time``.
     """
 
-    def __init__(self, capture: Capture, name: str, replay_fps: float | None = None,
-                 timeout: float = CAMERA_TIMEOUT) -> None:
+    def __init__(
+        self, capture: Capture, name: str, replay_fps: float | None = None, timeout: float = CAMERA_TIMEOUT
+    ) -> None:
         self.capture = capture
         self.name = name
         self.replay_fps = replay_fps
@@ -179,8 +186,10 @@ class CameraStream:
             delivered = self._latest is not None
         if not delivered:
             self.stop()
-            raise SourceError(f"{self.name}: opened, but delivered no frame in {first_frame_timeout:g} s",
-                              "is another program using it? close that program, or " + OPEN_CAMERA_HINT)
+            raise SourceError(
+                f"{self.name}: opened, but delivered no frame in {first_frame_timeout:g} s",
+                "is another program using it? close that program, or " + OPEN_CAMERA_HINT,
+            )
         return self
 
     @property
@@ -233,8 +242,10 @@ class CameraStream:
             self._condition.notify_all()
 
     def _lost_error(self, silence: float) -> SourceError:
-        return SourceError(f"{self.name}: stopped delivering frames (none for {silence:.1f} s)",
-                           "check its cable or network connection; the outputs so far were saved")
+        return SourceError(
+            f"{self.name}: stopped delivering frames (none for {silence:.1f} s)",
+            "check its cable or network connection; the outputs so far were saved",
+        )
 
     def read(self) -> Frame | None:
         """The newest frame not returned before; None once a replayed file has ended.

@@ -64,9 +64,11 @@ def read_image(path: str | Path, max_megapixels: float = Config.max_megapixels) 
     size = _check_regular_file(Path(path), "image", f"pass the images inside it, e.g. {Path(path) / '*.png'}")
     most = max_megapixels * 1e6 * MAX_BYTES_PER_PIXEL + MAX_METADATA_BYTES
     if size > most:
-        raise ImageError(f"{path}: file too large for an image of at most {max_megapixels:g} MP "
-                         f"({size / 1e6:.0f} MB, the most such an image takes is {most / 1e6:.0f} MB)",
-                         "is it an image? scale it down first, e.g. to 4000 px on the longer side")
+        raise ImageError(
+            f"{path}: file too large for an image of at most {max_megapixels:g} MP "
+            f"({size / 1e6:.0f} MB, the most such an image takes is {most / 1e6:.0f} MB)",
+            "is it an image? scale it down first, e.g. to 4000 px on the longer side",
+        )
     return decode_image(_read_bytes(Path(path)), str(path), max_megapixels)
 
 
@@ -85,8 +87,10 @@ def decode_image(data: bytes | np.ndarray, source: str, max_megapixels: float = 
     try:
         header_size = image_size_from_header(io.BytesIO(data))
     except HeaderTooLarge as error:
-        raise ImageTooLargeError(f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
-                                 "scale it down first, e.g. to 4000 px on the longer side") from None
+        raise ImageTooLargeError(
+            f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
+            "scale it down first, e.g. to 4000 px on the longer side",
+        ) from None
     if header_size is not None:
         _check_size(source, *header_size, max_megapixels)
     image = _decode(data)
@@ -111,8 +115,10 @@ def _check_regular_file(path: Path, kind: str, folder_hint: str) -> int:
     if stat.S_ISDIR(status.st_mode):
         raise error(f"{path}: is a folder, not {thing}", folder_hint)
     if not stat.S_ISREG(status.st_mode):
-        raise error(f"{path}: not a regular file (a device, pipe or socket), not {thing}",
-                    f"pass {thing} file; save a stream to a file first")
+        raise error(
+            f"{path}: not a regular file (a device, pipe or socket), not {thing}",
+            f"pass {thing} file; save a stream to a file first",
+        )
     return status.st_size
 
 
@@ -207,6 +213,7 @@ def _full_range(dtype: np.dtype) -> float:
 
 # --- image size from the file header, before decoding -----------------------------------
 
+
 def image_size_from_header(source: bytes | BinaryIO) -> tuple[int, int] | None:
     """(width, height) from the header of an image (bytes, or a binary file at its start)
     in one of HEADER_FORMATS, read by Pillow, which reads only the header: a GIF's screen,
@@ -230,7 +237,10 @@ def image_size_from_header(source: bytes | BinaryIO) -> tuple[int, int] | None:
                 return image.size
     except Image.DecompressionBombError as error:
         pixels = re.search(r"\((\d+) pixels\)", str(error))
-        raise HeaderTooLarge(f"its header claims {int(pixels[1]) / 1e6:.0f} MP" if pixels
-                             else "its header claims a size Pillow takes for a decompression bomb") from None
+        raise HeaderTooLarge(
+            f"its header claims {int(pixels[1]) / 1e6:.0f} MP"
+            if pixels
+            else "its header claims a size Pillow takes for a decompression bomb"
+        ) from None
     except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, KeyError, TypeError):
         return None  # not one of HEADER_FORMATS, or a header too broken to read

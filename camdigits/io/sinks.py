@@ -44,8 +44,10 @@ def make_parent_folder(path: str | Path) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CamdigitsError(f"{path}: cannot create its folder ({error.strerror or error})",
-                             "choose a path in a folder you can write to") from error
+        raise CamdigitsError(
+            f"{path}: cannot create its folder ({error.strerror or error})",
+            "choose a path in a folder you can write to",
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,10 @@ class ConsoleSummary(Sink):
         try:
             print(describe(result), file=self.stream, flush=True)
         except OSError as error:
-            raise OutputError(f"{_stream_name(self.stream)}: cannot write ({error.strerror or error})",
-                              "check where the output goes: a full disk, or a pipe closed early") from error
+            raise OutputError(
+                f"{_stream_name(self.stream)}: cannot write ({error.strerror or error})",
+                "check where the output goes: a full disk, or a pipe closed early",
+            ) from error
 
 
 def _stream_name(stream: TextIO) -> str:
@@ -157,18 +161,21 @@ class JsonLinesSink(Sink):
                 sys.stdout.write(line.decode("utf-8"))
                 sys.stdout.flush()
             except OSError as error:
-                raise OutputError(f"standard output: cannot write JSON Lines ({error.strerror or error})",
-                                  "check where the output goes: a full disk, or a pipe closed early") from error
+                raise OutputError(
+                    f"standard output: cannot write JSON Lines ({error.strerror or error})",
+                    "check where the output goes: a full disk, or a pipe closed early",
+                ) from error
             return
         try:
             view = memoryview(line)
             while view:  # os.write, unbuffered: a line is on disk when write() returns
-                view = view[os.write(self._fd, view):]
+                view = view[os.write(self._fd, view) :]
         except OSError as error:
             self._cut_back()
             raise OutputError(
                 f"{self.path}: cannot write JSON Lines ({error.strerror or error}); it keeps the "
-                f"{self._count} whole lines written before", "free some space on its disk, or choose another path",
+                f"{self._count} whole lines written before",
+                "free some space on its disk, or choose another path",
             ) from error
         self._length += len(line)
         self._count += 1
@@ -203,8 +210,10 @@ class AnnotatedImageDir(Sink):
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise CamdigitsError(f"{directory}: cannot create the output folder ({error.strerror or error})",
-                                 "choose another --output folder") from error
+            raise CamdigitsError(
+                f"{directory}: cannot create the output folder ({error.strerror or error})",
+                "choose another --output folder",
+            ) from error
 
     def output_path(self, source: str) -> Path:
         """Where the annotated copy of ``source`` goes; distinct for each call."""
@@ -222,8 +231,10 @@ class AnnotatedImageDir(Sink):
     def write(self, frame: Frame, result: FrameResult) -> None:
         path = self.output_path(frame.source)
         if path.resolve() == Path(frame.source).resolve():
-            raise ImageError(f"{frame.source}: not overwriting the input with its annotated copy",
-                             "choose an --output folder other than the images' own")
+            raise ImageError(
+                f"{frame.source}: not overwriting the input with its annotated copy",
+                "choose an --output folder other than the images' own",
+            )
         ok, encoded = cv2.imencode(path.suffix, self.annotator.annotate(frame.image, result))
         if not ok:
             raise ImageError(f"{path}: OpenCV could not encode the annotated image", "try a png input")
@@ -259,8 +270,14 @@ class VideoWriterSink(Sink):
         CamdigitsError: from the constructor, if the file cannot be created.
     """
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], annotator: Annotator | None = None,
-                 background: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        fps: float,
+        size: tuple[int, int],
+        annotator: Annotator | None = None,
+        background: bool = True,
+    ) -> None:
         self.path = str(path)
         self.fps = fps
         self.size = size  # (width, height)
@@ -269,17 +286,21 @@ class VideoWriterSink(Sink):
         self._previous: np.ndarray | None = None
         self._first_time: float | None = None
         if min(size) < MIN_VIDEO_SIDE:
-            raise CamdigitsError(f"{path}: cannot encode a video of {size[0]}x{size[1]} px frames",
-                                 f"{VIDEO_FOURCC} needs frames of at least {MIN_VIDEO_SIDE}x{MIN_VIDEO_SIDE} px; "
-                                 "drop --output for this input")
+            raise CamdigitsError(
+                f"{path}: cannot encode a video of {size[0]}x{size[1]} px frames",
+                f"{VIDEO_FOURCC} needs frames of at least {MIN_VIDEO_SIDE}x{MIN_VIDEO_SIDE} px; "
+                "drop --output for this input",
+            )
         make_parent_folder(path)
         self._temporary = atomic.temporary_path(path)
         with quiet_opencv():
             self.writer = cv2.VideoWriter(str(self._temporary), cv2.VideoWriter_fourcc(*VIDEO_FOURCC), fps, size)
         if not self.writer.isOpened():
             atomic.discard(self._temporary)
-            raise CamdigitsError(f"{path}: cannot write a video there",
-                                 "check that the folder is writable and the name ends in .mp4 or .avi")
+            raise CamdigitsError(
+                f"{path}: cannot write a video there",
+                "check that the folder is writable and the name ends in .mp4 or .avi",
+            )
         self._closed = False
         self._queue: queue.Queue[tuple[Frame, FrameResult] | None] = queue.Queue(WRITE_QUEUE_FRAMES)
         self._error: BaseException | None = None
@@ -292,9 +313,11 @@ class VideoWriterSink(Sink):
         self._raise_encoder_error()
         height, width = frame.image.shape[:2]
         if (width, height) != self.size:
-            raise ImageError(f"{frame.source}: frame {frame.index} is {width}x{height} px, "
-                             f"the video being written is {self.size[0]}x{self.size[1]}",
-                             "the source changed its frame size; record it in two parts")
+            raise ImageError(
+                f"{frame.source}: frame {frame.index} is {width}x{height} px, "
+                f"the video being written is {self.size[0]}x{self.size[1]}",
+                "the source changed its frame size; record it in two parts",
+            )
         if self.background:
             self._queue.put((frame, result))
         else:
@@ -365,8 +388,10 @@ class VideoWriterSink(Sink):
         try:
             os.replace(self._temporary, self.path)
         except OSError as error:
-            raise OutputError(f"{self.path}: cannot give the video its name ({error.strerror or error})",
-                              "check that the path is not a folder and its folder is writable") from error
+            raise OutputError(
+                f"{self.path}: cannot give the video its name ({error.strerror or error})",
+                "check that the path is not a folder and its folder is writable",
+            ) from error
 
 
 def _video_frame_count(path: Path) -> int:

@@ -55,8 +55,10 @@ def open_window(title: str, error_type: type[CamdigitsError], no_display_hint: s
     try:
         cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
     except cv2.error as error:  # opencv-python-headless has no GUI at all
-        raise error_type("cannot open a window: this OpenCV has no GUI support",
-                         "install opencv-python instead of opencv-python-headless") from error
+        raise error_type(
+            "cannot open a window: this OpenCV has no GUI support",
+            "install opencv-python instead of opencv-python-headless",
+        ) from error
 
 
 def _x_server_answers(display: str) -> bool:
@@ -173,10 +175,16 @@ class WebcamWindow(_Window):
         DisplayError: from the constructor, if no window can be opened.
     """
 
-    def __init__(self, threshold_offset: float, snapshots: str | Path = ".", annotator: Annotator | None = None,
-                 title: str = "camdigits webcam") -> None:
-        super().__init__(title, DisplayError,
-                         "run with --no-display, which writes --record and --json without a window")
+    def __init__(
+        self,
+        threshold_offset: float,
+        snapshots: str | Path = ".",
+        annotator: Annotator | None = None,
+        title: str = "camdigits webcam",
+    ) -> None:
+        super().__init__(
+            title, DisplayError, "run with --no-display, which writes --record and --json without a window"
+        )
         self.threshold_offset = threshold_offset
         self.snapshots = Path(snapshots)
         self.annotator = annotator or Annotator()
@@ -265,7 +273,8 @@ class WebcamWindow(_Window):
             atomic.write_bytes(png, encoded.data)  # whole or absent, as every output file
             atomic.write_bytes(record, (json.dumps(result.to_dict()) + "\n").encode("utf-8"))
         except OSError as error:
-            raise ImageError(f"{png}: cannot save the snapshot ({error.strerror or error})",
-                             "choose another --snapshots folder") from error
+            raise ImageError(
+                f"{png}: cannot save the snapshot ({error.strerror or error})", "choose another --snapshots folder"
+            ) from error
         print(f"camdigits: snapshot saved: {png} and {record.name}", file=sys.stderr, flush=True)
         return png

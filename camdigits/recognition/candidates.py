@@ -147,7 +147,7 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     paper_level = _grey_quantile(paper[y0:y1, x0:x1], cv2.bitwise_not(mask[y0:y1, x0:x1]), 0.5)
     if paper_level is None:
         return None
-    region = paper[y:y + h, x:x + w]
+    region = paper[y : y + h, x : x + w]
     ink_level = _grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
@@ -239,8 +239,9 @@ def _alone(boxes: np.ndarray) -> np.ndarray:
     return alone
 
 
-def find_candidates(paper: np.ndarray, mask: np.ndarray, config: Config,
-                    too_wide: list[Box] | None = None) -> list[Candidate]:
+def find_candidates(
+    paper: np.ndarray, mask: np.ndarray, config: Config, too_wide: list[Box] | None = None
+) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
     Keeps blobs of plausible height, aspect and ink density; drops specks, long lines,

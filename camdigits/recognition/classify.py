@@ -34,8 +34,9 @@ def _load_interpreter(path: Path, num_threads: int):
     from ai_edge_litert.interpreter import Interpreter
 
     if path.is_dir():
-        raise ModelError(f"{path}: is a folder, not a model file",
-                         f"pass the .tflite file inside it, e.g. {path / MODEL_FILE}")
+        raise ModelError(
+            f"{path}: is a folder, not a model file", f"pass the .tflite file inside it, e.g. {path / MODEL_FILE}"
+        )
     if not path.exists():
         raise ModelError(f"model file not found: {path}", _MODEL_HINT)
     try:

@@ -28,7 +28,7 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     boxes = np.array([d.box for d in digits] + list(letters), np.float64)
     # A letter blob as wide as n letters (joined-up writing) counts n times.
     weight = np.maximum(1, np.rint(boxes[:, 2] / boxes[:, 3]))
-    weight[:len(digits)] = 1
+    weight[: len(digits)] = 1
     keep = np.ones(len(digits), bool)
     for chain in link_chains(boxes, config):
         members = np.array(chain)
@@ -37,4 +37,3 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
         if len(chain) >= config.word_min_blobs and letters_weight >= len(digit_members):
             keep[digit_members] = False
     return [d for d, kept in zip(digits, keep) if kept]
-

@@ -42,8 +42,9 @@ def overlapping_ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, 
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def overlapping_between(start: np.ndarray, end: np.ndarray,
-                        other_start: np.ndarray, other_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def overlapping_between(
+    start: np.ndarray, end: np.ndarray, other_start: np.ndarray, other_end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i, j) of a range [start, end) of the first set and a range of the second
     that overlap. Callers widen the first set's ranges so that every pair they may accept
     overlaps, then test the few pairs this gives exactly."""
@@ -56,9 +57,9 @@ def overlapping_between(start: np.ndarray, end: np.ndarray,
     return a[across], b[across] - first
 
 
-
-def overlapping_boxes(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray,
-                      max_pairs: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+def overlapping_boxes(
+    x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray, max_pairs: int | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Index pairs (a, b), a < b, of the boxes [x0, x1) x [y0, y1) that overlap, each pair
     once, in no particular order; None if finding them would compare more than
     ``max_pairs`` pairs (a frame of crossing lines can make every box meet every other).

@@ -106,8 +106,13 @@ def _reading_order(numbers: list[Number]) -> tuple[Number, ...]:
     return tuple(n for _, _, line in lines for n in sorted(line, key=lambda n: n.box[0]))
 
 
-def group_tracked(numbers: Sequence[Number], detections: Sequence[Digit], tracked: Sequence[Digit | None],
-                  shown: Sequence[Digit], config: Config) -> tuple[Number, ...]:
+def group_tracked(
+    numbers: Sequence[Number],
+    detections: Sequence[Digit],
+    tracked: Sequence[Digit | None],
+    shown: Sequence[Digit],
+    config: Config,
+) -> tuple[Number, ...]:
     """The numbers of a tracked frame: what a tracker shows of ``detections``, grouped.
 
     Args:
@@ -129,8 +134,9 @@ def group_tracked(numbers: Sequence[Number], detections: Sequence[Digit], tracke
     return group_numbers(shown, config)
 
 
-def _regroup(numbers: Sequence[Number], detections: Sequence[Digit],
-             tracked: Sequence[Digit | None]) -> tuple[Number, ...] | None:
+def _regroup(
+    numbers: Sequence[Number], detections: Sequence[Digit], tracked: Sequence[Digit | None]
+) -> tuple[Number, ...] | None:
     """``numbers`` with each detection replaced by its tracked digit, split where that is
     None; None when ``numbers`` do not hold exactly ``detections``."""
     position = {id(digit): index for index, digit in enumerate(detections)}

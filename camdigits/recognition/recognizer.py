@@ -93,8 +93,9 @@ class Recognizer:
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
         return labels, probabilities[np.arange(len(labels)), labels]
 
-    def split_touching(self, candidates: list[Candidate], labels: np.ndarray,
-                       confidences: np.ndarray) -> tuple[list[Digit], list[Box]]:
+    def split_touching(
+        self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
+    ) -> tuple[list[Digit], list[Box]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, with this recognizer's
         classifier): the frame's digits and the boxes of the blobs not read as digits."""
         return split_touching(candidates, labels, confidences, self.read, self.config.min_confidence)
@@ -132,8 +133,10 @@ class Recognizer:
         numbers = group_numbers(drop_text(digits, letters + words, self.config), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
-            note = (f"stopped at {self.config.max_candidates} candidates: the image looks like noise or texture, "
-                    "not writing; digits beyond them were not read")
+            note = (
+                f"stopped at {self.config.max_candidates} candidates: the image looks like noise or texture, "
+                "not writing; digits beyond them were not read"
+            )
         result = FrameResult(
             width=image.shape[1],
             height=image.shape[0],

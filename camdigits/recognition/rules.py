@@ -59,8 +59,9 @@ class RuleSizes:
     @classmethod
     def for_frame(cls, shape: tuple[int, ...]) -> RuleSizes:
         scale = frame_scale(shape)
-        return cls(round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale),
-                   RULE_MIN_THICKNESS * scale)
+        return cls(
+            round(RULE_RUN * scale), round(RULE_GAP * scale), round(RULE_BAND * scale), RULE_MIN_THICKNESS * scale
+        )
 
     @property
     def crossing(self) -> int:
@@ -118,11 +119,19 @@ def rule_tilt(mask: np.ndarray) -> float:
     which the level search then takes up (it lets lines about 3 degrees off level through).
     """
     h, w = mask.shape
-    small = cv2.resize(mask, (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        mask, (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK)), interpolation=cv2.INTER_AREA
+    )
     length = RULE_MIN_EXTENT * min(small.shape)
-    lines = cv2.HoughLinesP(cv2.compare(small, 64, cv2.CMP_GE), 1, math.pi / 180, int(length), None,
-                            minLineLength=length, maxLineGap=RULE_HOUGH_GAP)
+    lines = cv2.HoughLinesP(
+        cv2.compare(small, 64, cv2.CMP_GE),
+        1,
+        math.pi / 180,
+        int(length),
+        None,
+        minLineLength=length,
+        maxLineGap=RULE_HOUGH_GAP,
+    )
     if lines is None or not lines.size:
         return 0.0
     x0, y0, x1, y1 = lines.reshape(-1, 4).T.astype(np.float64)
@@ -131,8 +140,9 @@ def rule_tilt(mask: np.ndarray) -> float:
     return float(np.median(folded))
 
 
-def _find_rules(mask: np.ndarray, sizes: RuleSizes, max_thickness: float,
-                frame: tuple[int, int], searched: bool = False) -> np.ndarray | None:
+def _find_rules(
+    mask: np.ndarray, sizes: RuleSizes, max_thickness: float, frame: tuple[int, int], searched: bool = False
+) -> np.ndarray | None:
     """The mask of the near-level and near-upright rules of ``mask`` (lines fitted through
     them, as thick as they are plus a band), or None if it has none. Lengths are judged
     against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
@@ -143,8 +153,10 @@ def _find_rules(mask: np.ndarray, sizes: RuleSizes, max_thickness: float,
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     rules = None
-    for inked, along, run, band in ((rows.max() >= RULE_TRIGGER * w, w, (sizes.run, 1), (sizes.run, sizes.band)),
-                                    (columns.max() >= RULE_TRIGGER * h, h, (1, sizes.run), (sizes.band, sizes.run))):
+    for inked, along, run, band in (
+        (rows.max() >= RULE_TRIGGER * w, w, (sizes.run, 1), (sizes.run, sizes.band)),
+        (columns.max() >= RULE_TRIGGER * h, h, (1, sizes.run), (sizes.band, sizes.run)),
+    ):
         if not (inked or searched):
             continue
         # A faint rule is thresholded into dashes: bridge their gaps first.
@@ -159,7 +171,7 @@ def _find_rules(mask: np.ndarray, sizes: RuleSizes, max_thickness: float,
         long = np.flatnonzero(extent >= RULE_MIN_EXTENT * along)
         for label in long[long > 0]:  # label 0 is the background
             x, y, bw, bh = (int(v) for v in stats[label, :4])
-            own = (runs[y:y + bh, x:x + bw] > 0) & (labels[y:y + bh, x:x + bw] == label)
+            own = (runs[y : y + bh, x : x + bw] > 0) & (labels[y : y + bh, x : x + bw] == label)
             horizontal = run[1] == 1
             thickness = _median_thickness(own, horizontal)
             if thickness <= max_thickness and not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
@@ -178,8 +190,9 @@ def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
     return float(np.median(across)) if len(across) else 0.0
 
 
-def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float,
-                 horizontal: bool, sizes: RuleSizes) -> bool:
+def _is_box_side(
+    mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, horizontal: bool, sizes: RuleSizes
+) -> bool:
     """True if both ends of a long line (``own``: its run pixels in its box at ``origin``)
     turn a corner into a thin stroke: a side of a drawn box (see BOX_CORNER_COVER). A
     ruling's ends are free, or run into the frame edge or the wide band a page edge leaves
@@ -197,8 +210,8 @@ def _is_box_side(mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thi
         x, y = origin[0] + end_x, origin[1] + end_y
         if x < wide or x >= mask.shape[1] - wide:  # runs into the frame edge: a free end
             return False
-        window = mask[:, x - wide:x + wide + 1]
-        above, below = window[max(0, y - half - reach):max(0, y - half)], window[y + half + 1:y + half + 1 + reach]
+        window = mask[:, x - wide : x + wide + 1]
+        above, below = window[max(0, y - half - reach) : max(0, y - half)], window[y + half + 1 : y + half + 1 + reach]
         if not (_covered(above, wide, reach) or _covered(below, wide, reach)):
             return False
     return True

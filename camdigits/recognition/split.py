@@ -61,7 +61,7 @@ def _part(candidate: Candidate, part: np.ndarray) -> Candidate | None:
     if pw == 0:  # no ink
         return None
     x, y, _, _ = candidate.box
-    return Candidate(box=(x + px, y + py, pw, ph), ink=part[py:py + ph, px:px + pw])
+    return Candidate(box=(x + px, y + py, pw, ph), ink=part[py : py + ph, px : px + pw])
 
 
 def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
@@ -143,8 +143,12 @@ def left_half_may_win(label: int, confidence: float, min_half_confidence: float 
     return confidence >= min_half_confidence and label != 1
 
 
-def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], tuple[int, float]]],
-                 min_confidence: float, min_half_confidence: float = MIN_HALF_CONFIDENCE) -> int | None:
+def choose_split(
+    whole_confidence: float,
+    halves: list[tuple[tuple[int, float], tuple[int, float]]],
+    min_confidence: float,
+    min_half_confidence: float = MIN_HALF_CONFIDENCE,
+) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
     ``halves`` holds, per cut, the (label, confidence) of its left and right half. Only a
@@ -170,8 +174,9 @@ def choose_split(whole_confidence: float, halves: list[tuple[tuple[int, float], 
     return best
 
 
-def split_touching(candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, classify: Classify,
-                   min_confidence: float) -> tuple[list[Digit], list[Box]]:
+def split_touching(
+    candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, classify: Classify, min_confidence: float
+) -> tuple[list[Digit], list[Box]]:
     """The frame's digits, with wide blobs that were not read surely as one digit tried as
     two touching ones, and the boxes of the blobs not read as digits (letters, for the
     word context).
@@ -192,13 +197,15 @@ def split_touching(candidates: list[Candidate], labels: np.ndarray, confidences:
     readings: list[list[tuple[Candidate, int, float]]] = [
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
     ]
-    tried = [(i, pairs) for i, candidate in enumerate(candidates)
-             if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))]
+    tried = [
+        (i, pairs)
+        for i, candidate in enumerate(candidates)
+        if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))
+    ]
     if tried:
         left_labels, left_confidences = classify(_patches([left for _, pairs in tried for left, _ in pairs]))
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
-        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)]
-                   for _, pairs in tried]
+        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
         right_labels, right_confidences = classify(_patches([pair[1] for cuts in may_win for pair, _ in cuts]))
         rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
         for (i, _), cuts in zip(tried, may_win):
@@ -207,9 +214,14 @@ def split_touching(candidates: list[Candidate], labels: np.ndarray, confidences:
             if chosen is not None:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
     flat = [reading for blob_readings in readings for reading in blob_readings]
-    return ([Digit(label=label, confidence=confidence, box=blob.box)
-             for blob, label, confidence in flat if confidence >= min_confidence],
-            [blob.box for blob, _, confidence in flat if confidence < min_confidence])
+    return (
+        [
+            Digit(label=label, confidence=confidence, box=blob.box)
+            for blob, label, confidence in flat
+            if confidence >= min_confidence
+        ],
+        [blob.box for blob, _, confidence in flat if confidence < min_confidence],
+    )
 
 
 def _patches(blobs: list[Candidate]) -> np.ndarray:

@@ -33,12 +33,15 @@ QUEUE_LENGTH = 8
 WS_IDLE_TIMEOUT_S = 30.0
 
 # No remote script, style, image or connection; no inline script on the page; no framing.
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 # Swagger UI starts from one inline script that FastAPI writes; its files are still served from here.
 DOCS_CSP = PAGE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 
 log = logging.getLogger("camdigits.web")
 
@@ -81,11 +84,13 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"content-security-policy", csp.encode()),
-                                      (b"x-content-type-options", b"nosniff"),
-                                      (b"referrer-policy", b"no-referrer"),
-                                      (b"cross-origin-resource-policy", b"same-origin")]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -103,8 +108,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         yield
         pool.close()
 
-    app = FastAPI(title="camdigits", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Reads handwritten digits in images and camera frames.")
+    app = FastAPI(
+        title="camdigits",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Reads handwritten digits in images and camera frames.",
+    )
     app.openapi_version = "3.0.3"  # the Swagger UI that ships as a Python package (4.x) renders 3.0, not 3.1
     app.state.web = WebState(settings, pool)
     app.include_router(router)
@@ -118,10 +129,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="camdigits API",
-                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="camdigits API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
 
     add_error_handlers(app)
     return app
@@ -143,11 +157,18 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         hint = "see /docs for the API" if error.status_code in (404, 405) else ""
-        return JSONResponse(WebError(error.status_code, str(error.detail), hint).to_dict(), error.status_code,
-                            headers=error.headers)
+        return JSONResponse(
+            WebError(error.status_code, str(error.detail), hint).to_dict(), error.status_code, headers=error.headers
+        )
 
     @app.exception_handler(Exception)
     async def bug(request: Request, error: Exception) -> JSONResponse:
         log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse(WebError(500, "internal error while reading the image",
-                                     "this is a bug in camdigits; the server log has the details").to_dict(), 500)
+        return JSONResponse(
+            WebError(
+                500,
+                "internal error while reading the image",
+                "this is a bug in camdigits; the server log has the details",
+            ).to_dict(),
+            500,
+        )

@@ -54,8 +54,12 @@ class WorkerPool:
     async def slot(self) -> AsyncIterator[None]:
         """Hold one of the pool's slots for a request, or raise a 503 if none is free."""
         if self._taken >= self.slots:
-            raise WebError(503, f"busy: {self._taken} images are being read or waiting",
-                           f"try again in {RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)})
+            raise WebError(
+                503,
+                f"busy: {self._taken} images are being read or waiting",
+                f"try again in {RETRY_AFTER_S} s",
+                headers={"Retry-After": str(RETRY_AFTER_S)},
+            )
         self._taken += 1
         try:
             yield

@@ -31,8 +31,9 @@ def recognize_upload(
     return image, recognizer.recognize(image, source=source)
 
 
-def result_json(recognizer: Recognizer, data: bytes, source: str, max_megapixels: float,
-                probabilities: bool = False) -> dict[str, Any]:
+def result_json(
+    recognizer: Recognizer, data: bytes, source: str, max_megapixels: float, probabilities: bool = False
+) -> dict[str, Any]:
     """The JSON Lines object of one upload; with ``probabilities``, each digit read from
     a whole blob also gets the model's ten digit probabilities (for the Draw tab's chart)."""
     image, result = recognize_upload(recognizer, data, source, max_megapixels)
@@ -70,8 +71,15 @@ def annotated_png(recognizer: Recognizer, data: bytes, source: str, max_megapixe
     return encoded.tobytes()
 
 
-def stream_frame_json(recognizer: Recognizer, tracker: ResultFilter | None, data: bytes, source: str, index: int,
-                      time: float, max_megapixels: float) -> dict[str, Any]:
+def stream_frame_json(
+    recognizer: Recognizer,
+    tracker: ResultFilter | None,
+    data: bytes,
+    source: str,
+    index: int,
+    time: float,
+    max_megapixels: float,
+) -> dict[str, Any]:
     """The JSON Lines object of one camera frame, its labels smoothed by the connection's tracker."""
     image = decode_upload(data, source, max_megapixels)
     result = recognizer.recognize(image, source=source, frame=index, time=time)

@@ -39,15 +39,26 @@ UPLOAD_BODY = {
         "required": True,
         "description": f"One {FORMATS} image: a multipart form with one file, or the raw bytes.",
         "content": {
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         },
     }
 }
-ERRORS = {status: {"description": text, "content": {"application/json": {}}} for status, text in (
-    (413, "upload or image too large"), (415, "not a supported image format"),
-    (422, "not a readable image"), (503, "busy; retry after the Retry-After header's seconds"))}
+ERRORS = {
+    status: {"description": text, "content": {"application/json": {}}}
+    for status, text in (
+        (413, "upload or image too large"),
+        (415, "not a supported image format"),
+        (422, "not a readable image"),
+        (503, "busy; retry after the Retry-After header's seconds"),
+    )
+}
 
 
 def state(request: Request | WebSocket) -> WebState:
@@ -56,8 +67,11 @@ def state(request: Request | WebSocket) -> WebState:
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request's body, read into memory and never past ``limit`` bytes."""
-    too_big = WebError(413, f"upload larger than {limit / (1 << 20):g} MB",
-                       "send a smaller image, or start the server with a larger --max-upload-mb")
+    too_big = WebError(
+        413,
+        f"upload larger than {limit / (1 << 20):g} MB",
+        "send a smaller image, or start the server with a larger --max-upload-mb",
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_big
@@ -74,8 +88,9 @@ async def read_upload(request: Request, limit: int, timeout_s: float = UPLOAD_TI
     try:
         body = await asyncio.wait_for(read_body(request, limit), timeout_s)
     except asyncio.TimeoutError:  # asyncio's own class: not the builtin TimeoutError before Python 3.11
-        raise WebError(408, f"upload not received within {timeout_s:g} s",
-                       "check the connection, or send a smaller image") from None
+        raise WebError(
+            408, f"upload not received within {timeout_s:g} s", "check the connection, or send a smaller image"
+        ) from None
     content_type = request.headers.get("content-type", "")
     if content_type.lower().startswith("multipart/form-data"):
         name, data = file_from_multipart(body, content_type)
@@ -83,9 +98,17 @@ async def read_upload(request: Request, limit: int, timeout_s: float = UPLOAD_TI
     return RAW_SOURCE, body
 
 
-@router.post("/api/recognize", openapi_extra=UPLOAD_BODY, responses={
-    200: {"description": "The JSON Lines object of `camdigits snapshot --json`, or the annotated PNG",
-          "content": {"image/png": {}}}, **ERRORS})
+@router.post(
+    "/api/recognize",
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        200: {
+            "description": "The JSON Lines object of `camdigits snapshot --json`, or the annotated PNG",
+            "content": {"image/png": {}},
+        },
+        **ERRORS,
+    },
+)
 async def recognize(
     request: Request,
     annotated: bool = Query(False, description="Answer with the annotated image (PNG) instead of JSON."),
@@ -100,8 +123,9 @@ async def recognize(
         if annotated:
             png = await web.pool.run(partial(annotated_png, data=data, source=source, max_megapixels=megapixels))
             return Response(png, media_type="image/png")
-        answer = await web.pool.run(partial(result_json, data=data, source=source, max_megapixels=megapixels,
-                                            probabilities=probabilities))
+        answer = await web.pool.run(
+            partial(result_json, data=data, source=source, max_megapixels=megapixels, probabilities=probabilities)
+        )
     return JSONResponse(answer)
 
 
@@ -109,9 +133,15 @@ async def recognize(
 async def health(request: Request) -> dict[str, Any]:
     """Whether the server is up, and how busy."""
     web = state(request)
-    return {"status": "ok", "version": __version__, "workers": web.pool.workers, "busy": web.pool.busy,
-            "slots": web.pool.slots, "max_upload_bytes": web.settings.max_upload_bytes,
-            "max_megapixels": web.settings.config.max_megapixels}
+    return {
+        "status": "ok",
+        "version": __version__,
+        "workers": web.pool.workers,
+        "busy": web.pool.busy,
+        "slots": web.pool.slots,
+        "max_upload_bytes": web.settings.max_upload_bytes,
+        "max_megapixels": web.settings.config.max_megapixels,
+    }
 
 
 @router.websocket("/ws/stream")
@@ -147,9 +177,17 @@ async def stream(websocket: WebSocket) -> None:
                 if data is None:
                     raise WebError(415, "text message on the camera stream", "send each frame as a binary message")
                 async with web.pool.slot():
-                    answer = await web.pool.run(partial(
-                        stream_frame_json, tracker=tracker, data=data, source=STREAM_SOURCE, index=index,
-                        time=received - started, max_megapixels=settings.config.max_megapixels))
+                    answer = await web.pool.run(
+                        partial(
+                            stream_frame_json,
+                            tracker=tracker,
+                            data=data,
+                            source=STREAM_SOURCE,
+                            index=index,
+                            time=received - started,
+                            max_megapixels=settings.config.max_megapixels,
+                        )
+                    )
                 index += 1
             except WebError as error:
                 answer = error.to_dict()

@@ -37,11 +37,14 @@ def bind(host: str, port: int) -> socket.socket:
         CamdigitsError: the address is in use or not one of this machine's.
     """
     try:
-        return socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
-                                    reuse_port=False)
+        return socket.create_server(
+            (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET, reuse_port=False
+        )
     except OSError as error:
-        raise CamdigitsError(f"cannot listen on {host}:{port} ({error.strerror or error})",
-                             "choose another --port, or a --host this machine has") from error
+        raise CamdigitsError(
+            f"cannot listen on {host}:{port} ({error.strerror or error})",
+            "choose another --port, or a --host this machine has",
+        ) from error
 
 
 def url_of(sock: socket.socket) -> str:
@@ -55,10 +58,17 @@ def serve(settings: WebSettings, host: str, port: int, open_browser: bool, say: 
     sock = bind(host, port)
     url = url_of(sock)
     if not is_loopback(host):
-        say(f"warning: listening on {host}: anyone who can reach this machine can use the page and the API "
-            "(there is no login); --host 127.0.0.1 keeps it on this machine")
-    config = uvicorn.Config(app, log_level="warning", ws_max_size=settings.max_upload_bytes,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, server_header=False)
+        say(
+            f"warning: listening on {host}: anyone who can reach this machine can use the page and the API "
+            "(there is no login); --host 127.0.0.1 keeps it on this machine"
+        )
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        ws_max_size=settings.max_upload_bytes,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        server_header=False,
+    )
     server = uvicorn.Server(config)
     say(f"serving on {url} (Ctrl-C stops)")
     if open_browser:

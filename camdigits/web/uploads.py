@@ -56,8 +56,11 @@ def decode_upload(data: bytes, source: str, max_megapixels: float) -> np.ndarray
         if image_size_from_header(data) is None:
             raise WebError(422, f"{source}: no image size in its header", "is it truncated? save it again")
     except HeaderTooLarge as error:
-        raise WebError(413, f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
-                       "scale it down first, e.g. to 4000 px on the longer side") from None
+        raise WebError(
+            413,
+            f"{source}: image too large ({error}, the limit is {max_megapixels:g} MP)",
+            "scale it down first, e.g. to 4000 px on the longer side",
+        ) from None
     try:
         return decode_image(data, source, max_megapixels)
     except ImageTooLargeError as error:
@@ -98,8 +101,16 @@ def file_from_multipart(body: bytes, content_type: str) -> tuple[str, bytes]:
     def part_data(data: bytes, start: int, end: int) -> None:
         parts[-1][1].extend(data[start:end])
 
-    parser = MultipartParser(boundary, {"on_part_begin": begin, "on_header_field": field, "on_header_value": value,
-                                        "on_header_end": header_end, "on_part_data": part_data})
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": begin,
+            "on_header_field": field,
+            "on_header_value": value,
+            "on_header_end": header_end,
+            "on_part_data": part_data,
+        },
+    )
     try:
         parser.write(body)
         parser.finalize()
@@ -111,6 +122,9 @@ def file_from_multipart(body: bytes, content_type: str) -> tuple[str, bytes]:
         if b"filename" in disposition:
             files.append((disposition[b"filename"].decode("utf-8", "replace") or "upload", bytes(data)))
     if len(files) != 1:
-        raise WebError(422, f"expected one file in the form, got {len(files)}",
-                       "send one image per request, in a field of type file")
+        raise WebError(
+            422,
+            f"expected one file in the form, got {len(files)}",
+            "send one image per request, in a field of type file",
+        )
     return files[0]
