@@ -20,7 +20,7 @@ import importlib
 import os
 from typing import TYPE_CHECKING
 
-from camdigits.config import Config
+from camdigits.config import Config, TrackerConfig
 from camdigits.errors import CamdigitsError, ImageError, ModelError, SourceError
 from camdigits.types import Digit, FrameResult, Number
 
@@ -37,7 +37,6 @@ os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(int(Config.max_megapixel
 _LAZY = {
     "Recognizer": "camdigits.recognition.recognizer",
     "Tracker": "camdigits.tracking",
-    "TrackerConfig": "camdigits.tracking",
     "Frame": "camdigits.io.frames",
     "SkippedInput": "camdigits.io.frames",
     "VideoInfo": "camdigits.io.video",
@@ -81,7 +80,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ pr
     from camdigits.io.images import decode_image, image_frames, read_image
     from camdigits.io.video import VideoInfo, open_video, video_frames
     from camdigits.recognition.recognizer import Recognizer
-    from camdigits.tracking import Tracker, TrackerConfig
+    from camdigits.tracking import Tracker
 
 
 def __getattr__(name: str) -> object:

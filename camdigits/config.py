@@ -9,7 +9,7 @@ its tuning, at the end:
   patches one where it is read (``monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", n)``).
 
 Why each value is what it is: docs/accuracy.md and docs/performance.md, "Why these values".
-The tracker's settings are :class:`camdigits.tracking.TrackerConfig`.
+The tracker's settings are :class:`TrackerConfig`, at the end.
 """
 
 from __future__ import annotations
@@ -164,3 +164,51 @@ class Config:
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise ValueError(f"invalid Config values: {', '.join(bad)} (got {self})")
+
+
+# --- tracking (tracking.py) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrackerConfig:
+    """How tracks are matched, confirmed, smoothed and dropped. Counts are processed frames."""
+
+    # A detection continues a track if its box overlaps the track's predicted box at least
+    # this much (IoU): a hand-held camera moves a digit a few px per frame, and two digits on
+    # a page overlap at 0.
+    match_iou: float = 0.3
+    # ... or, failing that, if the centres are at most this many box heights apart: a jerk
+    # of the camera or a skipped frame moves a small digit further than its own width.
+    max_centre_distance: float = 0.6
+    # ... and only if neither its width nor its height changed by more than this factor: a
+    # jump in size is a different blob (two digits blurred into one, or one broken up).
+    max_size_change: float = 1.5
+    # Frames of (label, confidence) a track votes over: long enough to outvote a 1-2 frame
+    # misreading, short enough to follow a digit that is rewritten (a quarter second at 30 fps).
+    history: int = 8
+    # A new track is reported once seen in ``confirm_hits`` of its last ``confirm_window``
+    # frames: a real digit shows on its second frame, a one-frame blip never.
+    confirm_hits: int = 2
+    confirm_window: int = 3
+    # A reported track unseen for this many frames in a row is dropped, so a digit lost in a
+    # focus hunt or a dip of the light keeps its id and its votes (not shown meanwhile).
+    max_missed: int = 5
+    # Frames a reported track stays on screen while unseen: a coasting box is a guess, and a
+    # digit that left the frame would linger as a false digit.
+    coast_frames: int = 0
+    # Weight of the previous velocity when a track's per-frame motion is updated (0-1);
+    # the prediction only has to bring the box close enough to match.
+    velocity_smoothing: float = 0.5
+
+    def __post_init__(self) -> None:
+        checks = {
+            "match_iou": 0.0 < self.match_iou <= 1.0,
+            "max_centre_distance": self.max_centre_distance >= 0.0,
+            "max_size_change": self.max_size_change >= 1.0,
+            "history": self.history >= 1,
+            "confirm_hits <= confirm_window": 1 <= self.confirm_hits <= self.confirm_window,
+            "max_missed": self.max_missed >= 1,
+            "coast_frames < max_missed": 0 <= self.coast_frames < self.max_missed,
+            "velocity_smoothing": 0.0 <= self.velocity_smoothing < 1.0,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise ValueError(f"invalid TrackerConfig values: {', '.join(bad)} (got {self})")
