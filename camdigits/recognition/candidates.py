@@ -151,8 +151,9 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     ink_level = _grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
-    spread = _grain(paper, mask, box)
-    if spread > (MAX_GRAIN if spread < NOISY_PAPER else MAX_GRAIN_NOISY) * (paper_level - ink_level):
+    spread, bright = _grain(paper, mask, box)
+    noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
+    if spread > (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level):
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
@@ -164,16 +165,30 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     return Candidate(box=(x + cx, y + cy, cw, ch), ink=core[cy : cy + ch, cx : cx + cw])
 
 
-def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> float:
-    """The spread (standard deviation) of the grey levels of the paper around a blob: its
-    non-ink pixels within GRAIN_REACH box heights. A pen stroke stands out from its paper;
-    grain, noise and a faint grid's dashes barely stand out from that spread."""
+def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> tuple[float, float]:
+    """The spread of the grey levels of the paper around a blob (its non-ink pixels within
+    GRAIN_REACH box heights): their standard deviation, and how far their brightest tenth
+    lies above their median. A pen stroke stands out from its paper; grain, noise and a
+    faint grid's dashes barely stand out from the first. Noise has both large; a crisp
+    grid's erased lines make the first large too, but paper has nothing much lighter than
+    itself.
+    """
     x, y, w, h = box
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
     x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
-    _, spread = cv2.meanStdDev(paper[y0:y1, x0:x1], mask=cv2.bitwise_not(mask[y0:y1, x0:x1]))
-    return float(spread[0, 0])
+    counts = cv2.calcHist([paper[y0:y1, x0:x1]], [0], cv2.bitwise_not(mask[y0:y1, x0:x1]), [256], [0, 256]).ravel()
+    n = float(counts.sum())
+    if n == 0:
+        return 0.0, 0.0
+    mean = float(counts @ _LEVELS) / n
+    deviation = math.sqrt(max(float(counts @ _LEVELS_SQUARED) / n - mean * mean, 0.0))
+    median, high = np.add.accumulate(counts).searchsorted((0.5 * n, 0.9 * n), "right")
+    return deviation, float(high - median)
+
+
+_LEVELS = np.arange(256, dtype=np.float64)
+_LEVELS_SQUARED = _LEVELS**2
 
 
 def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
