@@ -115,3 +115,15 @@ def test_import_camdigits_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_a_source_checkout_finds_the_model_in_the_top_level_models_folder(monkeypatch):
+    """Without the installed camdigits.models package (a checkout run in place, as CI's
+    oldest-versions venv does), the model is looked for in the repository's models/."""
+    import sys
+
+    from camdigits.recognition.classify import MODEL_FILE, default_model_path
+
+    monkeypatch.setitem(sys.modules, "camdigits.models", None)  # makes the import fail
+    path = default_model_path()
+    assert path.name == MODEL_FILE and path.parent.name == "models" and path.is_file(), path

@@ -25,7 +25,7 @@ def default_model_path() -> Path:
     try:
         from camdigits import models  # setup.cfg installs the top-level models/ folder here
     except ImportError:
-        return Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
+        return Path(__file__).resolve().parents[2] / "models" / MODEL_FILE
     return Path(models.__file__).with_name(MODEL_FILE)
 
 
