@@ -110,6 +110,11 @@ def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
     return list(groups.values())
 
 
+def _histogram(grey: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Counts of the 256 grey levels of the uint8 pixels of ``grey`` where ``where`` is non-zero."""
+    return cv2.calcHist([grey], [0], where, [256], [0, 256]).ravel()
+
+
 def _grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
     """The ``q`` quantile (0-1) of the uint8 pixels of ``grey`` where ``where`` is non-zero
     (the ``int(q * n)``-th smallest of the n), or None if there are none.
@@ -117,7 +122,7 @@ def _grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
     From a 256-bin histogram: one OpenCV call and two small numpy ones, where picking the
     pixels out and partitioning them took three larger ones; this runs twice per blob.
     """
-    counts = np.add.accumulate(cv2.calcHist([grey], [0], where, [256], [0, 256]).ravel())
+    counts = np.add.accumulate(_histogram(grey, where))
     n = int(counts[-1])
     if n == 0:
         return None
@@ -177,7 +182,7 @@ def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> tuple[float, float]
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
     x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
-    counts = cv2.calcHist([paper[y0:y1, x0:x1]], [0], cv2.bitwise_not(mask[y0:y1, x0:x1]), [256], [0, 256]).ravel()
+    counts = _histogram(paper[y0:y1, x0:x1], cv2.bitwise_not(mask[y0:y1, x0:x1]))
     n = float(counts.sum())
     if n == 0:
         return 0.0, 0.0
