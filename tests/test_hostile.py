@@ -301,7 +301,7 @@ def test_annotated_images_on_a_full_disk_are_whole_or_absent(page, tmp_path):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
     out, jsonl = tmp_path / "o.mp4", tmp_path / "o.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"}
     command = [
         sys.executable,
         "-m",
@@ -328,7 +328,12 @@ def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
             assert time.monotonic() < deadline and process.poll() is None, process.communicate()
             time.sleep(0.02)
         os.killpg(process.pid, signum)
-        _, stderr = process.communicate(timeout=60)
+        try:
+            _, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            # PYTHONFAULTHANDLER prints every thread's stack on SIGABRT: where it hung.
+            process.send_signal(signal.SIGABRT)
+            pytest.fail(f"no exit within 60 s of {signal.Signals(signum).name}:\n{process.communicate()[1]}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
