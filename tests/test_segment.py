@@ -364,3 +364,16 @@ def test_joined_up_writing_is_reported_too_wide_and_a_straight_line_is_not():
     cv2.line(page, (300, 300), (300, 312), (30, 30, 30), 3)  # a hook, so the dash is no rule
     wide = _too_wide(page)
     assert len(wide) == 1 and wide[0][0] < 60, wide
+
+
+def test_blob_boxes_from_one_pass_equal_opencvs_bounding_rects():
+    """The frame's blob boxes come from one numpy pass over all contour points; they must be
+    OpenCV's boxes exactly, specks of one pixel and blobs touching the border included."""
+    from camdigits.recognition.candidates import _bounding_boxes, _outer_contours
+
+    rng = np.random.default_rng(0)
+    for density in (0.002, 0.05, 0.3, 0.6):
+        mask = ((rng.random((120, 160)) < density) * 255).astype(np.uint8)
+        outers, _ = _outer_contours(mask)
+        expected = np.array([cv2.boundingRect(c) for c in outers]).reshape(-1, 4)
+        assert len(outers) > 0 and np.array_equal(_bounding_boxes(outers), expected)

@@ -129,7 +129,7 @@ def _grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
     return int(counts.searchsorted(min(int(q * n), n - 1), "right"))
 
 
-def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, config: Config) -> Candidate | None:
+def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box, config: Config) -> Candidate | None:
     """Keep the blob's ink darker than halfway between its paper and its ink; None if no paper.
 
     The local threshold also takes the blurred rim of each stroke, which doubles the width
@@ -149,14 +149,14 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     x1, y1 = min(x + w + pad, paper.shape[1]), min(y + h + pad, paper.shape[0])
     # Medians, not means: the paper in the corners of a round object's box must not
     # outvote the object's dark inside.
-    paper_level = _grey_quantile(paper[y0:y1, x0:x1], cv2.bitwise_not(mask[y0:y1, x0:x1]), 0.5)
+    paper_level = _grey_quantile(paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1], 0.5)
     if paper_level is None:
         return None
     region = paper[y : y + h, x : x + w]
     ink_level = _grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
-    spread, bright = _grain(paper, mask, box)
+    spread, bright = _grain(paper, unmarked, box)
     noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
     if spread > (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level):
         return None
@@ -170,7 +170,7 @@ def _tighten(paper: np.ndarray, mask: np.ndarray, own: np.ndarray, box: Box, con
     return Candidate(box=(x + cx, y + cy, cw, ch), ink=core[cy : cy + ch, cx : cx + cw])
 
 
-def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> tuple[float, float]:
+def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, float]:
     """The spread of the grey levels of the paper around a blob (its non-ink pixels within
     GRAIN_REACH box heights): their standard deviation, and how far their brightest tenth
     lies above their median. A pen stroke stands out from its paper; grain, noise and a
@@ -182,7 +182,7 @@ def _grain(paper: np.ndarray, mask: np.ndarray, box: Box) -> tuple[float, float]
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
     x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
-    counts = _histogram(paper[y0:y1, x0:x1], cv2.bitwise_not(mask[y0:y1, x0:x1]))
+    counts = _histogram(paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1])
     n = float(counts.sum())
     if n == 0:
         return 0.0, 0.0
@@ -217,6 +217,17 @@ def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.nd
             child = links[child][0]
         holes.append(inner)
     return outers, holes
+
+
+def _bounding_boxes(contours: list[np.ndarray]) -> np.ndarray:
+    """int64 (N, 4: x, y, w, h), each contour's box as cv2.boundingRect gives it, from one
+    pass over all their points instead of a call per contour (thousands on a noisy frame)."""
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.zeros(len(contours), np.intp)
+    np.cumsum([len(c) for c in contours[:-1]], out=starts[1:])
+    low = np.minimum.reduceat(points, starts).astype(np.int64)
+    high = np.maximum.reduceat(points, starts).astype(np.int64)
+    return np.concatenate([low, high - low + 1], axis=1)
 
 
 def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: Box, alone: bool) -> np.ndarray:
@@ -274,7 +285,7 @@ def find_candidates(
     outers, holes = _outer_contours(mask)
     if not outers:
         return []
-    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64).reshape(-1, 4)
+    boxes = _bounding_boxes(outers)
     longest = boxes[:, 2:].max(axis=1)
     # Specks are noise; anything taller than the tallest digit is an object or a line and
     # would swallow its neighbours if it took part in merging.
@@ -295,6 +306,7 @@ def find_candidates(
     if not fragments:
         return []
     candidates = []
+    unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
     for group in _merge_fragments(np.array(fragments, np.int64), frame_scale(mask.shape)):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h
@@ -324,7 +336,7 @@ def find_candidates(
             continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
-        candidate = _tighten(paper, mask, own, (x0, y0, w, h), config)
+        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config)
         if candidate is not None and not _is_long_line(candidate.ink, frame_h, config):
             candidates.append(candidate)
             if len(candidates) == config.max_candidates:
