@@ -102,6 +102,17 @@ def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
     assert probabilities.shape == (2, NOT_A_DIGIT + 1)
 
 
+def test_the_cascade_first_stage_architecture_builds_one_convolution_a_block():
+    """--widths 8,16,32 --dense 64 --convs 1, as the shipped first stage was trained."""
+    from train.model import build_model
+
+    model = build_model((8, 16, 32), 64, convs=1)
+    convolutions = [layer.filters for layer in model.layers if layer.__class__.__name__ == "Conv2D"]
+    assert convolutions == [8, 16, 32]
+    assert model.count_params() < build_model().count_params() / 5
+    assert model.output_shape == (None, NOT_A_DIGIT + 1)
+
+
 def test_distillation_loss_is_label_and_softened_teacher_terms():
     """The loss against its definition, in numpy: weight x cross-entropy with the label plus
     the rest x T^2 x KL(teacher || student), both softened by T; zero soft term when the

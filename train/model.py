@@ -26,8 +26,19 @@ def _conv(filters: int, separable: bool = False) -> list[layers.Layer]:
     return [conv(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
 
 
-def build_model(widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, separable: int = 0) -> keras.Model:
+def _block(filters: int, convs: int, separable: bool) -> list[layers.Layer]:
+    second = _conv(filters, separable) if convs > 1 else []
+    return [*_conv(filters), *second, layers.MaxPooling2D()]
+
+
+def build_model(
+    widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, separable: int = 0, convs: int = 2
+) -> keras.Model:
     """Conv(w0) x2 - pool - Conv(w1) x2 - pool - Conv(w2) x2 - pool - Dense(dense) - Dense(11).
+
+    ``convs``: convolutions per block, 2 for the full network; the cascade's first stage
+    (camdigits/recognition/classify.py) has 1 in each block at half the widths, which
+    classifies about nine times as fast (docs/performance.md).
 
     ``separable``: in this many of the blocks, from the first, the second convolution is
     depthwise-separable (a 3x3 per-channel filter, then a 1x1 mix), which costs a fifth to
@@ -40,15 +51,9 @@ def build_model(widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, s
     return keras.Sequential(
         [
             keras.Input(INPUT_SHAPE),
-            *_conv(first),
-            *_conv(first, separable >= 1),
-            layers.MaxPooling2D(),
-            *_conv(second),
-            *_conv(second, separable >= 2),
-            layers.MaxPooling2D(),
-            *_conv(third),
-            *_conv(third, separable >= 3),
-            layers.MaxPooling2D(),
+            *_block(first, convs, separable >= 1),
+            *_block(second, convs, separable >= 2),
+            *_block(third, convs, separable >= 3),
             layers.Flatten(),
             layers.Dropout(DROPOUT),
             layers.Dense(dense, use_bias=False),

@@ -2,6 +2,7 @@
 
     python -m train.train [--epochs 20] [--mnist-npz PATH] [--out models] [--limit N]
                           [--separable N] [--teacher PATH.tflite]
+                          [--widths A,B,C] [--dense N] [--convs 1|2]
 
 Data: the official MNIST split (train/data.py); all 60k training digits are used for
 training and the 10k test digits only for the final figure. Each epoch sees one of a few
@@ -148,6 +149,9 @@ def train(
     seed: int,
     log=print,
     separable: int = 0,
+    widths: tuple[int, int, int] = (16, 32, 64),
+    dense: int = 128,
+    convs: int = 2,
     distilled: bool = False,
     init: Path | None = None,
     learning_rate: float = PEAK_LEARNING_RATE,
@@ -163,7 +167,7 @@ def train(
     from train.model import build_model
 
     keras.utils.set_random_seed(seed)
-    model = keras.models.load_model(init, compile=False) if init else build_model(separable=separable)
+    model = keras.models.load_model(init, compile=False) if init else build_model(widths, dense, separable, convs)
     steps = epochs * int(np.ceil(len(copies[0][0]) / BATCH_SIZE))
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.01)
     model.compile(
@@ -332,6 +336,17 @@ def main(argv: list[str] | None = None) -> None:
         metavar="N",
         help="make the second convolution of the first N blocks depthwise-separable (faster; see train/model.py)",
     )
+    parser.add_argument(
+        "--widths",
+        type=lambda text: tuple(int(part) for part in text.split(",")),
+        default=(16, 32, 64),
+        metavar="A,B,C",
+        help="filters of the three convolution blocks",
+    )
+    parser.add_argument("--dense", type=int, default=128, help="units of the dense layer")
+    parser.add_argument(
+        "--convs", type=int, choices=(1, 2), default=2, help="convolutions per block (1: the cascade's first stage)"
+    )
     parser.add_argument("--teacher", type=Path, default=None, help="a trained .tflite model to distill from")
     parser.add_argument(
         "--init", type=Path, default=None, help="a saved .keras model to train further instead of a fresh one"
@@ -363,6 +378,9 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
         log=lambda line: print(line, flush=True),
         separable=args.separable,
+        widths=args.widths,
+        dense=args.dense,
+        convs=args.convs,
         distilled=args.teacher is not None,
         init=args.init,
         learning_rate=args.learning_rate,
