@@ -81,6 +81,13 @@ STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
 MNIST_STROKE_RATIO = 0.11  # MNIST's median; train/ draws its strokes against the same figures
 INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements
 
+# --- classification cascade (recognition/classify.py) ---------------------------------------
+# The first stage's probability from which it settles a patch without the full network:
+# chosen on bench.scenes' validation seeds (bench/cascade.py) as the least at which its
+# settled decisions differ from the full network's on at most 1 in 1,000 patches.
+FIRST_STAGE_SURE_DIGIT = 0.9995  # its top digit at least this likely
+FIRST_STAGE_SURE_OTHER = 0.9999  # "not a digit" at least this likely
+
 # --- split touching digits (recognition/split.py) -------------------------------------------
 MIN_SPLIT_ASPECT = 0.75  # width / height from which a blob is tried as two digits (one digit: 0.1-0.9; two: 0.8-1.7)
 CUT_RANGE = (0.2, 0.8)  # fractions of the blob's width searched for its thinnest column: nearer its edges, a sliver
@@ -141,6 +148,7 @@ class Config:
     min_height_ratio: float = 0.5  # least height of the shorter, as a fraction of the taller's
 
     # --- runtime ----------------------------------------------------------------------------
+    first_stage: bool = True  # the cheap first network settles the patches it is sure of (shipped model only)
     num_threads: int = 2  # LiteRT interpreter threads: a laptop's spare cores, leaving capture and display theirs
     max_megapixels: float = 50.0  # MP: larger images are refused, as decoding them takes seconds and gigabytes
     max_candidates: int = 20_000  # candidates read per frame at most: past it the frame is noise, and says so

@@ -127,3 +127,59 @@ def test_a_source_checkout_finds_the_model_in_the_top_level_models_folder(monkey
     monkeypatch.setitem(sys.modules, "camdigits.models", None)  # makes the import fail
     path = default_model_path()
     assert path.name == MODEL_FILE and path.parent.name == "models" and path.is_file(), path
+
+
+# --- the cascade: a cheap first stage settles the patches it is sure of -------------------------
+
+
+@pytest.fixture(scope="module")
+def cascade():
+    from camdigits.recognition.classify import Cascade, load_classifier
+
+    loaded = load_classifier(None, num_threads=2, first_stage=True)
+    assert isinstance(loaded, Cascade)
+    return loaded
+
+
+def test_the_shipped_model_comes_behind_its_first_stage_and_other_models_stand_alone(tmp_path):
+    from dataclasses import replace
+
+    from camdigits.config import Config
+    from camdigits.recognition.classify import FIRST_STAGE_FILE, Cascade
+    from camdigits.recognition.recognizer import Recognizer
+
+    assert default_model_path().with_name(FIRST_STAGE_FILE).is_file()
+    assert isinstance(Recognizer().classifier, Cascade)
+    assert isinstance(Recognizer(default_model_path()).classifier, Cascade)  # the same file, named
+    assert type(Recognizer(config=replace(Config(), first_stage=False)).classifier) is DigitClassifier
+    copy = tmp_path / "mine.tflite"  # a user's own model: the first stage was distilled from another
+    copy.write_bytes(default_model_path().read_bytes())
+    assert type(Recognizer(copy).classifier) is DigitClassifier
+
+
+def test_the_cascade_takes_the_first_stage_where_it_is_sure_and_the_full_network_elsewhere(cascade):
+    x, _ = mnist_test()
+    batch = as_batch(x[:300])
+    batch[:40] = np.random.default_rng(1).random((40, 28, 28, 1), dtype=np.float32)  # noise: not digits
+    first, full = cascade.first.predict(batch), cascade.full.predict(batch)
+    top, best = first.argmax(axis=1), first.max(axis=1)
+    sure = best >= np.where(top == NOT_A_DIGIT, cascade.sure_other, cascade.sure_digit)
+    seen, settled = cascade.seen, cascade.settled
+    combined = cascade.predict(batch)
+    np.testing.assert_allclose(combined[sure], first[sure], atol=1e-6)
+    np.testing.assert_allclose(combined[~sure], full[~sure], atol=1e-5)
+    assert 0 < sure.sum() < len(batch)
+    assert (cascade.seen - seen, cascade.settled - settled) == (len(batch), sure.sum())
+
+
+def test_the_cascade_reads_mnist_as_well_as_the_full_network(cascade):
+    """Its settled patches are the ones the full network reads the same way: on 2,000 test
+    digits the labels agree on all but a few, and most patches never reach the full network."""
+    x, y = mnist_test()
+    batch = as_batch(x[:2000])
+    settled_before = cascade.settled
+    combined, full = cascade.predict(batch), cascade.full.predict(batch)
+    assert (combined.argmax(axis=1) == full.argmax(axis=1)).mean() >= 0.998
+    assert (combined.argmax(axis=1) == y[:2000]).mean() >= (full.argmax(axis=1) == y[:2000]).mean() - 0.002
+    assert (cascade.settled - settled_before) / len(batch) >= 0.5
+    assert (cascade.predict(batch[:0])).shape == (0, NOT_A_DIGIT + 1)

@@ -1,9 +1,14 @@
-"""DigitClassifier: the trained CNN as a .tflite model under LiteRT, one batch per frame.
+"""DigitClassifier: the trained CNN as a .tflite model under LiteRT, one batch per frame;
+Cascade: the shipped network behind a cheap first stage.
 
 LiteRT's interpreter runs a frame's batch in a fraction of what a Keras ``model.predict``
 call costs, and installs in a twentieth of the space (docs/performance.md). The
 interpreter is re-planned for the exact batch size whenever a frame's count of patches
 changes: that costs less than classifying the padding of a rounded-up batch.
+
+The cascade's first stage is a network a ninth of the full one's cost, distilled from it
+(models/MODEL_CARD.md). It settles the patches it is sure of, most clear digits and most
+clear non-digits; the full network still reads every patch it is unsure of.
 """
 
 from __future__ import annotations
@@ -12,11 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
-from camdigits.config import MAX_BATCH, NOT_A_DIGIT, PATCH_SIZE
+from camdigits.config import (
+    FIRST_STAGE_SURE_DIGIT,
+    FIRST_STAGE_SURE_OTHER,
+    MAX_BATCH,
+    NOT_A_DIGIT,
+    PATCH_SIZE,
+)
 from camdigits.errors import ModelError
 from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
+FIRST_STAGE_FILE = "camdigits_first.tflite"  # the cascade's first stage, shipped beside MODEL_FILE
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
 
 
@@ -120,3 +132,57 @@ class DigitClassifier:
         self._interpreter.set_tensor(self._input_index, np.ascontiguousarray(patches, np.float32))
         self._interpreter.invoke()
         return self._interpreter.get_tensor(self._output_index).copy()
+
+
+class Cascade:
+    """The full classifier behind a first stage that settles the patches it is sure of.
+
+    ``predict`` gives the first stage's probabilities for the patches it settles (its top
+    class at least ``sure_digit`` likely for a digit, ``sure_other`` for "not a digit") and
+    the full network's for the rest, in one call of each. ``seen`` and ``settled`` count
+    patches, for the benchmark's share settled.
+    """
+
+    def __init__(
+        self,
+        full: DigitClassifier,
+        first: DigitClassifier,
+        sure_digit: float = FIRST_STAGE_SURE_DIGIT,
+        sure_other: float = FIRST_STAGE_SURE_OTHER,
+    ) -> None:
+        if first.num_classes != full.num_classes:
+            raise ModelError(
+                f"{first.path}: the first stage has {first.num_classes} outputs, {full.path} has {full.num_classes}",
+                _MODEL_HINT,
+            )
+        self.full, self.first = full, first
+        self.path, self.num_classes = full.path, full.num_classes
+        self.sure_digit, self.sure_other = sure_digit, sure_other
+        self.seen = self.settled = 0
+
+    has_reject_class = DigitClassifier.has_reject_class
+
+    def predict(self, patches: np.ndarray) -> np.ndarray:
+        """Class probabilities, float32 (N, num_classes), as :meth:`DigitClassifier.predict`."""
+        probabilities = self.first.predict(patches)
+        count = len(probabilities)
+        top = probabilities.argmax(axis=1)
+        best = probabilities[np.arange(count), top]
+        sure = best >= np.where(top == NOT_A_DIGIT, self.sure_other, self.sure_digit)
+        unsure = np.flatnonzero(~sure)
+        if len(unsure):
+            probabilities[unsure] = self.full.predict(patches[unsure])
+        self.seen += count
+        self.settled += count - len(unsure)
+        return probabilities
+
+
+def load_classifier(model_path: str | Path | None, num_threads: int, first_stage: bool) -> DigitClassifier | Cascade:
+    """The classifier for ``model_path`` (None: the shipped model): with ``first_stage``, the
+    shipped model comes behind its first stage; any other model stands alone, as the first
+    stage was distilled from the shipped one."""
+    full = DigitClassifier(model_path, num_threads)
+    shipped = default_model_path()
+    if not first_stage or full.path.resolve() != shipped.resolve():
+        return full
+    return Cascade(full, DigitClassifier(shipped.with_name(FIRST_STAGE_FILE), num_threads))

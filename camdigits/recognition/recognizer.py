@@ -16,7 +16,7 @@ import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap
-from camdigits.recognition.classify import DigitClassifier
+from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
 from camdigits.recognition.context import drop_text
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.numbers import group_numbers
@@ -57,7 +57,7 @@ class Recognizer:
 
     def __init__(self, model_path: str | Path | None = None, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.classifier = DigitClassifier(model_path, num_threads=self.config.num_threads)
+        self.classifier = load_classifier(model_path, self.config.num_threads, self.config.first_stage)
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         self.stage_hook: Callable[[str], None] | None = None
         """Called by :meth:`recognize` with each stage's name as the stage ends (see bench.stage_times)."""
@@ -82,14 +82,16 @@ class Recognizer:
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         return to_mnist_patches([c.ink for c in blobs], out=self._patches)
 
-    def read(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def read(
+        self, patches: np.ndarray, classifier: DigitClassifier | Cascade | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Classify stage: the likeliest digit of every patch and its probability, from one
         interpreter call (one per MAX_BATCH patches on a page of print, see
-        :mod:`camdigits.recognition.classify`). A patch the model calls "not a digit" gets a low
-        probability for every digit."""
+        :mod:`camdigits.recognition.classify`), by ``classifier`` or this recognizer's own. A
+        patch the model calls "not a digit" gets a low probability for every digit."""
         if not len(patches):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        probabilities = self.classifier.predict(patches)
+        probabilities = (classifier or self.classifier).predict(patches)
         labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
         return labels, probabilities[np.arange(len(labels)), labels]
 
@@ -98,7 +100,14 @@ class Recognizer:
     ) -> tuple[list[Digit], list[Box]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, with this recognizer's
         classifier): the frame's digits and the boxes of the blobs not read as digits."""
-        return split_touching(candidates, labels, confidences, self.read, self.config.min_confidence)
+        # The halves of a cut must both be read at least MIN_HALF_CONFIDENCE surely, a
+        # finer line than the cascade's first stage was chosen to draw: the full network reads them.
+        full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
+
+        def read_halves(patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return self.read(patches, full)
+
+        return split_touching(candidates, labels, confidences, read_halves, self.config.min_confidence)
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
