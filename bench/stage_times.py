@@ -44,6 +44,7 @@ class CaseTimes:
     digits: int
     recognize: np.ndarray
     stages: dict[str, np.ndarray]
+    settled: float | None = None  # share of the patches the cascade's first stage settled; None: no cascade
 
 
 def time_calls(call: Callable[[int], object], frames: int) -> np.ndarray:
@@ -125,7 +126,12 @@ def time_cases(
     timed = []
     for (size, digits), scenes, recognize, stage_parts in zip(cases, prepared, whole, parts):
         stages = {stage: np.concatenate([part[stage] for part in stage_parts]) for stage in RECOGNIZE_STAGES}
+        classifier = recognizer.classifier
+        counted = (getattr(classifier, "seen", None), getattr(classifier, "settled", None))
         results = [recognizer.recognize(scene) for scene in scenes]
+        settled = None
+        if counted[0] is not None and classifier.seen > counted[0]:
+            settled = (classifier.settled - counted[1]) / (classifier.seen - counted[0])
         stages.update(time_tracking(results, scenes, recognizer.config, frames))
-        timed.append(CaseTimes(size, digits, np.concatenate(recognize), stages))
+        timed.append(CaseTimes(size, digits, np.concatenate(recognize), stages, settled))
     return timed
