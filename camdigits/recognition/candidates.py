@@ -205,7 +205,9 @@ def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.nd
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
         return [], []
-    links = hierarchy[0]  # per contour: next, previous, first child, parent
+    # Per contour: next, previous, first child, parent; as lists, as numpy rows cost a
+    # microsecond each to unpack and a noisy frame has thousands.
+    links = hierarchy[0].tolist()
     outers, holes = [], []
     for i, (_, _, child, parent) in enumerate(links):
         if parent != -1:
