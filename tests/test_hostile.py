@@ -298,8 +298,27 @@ def test_annotated_images_on_a_full_disk_are_whole_or_absent(page, tmp_path):
 # --- 5: signals -----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def long_clip(tmp_path_factory) -> Path:
+    """The sample clip played eight times over (2,400 frames, 30 fps): a run that a signal
+    sent after its fifth frame reaches long before its end, however loaded the machine.
+    On the 300-frame sample, a test process starved for a few seconds under CI load sent
+    the signal after the run had finished (exit 0)."""
+    path = tmp_path_factory.mktemp("long") / "long.mp4"
+    capture = cv2.VideoCapture(str(SAMPLE))
+    frames = []
+    while (read := capture.read())[0]:
+        frames.append(read[1])
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (640, 480))
+    for _ in range(8):
+        for frame in frames:
+            writer.write(frame)
+    writer.release()
+    return path
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
+def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path, long_clip):
     out, jsonl = tmp_path / "o.mp4", tmp_path / "o.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"}
     command = [
@@ -309,7 +328,7 @@ def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
         "--model",
         str(MODEL),
         "video",
-        str(SAMPLE),
+        str(long_clip),
         "--output",
         str(out),
         "--json",
@@ -333,7 +352,8 @@ def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
         except subprocess.TimeoutExpired:
             # PYTHONFAULTHANDLER prints every thread's stack on SIGABRT: where it hung.
             process.send_signal(signal.SIGABRT)
-            pytest.fail(f"no exit within 60 s of {signal.Signals(signum).name}:\n{process.communicate()[1]}")
+            stacks = process.communicate(timeout=30)[1]
+            pytest.fail(f"no exit within 60 s of {signal.Signals(signum).name}:\n{stacks}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -341,7 +361,7 @@ def test_sigterm_and_sighup_finalise_the_outputs(signum, tmp_path):
     name = signal.Signals(signum).name
     assert stderr.splitlines() == [f"camdigits: stopped by {name}; the outputs written so far are closed and complete"]
     written = len(whole_json_lines(jsonl))
-    assert 5 <= written < video_properties(SAMPLE)[0]
+    assert 5 <= written < video_properties(long_clip)[0]
     assert video_properties(out)[:4] == (written, 640, 480, 30.0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.jsonl", "o.mp4"]
 
