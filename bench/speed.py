@@ -94,7 +94,7 @@ CASE_HEADER = ("frame", "digits", *STAGES, "recognize() median", "p90", "p99", "
 
 
 def case_row(case: CaseTimes) -> list[str]:
-    """Stage medians, then recognize()'s median, p90 and p99 (ms)."""
+    """Stage medians, then recognize()'s median, p90 and p99 (ms), and the share the first stage settled."""
     stages = [ms_text(np.median(case.stages[stage])) for stage in STAGES]
     settled = "-" if case.settled is None else f"{case.settled:.0%}"
     times = map(ms_text, np.percentile(case.recognize, [50, 90, 99]))

@@ -84,9 +84,10 @@ INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measur
 # --- classification cascade (recognition/classify.py) ---------------------------------------
 # The first stage's probability from which it settles a patch without the full network,
 # chosen on bench.scenes' validation seeds with bench/cascade.py (models/MODEL_CARD.md):
-# settled decisions that differ from the full network's stay near 1 in 500 patches.
+# settled decisions that differ from the full network's stay near 1 in 500 patches, and
+# "not a digit" one step higher after a rejected zero on the field set lost its number.
 FIRST_STAGE_SURE_DIGIT = 0.9995  # its top digit at least this likely
-FIRST_STAGE_SURE_OTHER = 0.9999  # "not a digit" at least this likely: a rejected digit loses its whole number
+FIRST_STAGE_SURE_OTHER = 0.9999  # "not a digit" at least this likely
 
 # --- split touching digits (recognition/split.py) -------------------------------------------
 MIN_SPLIT_ASPECT = 0.75  # width / height from which a blob is tried as two digits (one digit: 0.1-0.9; two: 0.8-1.7)

@@ -183,3 +183,39 @@ def test_the_cascade_reads_mnist_as_well_as_the_full_network(cascade):
     assert (combined.argmax(axis=1) == y[:2000]).mean() >= (full.argmax(axis=1) == y[:2000]).mean() - 0.002
     assert (cascade.settled - settled_before) / len(batch) >= 0.5
     assert (cascade.predict(batch[:0])).shape == (0, NOT_A_DIGIT + 1)
+
+
+def test_a_network_retrained_in_the_shipped_models_place_stands_alone(monkeypatch):
+    """The first stage was distilled from one network; another in its place, even under the
+    shipped name, must not be paired with it."""
+    from camdigits.recognition import classify
+
+    monkeypatch.setattr(classify, "FIRST_STAGE_TEACHER_SHA256", "0" * 64)
+    assert type(classify.load_classifier(None, num_threads=1, first_stage=True)) is DigitClassifier
+
+
+@pytest.mark.parametrize("content", [None, b"not a model\n"], ids=["missing", "corrupt"])
+def test_a_missing_or_corrupt_first_stage_is_one_line_naming_it(monkeypatch, tmp_path, content):
+    from click.testing import CliRunner
+
+    from camdigits.cli import cli
+    from camdigits.recognition import classify
+
+    model = tmp_path / classify.MODEL_FILE  # the shipped network, in a folder without a good first stage
+    model.write_bytes(default_model_path().read_bytes())
+    if content is not None:
+        (tmp_path / classify.FIRST_STAGE_FILE).write_bytes(content)
+    monkeypatch.setattr(classify, "default_model_path", lambda: model)
+    page = tmp_path / "page.png"
+    page.write_bytes(cv2_png())
+    result = CliRunner().invoke(cli, ["snapshot", str(page)])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("camdigits: error: the cascade's first stage: ") and classify.FIRST_STAGE_FILE in line
+    assert "pass --model a copy of the model file" in line
+
+
+def cv2_png() -> bytes:
+    import cv2
+
+    return cv2.imencode(".png", np.full((60, 80, 3), 255, np.uint8))[1].tobytes()

@@ -13,6 +13,7 @@ clear non-digits; the full network still reads every patch it is unsure of.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,10 @@ from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
 FIRST_STAGE_FILE = "camdigits_first.tflite"  # the cascade's first stage, shipped beside MODEL_FILE
+# sha256 of the network the first stage was distilled from. A network retrained into the
+# model's place stands alone until a first stage is distilled from it (models/MODEL_CARD.md).
+FIRST_STAGE_TEACHER_SHA256 = "8dc099734695151114b699cafdc8d4c4b8c7bc3e1174dd2a66ad9ccaf8badb2f"
+_FIRST_STAGE_HINT = "reinstall camdigits; to run the network alone, pass --model a copy of the model file"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
 
 
@@ -179,10 +184,24 @@ class Cascade:
 
 def load_classifier(model_path: str | Path | None, num_threads: int, first_stage: bool) -> DigitClassifier | Cascade:
     """The classifier for ``model_path`` (None: the shipped model): with ``first_stage``, the
-    shipped model comes behind its first stage; any other model stands alone, as the first
-    stage was distilled from the shipped one."""
+    shipped model file comes behind its first stage; any other file (a copy of it included),
+    and a network retrained in its place, stand alone, as the first stage was distilled
+    from the shipped network.
+
+    Raises:
+        ModelError: either network is missing or not a usable model.
+    """
     full = DigitClassifier(model_path, num_threads)
     shipped = default_model_path()
     if not first_stage or full.path.resolve() != shipped.resolve():
         return full
-    return Cascade(full, DigitClassifier(shipped.with_name(FIRST_STAGE_FILE), num_threads))
+    try:
+        if hashlib.sha256(full.path.read_bytes()).hexdigest() != FIRST_STAGE_TEACHER_SHA256:
+            return full
+    except OSError:
+        return full  # the network itself was read a moment ago; without a checksum it stands alone
+    try:
+        first = DigitClassifier(shipped.with_name(FIRST_STAGE_FILE), num_threads)
+    except ModelError as error:
+        raise ModelError(f"the cascade's first stage: {error.message}", _FIRST_STAGE_HINT) from error
+    return Cascade(full, first)

@@ -98,8 +98,8 @@ class Recognizer:
     def split_touching(
         self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
     ) -> tuple[list[Digit], list[Box]]:
-        """Split stage (:func:`camdigits.recognition.split.split_touching`, with this recognizer's
-        classifier): the frame's digits and the boxes of the blobs not read as digits."""
+        """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
+        full network): the frame's digits and the boxes of the blobs not read as digits."""
         # The halves of a cut must both be read at least MIN_HALF_CONFIDENCE surely, a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
