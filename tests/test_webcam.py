@@ -228,7 +228,9 @@ def test_window_keys_on_a_virtual_display(virtual_display, tmp_path):
     assert cv2.imread(str(png)).shape == (480, 640, 3)
     snapshot = json.loads(snapshot_json.read_text())
     assert snapshot["frame"] in [r["frame"] for r in records(jsonl)]
-    assert 10 < lines() < video_properties(SAMPLE)[0]  # q stopped it before the end of the clip
+    # Resumed after the pause, and q stopped it before the end of the clip. (It was "10 <":
+    # a pause taken after the fifth frame and a quick q leave exactly 10 lines.)
+    assert paused_at + 5 <= lines() < video_properties(SAMPLE)[0]
 
 
 def bare_window(offset: float) -> WebcamWindow:
