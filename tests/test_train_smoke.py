@@ -113,6 +113,20 @@ def test_the_cascade_first_stage_architecture_builds_one_convolution_a_block():
     assert model.output_shape == (None, NOT_A_DIGIT + 1)
 
 
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--widths", "8,16"], "three blocks"),
+        (["--convs", "1", "--separable", "1"], "with --convs 1 there is none"),
+        (["--init", "models/camdigits.keras", "--convs", "1"], "in its own shape"),
+    ],
+)
+def test_options_that_cannot_work_together_are_refused_before_the_data_is_drawn(arguments, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        training.main([*arguments, "--limit", "10"])
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
 def test_distillation_loss_is_label_and_softened_teacher_terms():
     """The loss against its definition, in numpy: weight x cross-entropy with the label plus
     the rest x T^2 x KL(teacher || student), both softened by T; zero soft term when the

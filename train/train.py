@@ -356,6 +356,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-fonts", action="store_true", help="leave out the handwriting fonts (no npm needed)")
     args = parser.parse_args(argv)
+    # Checked before the data is drawn, which takes minutes.
+    if len(args.widths) != 3:
+        parser.error("--widths takes the filters of three blocks, e.g. 8,16,32")
+    if args.convs == 1 and args.separable:
+        parser.error("--separable makes a block's second convolution separable; with --convs 1 there is none")
+    if args.init and (args.widths, args.dense, args.convs) != ((16, 32, 64), 128, 2):
+        parser.error("--init trains a saved network further, in its own shape: drop --widths, --dense and --convs")
 
     started = time.time()
     (x_train, y_train), (x_test, y_test) = load_mnist(args.mnist_npz)
