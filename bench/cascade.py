@@ -31,7 +31,7 @@ from camdigits.config import (
     SPLIT_WHEN_WHOLE_BELOW,
     Config,
 )
-from camdigits.recognition.classify import FIRST_STAGE_FILE, DigitClassifier, default_model_path
+from camdigits.recognition.classify import FIRST_STAGE_FILE, Cascade, DigitClassifier, default_model_path
 from camdigits.recognition.recognizer import Recognizer
 
 VALIDATION_SEED = 100_000  # bench.accuracy scores seeds 0-199; these are never scored
@@ -91,25 +91,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--thresholds", type=lambda text: tuple(float(t) for t in text.split(",")), default=THRESHOLDS)
     args = parser.parse_args(argv)
     patches, wide = record_patches(args.scenes)
-    full = DigitClassifier().predict(patches)
-    first = DigitClassifier(args.first).predict(patches)
+    cascade = Cascade(DigitClassifier(), DigitClassifier(args.first))
+    full, first = cascade.full.predict(patches), cascade.first.predict(patches)
     print(
         f"{len(patches)} candidates' patches the full network read on {args.scenes} validation scenes per condition "
         f"of bench.scenes (seeds from {VALIDATION_SEED}); first stage {args.first.name}"
     )
     print("\n".join(table(full, first, wide, args.thresholds, Config().min_confidence)))
+    share = differing(full, first, wide, cascade.sure(first))
     print(
         f"\nshipped thresholds: digit {FIRST_STAGE_SURE_DIGIT}, not a digit {FIRST_STAGE_SURE_OTHER}; "
-        f"settled with another decision at them: {differing(full, first, wide):.2%} of all patches "
+        f"settled with another decision at them: {share:.2%} of all patches "
         f"(at most {MAX_DIFFERENT:.2%} intended)"
     )
 
 
-def differing(full: np.ndarray, first: np.ndarray, wide: np.ndarray) -> float:
-    """Share of all patches the shipped thresholds settle with another decision than the full network's."""
+def differing(full: np.ndarray, first: np.ndarray, wide: np.ndarray, settled: np.ndarray) -> float:
+    """Share of all patches ``settled`` by the first stage with another decision than the full network's."""
     differ = decisions(full, wide, Config().min_confidence) != decisions(first, wide, Config().min_confidence)
-    top, best = first.argmax(axis=1), first.max(axis=1)
-    settled = best >= np.where(top == NOT_A_DIGIT, FIRST_STAGE_SURE_OTHER, FIRST_STAGE_SURE_DIGIT)
     return float((settled & differ).mean())
 
 

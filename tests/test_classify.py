@@ -162,8 +162,7 @@ def test_the_cascade_takes_the_first_stage_where_it_is_sure_and_the_full_network
     batch = as_batch(x[:300])
     batch[:40] = np.random.default_rng(1).random((40, 28, 28, 1), dtype=np.float32)  # noise: not digits
     first, full = cascade.first.predict(batch), cascade.full.predict(batch)
-    top, best = first.argmax(axis=1), first.max(axis=1)
-    sure = best >= np.where(top == NOT_A_DIGIT, cascade.sure_other, cascade.sure_digit)
+    sure = cascade.sure(first)
     seen, settled = cascade.seen, cascade.settled
     combined = cascade.predict(batch)
     np.testing.assert_allclose(combined[sure], first[sure], atol=1e-6)

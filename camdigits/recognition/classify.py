@@ -167,14 +167,17 @@ class Cascade:
 
     has_reject_class = DigitClassifier.has_reject_class
 
+    def sure(self, probabilities: np.ndarray) -> np.ndarray:
+        """Which rows of the first stage's ``probabilities`` it settles."""
+        top = probabilities.argmax(axis=1)
+        best = probabilities[np.arange(len(top)), top]
+        return best >= np.where(top == NOT_A_DIGIT, self.sure_other, self.sure_digit)
+
     def predict(self, patches: np.ndarray) -> np.ndarray:
         """Class probabilities, float32 (N, num_classes), as :meth:`DigitClassifier.predict`."""
         probabilities = self.first.predict(patches)
         count = len(probabilities)
-        top = probabilities.argmax(axis=1)
-        best = probabilities[np.arange(count), top]
-        sure = best >= np.where(top == NOT_A_DIGIT, self.sure_other, self.sure_digit)
-        unsure = np.flatnonzero(~sure)
+        unsure = np.flatnonzero(~self.sure(probabilities))
         if len(unsure):
             probabilities[unsure] = self.full.predict(patches[unsure])
         self.seen += count
