@@ -132,8 +132,8 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))
         mask = binarize(to_dark_ink(gray, Config()), Config())
-        outers, _ = _outer_contours(mask)
-        x0, y0, w, h = np.array([cv2.boundingRect(c) for c in outers]).T
+        contours, outer, _ = _outer_contours(mask)
+        x0, y0, w, h = np.array([cv2.boundingRect(contours[i]) for i in outer]).T
         assert overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(x0)) is not None
 
 
@@ -149,8 +149,8 @@ def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budge
     config = Config()
     paper = to_dark_ink(page, config)
     mask = binarize(paper, config)
-    outers, _ = candidates._outer_contours(mask)
-    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
+    contours, outer, _ = candidates._outer_contours(mask)
+    boxes = np.array([cv2.boundingRect(contours[i]) for i in outer], np.int64)
     assert not candidates._alone(boxes).any()  # over the budget
     capped = candidates.find_candidates(paper, mask, config)
     monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", 10**9)

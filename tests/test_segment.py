@@ -129,19 +129,21 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
     """A blob no other box meets takes its ink straight from the mask; that must be the
     same ink the filled outline gives (holes cut out as before)."""
     from bench.scenes import render_scene
-    from camdigits.recognition.candidates import _alone, _outer_contours, _own_ink
+    from camdigits.recognition.candidates import _alone, _holes, _outer_contours, _own_ink
 
     paper = to_dark_ink(cv2.cvtColor(render_scene(condition, 3).image, cv2.COLOR_BGR2GRAY), CONFIG)
     mask = binarize(paper, CONFIG)
-    outers, holes = _outer_contours(mask)
-    boxes = np.array([cv2.boundingRect(c) for c in outers], np.int64)
+    contours, outer, links = _outer_contours(mask)
+    boxes = np.array([cv2.boundingRect(contours[i]) for i in outer], np.int64)
     alone = _alone(boxes)
     assert alone.sum() > 0
+    with_holes = 0
     for i in np.flatnonzero(alone):
-        box = tuple(boxes[i].tolist())
-        assert np.array_equal(
-            _own_ink(mask, outers[i], holes[i], box, True), _own_ink(mask, outers[i], holes[i], box, False)
-        )
+        box, holes = tuple(boxes[i].tolist()), _holes(contours, links, outer[i])
+        with_holes += bool(holes)
+        own = contours[outer[i]]
+        assert np.array_equal(_own_ink(mask, own, holes, box, True), _own_ink(mask, own, holes, box, False))
+    assert with_holes > 0  # a 0, 6, 8 or 9: holes cut out both ways
 
 
 @pytest.mark.parametrize("offset", [10.0, 7.5, 0.0, -3.0])
@@ -374,6 +376,7 @@ def test_blob_boxes_from_one_pass_equal_opencvs_bounding_rects():
     rng = np.random.default_rng(0)
     for density in (0.002, 0.05, 0.3, 0.6):
         mask = ((rng.random((120, 160)) < density) * 255).astype(np.uint8)
-        outers, _ = _outer_contours(mask)
+        contours, outer, _ = _outer_contours(mask)
+        outers = [contours[i] for i in outer]
         expected = np.array([cv2.boundingRect(c) for c in outers]).reshape(-1, 4)
         assert len(outers) > 0 and np.array_equal(_bounding_boxes(outers), expected)

@@ -196,29 +196,29 @@ _LEVELS = np.arange(256, dtype=np.float64)
 _LEVELS_SQUARED = _LEVELS**2
 
 
-def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
-    """Each ink blob's outer boundary and the boundaries of its holes.
+def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Every boundary of the ink blobs, the indices of the blobs' outer ones, and the contour
+    hierarchy (per contour: next, previous, first child, parent) for :func:`_holes`.
 
     RETR_CCOMP, not RETR_EXTERNAL: a digit written inside a drawn box lies in the box's
     hole, and only CCOMP still reports it as a blob of its own.
     """
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
-        return [], []
-    # Per contour: next, previous, first child, parent; as lists, as numpy rows cost a
-    # microsecond each to unpack and a noisy frame has thousands.
-    links = hierarchy[0].tolist()
-    outers, holes = [], []
-    for i, (_, _, child, parent) in enumerate(links):
-        if parent != -1:
-            continue
-        outers.append(contours[i])
-        inner = []
-        while child != -1:
-            inner.append(contours[child])
-            child = links[child][0]
-        holes.append(inner)
-    return outers, holes
+        return [], np.zeros(0, np.intp), np.zeros((0, 4), np.int32)
+    links = hierarchy[0]
+    return list(contours), np.flatnonzero(links[:, 3] == -1), links
+
+
+def _holes(contours: list[np.ndarray], links: np.ndarray, outer: int) -> list[np.ndarray]:
+    """The boundaries of the holes of the blob whose outer boundary is ``contours[outer]``;
+    asked only of the blobs that pass the size checks (a noisy frame has thousands)."""
+    holes = []
+    child = int(links[outer, 2])
+    while child != -1:
+        holes.append(contours[child])
+        child = int(links[child, 0])
+    return holes
 
 
 def _bounding_boxes(contours: list[np.ndarray]) -> np.ndarray:
@@ -284,10 +284,10 @@ def find_candidates(
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
         return []
-    outers, holes = _outer_contours(mask)
-    if not outers:
+    contours, outer, links = _outer_contours(mask)
+    if not len(outer):
         return []
-    boxes = _bounding_boxes(outers)
+    boxes = _bounding_boxes([contours[i] for i in outer.tolist()])
     longest = boxes[:, 2:].max(axis=1)
     # Specks are noise; anything taller than the tallest digit is an object or a line and
     # would swallow its neighbours if it took part in merging.
@@ -297,7 +297,7 @@ def find_candidates(
     min_density = min_ink_density(mask.shape, config)
     fragments, owns, inks = [], [], []
     for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes)[keep].tolist()):
-        own = _own_ink(mask, outers[i], holes[i], box, alone)
+        own = _own_ink(mask, contours[outer[i]], _holes(contours, links, outer[i]), box, alone)
         ink = cv2.countNonZero(own)
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
