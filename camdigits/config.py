@@ -54,6 +54,14 @@ BOX_CORNER_COVER = 0.9  # fraction of the RULE_RUN rows beside a line's end a co
 TEXTURE_FRAME_INK = 0.2  # fraction of the mask inked past which a frame is texture (a page of writing has under 0.1)
 TEXTURE_DENSE = 0.3  # fraction of the threshold window inked at which a texture frame's ink is cleared
 
+# --- grain (recognition/grain.py) -------------------------------------------------------------
+GRAIN_FRAME_INK = 0.05  # fraction of the mask inked from which a frame's paper is checked for grain (10 digits: 0.03)
+GRAIN_BLOCK = 1.0  # side of a block, in threshold windows
+GRAIN_BLOCK_LIGHT = 0.3  # fraction of its ink's contrast a block's paper may reach above its level; more is grain
+GRAIN_BLOCK_MIN_PAPER = 0.05  # fraction of a block that is paper, least for its grain to be measured
+GRAIN_BLOCK_MIN_INK = 0.002  # fraction of a block that is ink, least for its own contrast to count
+GRAIN_SAMPLE_STEP = 2  # px between the pixels (and rows) sampled to measure a block's grain
+
 # --- candidates (recognition/candidates.py) -------------------------------------------------
 MIN_FRAGMENT_AREA = 4  # px of ink, least of a fragment of a digit; smaller is noise
 MIN_FRAGMENT_SIDE = 0.3  # fraction of Config.min_digit_height, least longest side of a fragment

@@ -20,9 +20,10 @@ from camdigits.recognition.classify import Cascade, DigitClassifier, load_classi
 from camdigits.recognition.context import drop_text
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.numbers import group_numbers
+from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.split import split_touching
 from camdigits.recognition.texture import clear_texture
-from camdigits.recognition.threshold import binarize, threshold_window, to_dark_ink
+from camdigits.recognition.threshold import threshold_mask, threshold_window, to_dark_ink
 from camdigits.types import Box, Digit, FrameResult
 
 STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
@@ -67,9 +68,11 @@ class Recognizer:
 
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
-        (with the dense ink of a frame of texture cleared)."""
+        (with the ink of texture, noise and grain cleared)."""
         paper = to_dark_ink(to_gray(image), self.config)
-        return paper, clear_texture(binarize(paper, self.config), threshold_window(paper.shape, self.config))
+        thresholded = threshold_mask(paper, self.config)
+        window = threshold_window(paper.shape, self.config)
+        return paper, clear_texture(paper, thresholded, erase_rules(thresholded), window, self.config.threshold_offset)
 
     def find(self, paper: np.ndarray, mask: np.ndarray, too_wide: list[Box] | None = None) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the

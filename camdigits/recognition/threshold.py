@@ -52,8 +52,9 @@ def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
     return cv2.compare(gray, cv2.subtract(mean, level), cv2.CMP_LE)
 
 
-def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
-    """Dark-ink grey frame (see :func:`to_dark_ink`) -> uint8 mask, 255 where there is ink.
+def threshold_mask(paper: np.ndarray, config: Config) -> np.ndarray:
+    """Dark-ink grey frame (see :func:`to_dark_ink`) -> uint8 mask, 255 where the local
+    threshold finds ink, rules and grid lines included.
 
     A local (adaptive mean) threshold compares each pixel with its neighbourhood, so
     shadows and lighting gradients wider than the window do not turn into ink.
@@ -65,4 +66,10 @@ def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
     close = int(config.close_fraction * window)
     if close >= 2:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
-    return erase_rules(mask)
+    return mask
+
+
+def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
+    """Dark-ink grey frame -> uint8 mask, 255 where there is ink: :func:`threshold_mask`
+    with its rules erased."""
+    return erase_rules(threshold_mask(paper, config))

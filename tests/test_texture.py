@@ -1,0 +1,59 @@
+"""Texture cleared from the ink mask: noise and grain go, the digits of a page stay whole."""
+
+import cv2
+import numpy as np
+import pytest
+
+from camdigits.config import GRAIN_FRAME_INK
+from camdigits.recognition.recognizer import Recognizer
+from camdigits.recognition.texture import clear_texture
+from tests.pages import PAPER, first_of_each_label, write_digit
+from tests.test_grain import CONFIG, digit_rows, noise, threshold
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return Recognizer()
+
+
+def cleared(frame):
+    paper, thresholded, mask, window = threshold(frame)
+    return mask, clear_texture(paper, thresholded, mask, window, CONFIG.threshold_offset)
+
+
+def test_an_empty_frame_stays_empty():
+    empty = np.zeros((0, 0), np.uint8)
+    assert clear_texture(empty, empty, empty, 3, CONFIG.threshold_offset).size == 0
+
+
+@pytest.mark.parametrize(
+    "frame", [np.full((480, 640, 3), PAPER, np.uint8), digit_rows()], ids=["blank-paper", "digits"]
+)
+def test_frames_without_texture_keep_their_mask(frame):
+    mask, kept = cleared(frame)
+    assert np.array_equal(mask, kept)
+
+
+@pytest.mark.parametrize("sigma", [0, 1.0, 1.5, 2.0])
+def test_noise_is_cleared(sigma):
+    mask, kept = cleared(noise(sigma))
+    assert cv2.countNonZero(mask) >= GRAIN_FRAME_INK * mask.size
+    assert cv2.countNonZero(kept) <= 0.01 * cv2.countNonZero(mask)
+
+
+def test_a_page_held_up_in_front_of_noise_keeps_its_digits(recognizer):
+    """The noise around the page goes; every digit on the page is read, with its ink whole."""
+    frame = noise(1.0)
+    frame[150:330, 170:470] = PAPER  # a page at arm's length: noise all round, 4 blocks deep
+    labels = [1, 4, 7, 0]
+    truth = [write_digit(frame, first_of_each_label()[label], 195 + i * 65, 210, 40) for i, label in enumerate(labels)]
+    mask, kept = cleared(frame)
+    # Gone, except in the blocks next to the page's (a block: about 40 px).
+    near = np.zeros_like(kept)
+    near[150 - 80 : 330 + 80, 170 - 80 : 470 + 80] = 255
+    assert cv2.countNonZero(cv2.bitwise_and(kept, cv2.bitwise_not(near))) == 0
+    page = (slice(150, 330), slice(170, 470))
+    assert np.array_equal(mask[page], kept[page])
+    digits = sorted(recognizer.recognize(frame).digits, key=lambda d: d.box[0])
+    assert [d.label for d in digits] == labels
+    assert all(abs(d.box[0] - box[0]) <= 3 for d, box in zip(digits, truth))
