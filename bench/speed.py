@@ -5,8 +5,8 @@
                           [--model PATH] [--keras-model PATH]
 
 Prints Markdown tables, each as soon as it is measured:
-1. recognize() per frame on rendered clean scenes, split by stage, plus the tracking and
-   annotation the video command adds (bench.stage_times);
+1. recognize() per frame on rendered clean scenes and on frames of blurred noise, split by
+   stage, plus the tracking and annotation the video command adds (bench.stage_times);
 2. the floor: decode + grey + one threshold + outer contours on video frames, and
    (decode + recognize()) / floor (bench.baseline);
 3. ``camdigits video`` throughput on a 640x480 and a 1280x720 clip, in a fresh process;
@@ -51,6 +51,7 @@ from bench.speed_targets import (
 )
 from bench.stage_times import (
     HOLD_FRAMES,
+    NOISE,
     ROUNDS,
     STAGES,
     WARM_UP,
@@ -61,7 +62,7 @@ from bench.stage_times import (
 from camdigits.parallel import worker_count
 from camdigits.recognition.recognizer import Recognizer
 
-CASES = ((VGA, 0), (VGA, 10), (VGA, 30), (HD, 10), ((1920, 1080), 10))
+CASES = ((VGA, 0), (VGA, 10), (VGA, 30), (VGA, NOISE), (HD, 10), ((1920, 1080), 10))
 COLD_START_RUNS = 5
 VIDEO_RUNS = 3  # median of this many runs of each video command
 # --quick: enough to run every code path in seconds, not to measure anything.
@@ -98,7 +99,8 @@ def case_row(case: CaseTimes) -> list[str]:
     stages = [ms_text(np.median(case.stages[stage])) for stage in STAGES]
     settled = "-" if case.settled is None else f"{case.settled:.0%}"
     times = map(ms_text, np.percentile(case.recognize, [50, 90, 99]))
-    return [size_text(case.size), str(case.digits), *stages, *times, settled]
+    digits = "noise" if case.digits == NOISE else str(case.digits)
+    return [size_text(case.size), digits, *stages, *times, settled]
 
 
 def floor_table(floors: Sequence[FloorTimes]) -> str:
@@ -256,7 +258,7 @@ def cold_start(work: Path, runs: int, model: Path | None) -> tuple[float, float 
 
 
 def report_cases(recognizer: Recognizer, frames: int) -> tuple[CaseTimes, ...]:
-    print("## recognize() per frame, by stage (clean rendered scenes; stage columns: median ms)\n")
+    print("## recognize() per frame, by stage (clean rendered scenes, and noise; stage columns: median ms)\n")
     print(table(CASE_HEADER, []), flush=True)
     cases = time_cases(recognizer, CASES, frames)
     for case in cases:
@@ -265,7 +267,8 @@ def report_cases(recognizer: Recognizer, frames: int) -> tuple[CaseTimes, ...]:
         f"\nrecognize() and its stages: a new scene every frame. Tracking and annotation: each scene held "
         f"for {HOLD_FRAMES} frames (a still camera), so tracks confirm. split: unsure wide blobs retried as "
         "two touching digits; numbers: size outliers dropped, digits grouped, FrameResult built. Settled: "
-        "share of the candidates' patches the cascade's first stage decided without the full network.\n"
+        "share of the candidates' patches the cascade's first stage decided without the full network. noise: "
+        "colour noise, blurred by 0, 1, 1.5 and 2 px in turn (a camera pointed at texture).\n"
     )
     return tuple(cases)
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from bench.baseline import BaselineTimes, FloorTimes
 from bench.cli_runs import RssRun, VideoThroughput
-from bench.stage_times import CaseTimes
+from bench.stage_times import NOISE, CaseTimes
 
 VGA, HD = (640, 480), (1280, 720)
 HEADLINE = (VGA, 10)  # the case the targets and the speed-up refer to: a webcam frame, 10 digits
@@ -82,6 +82,12 @@ def case_figure(
     return float(statistic(found[0].recognize)) if found else None
 
 
+def noise_ratio(figures: Figures) -> float | None:
+    """Median ms of recognize() on 640x480 noise frames / median ms in the headline case."""
+    noise, headline = case_figure(figures.cases, VGA, NOISE), case_figure(figures.cases, *HEADLINE)
+    return noise / headline if noise is not None and headline else None
+
+
 def speed_up(figures: Figures) -> float | None:
     """Median ms of the tutorial baseline / median ms of recognize() in the headline case."""
     headline = case_figure(figures.cases, *HEADLINE)
@@ -106,6 +112,7 @@ def targets(figures: Figures) -> list[Target]:
         ),
         Target("recognize() 640x480, 30 digits, median", case_figure(cases, VGA, 30), 6.0, "ms"),
         Target("recognize() 1280x720, 10 digits, median", case_figure(cases, HD, 10), 10.0, "ms"),
+        Target("recognize() 640x480 noise frame / 10-digit frame, medians", noise_ratio(figures), 3.0, "x"),
         Target("camdigits video 640x480 (wall, start-up included)", video_fps, 150.0, "fps", at_least=True),
         Target("(decode + recognize()) / floor, 640x480", floor_ratio, 2.5, "x"),
         Target("speed-up over the tutorial baseline, 640x480, 10 digits", speed_up(figures), 100.0, "x", at_least=True),

@@ -1,5 +1,6 @@
 """Per-frame time of Recognizer.recognize() and of each of its stages, plus the tracking
-and annotation the video command adds, on rendered clean scenes.
+and annotation the video command adds, on rendered clean scenes (and on frames of noise,
+the worst frames a camera pointed at texture gives).
 
 Three passes over the same scenes: the whole recognize() call (the headline figure), the
 same call timed stage by stage through its stage hook, and tracking + Annotator.annotate()
@@ -13,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from bench.scenes import render_scene
@@ -33,6 +35,10 @@ ROUNDS = 4
 # new scene every frame no track would confirm, and they would time an empty result.)
 HOLD_FRAMES = 3
 FRAME_INTERVAL_S = 1 / 30  # time between the frames of the tracked stream, as at 30 fps
+NOISE = -1  # the digit count that names a case of noise frames instead of clean scenes
+# Colour noise blurred by each of these in turn (0: not blurred): a camera's optics blur
+# noise into blobs of about a pen's width, which is what costs most.
+NOISE_BLURS = (0.0, 1.0, 1.5, 2.0)
 STAGES = (*RECOGNIZE_STAGES, "tracking", "annotate")
 
 
@@ -94,8 +100,16 @@ def time_tracking(
 
 
 def render_case(size: tuple[int, int], digits: int, count: int) -> list[np.ndarray]:
-    """``count`` clean scenes of exactly ``digits`` digits, seeds 0, 1, ..."""
-    return [render_scene("clean", seed, size, digit_count=digits).image for seed in range(count)]
+    """``count`` clean scenes of exactly ``digits`` digits, seeds 0, 1, ...; or, for
+    ``digits`` NOISE, ``count`` frames of noise blurred by each of NOISE_BLURS in turn."""
+    if digits != NOISE:
+        return [render_scene("clean", seed, size, digit_count=digits).image for seed in range(count)]
+    frames = []
+    for seed in range(count):
+        frame = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+        blur = NOISE_BLURS[seed % len(NOISE_BLURS)]
+        frames.append(cv2.GaussianBlur(frame, (0, 0), blur) if blur else frame)
+    return frames
 
 
 def time_case(recognizer: Recognizer, size: tuple[int, int], digits: int, frames: int) -> CaseTimes:

@@ -23,6 +23,7 @@ from bench.baseline import (
 )
 from bench.speed_targets import VGA, Figures, Target, target_row, targets
 from bench.stage_times import (
+    NOISE,
     STAGES,
     CaseTimes,
     render_case,
@@ -89,6 +90,25 @@ def test_cases_taking_turns_keep_each_case_apart(recognizer):
         assert all(len(ms) == 6 for ms in [case.recognize, *case.stages.values()])
     # no digits: no interpreter call
     assert np.median(cases[0].stages["classify"]) < np.median(cases[1].stages["classify"])
+
+
+def test_noise_case_frames_are_distinct_noise_with_no_digits_read(recognizer):
+    frames = render_case(VGA, NOISE, 4)
+    assert [f.shape for f in frames] == [(480, 640, 3)] * 4
+    assert len({f.tobytes() for f in frames}) == 4
+    assert all(f.std() > 10 for f in frames)  # noise, blurred or not, not a flat page
+    assert sum(len(recognizer.recognize(f).digits) for f in frames) <= 2
+
+
+@pytest.mark.parametrize("noise_ms, met", [(None, None), (11.9, True), (12.1, False)])
+def test_noise_target_is_against_the_headline_frame(noise_ms, met):
+    cases = [CaseTimes(VGA, 10, np.full(9, 4.0), {})]
+    if noise_ms is not None:
+        cases.append(CaseTimes(VGA, NOISE, np.full(9, noise_ms), {stage: np.full(9, 1.0) for stage in STAGES}))
+    verdicts = {t.figure: t.met for t in targets(Figures(cases=tuple(cases)))}
+    assert verdicts["recognize() 640x480 noise frame / 10-digit frame, medians"] is met
+    if noise_ms is not None:
+        assert speed.case_row(cases[1])[1] == "noise"
 
 
 def test_floor_finds_the_ink_of_a_scene(recognizer, scenes):
