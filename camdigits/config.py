@@ -82,6 +82,11 @@ MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the 
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 
+# --- lines (recognition/lines.py) -----------------------------------------------------------
+LINE_REACH = (0.25, 1.0)  # stroke lengths past each end of a bare stroke where the paper is sampled
+LINE_SAMPLES = 16  # points sampled past each end
+LINE_CONTINUES = 0.3  # fraction of its contrast by which the paper past both ends is darker in a line's dash
+
 # --- patches (recognition/normalise.py) -----------------------------------------------------
 # Stroke width as a fraction of the ink's longest side; MNIST's span 0.075-0.175 (5-95 %).
 STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNIST)

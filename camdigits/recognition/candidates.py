@@ -36,6 +36,7 @@ from camdigits.config import (
     Config,
 )
 from camdigits.recognition.geometry import overlapping_boxes
+from camdigits.recognition.lines import continues_a_line
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
 from camdigits.types import Box, union_box
@@ -141,7 +142,8 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
     cannot outvote its dark inside). A blob whose ink is not darker than that is the rim a
     local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
     ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
-    A blob whose paper spreads more than MAX_GRAIN of its contrast is grain: None.
+    A blob whose paper spreads more than MAX_GRAIN of its contrast is grain, and a bare
+    stroke that runs on as a fainter line is a dash of that line: None.
     """
     x, y, w, h = box
     pad = max(2, int(CONTRAST_MARGIN * h))
@@ -167,7 +169,10 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
     if cw == 0:  # no ink darker than halfway: keep it all
         core = cv2.threshold(own, 0, 255, cv2.THRESH_BINARY)[1]  # a copy: ``own`` may be a view of the mask
         cx, cy, cw, ch = cv2.boundingRect(core)
-    return Candidate(box=(x + cx, y + cy, cw, ch), ink=core[cy : cy + ch, cx : cx + cw])
+    tight, ink = (x + cx, y + cy, cw, ch), core[cy : cy + ch, cx : cx + cw]
+    if cw < STROKE_ASPECT * ch and continues_a_line(paper, ink, tight, paper_level, ink_level):
+        return None
+    return Candidate(box=tight, ink=ink)
 
 
 def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, float]:
