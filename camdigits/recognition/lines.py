@@ -22,20 +22,25 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     axis, from LINE_REACH[0] to LINE_REACH[1] of its length past each end, the paper's median
     is darker than ``paper_level`` by LINE_CONTINUES of the stroke's contrast or more.
     False where either end runs off the frame: it cannot be told."""
-    x, y, _, _ = box
-    ys, xs = np.nonzero(ink)
-    if len(xs) < 2:
+    found = cv2.findNonZero(ink)
+    if found is None or found.size < 4:  # (N, 1, 2) or (N, 2), depending on the OpenCV version
         return False
-    points = np.stack([xs + x, ys + y], axis=1).astype(np.float32)
-    dx, dy, cx, cy = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-    along = (points[:, 0] - cx) * dx + (points[:, 1] - cy) * dy
+    points = found.reshape(-1, 2)
+    dx, dy, cx, cy = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01).ravel().tolist()
+    along = points[:, 0] * dx + points[:, 1] * dy - (cx * dx + cy * dy)
     low, high = float(along.min()), float(along.max())
-    reach = np.linspace(*LINE_REACH, LINE_SAMPLES) * (high - low)
-    beyond = []
-    for t in (low - reach, high + reach):
-        px, py = np.rint(cx + t * dx).astype(np.intp), np.rint(cy + t * dy).astype(np.intp)
-        inside = (px >= 0) & (px < paper.shape[1]) & (py >= 0) & (py < paper.shape[0])
-        if not inside.all():
+    cx, cy = cx + box[0], cy + box[1]
+    far = LINE_REACH[1] * (high - low)
+    for t in (low - far, high + far):  # the farthest samples: if they are in the frame, all are
+        if not (0 <= round(cx + t * dx) < paper.shape[1] and 0 <= round(cy + t * dy) < paper.shape[0]):
             return False
-        beyond.append(float(np.median(paper[py, px])))
-    return paper_level - max(beyond) >= LINE_CONTINUES * (paper_level - ink_level)
+    reach = _REACH * (high - low)
+    t = np.concatenate([low - reach, high + reach])  # past the one end, then past the other
+    beyond = paper[np.rint(cy + t * dy).astype(np.intp), np.rint(cx + t * dx).astype(np.intp)].reshape(2, -1)
+    beyond.sort(axis=1)
+    middle = LINE_SAMPLES // 2  # the median of an even count: the mean of the two middle values
+    lightest = max(int(row[middle - 1]) + int(row[middle]) for row in beyond) / 2
+    return paper_level - lightest >= LINE_CONTINUES * (paper_level - ink_level)
+
+
+_REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)
