@@ -40,6 +40,11 @@ FRAMES_PER_WORKER = 3
 # Seconds to wait for one frame's result before taking its worker for dead: a frame takes
 # about 10 ms at 640x480, and a second or so for the largest image the config accepts.
 WORKER_TIMEOUT = 60.0
+# Seconds the pool's shutdown may take before its workers are killed and it is left behind:
+# it takes milliseconds, except where a worker stopped by a signal to the whole process
+# group died holding the lock of the results queue, and the shutdown then waits forever
+# (multiprocessing.Pool.terminate joins a thread blocked on that lock).
+CLOSE_TIMEOUT = 5.0
 
 _WORKER: Recognizer | None = None
 # The shared frame ring (buffer, frame shape) when the pool forks: set in the parent before
@@ -156,9 +161,18 @@ class RecognizerPool:
         self.close()
 
     def close(self) -> None:
+        """Stop the workers, within CLOSE_TIMEOUT seconds whatever state they died in."""
         global _RING
-        self._pool.terminate()
-        self._pool.join()
+        closing = threading.Thread(target=self._pool.terminate, name="camdigits-pool-close", daemon=True)
+        closing.start()
+        closing.join(CLOSE_TIMEOUT)
+        if closing.is_alive():
+            # Stuck on a lock a dead worker held: kill the pool's workers (Pool keeps them in
+            # ``_pool``) and leave its threads, daemons, to end with the process.
+            for worker in self._pool._pool:
+                worker.kill()
+        else:
+            self._pool.join()
         if self._ring is not None:
             _RING = None
             self._ring[0].close()

@@ -1,9 +1,12 @@
 """RecognizerPool: the same results as recognising in this process, in frame order."""
 
+import multiprocessing
 import os
+import time
 
 import pytest
 
+from camdigits import parallel
 from camdigits.config import Config
 from camdigits.errors import ImageError
 from camdigits.io.frames import Frame, SkippedInput
@@ -102,3 +105,22 @@ def test_a_worker_that_dies_is_one_clear_error_not_a_hang(monkeypatch):
             seen.append(item.index)
     assert seen == [0, 1]
     assert "--workers 1" in caught.value.hint
+
+
+def test_close_ends_even_when_a_dead_worker_held_the_results_lock(monkeypatch):
+    """A worker killed by a signal to the whole process group while it put a result leaves
+    the results queue's lock taken, and multiprocessing.Pool.terminate() then waits forever.
+    close() gives up after CLOSE_TIMEOUT, kills the workers and returns."""
+    monkeypatch.setattr(parallel, "CLOSE_TIMEOUT", 1.0)
+    before = set(multiprocessing.active_children())
+    pool = RecognizerPool(default_model_path(), Config(), workers=2)
+    list(pool.recognize_each(frames(2)))
+    workers = set(multiprocessing.active_children()) - before
+    assert len(workers) == 2
+    pool._pool._outqueue._wlock.acquire()  # as the dead worker left it
+    start = time.monotonic()
+    pool.close()
+    assert time.monotonic() - start < 10
+    for worker in workers:
+        worker.join(5)
+        assert not worker.is_alive()
