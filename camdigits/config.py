@@ -55,8 +55,8 @@ TEXTURE_FRAME_INK = 0.2  # fraction of the mask inked past which a frame is text
 TEXTURE_DENSE = 0.3  # fraction of the threshold window inked at which a texture frame's ink is cleared
 
 # --- grain (recognition/grain.py) -------------------------------------------------------------
-GRAIN_FRAME_INK = 0.05  # fraction of the mask inked from which a frame's paper is checked for grain (10 digits: 0.03)
-GRAIN_BLOCK = 1.0  # side of a block, in threshold windows
+GRAIN_FRAME_INK = 0.05  # fraction of the mask inked from which a frame's paper is checked for grain (a page: less)
+GRAIN_BLOCK = 1.0  # side of a block, in threshold windows: the paper around a stroke, as the threshold sees it
 GRAIN_BLOCK_LIGHT = 0.3  # fraction of its ink's contrast a block's paper may reach above its level; more is grain
 GRAIN_BLOCK_MIN_PAPER = 0.05  # fraction of a block that is paper, least for its grain to be measured
 GRAIN_BLOCK_MIN_INK = 0.002  # fraction of a block that is ink, least for its own contrast to count

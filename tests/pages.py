@@ -11,6 +11,9 @@ import functools
 import cv2
 import numpy as np
 
+from camdigits.config import Config
+from camdigits.recognition.rules import erase_rules
+from camdigits.recognition.threshold import threshold_mask, threshold_window, to_dark_ink
 from train.data import load_mnist_test
 
 PAPER = 235  # grey level of clean paper under good light
@@ -65,3 +68,27 @@ def page_with_row(
         truth.append((int(labels[index]), box))
         x = box[0] + box[2] + int(gap * height) - int(round(height * 4 / 20))
     return page, truth
+
+
+def digit_rows() -> np.ndarray:
+    """A page of three rows of MNIST test digits, 20, 40 and 90 px tall."""
+    page, _ = page_with_row(first_of_each_label(), height=40)
+    for i, index in enumerate(first_of_each_label()[:5]):
+        write_digit(page, index, 40 + i * 60, 60, 20)
+        write_digit(page, index, 40 + i * 120, 330, 90)
+    return page
+
+
+def noise(sigma: float, seed: int = 0, size: tuple[int, int] = (480, 640)) -> np.ndarray:
+    """Colour noise, every channel its own, blurred by ``sigma`` px as a camera's optics would."""
+    frame = np.random.default_rng(seed).integers(0, 256, (*size, 3), dtype=np.uint8)
+    return cv2.GaussianBlur(frame, (0, 0), sigma) if sigma else frame
+
+
+def thresholded(frame: np.ndarray, config: Config | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """A BGR frame's dark-ink paper, its threshold mask, that mask with its rules erased, and
+    the threshold window, as the recognizer makes them."""
+    config = config or Config()
+    paper = to_dark_ink(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), config)
+    mask = threshold_mask(paper, config)
+    return paper, mask, erase_rules(mask), threshold_window(paper.shape, config)

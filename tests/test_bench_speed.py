@@ -97,7 +97,7 @@ def test_noise_case_frames_are_distinct_noise_with_no_digits_read(recognizer):
     assert [f.shape for f in frames] == [(480, 640, 3)] * 4
     assert len({f.tobytes() for f in frames}) == 4
     assert all(f.std() > 10 for f in frames)  # noise, blurred or not, not a flat page
-    assert sum(len(recognizer.recognize(f).digits) for f in frames) <= 2
+    assert sum(len(recognizer.recognize(f).digits) for f in frames) == 0  # grain, cleared by blocks
 
 
 @pytest.mark.parametrize("noise_ms, met", [(None, None), (11.9, True), (12.1, False)])

@@ -136,7 +136,6 @@ def test_a_condition_is_checked_where_it_is_made(surface, writing, min_f1):
 @pytest.mark.parametrize("size", [(640, 480), (1280, 720)])
 def test_noise_frames_give_no_digits(recognizer, size):
     """Noise not dense enough to be cleared as texture is grain by blocks (recognition/grain.py)
-    and cleared before the candidate search. Measured: 0 false digits in the 40 frames at
-    640x480 and the 20 at 1280x720 of the field set; 22 and 51 before that check."""
+    and cleared before the candidate search (docs/accuracy.md)."""
     counts = evaluate(recognizer, Job("noise", 6, size))
     assert counts.predicted == 0, counts

@@ -53,11 +53,14 @@ def test_a_stroke_with_clean_paper_past_one_end_is_kept():
     assert not _check(paper, DASH)
 
 
-def test_a_dash_whose_line_runs_off_the_frame_cannot_be_told():
+@pytest.mark.parametrize("top, told", [(2, False), (60, True)])
+def test_a_dash_whose_line_runs_off_the_frame_cannot_be_told(top, told):
+    """Near the top edge the samples past its top end would leave the frame; lower down the
+    same dash of the same line is told."""
     paper = _page()
     _stroke(paper, (160, 0), (160, 239), LINE)
-    _stroke(paper, (160, 2), (160, 40), DASH)
-    assert not _check(paper, DASH)
+    _stroke(paper, (160, top), (160, top + 38), DASH)
+    assert _check(paper, DASH) == told
 
 
 def test_a_squared_page_bending_away_loses_its_grid_ones(monkeypatch):

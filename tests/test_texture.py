@@ -4,11 +4,12 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.config import GRAIN_FRAME_INK
+from camdigits.config import GRAIN_FRAME_INK, Config
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.texture import clear_texture
-from tests.pages import PAPER, first_of_each_label, write_digit
-from tests.test_grain import CONFIG, digit_rows, noise, threshold
+from tests.pages import PAPER, digit_rows, first_of_each_label, noise, thresholded, write_digit
+
+CONFIG = Config()
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +18,8 @@ def recognizer():
 
 
 def cleared(frame):
-    paper, thresholded, mask, window = threshold(frame)
-    return mask, clear_texture(paper, thresholded, mask, window, CONFIG.threshold_offset)
+    paper, mask, erased, window = thresholded(frame)
+    return erased, clear_texture(paper, mask, erased, window, CONFIG.threshold_offset)
 
 
 def test_an_empty_frame_stays_empty():
@@ -27,10 +28,15 @@ def test_an_empty_frame_stays_empty():
 
 
 @pytest.mark.parametrize(
-    "frame", [np.full((480, 640, 3), PAPER, np.uint8), digit_rows()], ids=["blank-paper", "digits"]
+    "frame, checked",
+    [(np.full((480, 640, 3), PAPER, np.uint8), False), (digit_rows(), True)],
+    ids=["blank-paper", "large-digits"],
 )
-def test_frames_without_texture_keep_their_mask(frame):
+def test_frames_without_texture_keep_their_mask(frame, checked):
+    """Blank paper has less ink than the grain check looks for; a page of digits up to 90 px
+    tall has more, and the check keeps all of it."""
     mask, kept = cleared(frame)
+    assert (cv2.countNonZero(mask) >= GRAIN_FRAME_INK * mask.size) == checked
     assert np.array_equal(mask, kept)
 
 

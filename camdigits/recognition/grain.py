@@ -30,7 +30,8 @@ def grain_blocks(paper: np.ndarray, thresholded: np.ndarray, mask: np.ndarray, b
             the rest is the paper.
         mask: uint8 (h, w), the ink: ``thresholded`` without its rules (or less).
         block: the side of a block in px, at least 1.
-        offset: the least contrast (grey levels) the threshold takes for ink.
+        offset: the least contrast (grey levels) the threshold takes for ink (at least 1
+            is used).
     """
     rows, cols = max(round(mask.shape[0] / block), 1), max(round(mask.shape[1] / block), 1)
     # Every GRAIN_SAMPLE_STEP-th pixel of every GRAIN_SAMPLE_STEP-th row: noise spreads as
@@ -56,10 +57,12 @@ def grain_blocks(paper: np.ndarray, thresholded: np.ndarray, mask: np.ndarray, b
         excess = np.maximum(grey - level, 0)
         spread = np.sqrt(2 * mean(excess * excess * blank) / blank_share)
         inked = ink_share >= GRAIN_BLOCK_MIN_INK
-        contrast = np.where(inked, np.maximum(paper_level - ink_level, offset), 0).astype(np.float32)
+        least = max(offset, 1.0)
+        # A block of ink with no paper at all has no paper level: NaN, taken as no contrast.
+        contrast = np.nan_to_num(np.where(inked, np.maximum(paper_level - ink_level, least), 0)).astype(np.float32)
     # A block without ink of its own is measured against its neighbours' ink, or, with none
     # around, against the least contrast the threshold takes for ink.
-    contrast = np.where(inked, contrast, np.maximum(cv2.dilate(contrast, _AROUND), offset))
+    contrast = np.where(inked, contrast, np.maximum(cv2.dilate(contrast, _AROUND), least))
     # A block that is nearly all ink has too little paper to say: it counts as clean, and
     # keeps its neighbours.
     ratio = np.where(blank_share >= GRAIN_BLOCK_MIN_PAPER, spread / contrast, 0).astype(np.float32)

@@ -4,7 +4,8 @@ A faint or fine printed grid (squared paper, a form) that the rule search cannot
 page that bends or lies at an angle, is thresholded into dashes; each dash is a perfect 1.
 A written 1 ends where the pen stopped: the paper beyond both of its ends is as light as the
 paper beside it. A grid line goes on: beyond both ends of its dash the paper stays darker,
-if not dark enough to be ink. One end is enough to clear a 1 written above another digit.
+if not dark enough to be ink. Both ends must: a 1 written above another digit, with clean
+paper past its top, is kept.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import numpy as np
 
 from camdigits.config import LINE_CONTINUES, LINE_REACH, LINE_SAMPLES
 from camdigits.types import Box
+
+_REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)  # of the stroke's length, past each end
+_MIDDLE = ((LINE_SAMPLES - 1) // 2, LINE_SAMPLES // 2)  # a median: the mean of these sorted samples
 
 
 def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: float, ink_level: float) -> bool:
@@ -30,17 +34,13 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     along = points[:, 0] * dx + points[:, 1] * dy - (cx * dx + cy * dy)
     low, high = float(along.min()), float(along.max())
     cx, cy = cx + box[0], cy + box[1]
-    far = LINE_REACH[1] * (high - low)
-    for t in (low - far, high + far):  # the farthest samples: if they are in the frame, all are
-        if not (0 <= round(cx + t * dx) < paper.shape[1] and 0 <= round(cy + t * dy) < paper.shape[0]):
-            return False
     reach = _REACH * (high - low)
     t = np.concatenate([low - reach, high + reach])  # past the one end, then past the other
-    beyond = paper[np.rint(cy + t * dy).astype(np.intp), np.rint(cx + t * dx).astype(np.intp)].reshape(2, -1)
+    px, py = np.rint(cx + t * dx).astype(np.intp), np.rint(cy + t * dy).astype(np.intp)
+    if px.min() < 0 or py.min() < 0 or px.max() >= paper.shape[1] or py.max() >= paper.shape[0]:
+        return False
+    beyond = paper[py, px].reshape(2, -1)
     beyond.sort(axis=1)
-    middle = LINE_SAMPLES // 2  # the median of an even count: the mean of the two middle values
-    lightest = max(int(row[middle - 1]) + int(row[middle]) for row in beyond) / 2
-    return paper_level - lightest >= LINE_CONTINUES * (paper_level - ink_level)
-
-
-_REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)
+    lightest = max(int(row[_MIDDLE[0]]) + int(row[_MIDDLE[1]]) for row in beyond) / 2
+    contrast = paper_level - ink_level
+    return contrast > 0 and paper_level - lightest >= LINE_CONTINUES * contrast

@@ -5,7 +5,7 @@ checking, cutting and classifying them one by one costs many times an ordinary f
 frame-wide checks clear it before the candidate search, both skipped, at the cost of one
 count, on frames with the ink of a page of digits:
 - where the ink is dense everywhere around a pixel (written digits stand on paper, with
-  little ink around them), in frames that are mostly ink;
+  little ink around them), in frames with ink on TEXTURE_FRAME_INK of their pixels or more;
 - where the paper of a block and of every block around it is grain (recognition/grain.py),
   in frames with more ink than a page of digits holds. A digit on clean paper keeps the
   blocks it is written in, and so the blocks around them, out of it.
