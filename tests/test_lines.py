@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import camdigits.recognition.lines as lines
-from camdigits.recognition.lines import continues_a_line
+from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.recognizer import Recognizer
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
 
@@ -88,3 +88,34 @@ def test_a_squared_page_bending_away_loses_its_grid_ones(monkeypatch):
     monkeypatch.undo()
     read = sorted(d.label for d in recognizer.recognize(page).digits if d.label != 1)
     assert set(written) <= set(read)
+
+
+def _crossing(paper, centre, arm, grey, width=1):
+    x, y = centre
+    cv2.line(paper, (x - arm, y), (x + arm, y), grey, width)
+    cv2.line(paper, (x, y - arm), (x, y + arm), grey, width)
+
+
+def _check_crossing(paper, ink_level):
+    ink = cv2.compare(paper, (PAPER + ink_level) // 2, cv2.CMP_LT)
+    x, y, w, h = cv2.boundingRect(ink)
+    return crosses_lines(paper, ink[y : y + h, x : x + w], (x, y, w, h), PAPER, ink_level)
+
+
+@pytest.mark.parametrize("centre, told", [((160, 120), True), ((12, 120), False)])
+def test_where_two_grid_lines_cross_is_not_a_digit(centre, told):
+    """A grid's crossing, darker where its lines meet (as the threshold keeps of a faint
+    grid), reads as a 4 or a 7; its four arms run on. Too near the frame's edge the paper
+    past one arm cannot be seen."""
+    paper = _page()
+    _crossing(paper, centre, 200, LINE)
+    _crossing(paper, centre, 10, DASH, 2)
+    assert _check_crossing(paper, DASH) == told
+
+
+def test_a_written_four_ends_on_clean_paper():
+    paper = _page()
+    _stroke(paper, (170, 80), (170, 160), DASH)  # the stem
+    _stroke(paper, (140, 130), (185, 130), DASH)  # the bar, through the stem
+    _stroke(paper, (140, 130), (165, 80), DASH)  # the slanted side
+    assert not _check_crossing(paper, DASH)

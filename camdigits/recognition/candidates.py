@@ -36,7 +36,7 @@ from camdigits.config import (
     Config,
 )
 from camdigits.recognition.geometry import overlapping_boxes
-from camdigits.recognition.lines import continues_a_line
+from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
 from camdigits.types import Box, union_box
@@ -170,7 +170,10 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
         core = cv2.threshold(own, 0, 255, cv2.THRESH_BINARY)[1]  # a copy: ``own`` may be a view of the mask
         cx, cy, cw, ch = cv2.boundingRect(core)
     tight, ink = (x + cx, y + cy, cw, ch), core[cy : cy + ch, cx : cx + cw]
-    if cw < STROKE_ASPECT * ch and continues_a_line(paper, ink, tight, paper_level, ink_level):
+    if cw < STROKE_ASPECT * ch:
+        if continues_a_line(paper, ink, tight, paper_level, ink_level):
+            return None
+    elif crosses_lines(paper, ink, tight, paper_level, ink_level):
         return None
     return Candidate(box=tight, ink=ink)
 
