@@ -19,11 +19,11 @@ def _stroke(paper, top, bottom, grey=INK, width=2):
     cv2.line(paper, top, bottom, grey, width, cv2.LINE_AA)
 
 
-def _check(paper, ink_level=INK):
-    """continues_a_line on the one stroke darker than the middle grey of ``paper``."""
+def _check(paper, ink_level=INK, check=continues_a_line):
+    """``check`` on the one blob darker than the middle grey of ``paper``."""
     ink = cv2.compare(paper, (PAPER + ink_level) // 2, cv2.CMP_LT)
     x, y, w, h = cv2.boundingRect(ink)
-    return continues_a_line(paper, ink[y : y + h, x : x + w], (x, y, w, h), PAPER, ink_level)
+    return check(paper, ink[y : y + h, x : x + w], (x, y, w, h), PAPER, ink_level)
 
 
 def _page():
@@ -96,12 +96,6 @@ def _crossing(paper, centre, arm, grey, width=1):
     cv2.line(paper, (x, y - arm), (x, y + arm), grey, width)
 
 
-def _check_crossing(paper, ink_level):
-    ink = cv2.compare(paper, (PAPER + ink_level) // 2, cv2.CMP_LT)
-    x, y, w, h = cv2.boundingRect(ink)
-    return crosses_lines(paper, ink[y : y + h, x : x + w], (x, y, w, h), PAPER, ink_level)
-
-
 @pytest.mark.parametrize("centre, told", [((160, 120), True), ((12, 120), False)])
 def test_where_two_grid_lines_cross_is_not_a_digit(centre, told):
     """A grid's crossing, darker where its lines meet (as the threshold keeps of a faint
@@ -110,7 +104,7 @@ def test_where_two_grid_lines_cross_is_not_a_digit(centre, told):
     paper = _page()
     _crossing(paper, centre, 200, LINE)
     _crossing(paper, centre, 10, DASH, 2)
-    assert _check_crossing(paper, DASH) == told
+    assert _check(paper, DASH, crosses_lines) == told
 
 
 def test_a_written_four_ends_on_clean_paper():
@@ -118,4 +112,4 @@ def test_a_written_four_ends_on_clean_paper():
     _stroke(paper, (170, 80), (170, 160), DASH)  # the stem
     _stroke(paper, (140, 130), (185, 130), DASH)  # the bar, through the stem
     _stroke(paper, (140, 130), (165, 80), DASH)  # the slanted side
-    assert not _check_crossing(paper, DASH)
+    assert not _check(paper, DASH, crosses_lines)

@@ -17,7 +17,6 @@ from camdigits.config import LINE_CONTINUES, LINE_REACH, LINE_SAMPLES, LINE_SPAN
 from camdigits.types import Box
 
 _REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)  # of the stroke's length, past each end
-_MIDDLE = ((LINE_SAMPLES - 1) // 2, LINE_SAMPLES // 2)  # a median: the mean of these sorted samples
 
 
 def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: float, ink_level: float) -> bool:
@@ -39,7 +38,8 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     px, py = np.rint(cx + t * dx).astype(np.intp), np.rint(cy + t * dy).astype(np.intp)
     if px.min() < 0 or py.min() < 0 or px.max() >= paper.shape[1] or py.max() >= paper.shape[0]:
         return False
-    return _runs_on(paper, px, py, 2, paper_level, ink_level)
+    beyond = paper[py, px].reshape(2, -1)  # past the one end, past the other
+    return all(_runs_on(end, paper_level, ink_level) for end in beyond)
 
 
 def crosses_lines(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: float, ink_level: float) -> bool:
@@ -63,7 +63,6 @@ def crosses_lines(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: flo
     x1, y1 = x0 + w - 1, y0 + h - 1
     if min(x0, y0) - far < 0 or x1 + far >= paper.shape[1] or y1 + far >= paper.shape[0]:
         return False
-    darkest = paper_level - LINE_CONTINUES * (paper_level - ink_level)
     x, y = x0 + column, y0 + row
     ends = (
         paper[y0 - far : y0 - near + 1, x],
@@ -71,20 +70,13 @@ def crosses_lines(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: flo
         paper[y, x0 - far : x0 - near + 1],
         paper[y, x1 + near : x1 + far + 1],
     )
-    # One clean end is enough to keep it: look no further.
-    return paper_level > ink_level and all(_median(end) <= darkest for end in ends)
+    return all(_runs_on(end, paper_level, ink_level) for end in ends)  # stops at a clean end
 
 
-def _median(values: np.ndarray) -> float:
-    ordered = np.sort(values)
-    return (int(ordered[(len(ordered) - 1) // 2]) + int(ordered[len(ordered) // 2])) / 2
-
-
-def _runs_on(paper: np.ndarray, px: np.ndarray, py: np.ndarray, ends: int, paper_level: float, ink_level: float):
-    """Whether the paper at the ``ends`` runs of LINE_SAMPLES points (px, py) is, at the
-    lightest run's median, darker than ``paper_level`` by LINE_CONTINUES of the contrast."""
-    beyond = paper[py, px].reshape(ends, -1)
-    beyond.sort(axis=1)
-    lightest = max(int(run[_MIDDLE[0]]) + int(run[_MIDDLE[1]]) for run in beyond) / 2
+def _runs_on(end: np.ndarray, paper_level: float, ink_level: float) -> bool:
+    """Whether the paper sampled past one end of a stroke (uint8 greys) is, at its median,
+    darker than ``paper_level`` by LINE_CONTINUES of the stroke's contrast or more."""
+    ordered = np.sort(end)
+    median = (int(ordered[(len(ordered) - 1) // 2]) + int(ordered[len(ordered) // 2])) / 2
     contrast = paper_level - ink_level
-    return contrast > 0 and paper_level - lightest >= LINE_CONTINUES * contrast
+    return contrast > 0 and paper_level - median >= LINE_CONTINUES * contrast
