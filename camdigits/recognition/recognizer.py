@@ -110,7 +110,9 @@ class Recognizer:
         def read_halves(patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return self.read(patches, full)
 
-        return split_touching(candidates, labels, confidences, read_halves, self.config.min_confidence)
+        return split_touching(
+            candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
+        )
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""

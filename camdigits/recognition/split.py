@@ -7,7 +7,8 @@ from the edges, and a few evenly spaced columns); from each, the blob is cut str
 and along the path of a drop falling between the digits (:func:`drop_fall`), and each
 cut's two halves are classified. :func:`split_touching` then keeps, per blob, whichever
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
-(see :func:`choose_split`).
+(see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows is
+tried as the digits stacked in it (:mod:`camdigits.recognition.stacks`).
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ from camdigits.config import (
 )
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.normalise import to_mnist_patches
+from camdigits.recognition.stacks import stacked_parts
 from camdigits.types import Box, Digit
 
 Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """A classifier: patches (N, 28, 28, 1) -> the likeliest digit of each, and its probability."""
+Reading = tuple[Candidate, int, float]
+"""A blob or a part of one, the digit it reads as, and how surely."""
 
 
 def cut_columns(ink: np.ndarray) -> list[int]:
@@ -174,8 +178,22 @@ def choose_split(
     return best
 
 
+def choose_stack(whole_confidence: float, parts: list[float], min_confidence: float) -> bool:
+    """Whether to read a blob as the digits stacked in it (:func:`stacked_parts`), given how
+    surely each part reads as a digit: as with a cut (:func:`choose_split`), only a blob not
+    read surely as one digit, and only when every part is read at least MIN_HALF_CONFIDENCE
+    surely and together they beat the whole blob's reading."""
+    whole = whole_confidence if whole_confidence >= min_confidence else 0.0
+    return worth_cutting(whole_confidence) and min(parts) >= MIN_HALF_CONFIDENCE and float(np.prod(parts)) > whole
+
+
 def split_touching(
-    candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, classify: Classify, min_confidence: float
+    candidates: list[Candidate],
+    labels: np.ndarray,
+    confidences: np.ndarray,
+    classify: Classify,
+    min_confidence: float,
+    min_height: float,
 ) -> tuple[list[Digit], list[Box]]:
     """The frame's digits, with wide blobs that were not read surely as one digit tried as
     two touching ones, and the boxes of the blobs not read as digits (letters, for the
@@ -185,6 +203,7 @@ def split_touching(
         candidates: the frame's blobs, and ``labels`` and ``confidences``, their readings.
         classify: reads the patches of the cuts' halves.
         min_confidence: a reading at least this sure is a digit.
+        min_height: the least height of a digit, in px (the least a stacked part is read).
 
     The cuts of all such blobs are classified together, and only for frames that have
     such a blob: classifying the cuts of every wide blob up front would add up to two
@@ -194,14 +213,13 @@ def split_touching(
     whatever their right half reads. Most cuts of a blob that is one digit end there, which
     saves nearly half the patches.
     """
-    readings: list[list[tuple[Candidate, int, float]]] = [
+    readings: list[list[Reading]] = [
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
     ]
-    tried = [
-        (i, pairs)
-        for i, candidate in enumerate(candidates)
-        if worth_cutting(float(confidences[i])) and (pairs := propose_splits(candidate))
-    ]
+    unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
+    for i, parts in _stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height).items():
+        readings[i] = parts
+    tried = [(i, pairs) for i in unsure if len(readings[i]) == 1 and (pairs := propose_splits(candidates[i]))]
     if tried:
         left_labels, left_confidences = classify(_patches([left for _, pairs in tried for left, _ in pairs]))
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
@@ -222,6 +240,30 @@ def split_touching(
         ],
         [blob.box for blob, _, confidence in flat if confidence < min_confidence],
     )
+
+
+def _stacked_readings(
+    candidates: list[Candidate],
+    confidences: np.ndarray,
+    unsure: list[int],
+    classify: Classify,
+    min_confidence: float,
+    min_height: float,
+) -> dict[int, list[Reading]]:
+    """The readings of the blobs among ``unsure`` (indices into ``candidates``) that are
+    taken apart into the digits stacked in them (:func:`choose_stack`), by index. The
+    parts of all of them are read in one call."""
+    stacks = [(i, parts) for i in unsure if (parts := stacked_parts(candidates[i], min_height))]
+    if not stacks:
+        return {}
+    labels, part_confidences = classify(_patches([part for _, parts in stacks for part in parts]))
+    part_readings = iter(zip(labels.tolist(), part_confidences.tolist()))
+    taken = {}
+    for i, parts in stacks:
+        read = [next(part_readings) for _ in parts]
+        if choose_stack(float(confidences[i]), [confidence for _, confidence in read], min_confidence):
+            taken[i] = [(part, *reading) for part, reading in zip(parts, read)]
+    return taken
 
 
 def _patches(blobs: list[Candidate]) -> np.ndarray:

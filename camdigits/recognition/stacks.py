@@ -1,0 +1,52 @@
+"""Stacked digits: a blob whose pieces lie apart may be several digits, not one.
+
+The candidate search joins the pieces of one digit that a skipping pen or an erased rule cut
+apart: pieces one above the other, a pen's gap apart. On a ruled or squared page the digits
+of one line come as close to those of the next, and the search joins them too (a 2 over the
+22 below it, a 3 over a 6). Such a blob reads as no digit. Its ink still falls apart along
+empty rows and, within them, empty columns; the split stage reads those parts on their own
+and keeps them where each reads surely as a digit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from camdigits.config import MIN_STACK_PART
+from camdigits.recognition.candidates import Candidate
+
+
+def _runs(filled: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in the 1-D ``filled``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], filled, [False])).astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
+    """The parts of a blob's ink between its empty rows and, within each band of rows,
+    between its empty columns, each tightened to its ink; parts under MIN_STACK_PART of the
+    tallest part's height or under ``min_height`` px (a rule's leftover dash, a speck) left
+    out. Empty (nothing to try) unless the ink falls apart along an empty row into two or
+    more such parts: pieces side by side only are the horizontal split's to try."""
+    ink = candidate.ink
+    bands = _runs(ink.any(axis=1))
+    if len(bands) < 2:
+        return []
+    x, y = candidate.box[:2]
+    parts = []
+    for top, bottom in bands:
+        band = ink[top:bottom]
+        for left, right in _runs(band.any(axis=0)):
+            rows = np.flatnonzero(band[:, left:right].any(axis=1))
+            y0, y1 = top + int(rows[0]), top + int(rows[-1]) + 1
+            parts.append(Candidate(box=(x + left, y + y0, right - left, y1 - y0), ink=ink[y0:y1, left:right]))
+    tallest = max(part.box[3] for part in parts)
+    kept = [part for part in parts if part.box[3] >= max(MIN_STACK_PART * tallest, min_height)]
+    return kept if len(kept) >= 2 and _one_above_another(kept) else []
+
+
+def _one_above_another(parts: list[Candidate]) -> bool:
+    """Whether some part lies wholly below another (no row in common)."""
+    tops = [part.box[1] for part in parts]
+    bottoms = [part.box[1] + part.box[3] for part in parts]
+    return max(tops) >= min(bottoms)
