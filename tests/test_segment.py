@@ -4,10 +4,12 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.scenes import render_scene
 from camdigits.config import Config
 from camdigits.recognition.candidates import find_candidates
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.threshold import binarize, is_dark_background, to_dark_ink
-from tests.pages import PAPER, blank_page, first_of_each_label, page_with_row, write_digit
+from tests.pages import PAPER, PEN, blank_page, first_of_each_label, page_with_row, write_digit
 
 CONFIG = Config()
 
@@ -112,6 +114,44 @@ def test_broken_digit_fragments_are_merged():
     page[gap_y : gap_y + 4, box[0] - 2 : box[0] + box[2] + 2] = PAPER
     found = boxes_of(page)
     assert len(found) == 1 and iou(box, found[0]) > 0.9
+
+
+def _row_over_a_dash(dash_from: int, dash_to: int, height: int = 22, dash_px: int = 2) -> tuple[np.ndarray, list]:
+    """A row of MNIST test digits and, 4 px under their bottoms, a dash a little tilted: what
+    the rule search leaves of a rule on a page that bends, between two lines of digits."""
+    page, truth = page_with_row(first_of_each_label()[:6], height=height, gap=0.8, y=200)
+    bottom = max(y + h for _, (x, y, w, h) in truth) + 4
+    cv2.line(page, (dash_from, bottom), (dash_to, bottom + 2), (PEN, PEN, PEN), dash_px)
+    return page, truth
+
+
+def test_a_rules_dash_under_a_line_of_digits_does_not_join_them():
+    """Before: the dash shared columns with, and lay a pen's gap from, each digit over it, so
+    they were one blob far wider than a digit, and none of them was a candidate."""
+    page, truth = _row_over_a_dash(40, 200)
+    found = boxes_of(page)
+    for _, box in truth:
+        if box[0] + box[2] <= 200:
+            assert any(iou(box, f) > 0.8 for f in found), box
+
+
+def test_a_rules_dash_under_one_digit_does_not_take_it_down():
+    """A dash four digit heights long under one digit: joined, they would be too wide for a digit."""
+    page, truth = _row_over_a_dash(30, 130)
+    box = truth[0][1]
+    assert box[0] >= 30 and box[0] + box[2] <= 130  # the dash runs under the first digit only
+    assert any(iou(box, f) > 0.8 for f in boxes_of(page))
+
+
+@pytest.mark.parametrize(("seed", "label"), [(14, 0), (10, 2)])
+def test_the_flat_pieces_of_a_thick_digit_a_pen_skipped_still_join(seed, label):
+    """bench.scenes' broken digits whose pieces include flat ones: the top arc of a thick 0,
+    the foot of a 2 joined to two slices side by side. They are pieces as thick as the
+    digit's stroke, not a rule's dash."""
+    scene = render_scene("broken", seed)
+    result = Recognizer().recognize(scene.image)
+    box = next(box for truth, box in scene.digits if truth == label and box[3] > 60)
+    assert any(d.label == label and iou(d.box, box) > 0.8 for d in result.digits)
 
 
 def test_candidate_ink_excludes_neighbours():

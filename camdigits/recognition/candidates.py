@@ -17,6 +17,8 @@ import numpy as np
 
 from camdigits.config import (
     CONTRAST_MARGIN,
+    DASH_ASPECT,
+    DASH_THIN,
     GRAIN_REACH,
     INK_QUANTILE,
     MAX_GRAIN,
@@ -61,7 +63,7 @@ class Candidate:
     ink: np.ndarray  # uint8 (h, w), 255 where this candidate has ink
 
 
-def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
+def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0) -> list[list[int]]:
     """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
@@ -92,6 +94,7 @@ def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
         gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), MERGE_MAX_Y_GAP * taller)
     )
     linked &= ~(encloses(a, b) | encloses(b, a))
+    linked &= ~_through_rule_dashes(boxes, inks, a, b, linked, max_aspect)
     pairs = list(zip(a[linked].tolist(), b[linked].tolist()))
     if not pairs:  # most frames: every blob is a digit of its own
         return [[i] for i in range(len(boxes))]
@@ -109,6 +112,39 @@ def _merge_fragments(boxes: np.ndarray, scale: float = 1.0) -> list[list[int]]:
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def _through_rule_dashes(
+    boxes: np.ndarray, inks: np.ndarray, a: np.ndarray, b: np.ndarray, linked: np.ndarray, max_aspect: float
+) -> np.ndarray:
+    """Which of the ``linked`` fragment pairs (rows ``a`` and ``b`` of ``boxes``) join through
+    a rule's leftover dash: a piece DASH_ASPECT times as wide as tall and at most DASH_THIN of
+    its partner's height (a stroke's width), as the rule search leaves of a rule on a tilted
+    or curved page, between two lines of digits. Such a dash must not make a digit's piece
+    wider than any digit (the blob would be dropped, digit and all), nor chain the digits
+    side by side that it touches into one blob. A 5's or a 2's bar joins one body, and the
+    slices a skipping pen leaves of a digit are as thick as its stroke.
+    """
+    x0, y0, w, h = boxes.T
+    x1, y1 = x0 + w, y0 + h
+    thickness = inks / w  # a flat piece's stroke width, however it tilts
+    flat = w >= DASH_ASPECT * h
+    dash_a = flat[a] & (thickness[a] <= DASH_THIN * h[b])  # a is a dash beside b
+    dash_b = flat[b] & (thickness[b] <= DASH_THIN * h[a])
+    shaped = w <= max_aspect * h
+    union_w = np.maximum(x1[a], x1[b]) - np.minimum(x0[a], x0[b])
+    union_h = np.maximum(y1[a], y1[b]) - np.minimum(y0[a], y0[b])
+    through = (union_w > max_aspect * union_h) & ((dash_a & shaped[b]) | (dash_b & shaped[a]))
+    on = linked & (dash_a | dash_b)
+    if not on.any():  # most frames
+        return through
+    for dash in np.flatnonzero(np.bincount(np.concatenate([a[on & dash_a], b[on & dash_b]])) >= 2).tolist():
+        mine = on & (((a == dash) & dash_a) | ((b == dash) & dash_b))
+        others = np.where(a[mine] == dash, b[mine], a[mine])
+        order = others[np.argsort(x0[others])]
+        if np.any(x0[order[1:]] >= np.maximum.accumulate(x1[order])[:-1]):  # two of them share no column
+            through |= mine
+    return through
 
 
 def _histogram(grey: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -317,7 +353,9 @@ def find_candidates(
         return []
     candidates = []
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
-    for group in _merge_fragments(np.array(fragments, np.int64), frame_scale(mask.shape)):
+    for group in _merge_fragments(
+        np.array(fragments, np.int64), np.array(inks), config.max_aspect, frame_scale(mask.shape)
+    ):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h
         if not config.min_digit_height <= h <= config.max_digit_height * frame_h:
