@@ -126,9 +126,11 @@ def _through_rule_dashes(
     slices a skipping pen leaves of a digit are as thick as its stroke.
     """
     x0, y0, w, h = boxes.T
+    flat = w >= DASH_ASPECT * h
+    if not (linked & (flat[a] | flat[b])).any():  # most frames
+        return np.zeros_like(linked)
     x1, y1 = x0 + w, y0 + h
     thickness = inks / w  # a flat piece's stroke width, however it tilts
-    flat = w >= DASH_ASPECT * h
     dash_a = flat[a] & (thickness[a] <= DASH_THIN * h[b])  # a is a dash beside b
     dash_b = flat[b] & (thickness[b] <= DASH_THIN * h[a])
     shaped = w <= max_aspect * h
@@ -136,8 +138,6 @@ def _through_rule_dashes(
     union_h = np.maximum(y1[a], y1[b]) - np.minimum(y0[a], y0[b])
     through = (union_w > max_aspect * union_h) & ((dash_a & shaped[b]) | (dash_b & shaped[a]))
     on = linked & (dash_a | dash_b)
-    if not on.any():  # most frames
-        return through
     for dash in np.flatnonzero(np.bincount(np.concatenate([a[on & dash_a], b[on & dash_b]])) >= 2).tolist():
         mine = on & (((a == dash) & dash_a) | ((b == dash) & dash_b))
         others = np.where(a[mine] == dash, b[mine], a[mine])
