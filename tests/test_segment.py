@@ -6,7 +6,7 @@ import pytest
 
 from bench.scenes import render_scene
 from camdigits.config import Config
-from camdigits.recognition.candidates import find_candidates
+from camdigits.recognition.candidates import _grain, find_candidates
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.threshold import binarize, is_dark_background, to_dark_ink
 from tests.pages import PAPER, PEN, blank_page, first_of_each_label, page_with_row, write_digit
@@ -420,3 +420,23 @@ def test_blob_boxes_from_one_pass_equal_opencvs_bounding_rects():
         outers = [contours[i] for i in outer]
         expected = np.array([cv2.boundingRect(c) for c in outers]).reshape(-1, 4)
         assert len(outers) > 0 and np.array_equal(_bounding_boxes(outers), expected)
+
+
+def test_the_paper_spread_around_a_blob_is_its_deviation_and_bright_tail():
+    """The grain check's two figures, against numpy on the same pixels: the standard deviation
+    of the paper within half a box height of the blob, and (only for paper that spreads as
+    noise does) how far its brightest tenth lies above its median."""
+    rng = np.random.default_rng(8)
+    box = (40, 40, 20, 40)  # reach 20 px: the region is rows 20-99, columns 20-79
+    unmarked = np.where(rng.random((120, 120)) < 0.8, np.uint8(255), np.uint8(0))
+    for spread in (4, 60):
+        paper = np.clip(rng.normal(180, spread, (120, 120)), 0, 255).astype(np.uint8)
+        values = np.sort(paper[20:100, 20:80][unmarked[20:100, 20:80] > 0]).astype(np.int64)
+        deviation, bright = _grain(paper, unmarked, box)
+        assert deviation == pytest.approx(values.std(), abs=1e-9)
+        if spread == 4:
+            assert bright == 0.0  # too even to be noise: not measured
+        else:
+            n = len(values)
+            assert bright == values[int(0.9 * n)] - values[int(0.5 * n)] > 30
+    assert _grain(paper, np.zeros_like(unmarked), box) == (0.0, 0.0)  # no paper at all

@@ -221,23 +221,21 @@ def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, fl
     faint grid's dashes barely stand out from the first. Noise has both large; a crisp
     grid's erased lines make the first large too, but paper has nothing much lighter than
     itself.
+
+    The second is measured only where the first reaches NOISY_PAPER (0 otherwise): only then
+    can the two together call the paper noise, and most blobs are spared a histogram.
     """
     x, y, w, h = box
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
     x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
-    counts = _histogram(paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1])
-    n = float(counts.sum())
-    if n == 0:
-        return 0.0, 0.0
-    mean = float(counts @ _LEVELS) / n
-    deviation = math.sqrt(max(float(counts @ _LEVELS_SQUARED) / n - mean * mean, 0.0))
-    median, high = np.add.accumulate(counts).searchsorted((0.5 * n, 0.9 * n), "right")
+    region, where = paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1]
+    deviation = float(cv2.meanStdDev(region, mask=where)[1][0, 0])  # 0 where there is no paper
+    if deviation < NOISY_PAPER:
+        return deviation, 0.0
+    counts = np.add.accumulate(_histogram(region, where))
+    median, high = counts.searchsorted((0.5 * counts[-1], 0.9 * counts[-1]), "right")
     return deviation, float(high - median)
-
-
-_LEVELS = np.arange(256, dtype=np.float64)
-_LEVELS_SQUARED = _LEVELS**2
 
 
 def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
