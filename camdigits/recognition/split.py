@@ -167,8 +167,7 @@ def choose_split(
     """
     if not worth_cutting(whole_confidence):
         return None
-    whole = whole_confidence if whole_confidence >= min_confidence else 0.0
-    best, best_score = None, whole
+    best, best_score = None, _whole_score(whole_confidence, min_confidence)
     for i, ((left_label, left), (_, right)) in enumerate(halves):
         if not left_half_may_win(left_label, left, min_half_confidence) or right < min_half_confidence:
             continue
@@ -183,8 +182,17 @@ def choose_stack(whole_confidence: float, parts: list[float], min_confidence: fl
     surely each part reads as a digit: as with a cut (:func:`choose_split`), only a blob not
     read surely as one digit, and only when every part is read at least MIN_HALF_CONFIDENCE
     surely and together they beat the whole blob's reading."""
-    whole = whole_confidence if whole_confidence >= min_confidence else 0.0
-    return worth_cutting(whole_confidence) and min(parts) >= MIN_HALF_CONFIDENCE and float(np.prod(parts)) > whole
+    return (
+        worth_cutting(whole_confidence)
+        and min(parts) >= MIN_HALF_CONFIDENCE
+        and float(np.prod(parts)) > _whole_score(whole_confidence, min_confidence)
+    )
+
+
+def _whole_score(whole_confidence: float, min_confidence: float) -> float:
+    """What the whole blob's reading counts for against a cut's or a stack's parts: its
+    confidence where that reports a digit, else nothing."""
+    return whole_confidence if whole_confidence >= min_confidence else 0.0
 
 
 def split_touching(
@@ -217,9 +225,10 @@ def split_touching(
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
     ]
     unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
-    for i, parts in _stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height).items():
+    stacked = _stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
+    for i, parts in stacked.items():
         readings[i] = parts
-    tried = [(i, pairs) for i in unsure if len(readings[i]) == 1 and (pairs := propose_splits(candidates[i]))]
+    tried = [(i, pairs) for i in unsure if i not in stacked and (pairs := propose_splits(candidates[i]))]
     if tried:
         left_labels, left_confidences = classify(_patches([left for _, pairs in tried for left, _ in pairs]))
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))

@@ -10,6 +10,7 @@ and keeps them where each reads surely as a digit.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from camdigits.config import MIN_STACK_PART
@@ -33,20 +34,13 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     if len(bands) < 2:
         return []
     x, y = candidate.box[:2]
-    parts = []
-    for top, bottom in bands:
-        band = ink[top:bottom]
-        for left, right in _runs(band.any(axis=0)):
-            rows = np.flatnonzero(band[:, left:right].any(axis=1))
-            y0, y1 = top + int(rows[0]), top + int(rows[-1]) + 1
-            parts.append(Candidate(box=(x + left, y + y0, right - left, y1 - y0), ink=ink[y0:y1, left:right]))
-    tallest = max(part.box[3] for part in parts)
-    kept = [part for part in parts if part.box[3] >= max(MIN_STACK_PART * tallest, min_height)]
-    return kept if len(kept) >= 2 and _one_above_another(kept) else []
-
-
-def _one_above_another(parts: list[Candidate]) -> bool:
-    """Whether some part lies wholly below another (no row in common)."""
-    tops = [part.box[1] for part in parts]
-    bottoms = [part.box[1] + part.box[3] for part in parts]
-    return max(tops) >= min(bottoms)
+    parts = []  # (band, part)
+    for band, (top, bottom) in enumerate(bands):
+        for left, right in _runs(ink[top:bottom].any(axis=0)):
+            px, py, pw, ph = cv2.boundingRect(ink[top:bottom, left:right])
+            box = (x + left + px, y + top + py, pw, ph)
+            parts.append((band, Candidate(box=box, ink=ink[top + py : top + py + ph, left + px : left + px + pw])))
+    tallest = max(part.box[3] for _, part in parts)
+    kept = [(band, part) for band, part in parts if part.box[3] >= max(MIN_STACK_PART * tallest, min_height)]
+    # Parts of two bands or more lie one above another; those of one band only side by side.
+    return [part for _, part in kept] if len({band for band, _ in kept}) >= 2 else []
