@@ -81,6 +81,12 @@ GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is meas
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
+# Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
+# digit under X_HEIGHT of the tallest whose bottom is within BASELINE of the run's is a letter
+# (a word's a, o, e stand at 0.5-0.65 of its l, t; one number's digits at 0.8 and up).
+X_HEIGHT = 0.7
+ASCENDER = 0.85
+BASELINE = 0.1  # of the tallest height
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

@@ -14,6 +14,16 @@ def boxes(count, x=10, y=100):
     return [(x + i * (W + GAP), y, W, H) for i in range(count)]
 
 
+def run_of(heights, y_bottom=100 + H, centred=False):
+    """Boxes side by side with these heights, their bottoms on one baseline (or their
+    centres on one line)."""
+    boxes = []
+    for i, height in enumerate(heights):
+        top = y_bottom - (H + height) // 2 if centred else y_bottom - height
+        boxes.append((10 + i * (W + GAP), top, W, height))
+    return boxes
+
+
 def digits_at(box_list, label=8):
     return [Digit(label=label, confidence=0.95, box=box) for box in box_list]
 
@@ -68,3 +78,31 @@ def test_needs_word_min_blobs():
     digit_boxes, letter_boxes = boxes(3)[:1], boxes(3)[1:]  # one digit, two letters
     assert drop_text(digits_at(digit_boxes), letter_boxes, CONFIG) == []
     assert len(drop_text(digits_at(digit_boxes), letter_boxes, replace(CONFIG, word_min_blobs=4))) == 1
+
+
+SHORT = int(0.6 * H)  # an x-height letter beside ascenders of height H
+
+
+def test_x_height_letters_read_as_digits_beside_ascenders_are_text():
+    # "total" with o, a and l read as 0, 2, 1 and the t's as letters: three digits, two
+    # letters, but o and a stand at x-height beside t, t and l, so they count as letters.
+    t1, o, t2, a, ell = run_of((H, SHORT, H, SHORT, H))
+    assert drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG) == []
+
+
+def test_x_height_needs_the_baseline():
+    # The same heights centred on a line, as digits of unequal size in a number stand.
+    t1, o, t2, a, ell = run_of((H, SHORT, H, SHORT, H), centred=True)
+    assert len(drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG)) == 3
+
+
+def test_one_tall_blob_does_not_make_its_neighbours_x_height():
+    # Two digits merged across lines make one blob twice as tall beside a number: it is one
+    # unsure blob, not a word's ascenders, and the number stays.
+    merged, *number = run_of((2 * H, H, H, H))
+    assert len(drop_text(digits_at(number), [merged], CONFIG)) == 3
+
+
+def test_a_number_with_a_small_digit_stays():
+    # A small digit among digits of full height, no letter: still a number.
+    assert len(drop_text(digits_at(run_of((H, SHORT, H))), [], CONFIG)) == 3

@@ -84,6 +84,19 @@ def test_pages_of_handwritten_words_give_few_digits(recognizer):
     assert sum(false_digits) / len(pages) <= 1.2, false_digits
 
 
+# Words whose x-height letters, each alone, read as digits (o 0, a 2, s 5) while their
+# ascenders read as letters or ones, in the held-out fonts where they did: "total" read 021,
+# "tools" 0015, "halo" 210 and "Bolt" 80 before the word context knew x-height letters.
+@pytest.mark.parametrize(
+    "word, family",
+    [("total", "yomogi"), ("tools", "delius"), ("tools", "yomogi"), ("halo", "yomogi"), ("Bolt", HELD_OUT_FAMILIES[9])],
+)
+def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, family):
+    page = blank_page()
+    _write_word(page, word, fetch_font(family), 200, 200, 40)
+    assert recognizer.recognize(page).digits == ()
+
+
 def test_a_number_among_words_is_read(recognizer):
     page = words_page(HELD_OUT_FAMILIES[0], 1)
     page[300:400, :] = PAPER
