@@ -26,7 +26,9 @@ from camdigits.config import (
     RULE_GAP,
     RULE_HOUGH_GAP,
     RULE_HOUGH_SHRINK,
+    RULE_LONG_RUN,
     RULE_MAX_THICKNESS,
+    RULE_MIN_COVER,
     RULE_MIN_EXTENT,
     RULE_MIN_THICKNESS,
     RULE_RUN,
@@ -173,12 +175,27 @@ def _find_rules(
             x, y, bw, bh = (int(v) for v in stats[label, :4])
             own = (runs[y : y + bh, x : x + bw] > 0) & (labels[y : y + bh, x : x + bw] == label)
             horizontal = run[1] == 1
+            if _is_aligned_strokes(own, horizontal, sizes):
+                continue
             thickness = _median_thickness(own, horizontal)
             if thickness <= max_thickness and not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
                 if rules is None:
                     rules = np.zeros_like(mask)
                 _draw_rule(rules, own, (x, y), thickness, sizes.band)
     return rules
+
+
+def _is_aligned_strokes(own: np.ndarray, horizontal: bool, sizes: RuleSizes) -> bool:
+    """True if a long component of runs (``own``: its run pixels in its box) is strokes that
+    happen to line up, not a rule: the tops of a line of print, the upright strokes of a
+    worksheet's column of digits. Their runs cover little of the component's length and
+    none is much longer than a glyph; a rule's runs cover most of it, with long stretches
+    between the digits written on it (RULE_MIN_COVER, RULE_LONG_RUN)."""
+    covered = np.count_nonzero(own, axis=0 if horizontal else 1) > 0
+    if np.count_nonzero(covered) >= RULE_MIN_COVER * len(covered):
+        return False
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], covered.view(np.int8), [0]))))
+    return bool((edges[1::2] - edges[::2]).max(initial=0) < RULE_LONG_RUN * sizes.run)
 
 
 def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
