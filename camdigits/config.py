@@ -37,6 +37,7 @@ RULE_TRIGGER = 0.3  # fraction of a row's (column's) pixels inked that starts th
 RULE_RUN = 40  # px, least run of ink along a rule: short enough to let lines ~3 degrees off level through
 RULE_MIN_COVER = 0.65  # fraction of a rule's length its runs cover at least, unless ...
 RULE_LONG_RUN = 1.5  # ... one of them is this many RULE_RUNs long (aligned strokes: neither)
+RULE_MAX_FLANK = 0.3  # inked fraction of the strip beside a line from which it runs along writing (rules: 0.29 at most)
 RULE_MIN_EXTENT = 0.3  # fraction of the frame's width (height) a rule spans at least
 RULE_MAX_THICKNESS = 0.012  # fraction of the frame's shorter side, median thickness of a rule at most
 RULE_MIN_THICKNESS = 4.0  # px, the least that RULE_MAX_THICKNESS allows

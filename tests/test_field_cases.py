@@ -11,7 +11,10 @@ import cv2
 import numpy as np
 import pytest
 
+from camdigits.config import Config
 from camdigits.recognition.recognizer import Recognizer
+from camdigits.recognition.rules import erase_rules
+from camdigits.recognition.threshold import threshold_mask
 from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
@@ -79,9 +82,10 @@ def words_page(family: str, seed: int, size: int = 40) -> np.ndarray:
 def test_pages_of_handwritten_words_give_few_digits(recognizer):
     pages = [words_page(family, seed) for seed, family in enumerate(HELD_OUT_FAMILIES)]
     false_digits = [len(recognizer.recognize(page).digits) for page in pages]
-    # Measured: 0.91 false digits per page (1.45 before joined-up words counted as letters,
-    # 7.8 with the network before); the issue's target, 0.1 a page, is not met.
-    assert sum(false_digits) / len(pages) <= 1.2, false_digits
+    # Measured: 0.82 false digits per page (0.91 while lines of print were erased as rules,
+    # 1.45 before joined-up words counted as letters, 7.8 with the network before); the
+    # issue's target, 0.1 a page, is not met.
+    assert sum(false_digits) / len(pages) <= 1.0, false_digits
 
 
 # Words whose x-height letters, each alone, read as digits (o 0, a 2, s 5) while their
@@ -95,6 +99,15 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
     page = blank_page()
     _write_word(page, word, fetch_font(family), 200, 200, 40)
     assert recognizer.recognize(page).digits == ()
+
+
+# The pages of words in three held-out fonts whose lines' tops or feet the rule search took
+# for rules (393, 1103 and 682 px of letters erased) before it looked at the ink beside them.
+@pytest.mark.parametrize("seed", [1, 5, 7])
+def test_the_lines_of_a_page_of_words_are_not_rules(seed):
+    page = words_page(HELD_OUT_FAMILIES[seed], seed)
+    mask = threshold_mask(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), Config())
+    assert np.array_equal(erase_rules(mask), mask)
 
 
 def test_a_number_among_words_is_read(recognizer):

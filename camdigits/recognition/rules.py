@@ -27,6 +27,7 @@ from camdigits.config import (
     RULE_HOUGH_GAP,
     RULE_HOUGH_SHRINK,
     RULE_LONG_RUN,
+    RULE_MAX_FLANK,
     RULE_MAX_THICKNESS,
     RULE_MIN_COVER,
     RULE_MIN_EXTENT,
@@ -178,7 +179,9 @@ def _find_rules(
             if _is_aligned_strokes(own, horizontal, sizes):
                 continue
             thickness = _median_thickness(own, horizontal)
-            if thickness <= max_thickness and not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
+            if thickness > max_thickness or _is_line_of_writing(mask, own, (x, y), thickness, horizontal, sizes):
+                continue
+            if not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
                 if rules is None:
                     rules = np.zeros_like(mask)
                 _draw_rule(rules, own, (x, y), thickness, sizes.band)
@@ -187,15 +190,44 @@ def _find_rules(
 
 def _is_aligned_strokes(own: np.ndarray, horizontal: bool, sizes: RuleSizes) -> bool:
     """True if a long component of runs (``own``: its run pixels in its box) is strokes that
-    happen to line up, not a rule: the tops of a line of print, the upright strokes of a
-    worksheet's column of digits. Their runs cover little of the component's length and
-    none is much longer than a glyph; a rule's runs cover most of it, with long stretches
-    between the digits written on it (RULE_MIN_COVER, RULE_LONG_RUN)."""
+    happen to line up, not a rule: the upright strokes of a worksheet's column of digits.
+    Their runs cover little of the component's length and none is much longer than a glyph;
+    a rule's runs cover most of it, with long stretches between the digits written on it
+    (RULE_MIN_COVER, RULE_LONG_RUN)."""
     covered = np.count_nonzero(own, axis=0 if horizontal else 1) > 0
     if np.count_nonzero(covered) >= RULE_MIN_COVER * len(covered):
         return False
     edges = np.flatnonzero(np.diff(np.concatenate(([0], covered.view(np.int8), [0]))))
     return bool((edges[1::2] - edges[::2]).max(initial=0) < RULE_LONG_RUN * sizes.run)
+
+
+def _is_line_of_writing(
+    mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, horizontal: bool, sizes: RuleSizes
+) -> bool:
+    """True if a long line (``own``: its run pixels in its box at ``origin``) runs along a
+    line of writing rather than across paper: the tops or the feet of a line of print, whose
+    letters fill one side of it. The mask is sampled in a strip a quarter of a run deep just
+    beyond the erased band on each side, following the line's centre column by column; a
+    rule's sides are paper but for the digits written on it (RULE_MAX_FLANK)."""
+    if not horizontal:  # the same test on the transposed frame
+        return _is_line_of_writing(mask.T, own.T, origin[::-1], thickness, True, sizes)
+    ys, xs = np.nonzero(own)
+    if not len(xs):
+        return False
+    counts = np.bincount(xs)
+    columns = np.flatnonzero(counts)
+    centres = np.rint(np.bincount(xs, weights=ys)[columns] / counts[columns]).astype(np.intp) + origin[1]
+    near = round(thickness / 2) + sizes.band + 1
+    depths = np.arange(near, near + max(sizes.run // 4, 1))
+    for side in (-1, 1):
+        rows = centres[:, None] + side * depths[None, :]
+        inside = (rows >= 0) & (rows < mask.shape[0])
+        if not inside.any():
+            continue
+        cols = np.broadcast_to(columns[:, None] + origin[0], rows.shape)
+        if np.count_nonzero(mask[rows[inside], cols[inside]]) >= RULE_MAX_FLANK * np.count_nonzero(inside):
+            return True
+    return False
 
 
 def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
