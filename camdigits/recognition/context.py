@@ -13,6 +13,7 @@ digits (an O in "2O26") stays a digit, since its run has more digits than letter
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,25 +32,30 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     # A letter blob as wide as n letters (joined-up writing) counts n times.
     weight = np.maximum(1, np.rint(boxes[:, 2] / boxes[:, 3]))
     weight[: len(digits)] = 1
-    keep = np.ones(len(digits), bool)
+    # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
+    weights, heights, bottoms = weight.tolist(), boxes[:, 3].tolist(), (boxes[:, 1] + boxes[:, 3]).tolist()
+    keep = [True] * len(digits)
     for chain in link_chains(boxes, config):
-        members = np.array(chain)
-        is_digit = members < len(digits)
-        short = is_digit & _at_x_height(boxes[members])
-        letters_weight = weight[members[~is_digit | short]].sum()
-        if len(chain) >= config.word_min_blobs and letters_weight >= (is_digit & ~short).sum():
-            keep[members[is_digit]] = False
+        if len(chain) < config.word_min_blobs:
+            continue
+        short = _at_x_height([heights[i] for i in chain], [bottoms[i] for i in chain])
+        is_digit = [i < len(digits) for i in chain]
+        letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
+        if letters_weight >= sum(digit and not low for digit, low in zip(is_digit, short)):
+            for i, digit in zip(chain, is_digit):
+                if digit:
+                    keep[i] = False
     return [d for d, kept in zip(digits, keep) if kept]
 
 
-def _at_x_height(run: np.ndarray) -> np.ndarray:
-    """Which boxes of a run (N, 4) stand at a word's x-height: far shorter than the run's
-    tallest, on the baseline, in a run with at least two blobs of the full height (a word's
-    ascenders; a lone tall blob is more often two digits merged across lines)."""
-    heights = run[:, 3]
-    tallest = heights.max()
-    if np.count_nonzero(heights >= ASCENDER * tallest) < 2:
-        return np.zeros(len(run), bool)
-    bottoms = run[:, 1] + heights
-    on_baseline = np.abs(bottoms - np.median(bottoms)) <= BASELINE * tallest
-    return (heights < X_HEIGHT * tallest) & on_baseline
+def _at_x_height(heights: list[float], bottoms: list[float]) -> list[bool]:
+    """Which blobs of a run (their heights and bottom edges) stand at a word's x-height: far
+    shorter than the run's tallest, on the baseline, in a run with at least two blobs of the
+    full height (a word's ascenders; a lone tall blob is more often two digits merged across
+    lines)."""
+    tallest = max(heights)
+    short = [h < X_HEIGHT * tallest for h in heights]
+    if not any(short) or sum(h >= ASCENDER * tallest for h in heights) < 2:
+        return [False] * len(heights)
+    baseline = statistics.median(bottoms)
+    return [low and abs(bottom - baseline) <= BASELINE * tallest for low, bottom in zip(short, bottoms)]
