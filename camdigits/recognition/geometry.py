@@ -96,3 +96,9 @@ def overlapping_boxes(
     keep = (a != b) & (top < np.minimum(y1[a], y1[b])) & (band[p] == top // BAND_ROWS - first.min())
     a, b = a[keep], b[keep]
     return np.minimum(a, b), np.maximum(a, b)
+
+
+def true_runs(filled: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in the 1-D ``filled``, end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], filled, [False])).astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))

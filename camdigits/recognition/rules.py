@@ -19,11 +19,11 @@ import numpy as np
 
 from camdigits.config import (
     BOX_CORNER_COVER,
-    FLANK_STEP,
     MAX_FRAME_SCALE,
     REFERENCE_SIDE,
     RULE_BAND,
     RULE_CROSSING,
+    RULE_FLANK_STEP,
     RULE_FULL_COVER,
     RULE_GAP,
     RULE_HOUGH_GAP,
@@ -40,6 +40,7 @@ from camdigits.config import (
     RULE_TILT_MIN,
     RULE_TRIGGER,
 )
+from camdigits.recognition.geometry import true_runs
 
 
 def frame_scale(shape: tuple[int, ...]) -> float:
@@ -182,11 +183,12 @@ def _find_rules(
             cover = np.count_nonzero(along_line) / len(along_line)
             if _is_aligned_strokes(along_line, cover, sizes):
                 continue
-            thickness = _median_thickness(own, horizontal)
+            thickness = _median_thickness(along_line)
             if thickness > max_thickness:
                 continue
             # A line of writing has gaps between its words; one covered nearly whole is a rule.
-            if cover < RULE_FULL_COVER and _is_line_of_writing(mask, own, (x, y), thickness, horizontal, sizes):
+            writing = cover < RULE_FULL_COVER
+            if writing and _is_line_of_writing(mask, own, along_line, (x, y), thickness, horizontal, sizes):
                 continue
             if not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
                 if rules is None:
@@ -204,24 +206,29 @@ def _is_aligned_strokes(along_line: np.ndarray, cover: float, sizes: RuleSizes) 
     RULE_LONG_RUN)."""
     if cover >= RULE_MIN_COVER:
         return False
-    covered = (along_line > 0).view(np.int8)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], covered, [0]))))
-    return bool((edges[1::2] - edges[::2]).max(initial=0) < RULE_LONG_RUN * sizes.run)
+    longest = max((end - start for start, end in true_runs(along_line > 0)), default=0)
+    return longest < RULE_LONG_RUN * sizes.run
 
 
 def _is_line_of_writing(
-    mask: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, horizontal: bool, sizes: RuleSizes
+    mask: np.ndarray,
+    own: np.ndarray,
+    along_line: np.ndarray,
+    origin: tuple[int, int],
+    thickness: float,
+    horizontal: bool,
+    sizes: RuleSizes,
 ) -> bool:
-    """True if a long line (``own``: its run pixels in its box at ``origin``) runs along a
-    line of writing rather than across paper: the tops or the feet of a line of print, whose
-    letters fill one side of it. The mask is sampled in a strip a quarter of a run deep just
-    beyond the erased band on each side, following the line's centre column by column; a
-    rule's sides are paper but for the digits written on it (RULE_MAX_FLANK)."""
+    """True if a long line (``own``: its run pixels in its box at ``origin``; ``along_line``:
+    their count at each position along it) runs along a line of writing rather than across
+    paper: the tops or the feet of a line of print, whose letters fill one side of it. The
+    mask is sampled in a strip a quarter of a run deep just beyond the erased band on each
+    side, following the line's centre position by position; a rule's sides are paper but
+    for the digits written on it (RULE_MAX_FLANK)."""
     if not horizontal:  # the same test on the transposed frame
-        return _is_line_of_writing(mask.T, own.T, origin[::-1], thickness, True, sizes)
-    counts = np.count_nonzero(own, axis=0)
-    # Every FLANK_STEP-th column of the line is enough to tell a strip's share of ink.
-    columns = np.flatnonzero(counts)[::FLANK_STEP]
+        mask, own, origin = mask.T, own.T, (origin[1], origin[0])
+    # Every RULE_FLANK_STEP-th column of the line is enough to tell a strip's share of ink.
+    columns = np.flatnonzero(along_line)[::RULE_FLANK_STEP]
     if not len(columns):
         return False
     x, y = origin
@@ -232,7 +239,7 @@ def _is_line_of_writing(
     strip = cv2.threshold(mask[top:bottom, x + columns[0] : x + columns[-1] + 1], 0, 1, cv2.THRESH_BINARY)[1]
     summed = cv2.integral(strip)
     rows = np.arange(own.shape[0]) @ own[:, columns]
-    centres = np.rint(rows / counts[columns]).astype(np.intp) + y - top
+    centres = np.rint(rows / along_line[columns]).astype(np.intp) + y - top
     at = columns - columns[0]
     starts = np.stack((centres - near - depth + 1, centres + near))  # above the line, below it
     low = np.minimum(np.maximum(starts, 0), strip.shape[0])
@@ -242,12 +249,11 @@ def _is_line_of_writing(
     return bool(((sampled > 0) & (inked >= RULE_MAX_FLANK * sampled)).any())
 
 
-def _median_thickness(own: np.ndarray, horizontal: bool) -> float:
-    """Median thickness across a long component of runs (``own``: its run pixels in its
-    box), in px: the median over its columns (rows, for a vertical one) of its pixels. The
-    median, not the mean: digits written on the rule add their own runs to a few columns."""
-    across = np.count_nonzero(own, axis=0 if horizontal else 1)
-    across = across[across > 0]
+def _median_thickness(along_line: np.ndarray) -> float:
+    """Median thickness across a long component of runs (``along_line``: its run pixels at
+    each position along it), in px, over the positions it covers. The median, not the mean:
+    digits written on the rule add their own runs to a few positions."""
+    across = along_line[along_line > 0]
     return float(np.median(across)) if len(across) else 0.0
 
 

@@ -11,16 +11,10 @@ and keeps them where each reads surely as a digit.
 from __future__ import annotations
 
 import cv2
-import numpy as np
 
 from camdigits.config import MIN_STACK_PART
 from camdigits.recognition.candidates import Candidate
-
-
-def _runs(filled: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of each run of True in the 1-D ``filled``."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], filled, [False])).astype(np.int8)))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+from camdigits.recognition.geometry import true_runs
 
 
 def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
@@ -30,13 +24,13 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     out. Empty (nothing to try) unless the ink falls apart along an empty row into two or
     more such parts: pieces side by side only are the horizontal split's to try."""
     ink = candidate.ink
-    bands = _runs(ink.any(axis=1))
+    bands = true_runs(ink.any(axis=1))
     if len(bands) < 2:
         return []
     x, y = candidate.box[:2]
     parts = []  # (band, part)
     for band, (top, bottom) in enumerate(bands):
-        for left, right in _runs(ink[top:bottom].any(axis=0)):
+        for left, right in true_runs(ink[top:bottom].any(axis=0)):
             px, py, pw, ph = cv2.boundingRect(ink[top:bottom, left:right])
             box = (x + left + px, y + top + py, pw, ph)
             parts.append((band, Candidate(box=box, ink=ink[top + py : top + py + ph, left + px : left + px + pw])))
