@@ -127,6 +127,9 @@ MIN_HALF_HEIGHT_RATIO = 0.8  # shorter half's height over the taller's at least 
 SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
 DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
 MIN_HALF_CONFIDENCE = 0.99  # both halves read at least this surely: cut letters give two plausible digits (0.7-0.98)
+# Each part of a stacked blob read at least this surely: less than a cut's halves, as the parts
+# lie apart (chosen on stacked pairs of MNIST training digits, docs/accuracy.md).
+MIN_STACK_CONFIDENCE = 0.9
 
 # --- numbers (recognition/numbers.py) -------------------------------------------------------
 SAME_LINE_OVERLAP = 0.5  # fraction of the shorter's height two numbers' extents overlap to be on one line

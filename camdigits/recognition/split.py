@@ -27,6 +27,7 @@ from camdigits.config import (
     MIN_HALF_HEIGHT_RATIO,
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
+    MIN_STACK_CONFIDENCE,
     SPLIT_WHEN_WHOLE_BELOW,
 )
 from camdigits.recognition.candidates import Candidate
@@ -180,11 +181,12 @@ def choose_split(
 def choose_stack(whole_confidence: float, parts: list[float], min_confidence: float) -> bool:
     """Whether to read a blob as the digits stacked in it (:func:`stacked_parts`), given how
     surely each part reads as a digit: as with a cut (:func:`choose_split`), only a blob not
-    read surely as one digit, and only when every part is read at least MIN_HALF_CONFIDENCE
-    surely and together they beat the whole blob's reading."""
+    read surely as one digit, and only when together the parts beat the whole blob's
+    reading. Each part must read at least MIN_STACK_CONFIDENCE surely, less than a cut's
+    halves: the parts lie apart, where a cut makes its halves."""
     return (
         worth_cutting(whole_confidence)
-        and min(parts) >= MIN_HALF_CONFIDENCE
+        and min(parts) >= MIN_STACK_CONFIDENCE
         and float(np.prod(parts)) > _whole_score(whole_confidence, min_confidence)
     )
 
