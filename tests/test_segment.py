@@ -116,6 +116,23 @@ def test_broken_digit_fragments_are_merged():
     assert len(found) == 1 and iou(box, found[0]) > 0.9
 
 
+def test_small_digits_under_a_large_one_are_not_its_fragments():
+    """A 2 written 200 px tall and, 45 px under it, a 4 and a 7 40 px tall side by side: within
+    a quarter of the large digit's height, where a piece of a digit (a 5's bar) may lie, but
+    farther than their own size. Before, both were joined to the 2 as its pieces: one blob,
+    read as a 2, and the 4 and the 7 were lost."""
+    two, four, seven = (first_of_each_label()[d] for d in (2, 4, 7))
+    page = blank_page()
+    big = write_digit(page, two, 200, 10, 200)
+    bottom = big[1] + big[3]
+    small = [write_digit(page, index, x, bottom + 45 - 8, 40) for index, x in ((four, 300), (seven, 360))]
+    assert all(box[1] - bottom >= 44 for box in small), "the small digits should lie 45 px under the 2"
+    found = boxes_of(page)
+    for box in [big, *small]:
+        assert any(iou(box, f) > 0.8 for f in found), box
+    assert sorted(d.label for d in Recognizer().recognize(page).digits) == [2, 4, 7]
+
+
 def _row_over_a_dash(dash_from: int, dash_to: int, height: int = 22, dash_px: int = 2) -> tuple[np.ndarray, list]:
     """A row of MNIST test digits and, 4 px under their bottoms, a dash a little tilted: what
     the rule search leaves of a rule on a page that bends, between two lines of digits."""

@@ -90,8 +90,12 @@ def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, sca
     taller = np.maximum(h[a], h[b])
     pen_gap = MERGE_PEN_GAP * scale
     similar = np.minimum(h[a], h[b]) >= MERGE_SIMILAR_HEIGHT * taller
+    # A piece lies no farther from the rest of its digit than its own size: a small digit
+    # under a large one lies farther, though within MERGE_MAX_Y_GAP of the large one's height.
+    shorter = np.where(h[a] <= h[b], a, b)
+    piece_gap = np.minimum(MERGE_MAX_Y_GAP * taller, np.maximum(w[shorter], h[shorter]))
     linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
-        gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), MERGE_MAX_Y_GAP * taller)
+        gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), piece_gap)
     )
     linked &= ~(encloses(a, b) | encloses(b, a))
     linked &= ~_through_rule_dashes(boxes, inks, a, b, linked, max_aspect)
