@@ -83,6 +83,7 @@ MERGE_MAX_ENCLOSING_AREA = 4.0  # times the inner's area: an enclosing box that 
 CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper around a box for its paper level
 INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)
 GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is measured
+HOLLOW_DARK = 0.8  # share of a blob's hole as dark as its ink from which the hole is a wide stroke's inside
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast

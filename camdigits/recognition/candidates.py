@@ -10,6 +10,7 @@ whatever the page holds.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -20,6 +21,7 @@ from camdigits.config import (
     DASH_ASPECT,
     DASH_THIN,
     GRAIN_REACH,
+    HOLLOW_DARK,
     INK_QUANTILE,
     MAX_GRAIN,
     MAX_GRAIN_NOISY,
@@ -41,6 +43,7 @@ from camdigits.recognition.geometry import overlapping_boxes
 from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
+from camdigits.recognition.threshold import threshold_window
 from camdigits.types import Box, union_box
 
 
@@ -170,7 +173,14 @@ def _grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
     return int(counts.searchsorted(min(int(q * n), n - 1), "right"))
 
 
-def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box, config: Config) -> Candidate | None:
+def _tighten(
+    paper: np.ndarray,
+    unmarked: np.ndarray,
+    own: np.ndarray,
+    box: Box,
+    config: Config,
+    holes: Sequence[np.ndarray] = (),
+) -> Candidate | None:
     """Keep the blob's ink darker than halfway between its paper and its ink; None if no paper.
 
     The local threshold also takes the blurred rim of each stroke, which doubles the width
@@ -183,7 +193,9 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
     local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
     ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
     A blob whose paper spreads more than MAX_GRAIN of its contrast is grain, and a bare
-    stroke that runs on as a fainter line is a dash of that line: None.
+    stroke that runs on as a fainter line is a dash of that line: None. Those of the blob's
+    ``holes`` (contours in frame pixels) as dark as its ink are its strokes' insides, and are
+    filled first (:func:`_with_dark_holes`).
     """
     x, y, w, h = box
     pad = max(2, int(CONTRAST_MARGIN * h))
@@ -204,6 +216,8 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
+    if holes:
+        own = _with_dark_holes(own, dark, holes, (-x, -y))
     core = cv2.bitwise_and(dark, own)  # both 0/255: the same as masking, at a fifth of the cost
     cx, cy, cw, ch = cv2.boundingRect(core)
     if cw == 0:  # no ink darker than halfway: keep it all
@@ -216,6 +230,23 @@ def _tighten(paper: np.ndarray, unmarked: np.ndarray, own: np.ndarray, box: Box,
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):
         return None
     return Candidate(box=tight, ink=ink)
+
+
+def _with_dark_holes(
+    own: np.ndarray, dark: np.ndarray, holes: Sequence[np.ndarray], offset: tuple[int, int]
+) -> np.ndarray:
+    """``own`` with its holes (contours in frame pixels, moved by ``offset``) filled where
+    HOLLOW_DARK of a hole is ``dark``: the inside of a stroke wider than the threshold's
+    window, which the local threshold leaves hollow (a digit half the frame tall), not a
+    loop's paper."""
+    filled = None
+    for hole in holes:
+        area = np.zeros_like(own)
+        cv2.drawContours(area, [hole], -1, 255, cv2.FILLED, offset=offset)
+        inside = cv2.countNonZero(area)
+        if inside and cv2.countNonZero(cv2.bitwise_and(area, dark)) >= HOLLOW_DARK * inside:
+            filled = area if filled is None else cv2.bitwise_or(filled, area)
+    return own if filled is None else cv2.bitwise_or(own, filled)
 
 
 def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, float]:
@@ -341,9 +372,11 @@ def find_candidates(
         (longest >= MIN_FRAGMENT_SIDE * config.min_digit_height) & (boxes[:, 3] <= config.max_digit_height * frame_h)
     )
     min_density = min_ink_density(mask.shape, config)
-    fragments, owns, inks = [], [], []
+    window = threshold_window(mask.shape, config)
+    fragments, owns, inks, hollows = [], [], [], []
     for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes)[keep].tolist()):
-        own = _own_ink(mask, contours[outer[i]], _holes(contours, links, outer[i]), box, alone)
+        holes = _holes(contours, links, outer[i])
+        own = _own_ink(mask, contours[outer[i]], holes, box, alone)
         ink = cv2.countNonZero(own)
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
@@ -351,6 +384,7 @@ def find_candidates(
             fragments.append(tuple(box))
             owns.append(own)
             inks.append(ink)
+            hollows.append(holes)
     if not fragments:
         return []
     candidates = []
@@ -386,7 +420,10 @@ def find_candidates(
             continue
         if density > config.max_ink_density and aspect >= STROKE_ASPECT:
             continue
-        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config)
+        # A blob under half the threshold's window tall lies wholly in a window mostly paper,
+        # so the threshold leaves none of its strokes hollow: its holes are loops.
+        holes = [hole for i in group for hole in hollows[i]] if 2 * h >= window else []
+        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config, holes)
         if candidate is not None and not _is_long_line(candidate.ink, frame_h, config):
             candidates.append(candidate)
             if len(candidates) == config.max_candidates:
