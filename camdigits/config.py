@@ -93,6 +93,11 @@ MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the 
 X_HEIGHT = 0.7
 ASCENDER = 0.85
 BASELINE = 0.1  # of the tallest height
+# A blob read as a digit less surely than Config.min_confidence, but at least this surely,
+# is a digit when its run of writing links it to CONTEXT_SURE_DIGITS digits read surely: it
+# stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).
+CONTEXT_MIN_CONFIDENCE = 0.5
+CONTEXT_SURE_DIGITS = 2
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

@@ -3,8 +3,10 @@
 import pytest
 
 from camdigits.config import Config
-from camdigits.recognition.context import drop_text
+from camdigits.recognition.context import drop_text, read_in_context
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
+from tests.pages import blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
 
 CONFIG = Config()
 H, W, GAP = 40, 24, 8  # px: one glyph's height and width, and the gap inside a word
@@ -106,3 +108,54 @@ def test_one_tall_blob_does_not_make_its_neighbours_x_height():
 def test_a_number_with_a_small_digit_stays():
     # A small digit among digits of full height, no letter: still a number.
     assert len(drop_text(digits_at(run_of((H, SHORT, H))), [], CONFIG)) == 3
+
+
+def _unsure(box, confidence, label=3):
+    return Digit(label=label, confidence=confidence, box=box)
+
+
+@pytest.mark.parametrize(
+    "sure, unsure_confidence, read",
+    [
+        ([0, 2, 3], 0.6, True),  # a faint 3 in "2036": linked to three sure digits
+        ([0, 2], 0.6, True),  # two sure digits in its run are enough
+        ([0], 0.6, False),  # one sure digit beside it: as likely a letter beside a digit
+        ([0, 2, 3], 0.4, False),  # read too unsurely for context to vouch for it
+        ([], 0.6, False),  # no digit near it
+    ],
+)
+def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence, read):
+    row = boxes(4)
+    unsure = [_unsure(row[1], unsure_confidence)]
+    digits, letters = read_in_context(digits_at([row[i] for i in sure]), unsure, CONFIG)
+    assert (unsure[0] in digits) == read
+    assert letters == ([] if read else [row[1]])
+    assert len(digits) == len(sure) + read
+
+
+def test_an_unsure_digit_on_another_line_is_not_read():
+    sure = digits_at(boxes(3))
+    far = _unsure((10, 300, W, H), 0.65)  # five heights below the number
+    digits, letters = read_in_context(sure, [far], CONFIG)
+    assert digits == sure
+    assert letters == [far.box]
+
+
+# MNIST test digits the network reads as themselves only 0.5-0.7 surely, written alone at 40 px.
+UNSURE_DIGITS = [445, 449, 610, 717, 797, 846, 956, 1147]
+
+
+def test_an_unsure_mnist_digit_is_read_between_two_sure_ones():
+    """Alone, none of them is read (below the 0.7 a digit needs); between a 2 and a 7 of
+    the same height, at least 5 of the 8 are, as a three-digit number (6 measured)."""
+    _, labels = mnist_test()
+    two, seven = (first_of_each_label()[d] for d in (2, 7))
+    recognizer = Recognizer()
+    read = 0
+    for index in UNSURE_DIGITS:
+        alone = blank_page()
+        write_digit(alone, index, 300, 200, 40)
+        assert recognizer.recognize(alone).digits == ()
+        page, _ = page_with_row([two, index, seven], height=40, gap=0.4, x=200, y=200)
+        read += [n.text for n in recognizer.recognize(page).numbers] == [f"2{labels[index]}7"]
+    assert read >= 5

@@ -9,6 +9,10 @@ read as a digit but far shorter than the run's tallest blobs, on their baseline:
 of one number share a height, while a word's x-height letters (a, o, e) stand beside its
 ascenders (l, t) at about half to two thirds of their height. A lone ambiguous glyph next to
 digits (an O in "2O26") stays a digit, since its run has more digits than letters.
+
+Context also reads: a blob read as a digit less surely than a digit needs, but at least
+CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
+digits read surely (a faint 3 in "2036"), and a letter otherwise.
 """
 
 from __future__ import annotations
@@ -18,9 +22,26 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camdigits.config import ASCENDER, BASELINE, X_HEIGHT, Config
+from camdigits.config import ASCENDER, BASELINE, CONTEXT_MIN_CONFIDENCE, CONTEXT_SURE_DIGITS, X_HEIGHT, Config
 from camdigits.recognition.numbers import link_chains
 from camdigits.types import Box, Digit
+
+
+def read_in_context(digits: Sequence[Digit], unsure: Sequence[Digit], config: Config) -> tuple[list[Digit], list[Box]]:
+    """The ``digits`` (read surely), with those of ``unsure`` (the frame's other blobs, with
+    their likeliest digit) read at least CONTEXT_MIN_CONFIDENCE surely that a run of
+    writing links to CONTEXT_SURE_DIGITS of ``digits``; and the boxes of the rest, letters."""
+    maybe = [d for d in unsure if d.confidence >= CONTEXT_MIN_CONFIDENCE]
+    if not maybe or len(digits) < CONTEXT_SURE_DIGITS:
+        return list(digits), [d.box for d in unsure]
+    boxes = np.array([d.box for d in digits] + [d.box for d in maybe], np.float64)
+    sure = len(digits)
+    promoted: set[int] = set()
+    for chain in link_chains(boxes, config):
+        if sum(i < sure for i in chain) >= CONTEXT_SURE_DIGITS:
+            promoted.update(i - sure for i in chain if i >= sure)
+    read = {id(maybe[i]) for i in promoted}
+    return list(digits) + [maybe[i] for i in sorted(promoted)], [d.box for d in unsure if id(d) not in read]
 
 
 def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:

@@ -17,7 +17,7 @@ import numpy as np
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
-from camdigits.recognition.context import drop_text
+from camdigits.recognition.context import drop_text, read_in_context
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.rules import erase_rules
@@ -28,8 +28,8 @@ from camdigits.types import Box, Digit, FrameResult
 
 STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
 """The stages of :meth:`Recognizer.recognize`, in order, as its ``stage_hook`` names them:
-"split" retries unsure wide blobs as two touching digits; "numbers" drops digits that stand
-among letters, groups the digits and builds the FrameResult."""
+"split" retries unsure wide blobs as two touching digits; "numbers" reads unsure blobs in
+their run, drops digits that stand among letters, groups the digits and builds the FrameResult."""
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -100,9 +100,9 @@ class Recognizer:
 
     def split_touching(
         self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
-    ) -> tuple[list[Digit], list[Box]]:
+    ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
-        full network): the frame's digits and the boxes of the blobs not read as digits."""
+        full network): the frame's digits and the blobs not read surely as digits."""
         # The halves of a cut must both be read at least MIN_HALF_CONFIDENCE surely, a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
@@ -141,9 +141,10 @@ class Recognizer:
         labels, confidences = self.read(patches)
         if hook:
             hook("classify")
-        digits, letters = self.split_touching(candidates, labels, confidences)
+        digits, unsure = self.split_touching(candidates, labels, confidences)
         if hook:
             hook("split")
+        digits, letters = read_in_context(digits, unsure, self.config)
         numbers = group_numbers(drop_text(digits, letters + words, self.config), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):

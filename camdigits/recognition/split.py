@@ -33,7 +33,7 @@ from camdigits.config import (
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.stacks import stacked_parts
-from camdigits.types import Box, Digit
+from camdigits.types import Digit
 
 Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """A classifier: patches (N, 28, 28, 1) -> the likeliest digit of each, and its probability."""
@@ -204,10 +204,10 @@ def split_touching(
     classify: Classify,
     min_confidence: float,
     min_height: float,
-) -> tuple[list[Digit], list[Box]]:
+) -> tuple[list[Digit], list[Digit]]:
     """The frame's digits, with wide blobs that were not read surely as one digit tried as
-    two touching ones, and the boxes of the blobs not read as digits (letters, for the
-    word context).
+    two touching ones, and the blobs not read surely as digits, with their likeliest digit
+    and its probability (letters, or digits the word context reads).
 
     Args:
         candidates: the frame's blobs, and ``labels`` and ``confidences``, their readings.
@@ -249,7 +249,11 @@ def split_touching(
             for blob, label, confidence in flat
             if confidence >= min_confidence
         ],
-        [blob.box for blob, _, confidence in flat if confidence < min_confidence],
+        [
+            Digit(label=label, confidence=confidence, box=blob.box)
+            for blob, label, confidence in flat
+            if confidence < min_confidence
+        ],
     )
 
 
