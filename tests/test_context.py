@@ -26,8 +26,8 @@ def run_of(heights, y_bottom=100 + H, centred=False):
     return boxes
 
 
-def digits_at(box_list, label=8):
-    return [Digit(label=label, confidence=0.95, box=box) for box in box_list]
+def digits_at(box_list, label=8, confidence=0.95):
+    return [Digit(label=label, confidence=confidence, box=box) for box in box_list]
 
 
 @pytest.mark.parametrize(
@@ -110,10 +110,6 @@ def test_a_number_with_a_small_digit_stays():
     assert len(drop_text(digits_at(run_of((H, SHORT, H))), [], CONFIG)) == 3
 
 
-def _unsure(box, confidence, label=3):
-    return Digit(label=label, confidence=confidence, box=box)
-
-
 @pytest.mark.parametrize(
     "sure, unsure_confidence, read",
     [
@@ -126,7 +122,7 @@ def _unsure(box, confidence, label=3):
 )
 def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence, read):
     row = boxes(4)
-    unsure = [_unsure(row[1], unsure_confidence)]
+    unsure = digits_at([row[1]], label=3, confidence=unsure_confidence)
     digits, letters = read_in_context(digits_at([row[i] for i in sure]), unsure, CONFIG)
     assert (unsure[0] in digits) == read
     assert letters == ([] if read else [row[1]])
@@ -135,7 +131,7 @@ def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence
 
 def test_an_unsure_digit_on_another_line_is_not_read():
     sure = digits_at(boxes(3))
-    far = _unsure((10, 300, W, H), 0.65)  # five heights below the number
+    (far,) = digits_at([(10, 300, W, H)], label=3, confidence=0.65)  # five heights below the number
     digits, letters = read_in_context(sure, [far], CONFIG)
     assert digits == sure
     assert letters == [far.box]

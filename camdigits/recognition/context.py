@@ -31,17 +31,19 @@ def read_in_context(digits: Sequence[Digit], unsure: Sequence[Digit], config: Co
     """The ``digits`` (read surely), with those of ``unsure`` (the frame's other blobs, with
     their likeliest digit) read at least CONTEXT_MIN_CONFIDENCE surely that a run of
     writing links to CONTEXT_SURE_DIGITS of ``digits``; and the boxes of the rest, letters."""
-    maybe = [d for d in unsure if d.confidence >= CONTEXT_MIN_CONFIDENCE]
+    maybe = [k for k, d in enumerate(unsure) if d.confidence >= CONTEXT_MIN_CONFIDENCE]
     if not maybe or len(digits) < CONTEXT_SURE_DIGITS:
         return list(digits), [d.box for d in unsure]
-    boxes = np.array([d.box for d in digits] + [d.box for d in maybe], np.float64)
     sure = len(digits)
-    promoted: set[int] = set()
+    boxes = np.array([d.box for d in digits] + [unsure[k].box for k in maybe], np.float64)
+    read: set[int] = set()  # indices into ``unsure``
     for chain in link_chains(boxes, config):
         if sum(i < sure for i in chain) >= CONTEXT_SURE_DIGITS:
-            promoted.update(i - sure for i in chain if i >= sure)
-    read = {id(maybe[i]) for i in promoted}
-    return list(digits) + [maybe[i] for i in sorted(promoted)], [d.box for d in unsure if id(d) not in read]
+            read.update(maybe[i - sure] for i in chain if i >= sure)
+    return (
+        list(digits) + [unsure[k] for k in sorted(read)],
+        [d.box for k, d in enumerate(unsure) if k not in read],
+    )
 
 
 def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:
