@@ -6,7 +6,7 @@ import pytest
 
 from bench.scenes import render_scene
 from camdigits.config import Config
-from camdigits.recognition.candidates import _grain, find_candidates
+from camdigits.recognition.candidates import _grain, find_candidates, part_of, shaded
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.threshold import binarize, is_dark_background, threshold_mask, to_dark_ink
 from tests.pages import PAPER, PEN, blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
@@ -194,6 +194,20 @@ def test_candidate_ink_excludes_neighbours():
         assert (h, w) == (candidate.box[3], candidate.box[2])
         assert candidate.ink.dtype == np.uint8 and set(np.unique(candidate.ink)) <= {0, 255}
     assert len(candidates) == 2
+
+
+def test_shaded_ink_is_the_mask_at_its_grey_levels():
+    """On the mask's pixels only, every one inked; 255 in the strokes' middle, lighter at
+    their anti-aliased edges; and a part cut from the blob is shaded as the whole was."""
+    page, _ = page_with_row(first_of_each_label()[8:9], height=60)
+    (candidate,) = candidates_of(page)
+    shade = shaded(candidate)
+    assert np.array_equal(shade > 0, candidate.ink > 0)
+    assert shade.max() == 255 and np.mean(shade[shade > 0] < 200) >= 0.1
+    h, w = candidate.ink.shape
+    top = part_of(candidate, candidate.ink, 0, 0, w, h // 2)
+    assert top.box == (*candidate.box[:3], h // 2)
+    assert np.array_equal(shaded(top), shade[: h // 2])
 
 
 @pytest.mark.parametrize("condition", ["clean", "touching", "distractors", "board"])

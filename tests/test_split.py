@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.recognition.candidates import Candidate
+from camdigits.recognition.candidates import Candidate, shaded
+from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.split import (
     choose_split,
@@ -155,7 +156,7 @@ def test_reading_right_halves_only_behind_a_promising_left_half_changes_nothing(
             pairs = propose_splits(candidate) if worth_cutting(confidence) else []
             reading = [(candidate, label, confidence)]
             if pairs:
-                halves_patches = recognizer.patches([h for pair in pairs for h in pair])
+                halves_patches = to_mnist_patches([shaded(h) for pair in pairs for h in pair])  # at their grey levels
                 half_labels, half_confidences = recognizer.read(halves_patches, full)
                 halves = list(
                     zip(

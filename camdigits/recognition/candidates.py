@@ -60,10 +60,37 @@ def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A blob that may be a digit: its box in frame pixels and a mask of its own ink."""
+    """A blob that may be a digit: its box in frame pixels, a mask of its own ink, and the
+    grey levels under it (for :func:`shaded`)."""
 
     box: Box
     ink: np.ndarray  # uint8 (h, w), 255 where this candidate has ink
+    grey: np.ndarray | None = None  # uint8 (h, w), the dark-ink frame under ``box`` (a view)
+    levels: tuple[int, int] = (0, 0)  # the grey levels of its paper and of its ink
+
+
+def part_of(candidate: Candidate, ink: np.ndarray, x: int, y: int, w: int, h: int) -> Candidate:
+    """The candidate made of the (x, y, w, h) rectangle (in ``candidate``'s box) of ``ink``, a
+    mask of ``candidate``'s size: a cut's half, a stacked part."""
+    grey = None if candidate.grey is None else candidate.grey[y : y + h, x : x + w]
+    box = (candidate.box[0] + x, candidate.box[1] + y, w, h)
+    return Candidate(box=box, ink=ink[y : y + h, x : x + w], grey=grey, levels=candidate.levels)
+
+
+def shaded(candidate: Candidate) -> np.ndarray:
+    """The candidate's ink at its grey levels: 255 at its ink level or darker, about 128
+    halfway to its paper (its mask's edge), at least 1 on every pixel of its mask, 0 off it;
+    its mask if it has no grey levels.
+
+    MNIST's digits are grey at their edges; a small digit's mask, scaled up to the patch,
+    has blocky edges instead (see Recognizer.reread_unsure).
+    """
+    if candidate.grey is None:
+        return candidate.ink
+    paper_level, ink_level = candidate.levels
+    lighter = cv2.subtract(np.full_like(candidate.grey, paper_level), candidate.grey)  # 0 past the paper level
+    shade = cv2.convertScaleAbs(lighter, alpha=255.0 / max(paper_level - ink_level, 1))
+    return cv2.bitwise_and(cv2.max(shade, 1), candidate.ink)
 
 
 def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0) -> list[list[int]]:
@@ -229,7 +256,7 @@ def _tighten(
             return None
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):
         return None
-    return Candidate(box=tight, ink=ink)
+    return Candidate(box=tight, ink=ink, grey=region[cy : cy + ch, cx : cx + cw], levels=(paper_level, ink_level))
 
 
 def _with_dark_holes(

@@ -62,8 +62,9 @@ def to_mnist_patch(ink: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
     """Turn a crop holding one digit's ink into a 28x28 MNIST-style patch.
 
     Args:
-        ink: 2-D uint8 image, ink bright (255) on black (0); a binary mask from the
-            segmenter or a grey MNIST digit. Margins around the ink do not matter.
+        ink: 2-D uint8 image, ink bright (up to 255) on black (0): a candidate's ink or
+            mask from the segmenter, or a grey MNIST digit. Margins around the ink do not
+            matter.
         out: optional float32 (28, 28) array to write into, so a batch can be filled
             without allocating.
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
-from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap
+from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
 from camdigits.recognition.context import drop_text, read_in_context
 from camdigits.recognition.normalise import to_mnist_patches
@@ -80,7 +80,8 @@ class Recognizer:
         return find_candidates(paper, mask, self.config, too_wide)
 
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
-        """Patch stage: one MNIST-style patch per blob, in a buffer reused across frames."""
+        """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
+        levels, see :meth:`reread_unsure`), in a buffer reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         return to_mnist_patches([c.ink for c in blobs], out=self._patches)
@@ -95,8 +96,28 @@ class Recognizer:
         if not len(patches):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         probabilities = (classifier or self.classifier).predict(patches)
-        labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
-        return labels, probabilities[np.arange(len(labels)), labels]
+        return _likeliest_digits(probabilities)
+
+    def reread_unsure(
+        self, blobs: list[Candidate], patches: np.ndarray, labels: np.ndarray, confidences: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The readings of the ``blobs`` (read from ``patches``, their masks' patches) with
+        those under ``min_confidence`` read again: the mean of the probabilities of the
+        blob's mask patch and of its grey levels' patch (both in one call).
+
+        A small digit's mask, scaled up to the patch, has blocky edges, and its patch at its
+        grey levels reads as MNIST's grey digits do. Read from the grey levels alone, every
+        blob gave more false digits (grid lines as ones, letters), and the mean keeps most
+        of what that gains (docs/accuracy.md, "Small digits read at their grey levels").
+        """
+        unsure = np.flatnonzero(confidences < self.config.min_confidence)
+        if not len(unsure):
+            return labels, confidences
+        grey = to_mnist_patches([shaded(blobs[i]) for i in unsure.tolist()])
+        both = self.classifier.predict(np.concatenate([patches[unsure], grey]))
+        labels, confidences = labels.copy(), confidences.copy()
+        labels[unsure], confidences[unsure] = _likeliest_digits((both[: len(unsure)] + both[len(unsure) :]) / 2)
+        return labels, confidences
 
     def split_touching(
         self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
@@ -107,8 +128,10 @@ class Recognizer:
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
 
-        def read_halves(patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return self.read(patches, full)
+        def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+            # At their grey levels: read from their masks, fewer halves of field digits
+            # passed (docs/accuracy.md, "Small digits read at their grey levels").
+            return self.read(to_mnist_patches([shaded(blob) for blob in blobs]), full)
 
         return split_touching(
             candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
@@ -138,7 +161,7 @@ class Recognizer:
         patches = self.patches(candidates)
         if hook:
             hook("patches")
-        labels, confidences = self.read(patches)
+        labels, confidences = self.reread_unsure(candidates, patches, *self.read(patches))
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
@@ -165,3 +188,9 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _likeliest_digits(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The likeliest digit of each row of class ``probabilities`` and its probability."""
+    labels = probabilities[:, :NOT_A_DIGIT].argmax(axis=1)
+    return labels, probabilities[np.arange(len(labels)), labels]

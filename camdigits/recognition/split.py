@@ -30,13 +30,12 @@ from camdigits.config import (
     MIN_STACK_CONFIDENCE,
     SPLIT_WHEN_WHOLE_BELOW,
 )
-from camdigits.recognition.candidates import Candidate
-from camdigits.recognition.normalise import to_mnist_patches
+from camdigits.recognition.candidates import Candidate, part_of
 from camdigits.recognition.stacks import stacked_parts
 from camdigits.types import Digit
 
-Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
-"""A classifier: patches (N, 28, 28, 1) -> the likeliest digit of each, and its probability."""
+Classify = Callable[[list[Candidate]], tuple[np.ndarray, np.ndarray]]
+"""A classifier: blobs -> the likeliest digit of each, and its probability."""
 Reading = tuple[Candidate, int, float]
 """A blob or a part of one, the digit it reads as, and how surely."""
 
@@ -65,8 +64,7 @@ def _part(candidate: Candidate, part: np.ndarray) -> Candidate | None:
     px, py, pw, ph = cv2.boundingRect(part)
     if pw == 0:  # no ink
         return None
-    x, y, _, _ = candidate.box
-    return Candidate(box=(x + px, y + py, pw, ph), ink=part[py : py + ph, px : px + pw])
+    return part_of(candidate, part, px, py, pw, ph)
 
 
 def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
@@ -211,7 +209,7 @@ def split_touching(
 
     Args:
         candidates: the frame's blobs, and ``labels`` and ``confidences``, their readings.
-        classify: reads the patches of the cuts' halves.
+        classify: reads the cuts' halves and the stacked parts.
         min_confidence: a reading at least this sure is a digit.
         min_height: the least height of a digit, in px (the least a stacked part is read).
 
@@ -232,10 +230,10 @@ def split_touching(
         readings[i] = parts
     tried = [(i, pairs) for i in unsure if i not in stacked and (pairs := propose_splits(candidates[i]))]
     if tried:
-        left_labels, left_confidences = classify(_patches([left for _, pairs in tried for left, _ in pairs]))
+        left_labels, left_confidences = classify([left for _, pairs in tried for left, _ in pairs])
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
         may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
-        right_labels, right_confidences = classify(_patches([pair[1] for cuts in may_win for pair, _ in cuts]))
+        right_labels, right_confidences = classify([pair[1] for cuts in may_win for pair, _ in cuts])
         rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
         for (i, _), cuts in zip(tried, may_win):
             halves = [(left, next(rights)) for _, left in cuts]
@@ -271,7 +269,7 @@ def _stacked_readings(
     stacks = [(i, parts) for i in unsure if (parts := stacked_parts(candidates[i], min_height))]
     if not stacks:
         return {}
-    labels, part_confidences = classify(_patches([part for _, parts in stacks for part in parts]))
+    labels, part_confidences = classify([part for _, parts in stacks for part in parts])
     part_readings = iter(zip(labels.tolist(), part_confidences.tolist()))
     taken = {}
     for i, parts in stacks:
@@ -279,7 +277,3 @@ def _stacked_readings(
         if choose_stack(float(confidences[i]), [confidence for _, confidence in read], min_confidence):
             taken[i] = [(part, *reading) for part, reading in zip(parts, read)]
     return taken
-
-
-def _patches(blobs: list[Candidate]) -> np.ndarray:
-    return to_mnist_patches([blob.ink for blob in blobs])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 
 from camdigits.config import MIN_STACK_PART
-from camdigits.recognition.candidates import Candidate
+from camdigits.recognition.candidates import Candidate, part_of
 from camdigits.recognition.geometry import true_runs
 
 
@@ -27,13 +27,11 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     bands = true_runs(ink.any(axis=1))
     if len(bands) < 2:
         return []
-    x, y = candidate.box[:2]
     parts = []  # (band, part)
     for band, (top, bottom) in enumerate(bands):
         for left, right in true_runs(ink[top:bottom].any(axis=0)):
             px, py, pw, ph = cv2.boundingRect(ink[top:bottom, left:right])
-            box = (x + left + px, y + top + py, pw, ph)
-            parts.append((band, Candidate(box=box, ink=ink[top + py : top + py + ph, left + px : left + px + pw])))
+            parts.append((band, part_of(candidate, ink, left + px, top + py, pw, ph)))
     tallest = max(part.box[3] for _, part in parts)
     kept = [(band, part) for band, part in parts if part.box[3] >= max(MIN_STACK_PART * tallest, min_height)]
     # Parts of two bands or more lie one above another; those of one band only side by side.
