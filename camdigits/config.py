@@ -178,7 +178,7 @@ class Config:
     min_confidence: float = 0.70  # probability (0-1) from which a digit is reported: lower reads doodles too
 
     # --- word context (recognition/context.py) ----------------------------------------------
-    word_min_blobs: int = 3  # blobs in a run of writing at least for it to be text: a lone unsure glyph stays
+    word_min_blobs: int = 3  # blobs (or letters of one joined-up blob) in a run of writing at least for it to be text
 
     # --- numbers: two digits of one number (two blobs of one word) ---------------------------
     max_gap: float = 0.6  # digit heights of the taller, widest gap between them: wider is a space

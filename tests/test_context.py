@@ -52,6 +52,10 @@ def digits_at(box_list, label=8, confidence=0.95):
         (boxes(4)[1:3], boxes(4)[::3], 0),
         # "call": a joined-up "ca" two heights wide counts as two letters beside l l (1 1)
         ([(10 + 2 * H + GAP, 100, 8, H), (10 + 2 * H + 2 * GAP + 8, 100, 8, H)], [(10, 100, 2 * H, H)], 0),
+        # "Dinner": a D read as 0 before a joined-up "inner" four heights wide is a letter
+        (boxes(1), [(10 + W + GAP, 100, 4 * H, H)], 0),
+        # a digit beside a blob two heights wide (two touching digits, unsplit) stays
+        (boxes(1), [(10 + W + GAP, 100, 2 * H, H)], 1),
     ],
     ids=[
         "empty",
@@ -65,6 +69,8 @@ def digits_at(box_list, label=8, confidence=0.95):
         "other-line",
         "room",
         "joined-up",
+        "capital-then-joined-up",
+        "beside-a-touching-pair",
     ],
 )
 def test_drop_text(digit_boxes, letter_boxes, kept):

@@ -88,7 +88,8 @@ def words_page(family: str, seed: int, size: int = 40) -> np.ndarray:
 def test_pages_of_handwritten_words_give_few_digits(recognizer):
     pages = [words_page(family, seed) for seed, family in enumerate(HELD_OUT_FAMILIES)]
     false_digits = [len(recognizer.recognize(page).digits) for page in pages]
-    # Measured: 0.82 false digits per page (0.91 while lines of print were erased as rules,
+    # Measured: 0.73 false digits per page (0.82 while a joined-up word was no run of writing
+    # by itself, 0.91 while lines of print were erased as rules,
     # 1.45 before joined-up words counted as letters, 7.8 with the network before); the
     # issue's target, 0.1 a page, is not met.
     assert sum(false_digits) / len(pages) <= 1.0, false_digits
@@ -104,6 +105,18 @@ def test_pages_of_handwritten_words_give_few_digits(recognizer):
 def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, family):
     page = blank_page()
     _write_word(page, word, fetch_font(family), 200, 200, 40)
+    assert recognizer.recognize(page).digits == ()
+
+
+# Words whose capital, apart from the rest written joined-up, read as a digit (D 0, L 1, B 8)
+# in the held-out fonts where it did, before a joined-up word counted as a run of writing.
+@pytest.mark.parametrize(
+    "word, family",
+    [("Dinner", "the-girl-next-door"), ("Summer", "the-girl-next-door"), ("Lesson", "swanky-and-moo-moo")],
+)
+def test_a_capital_before_a_joined_up_word_is_not_a_digit(recognizer, word, family):
+    page = blank_page()
+    _write_word(page, word, fetch_font(family), 150, 200, 60)
     assert recognizer.recognize(page).digits == ()
 
 

@@ -8,7 +8,10 @@ writing too wide to be one, which counts as many letters as it is heights wide; 
 read as a digit but far shorter than the run's tallest blobs, on their baseline: the digits
 of one number share a height, while a word's x-height letters (a, o, e) stand beside its
 ascenders (l, t) at about half to two thirds of their height. A lone ambiguous glyph next to
-digits (an O in "2O26") stays a digit, since its run has more digits than letters.
+digits (an O in "2O26") stays a digit, since its run has more digits than letters. A
+joined-up word is a run of writing by itself when it is as wide as a run's least number of
+blobs (the "D" before "inner" is a letter), while a blob two letters wide may as well be
+two touching digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -59,7 +62,7 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     weights, heights, bottoms = weight.tolist(), boxes[:, 3].tolist(), (boxes[:, 1] + boxes[:, 3]).tolist()
     keep = [True] * len(digits)
     for chain in link_chains(boxes, config):
-        if len(chain) < config.word_min_blobs:
+        if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             continue
         short = _at_x_height([heights[i] for i in chain], [bottoms[i] for i in chain])
         is_digit = [i < len(digits) for i in chain]
