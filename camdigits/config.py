@@ -133,6 +133,11 @@ MIN_HALF_HEIGHT_RATIO = 0.8  # shorter half's height over the taller's at least 
 SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
 DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
 MIN_HALF_CONFIDENCE = 0.99  # both halves read at least this surely: cut letters give two plausible digits (0.7-0.98)
+# ... or, for a blob read as no digit at all (below NO_DIGIT_BELOW, as two touching digits
+# are), LOOSE_HALF_CONFIDENCE, unless a half reads as a one, the stem of an n, h, u or m
+# (chosen on touching pairs of both benchmarks, docs/accuracy.md).
+LOOSE_HALF_CONFIDENCE = 0.97
+NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 0-0.1; a 3 with a stroke across 0.5-0.8)
 # Each part of a stacked blob read at least this surely: less than a cut's halves, as the parts
 # lie apart (chosen on stacked pairs of MNIST training digits, docs/accuracy.md).
 MIN_STACK_CONFIDENCE = 0.9

@@ -124,7 +124,7 @@ class Recognizer:
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
         full network): the frame's digits and the blobs not read surely as digits."""
-        # The halves of a cut must both be read at least MIN_HALF_CONFIDENCE surely, a
+        # The halves of a cut must both be read at least LOOSE_HALF_CONFIDENCE surely, a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
 

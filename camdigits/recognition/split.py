@@ -23,11 +23,13 @@ from camdigits.config import (
     CUT_SPACING,
     DROP_REACH,
     EVEN_CUTS,
+    LOOSE_HALF_CONFIDENCE,
     MIN_HALF_CONFIDENCE,
     MIN_HALF_HEIGHT_RATIO,
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
     MIN_STACK_CONFIDENCE,
+    NO_DIGIT_BELOW,
     SPLIT_WHEN_WHOLE_BELOW,
 )
 from camdigits.recognition.candidates import Candidate, part_of
@@ -139,18 +141,25 @@ def worth_cutting(whole_confidence: float) -> bool:
     return whole_confidence < SPLIT_WHEN_WHOLE_BELOW
 
 
-def left_half_may_win(label: int, confidence: float, min_half_confidence: float = MIN_HALF_CONFIDENCE) -> bool:
+def left_half_may_win(label: int, confidence: float) -> bool:
     """Whether a cut whose left half reads as ``label`` this surely may be taken (see
     :func:`choose_split`). Most cuts of a blob that is one digit fail here, so the
     recognizer classifies the right halves only of the cuts that pass."""
-    return confidence >= min_half_confidence and label != 1
+    return confidence >= LOOSE_HALF_CONFIDENCE and label != 1
+
+
+def least_half_confidence(whole_confidence: float, labels: tuple[int, int]) -> float:
+    """How surely each half of a cut must read, for a blob read as one digit this surely
+    and halves read as ``labels``: MIN_HALF_CONFIDENCE, or LOOSE_HALF_CONFIDENCE for a
+    blob read as no digit at all (touching digits are) when neither half is a one."""
+    loose = whole_confidence < NO_DIGIT_BELOW and 1 not in labels
+    return LOOSE_HALF_CONFIDENCE if loose else MIN_HALF_CONFIDENCE
 
 
 def choose_split(
     whole_confidence: float,
     halves: list[tuple[tuple[int, float], tuple[int, float]]],
     min_confidence: float,
-    min_half_confidence: float = MIN_HALF_CONFIDENCE,
 ) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
@@ -167,8 +176,9 @@ def choose_split(
     if not worth_cutting(whole_confidence):
         return None
     best, best_score = None, _whole_score(whole_confidence, min_confidence)
-    for i, ((left_label, left), (_, right)) in enumerate(halves):
-        if not left_half_may_win(left_label, left, min_half_confidence) or right < min_half_confidence:
+    for i, ((left_label, left), (right_label, right)) in enumerate(halves):
+        least = least_half_confidence(whole_confidence, (left_label, right_label))
+        if not left_half_may_win(left_label, left) or min(left, right) < least:
             continue
         score = left * right
         if score > best_score:
