@@ -83,6 +83,7 @@ def test_cuts_through_one_gap_give_one_pair_of_halves():
         (0.00, [((1, 1.0), (7, 1.0)), ((4, 0.999), (1, 0.999))], 1),
         (0.05, [((3, 0.98), (7, 0.975))], 0),  # a blob read as no digit: halves at 0.97 do
         (0.30, [((3, 0.98), (7, 0.999))], None),  # read as some digit (a crossed 3): 0.99 each
+        (0.10, [((3, 0.98), (7, 0.999))], None),  # from NO_DIGIT_BELOW on, the whole is some digit
         (0.00, [((5, 0.98), (1, 1.0))], None),  # a one among the halves (an n's stem): 0.99 each
         (0.00, [((5, 0.995), (1, 0.995))], 0),
     ],

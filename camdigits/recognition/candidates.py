@@ -65,7 +65,7 @@ class Candidate:
 
     box: Box
     ink: np.ndarray  # uint8 (h, w), 255 where this candidate has ink
-    grey: np.ndarray | None = None  # uint8 (h, w), the dark-ink frame under ``box`` (a view)
+    grey: np.ndarray | None = None  # uint8 (h, w), the dark-ink frame under ``box`` (a view: may be the caller's image)
     levels: tuple[int, int] = (0, 0)  # the grey levels of its paper and of its ink
 
 
@@ -83,7 +83,7 @@ def shaded(candidate: Candidate) -> np.ndarray:
     its mask if it has no grey levels.
 
     MNIST's digits are grey at their edges; a small digit's mask, scaled up to the patch,
-    has blocky edges instead (see Recognizer.reread_unsure).
+    has blocky edges instead (see Recognizer.probabilities).
     """
     if candidate.grey is None:
         return candidate.ink

@@ -81,7 +81,7 @@ class Recognizer:
 
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
-        levels, see :meth:`reread_unsure`), in a buffer reused across frames."""
+        levels, see :meth:`probabilities`), in a buffer reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         return to_mnist_patches([c.ink for c in blobs], out=self._patches)
@@ -98,35 +98,42 @@ class Recognizer:
         probabilities = (classifier or self.classifier).predict(patches)
         return _likeliest_digits(probabilities)
 
-    def reread_unsure(
-        self, blobs: list[Candidate], patches: np.ndarray, labels: np.ndarray, confidences: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The readings of the ``blobs`` (read from ``patches``, their masks' patches) with
-        those under ``min_confidence`` read again: the mean of the probabilities of the
-        blob's mask patch and of its grey levels' patch (both in one call).
+    def probabilities(self, blobs: list[Candidate], patches: np.ndarray) -> np.ndarray:
+        """Classify stage: the class probabilities each of the ``blobs`` is read by, from
+        ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
+        under ``min_confidence`` (one not reported as a digit), the mean of those and of its
+        grey levels' patch, read by the full network in a second call.
 
         A small digit's mask, scaled up to the patch, has blocky edges, and its patch at its
         grey levels reads as MNIST's grey digits do. Read from the grey levels alone, every
         blob gave more false digits (grid lines as ones, letters), and the mean keeps most
-        of what that gains (docs/accuracy.md, "Small digits read at their grey levels").
+        of what that gains (docs/accuracy.md, "Small digits read at their grey levels"). The
+        cascade's first stage was chosen on mask patches, so the full network reads these.
         """
+        if not len(patches):
+            return np.zeros((0, self.classifier.num_classes), np.float32)
+        probabilities = self.classifier.predict(patches)
+        _, confidences = _likeliest_digits(probabilities)
         unsure = np.flatnonzero(confidences < self.config.min_confidence)
         if not len(unsure):
-            return labels, confidences
-        grey = to_mnist_patches([shaded(blobs[i]) for i in unsure.tolist()])
-        both = self.classifier.predict(np.concatenate([patches[unsure], grey]))
-        labels, confidences = labels.copy(), confidences.copy()
-        labels[unsure], confidences[unsure] = _likeliest_digits((both[: len(unsure)] + both[len(unsure) :]) / 2)
-        return labels, confidences
+            return probabilities
+        grey = self._full_network.predict(to_mnist_patches([shaded(blobs[i]) for i in unsure.tolist()]))
+        probabilities[unsure] = (probabilities[unsure] + grey) / 2
+        return probabilities
+
+    @property
+    def _full_network(self) -> DigitClassifier:
+        """The network that reads what the cascade's first stage was not chosen for."""
+        return self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
 
     def split_touching(
         self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
         full network): the frame's digits and the blobs not read surely as digits."""
-        # The halves of a cut must both be read at least LOOSE_HALF_CONFIDENCE surely, a
+        # The halves of a cut must be read 0.97-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
-        full = self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
+        full = self._full_network
 
         def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
             # At their grey levels: read from their masks, fewer halves of field digits
@@ -161,7 +168,7 @@ class Recognizer:
         patches = self.patches(candidates)
         if hook:
             hook("patches")
-        labels, confidences = self.reread_unsure(candidates, patches, *self.read(patches))
+        labels, confidences = _likeliest_digits(self.probabilities(candidates, patches))
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)

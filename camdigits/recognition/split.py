@@ -166,9 +166,10 @@ def choose_split(
     ``halves`` holds, per cut, the (label, confidence) of its left and right half. Only a
     blob the model does not read confidently as one digit (below SPLIT_WHEN_WHOLE_BELOW)
     is cut: halves of a wide 0 or a flat 2 can each pass as a confident 1 or 7. A cut wins
-    when both halves are very confident digits and together (the product of their
-    confidences) they beat the whole blob's reading, whose confidence counts only if it
-    is at least ``min_confidence``. A cut whose left half reads as a one is never taken:
+    when both halves are very confident digits (:func:`least_half_confidence`) and
+    together (the product of their confidences) they beat the whole blob's reading, whose
+    confidence counts only if it is at least ``min_confidence``. A cut whose left half
+    reads as a one is never taken:
     a letter's stem on the left is how K, k, h, n, H, N, M, R and E come apart into a one
     and a digit (1+4, 1+7, 1+1), while a one that touches the digit after it is rare (a
     one is a single stroke with space around it).
@@ -228,8 +229,7 @@ def split_touching(
     dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
     the classifier first, then, in a second call, the right halves of only the cuts
     whose left half may win (:func:`left_half_may_win`): the others cannot be taken
-    whatever their right half reads. Most cuts of a blob that is one digit end there, which
-    saves nearly half the patches.
+    whatever their right half reads. Most cuts of a blob that is one digit end there.
     """
     readings: list[list[Reading]] = [
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)

@@ -50,7 +50,8 @@ def digit_probabilities(recognizer: Recognizer, image: np.ndarray, result: Frame
     that is half of a split blob (no blob has its box).
 
     The recognizer keeps only the likeliest label, so the blobs are found and classified
-    again: twice the work, on the small images this is asked for.
+    again, as :meth:`Recognizer.probabilities` reads them: twice the work, on the small
+    images this is asked for.
     """
     _, candidates = recognizer.candidates(image)
     by_box = {candidate.box: candidate for candidate in candidates}
@@ -58,7 +59,7 @@ def digit_probabilities(recognizer: Recognizer, image: np.ndarray, result: Frame
     found = [blob for blob in blobs if blob is not None]
     if not found:
         return [None] * len(blobs)
-    rows = iter(recognizer.classifier.predict(recognizer.patches(found))[:, :NOT_A_DIGIT])
+    rows = iter(recognizer.probabilities(found, recognizer.patches(found))[:, :NOT_A_DIGIT])
     return [None if blob is None else [round(float(p), PROBABILITY_DIGITS) for p in next(rows)] for blob in blobs]
 
 
