@@ -145,6 +145,16 @@ def test_most_touching_pairs_are_read():
     assert read >= 14
 
 
+@pytest.mark.parametrize("first, second", [(7502, 6523), (7413, 1974)])
+def test_touching_pairs_read_as_no_digit_are_cut_at_the_looser_bar(first, second):
+    """Two pairs of MNIST test digits (an 8 and an 8, a 4 and a 6), just touching, whose
+    blob reads as no digit and whose best cut has a half read at 0.97-0.99: read as both
+    digits only since LOOSE_HALF_CONFIDENCE, as no digit with 0.99 for every cut."""
+    _, labels = mnist_test()
+    result = Recognizer().recognize(touching_pair(first, second))
+    assert [d.label for d in result.digits] == [labels[first], labels[second]]
+
+
 def test_reading_right_halves_only_behind_a_promising_left_half_changes_nothing():
     """The recognizer classifies a cut's right half only when its left half may win;
     classifying every half, as it did before, must give the same digits. On touching

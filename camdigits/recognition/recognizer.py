@@ -113,11 +113,10 @@ class Recognizer:
         if not len(patches):
             return np.zeros((0, self.classifier.num_classes), np.float32)
         probabilities = self.classifier.predict(patches)
-        _, confidences = _likeliest_digits(probabilities)
-        unsure = np.flatnonzero(confidences < self.config.min_confidence)
+        unsure = np.flatnonzero(probabilities[:, :NOT_A_DIGIT].max(axis=1) < self.config.min_confidence)
         if not len(unsure):
             return probabilities
-        grey = self._full_network.predict(to_mnist_patches([shaded(blobs[i]) for i in unsure.tolist()]))
+        grey = self._full_network.predict(_grey_patches([blobs[i] for i in unsure.tolist()]))
         probabilities[unsure] = (probabilities[unsure] + grey) / 2
         return probabilities
 
@@ -138,7 +137,7 @@ class Recognizer:
         def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
             # At their grey levels: read from their masks, fewer halves of field digits
             # passed (docs/accuracy.md, "Small digits read at their grey levels").
-            return self.read(to_mnist_patches([shaded(blob) for blob in blobs]), full)
+            return self.read(_grey_patches(blobs), full)
 
         return split_touching(
             candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
@@ -195,6 +194,11 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _grey_patches(blobs: list[Candidate]) -> np.ndarray:
+    """One MNIST-style patch per blob, from its ink at its grey levels (:func:`shaded`)."""
+    return to_mnist_patches([shaded(blob) for blob in blobs])
 
 
 def _likeliest_digits(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

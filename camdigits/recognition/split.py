@@ -169,10 +169,9 @@ def choose_split(
     when both halves are very confident digits (:func:`least_half_confidence`) and
     together (the product of their confidences) they beat the whole blob's reading, whose
     confidence counts only if it is at least ``min_confidence``. A cut whose left half
-    reads as a one is never taken:
-    a letter's stem on the left is how K, k, h, n, H, N, M, R and E come apart into a one
-    and a digit (1+4, 1+7, 1+1), while a one that touches the digit after it is rare (a
-    one is a single stroke with space around it).
+    reads as a one is never taken: a letter's stem on the left is how K, k, h, n, H, N, M,
+    R and E come apart into a one and a digit (1+4, 1+7, 1+1), while a one that touches
+    the digit after it is rare (a one is a single stroke with space around it).
     """
     if not worth_cutting(whole_confidence):
         return None
