@@ -88,8 +88,9 @@ MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; 
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
-# digit under X_HEIGHT of the tallest whose bottom is within BASELINE of the run's is a letter
-# (a word's a, o, e stand at 0.5-0.65 of its l, t; one number's digits at 0.8 and up).
+# digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
+# BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;
+# one number's digits at 0.8 and up).
 X_HEIGHT = 0.7
 ASCENDER = 0.85
 BASELINE = 0.1  # of the tallest height

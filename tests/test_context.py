@@ -98,10 +98,18 @@ def test_x_height_letters_read_as_digits_beside_ascenders_are_text():
     assert drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG) == []
 
 
-def test_x_height_needs_the_baseline():
-    # The same heights centred on a line, as digits of unequal size in a number stand.
+def test_x_height_needs_the_baseline_or_the_x_line():
+    # The same heights centred on a line, as digits of unequal size in a number stand: the
+    # short ones neither stand on the baseline nor hang from the tall ones' tops.
     t1, o, t2, a, ell = run_of((H, SHORT, H, SHORT, H), centred=True)
     assert len(drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG)) == 3
+
+
+def test_x_height_letters_under_descenders_are_text():
+    # "gray" with g, a and y read as 9, 0 and 4 and the r as a letter: three digits, one
+    # letter, but r and a hang from the x-line where the descenders g and y start.
+    g, r, a, y = ((10 + i * (W + GAP), 100, W, height) for i, height in enumerate((H, SHORT, SHORT, H)))
+    assert drop_text(digits_at([g, a, y]), [r], CONFIG) == []
 
 
 def test_one_tall_blob_does_not_make_its_neighbours_x_height():

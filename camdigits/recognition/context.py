@@ -59,12 +59,13 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     weight = np.maximum(1, np.rint(boxes[:, 2] / boxes[:, 3]))
     weight[: len(digits)] = 1
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
-    weights, heights, bottoms = weight.tolist(), boxes[:, 3].tolist(), (boxes[:, 1] + boxes[:, 3]).tolist()
+    weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
+    bottoms = (boxes[:, 1] + boxes[:, 3]).tolist()
     keep = [True] * len(digits)
     for chain in link_chains(boxes, config):
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             continue
-        short = _at_x_height([heights[i] for i in chain], [bottoms[i] for i in chain])
+        short = _at_x_height([heights[i] for i in chain], [tops[i] for i in chain], [bottoms[i] for i in chain])
         is_digit = [i < len(digits) for i in chain]
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         if letters_weight >= sum(digit and not low for digit, low in zip(is_digit, short)):
@@ -74,14 +75,18 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     return [d for d, kept in zip(digits, keep) if kept]
 
 
-def _at_x_height(heights: list[float], bottoms: list[float]) -> list[bool]:
-    """Which blobs of a run (their heights and bottom edges) stand at a word's x-height: far
-    shorter than the run's tallest, on the baseline, in a run with at least two blobs of the
-    full height (a word's ascenders; a lone tall blob is more often two digits merged across
-    lines)."""
+def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float]) -> list[bool]:
+    """Which blobs of a run (their heights, top and bottom edges) stand at a word's x-height:
+    far shorter than the run's tallest, in a run with at least two blobs of the full height
+    (a word's ascenders or descenders; a lone tall blob is more often two digits merged
+    across lines), and on the run's baseline (beside ascenders: "late") or under its x-line
+    (beside descenders, whose tops stand there: "gray")."""
     tallest = max(heights)
     short = [h < X_HEIGHT * tallest for h in heights]
     if not any(short) or sum(h >= ASCENDER * tallest for h in heights) < 2:
         return [False] * len(heights)
-    baseline = statistics.median(bottoms)
-    return [low and abs(bottom - baseline) <= BASELINE * tallest for low, bottom in zip(short, bottoms)]
+    baseline, x_line, near = statistics.median(bottoms), statistics.median(tops), BASELINE * tallest
+    return [
+        low and (abs(bottom - baseline) <= near or abs(top - x_line) <= near)
+        for low, top, bottom in zip(short, tops, bottoms)
+    ]
