@@ -46,6 +46,7 @@ RULE_MIN_THICKNESS = 4.0  # px, the least that RULE_MAX_THICKNESS allows
 RULE_GAP = 9  # px, gaps between a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
+RULE_INK_DEPTH = 2.0  # times the median depth of the ink erased as rules, from which ink on a rule is a pen's
 RULE_TILT_INK = 0.035  # fraction of the mask inked from which rules at any angle are searched (a ruled page)
 RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line search costs most and finds none
 RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask turned level

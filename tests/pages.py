@@ -13,7 +13,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.recognition.rules import erase_rules
-from camdigits.recognition.threshold import threshold_mask, threshold_window, to_dark_ink
+from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from train.data import load_mnist_test
 
 PAPER = 235  # grey level of clean paper under good light
@@ -90,5 +90,5 @@ def thresholded(frame: np.ndarray, config: Config | None = None) -> tuple[np.nda
     the threshold window, as the recognizer makes them."""
     config = config or Config()
     paper = to_dark_ink(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), config)
-    mask = threshold_mask(paper, config)
-    return paper, mask, erase_rules(mask), threshold_window(paper.shape, config)
+    mask, depth = threshold_with_depth(paper, config)
+    return paper, mask, erase_rules(mask, depth), threshold_window(paper.shape, config)

@@ -40,6 +40,7 @@ from camdigits.config import (
     Config,
 )
 from camdigits.recognition.geometry import overlapping_boxes
+from camdigits.recognition.levels import grey_histogram, grey_quantile
 from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
@@ -181,25 +182,6 @@ def _through_rule_dashes(
     return through
 
 
-def _histogram(grey: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """Counts of the 256 grey levels of the uint8 pixels of ``grey`` where ``where`` is non-zero."""
-    return cv2.calcHist([grey], [0], where, [256], [0, 256]).ravel()
-
-
-def _grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
-    """The ``q`` quantile (0-1) of the uint8 pixels of ``grey`` where ``where`` is non-zero
-    (the ``int(q * n)``-th smallest of the n), or None if there are none.
-
-    From a 256-bin histogram: one OpenCV call and two small numpy ones, where picking the
-    pixels out and partitioning them took three larger ones; this runs twice per blob.
-    """
-    counts = np.add.accumulate(_histogram(grey, where))
-    n = int(counts[-1])
-    if n == 0:
-        return None
-    return int(counts.searchsorted(min(int(q * n), n - 1), "right"))
-
-
 def _tighten(
     paper: np.ndarray,
     unmarked: np.ndarray,
@@ -230,11 +212,11 @@ def _tighten(
     x1, y1 = min(x + w + pad, paper.shape[1]), min(y + h + pad, paper.shape[0])
     # Medians, not means: the paper in the corners of a round object's box must not
     # outvote the object's dark inside.
-    paper_level = _grey_quantile(paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1], 0.5)
+    paper_level = grey_quantile(paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1], 0.5)
     if paper_level is None:
         return None
     region = paper[y : y + h, x : x + w]
-    ink_level = _grey_quantile(region, own, INK_QUANTILE)
+    ink_level = grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
     spread, bright = _grain(paper, unmarked, box)
@@ -295,7 +277,7 @@ def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, fl
     deviation = float(cv2.meanStdDev(region, mask=where)[1][0, 0])  # 0 where there is no paper
     if deviation < NOISY_PAPER:
         return deviation, 0.0
-    counts = np.add.accumulate(_histogram(region, where))
+    counts = np.add.accumulate(grey_histogram(region, where))
     median, high = counts.searchsorted((0.5 * counts[-1], 0.9 * counts[-1]), "right")
     return deviation, float(high - median)
 

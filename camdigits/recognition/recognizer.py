@@ -23,7 +23,7 @@ from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.split import split_touching
 from camdigits.recognition.texture import clear_texture
-from camdigits.recognition.threshold import threshold_mask, threshold_window, to_dark_ink
+from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from camdigits.types import Box, Digit, FrameResult
 
 STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
@@ -70,9 +70,11 @@ class Recognizer:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
         (with the ink of texture, noise and grain cleared)."""
         paper = to_dark_ink(to_gray(image), self.config)
-        thresholded = threshold_mask(paper, self.config)
+        thresholded, depth = threshold_with_depth(paper, self.config)
         window = threshold_window(paper.shape, self.config)
-        return paper, clear_texture(paper, thresholded, erase_rules(thresholded), window, self.config.threshold_offset)
+        return paper, clear_texture(
+            paper, thresholded, erase_rules(thresholded, depth), window, self.config.threshold_offset
+        )
 
     def find(self, paper: np.ndarray, mask: np.ndarray, too_wide: list[Box] | None = None) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the

@@ -42,14 +42,23 @@ def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
     its box filter, while the two whole-image operations after the box filter here cost a
     fraction of that (docs/performance.md).
     """
-    mean = cv2.boxFilter(gray, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
     level = math.floor(offset)  # adaptiveThreshold floors the offset for BINARY_INV
     if level > 0:
         # gray <= mean - level is mean - gray >= level; where the mean is darker than the
         # pixel the saturated difference reads 0, below any positive level, as it must.
-        return cv2.compare(cv2.subtract(mean, gray), level, cv2.CMP_GE)
+        return cv2.compare(ink_depth(gray, window), level, cv2.CMP_GE)
     # mean - level only grows here; saturated at 255 it still holds every pixel below it.
-    return cv2.compare(gray, cv2.subtract(mean, level), cv2.CMP_LE)
+    return cv2.compare(gray, cv2.subtract(_window_mean(gray, window), level), cv2.CMP_LE)
+
+
+def ink_depth(gray: np.ndarray, window: int) -> np.ndarray:
+    """uint8: how many grey levels each pixel lies below the mean of the ``window`` x
+    ``window`` square around it (0 where it is lighter): the local threshold's measure."""
+    return cv2.subtract(_window_mean(gray, window), gray)
+
+
+def _window_mean(gray: np.ndarray, window: int) -> np.ndarray:
+    return cv2.boxFilter(gray, -1, (window, window), borderType=cv2.BORDER_REPLICATE)
 
 
 def threshold_mask(paper: np.ndarray, config: Config) -> np.ndarray:
@@ -59,17 +68,31 @@ def threshold_mask(paper: np.ndarray, config: Config) -> np.ndarray:
     A local (adaptive mean) threshold compares each pixel with its neighbourhood, so
     shadows and lighting gradients wider than the window do not turn into ink.
     """
+    return threshold_with_depth(paper, config)[0]
+
+
+def threshold_with_depth(paper: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`threshold_mask`, and the :func:`ink_depth` of the blurred frame it thresholded
+    (rule erasing keeps the ink on a rule that lies far deeper than the rule itself)."""
     if paper.size == 0:
-        return np.zeros_like(paper)
+        return np.zeros_like(paper), np.zeros_like(paper)
     window = threshold_window(paper.shape, config)
-    mask = local_threshold(cv2.GaussianBlur(paper, BLUR_KERNEL, 0), window, config.threshold_offset)
+    blurred = cv2.GaussianBlur(paper, BLUR_KERNEL, 0)
+    depth = ink_depth(blurred, window)
+    level = math.floor(config.threshold_offset)
+    # The depth compared with the offset is local_threshold's mask, without a second box filter.
+    mask = (
+        cv2.compare(depth, level, cv2.CMP_GE)
+        if level > 0
+        else local_threshold(blurred, window, config.threshold_offset)
+    )
     close = int(config.close_fraction * window)
     if close >= 2:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
-    return mask
+    return mask, depth
 
 
 def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
     """Dark-ink grey frame -> uint8 mask, 255 where there is ink: :func:`threshold_mask`
     with its rules erased."""
-    return erase_rules(threshold_mask(paper, config))
+    return erase_rules(*threshold_with_depth(paper, config))
