@@ -36,8 +36,13 @@ def digits_at(box_list, label=8, confidence=0.95):
         ([], [], 0),
         ([], boxes(5), 0),
         (boxes(3), [], 3),  # a number alone
-        # "every" read as e(8) v e(8) r y(4): three digits, two letters -> digits win
+        # "every" read as e(8) v e(8) r y(4): three digits, two letters -> digits win; the
+        # e between v and r stays, as the run's two other digits are as many as its letters
+        # (so does the 1 of "4?1?4", a number with two digits misread as no digit)
         (boxes(5)[::2], boxes(5)[1::2], 3),
+        # "lesson" read as 1 e 5 5 0 n: the 5 5 0 between e and n stand inside a word, and
+        # the run's one other digit is fewer than its two letters
+        ([boxes(6)[0]] + boxes(6)[2:5], [boxes(6)[1], boxes(6)[5]], 1),
         # "Harvey" with e and y read as digits: four letters, two digits -> text
         (boxes(6)[4:], boxes(6)[:4], 0),
         # a lone O next to digits ("2O26" read with the O unsure) stays a number
@@ -62,6 +67,7 @@ def digits_at(box_list, label=8, confidence=0.95):
         "only-letters",
         "number",
         "every",
+        "lesson",
         "harvey",
         "lone-O",
         "two-blobs",

@@ -8,8 +8,10 @@ writing too wide to be one, which counts as many letters as it is heights wide; 
 read as a digit but far shorter than the run's tallest blobs, on their baseline: the digits
 of one number share a height, while a word's x-height letters (a, o, e) stand beside its
 ascenders (l, t) at about half to two thirds of their height. A lone ambiguous glyph next to
-digits (an O in "2O26") stays a digit, since its run has more digits than letters. A
-joined-up word is a run of writing by itself when it is as wide as a run's least number of
+digits (an O in "2O26") stays a digit, since its run has more digits than letters. Digits
+that stand between two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters
+too when the run's other digits are fewer than its letters: a number does not stand
+inside a word. A joined-up word is a run of writing by itself when it is as wide as a run's least number of
 blobs (the "D" before "inner" is a letter), while a blob two letters wide may as well be
 two touching digits.
 
@@ -72,6 +74,14 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
             for i, digit in zip(chain, is_digit):
                 if digit:
                     keep[i] = False
+        else:
+            # Digits inside a word ("lesson" read as 1 e 5 5 0 n), in a run whose other
+            # digits are fewer than its letters: a number with two misread digits in it
+            # ("4 ? 1 ? 4") has more.
+            inside = _between_letters(is_digit)
+            if sum(is_digit) - len(inside) < len(is_digit) - sum(is_digit):
+                for k in inside:
+                    keep[chain[k]] = False
     return [d for d, kept in zip(digits, keep) if kept]
 
 
@@ -90,3 +100,18 @@ def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float]) 
         low and (abs(bottom - baseline) <= near or abs(top - x_line) <= near)
         for low, top, bottom in zip(short, tops, bottoms)
     ]
+
+
+def _between_letters(is_digit: list[bool]) -> list[int]:
+    """Positions in a run (``is_digit`` per blob, left to right) of the digits that stand
+    between two letters with no other letter between them: the 5 5 0 of 1 e 5 5 0 n."""
+    between: list[int] = []
+    for k in range(1, len(is_digit)):
+        if is_digit[k] or not is_digit[k - 1]:
+            continue
+        start = k - 1  # k is a letter after a digit: go back to the letter before that digit
+        while start > 0 and is_digit[start - 1]:
+            start -= 1
+        if start > 0:
+            between.extend(range(start, k))
+    return between
