@@ -81,6 +81,7 @@ MERGE_PEN_GAP = 4  # px at REFERENCE_SIDE, a skipping pen's gap, which merges wh
 DASH_ASPECT = 2.5  # width / height from which a fragment is a dash (a rule's leftover, a bar) ...
 DASH_THIN = 0.25  # ... and at most this fraction of the other's height, a stroke's width: a rule's dash
 MERGE_MAX_ENCLOSING_AREA = 4.0  # times the inner's area: an enclosing box that large is a loop drawn around it
+MERGE_MAX_GROWTH = 3.0  # times its tallest piece, the most a group of fragments spans (2.2 split broken digits)
 CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper around a box for its paper level
 INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)
 GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is measured

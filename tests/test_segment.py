@@ -311,6 +311,18 @@ def test_mnist_rows_on_ruled_and_squared_paper():
     assert read >= 130
 
 
+def test_fragments_do_not_chain_into_a_tower_of_lines():
+    """A dense page turned and tilted (the field set's tilted ruled page 37, digits at most 31
+    px tall): pieces of digits on successive lines, each within a pen's gap of the next,
+    were linked pair by pair into one blob 255 px tall over seven lines, read as a 1."""
+    from bench.field.scene import render
+
+    scene = render("tilted_ruled", 37, (640, 480))
+    tallest = max(h for _, (_, _, _, h) in scene.digits)
+    digits = Recognizer().recognize(scene.image).digits
+    assert max(d.box[3] for d in digits) <= 2 * tallest
+
+
 @pytest.mark.parametrize("ruled_page", [False, True])
 def test_drawn_boxes_are_not_rules(ruled_page):
     """Hand-drawn boxes wider than the 30 % of the frame that makes a line a rule: erasing

@@ -27,6 +27,7 @@ from camdigits.config import (
     MAX_GRAIN_NOISY,
     MAX_PAIRS_PER_BLOB,
     MERGE_MAX_ENCLOSING_AREA,
+    MERGE_MAX_GROWTH,
     MERGE_MAX_SIMILAR_GAP,
     MERGE_MAX_Y_GAP,
     MERGE_MIN_X_OVERLAP,
@@ -101,7 +102,8 @@ def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, sca
     the other sharing most of their columns; side-by-side digits share few columns, so they
     stay apart. Two pieces of about one height merge only across a pen's gap, so the whole
     digits of a worksheet's column stay apart, and a box that encloses a much smaller one
-    is a loop drawn around it, not a piece of it. Only pairs that share columns are tested,
+    is a loop drawn around it, not a piece of it; nor does a group grow past MERGE_MAX_GROWTH
+    times its tallest piece. Only pairs that share columns are tested,
     in one vectorised comparison; only the few linked pairs go through the union-find loop.
     """
     x0, y0, w, h = boxes.T
@@ -141,8 +143,19 @@ def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, sca
             i = parent[i]
         return i
 
-    for a, b in pairs:
-        parent[root(b)] = root(a)
+    # The closest pieces first, and no group taller than MERGE_MAX_GROWTH times its tallest
+    # piece: pieces chained link by link down a dense page would join the digits of lines.
+    top, bottom, tallest = y0.tolist(), y1.tolist(), h.tolist()
+    for _, a, b in sorted(zip(gap[linked].tolist(), *zip(*pairs))):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        joined_top, joined_bottom = min(top[ra], top[rb]), max(bottom[ra], bottom[rb])
+        piece = max(tallest[ra], tallest[rb])
+        if joined_bottom - joined_top > MERGE_MAX_GROWTH * piece:
+            continue
+        parent[rb] = ra
+        top[ra], bottom[ra], tallest[ra] = joined_top, joined_bottom, piece
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
