@@ -126,6 +126,7 @@ FIRST_STAGE_SURE_DIGIT = 0.9995  # its top digit at least this likely
 FIRST_STAGE_SURE_OTHER = 0.9999  # "not a digit" at least this likely
 
 # --- split touching digits (recognition/split.py) -------------------------------------------
+ONE_MAX_ASPECT = 1.5  # width / height past which a blob read as a one is a line lying flat (field ones: 1.17 at most)
 MIN_SPLIT_ASPECT = 0.75  # width / height from which a blob is tried as two digits (one digit: 0.1-0.9; two: 0.8-1.7)
 CUT_RANGE = (0.2, 0.8)  # fractions of the blob's width searched for its thinnest column: nearer its edges, a sliver
 EVEN_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # fractions of the blob's width also cut at, unless near the thinnest

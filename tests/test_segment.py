@@ -358,6 +358,16 @@ def test_a_long_pen_line_is_not_a_one(top, bottom, pen):
     assert Recognizer().recognize(page).digits == ()
 
 
+def test_streaks_lying_flat_are_not_ones():
+    """Wood grain at 1280x720 (the field set's desk frame 16): two streaks lying at a shallow
+    angle, boxes 1.9 times as wide as tall, were read as ones at 0.78 and 0.91."""
+    from bench.field.scene import render
+
+    digits = Recognizer().recognize(render("desks", 16, (1280, 720)).image).digits
+    assert all(d.box[2] <= d.box[3] for d in digits), digits
+    assert len(digits) <= 1
+
+
 def test_a_one_written_large_is_still_read():
     """A one filling 60 % of the view, as a close camera sees it: its stroke is as wide,
     relative to its length, as any written one's, so it is not taken for a pen line."""

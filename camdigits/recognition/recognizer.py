@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camdigits.config import NOT_A_DIGIT, PATCH_SIZE, Config
+from camdigits.config import NOT_A_DIGIT, ONE_MAX_ASPECT, PATCH_SIZE, Config
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
 from camdigits.recognition.context import drop_text, read_in_context
@@ -173,6 +173,7 @@ class Recognizer:
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
+        digits = _without_lying_ones(digits)
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
@@ -201,6 +202,13 @@ class Recognizer:
 def _grey_patches(blobs: list[Candidate]) -> np.ndarray:
     """One MNIST-style patch per blob, from its ink at its grey levels (:func:`shaded`)."""
     return to_mnist_patches([shaded(blob) for blob in blobs])
+
+
+def _without_lying_ones(digits: list[Digit]) -> list[Digit]:
+    """The ``digits`` but the ones whose box is over ONE_MAX_ASPECT times as wide as tall: a
+    stroke lying that flat is a line (a fold, a paper's edge, wood grain), not a one, which
+    is written upright or slanted."""
+    return [d for d in digits if d.label != 1 or d.box[2] <= ONE_MAX_ASPECT * d.box[3]]
 
 
 def _likeliest_digits(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
