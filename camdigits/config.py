@@ -89,6 +89,9 @@ HOLLOW_DARK = 0.8  # share of a blob's hole as dark as its ink from which the ho
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
+# A blob read as a one (recognizer._without_lying_ones) wider than ONE_MAX_ASPECT times its
+# height is a line lying flat (true ones in the field set: 1.17 at most).
+ONE_MAX_ASPECT = 1.5
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
 # digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
 # BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;
@@ -126,7 +129,6 @@ FIRST_STAGE_SURE_DIGIT = 0.9995  # its top digit at least this likely
 FIRST_STAGE_SURE_OTHER = 0.9999  # "not a digit" at least this likely
 
 # --- split touching digits (recognition/split.py) -------------------------------------------
-ONE_MAX_ASPECT = 1.5  # width / height past which a blob read as a one is a line lying flat (field ones: 1.17 at most)
 MIN_SPLIT_ASPECT = 0.75  # width / height from which a blob is tried as two digits (one digit: 0.1-0.9; two: 0.8-1.7)
 CUT_RANGE = (0.2, 0.8)  # fractions of the blob's width searched for its thinnest column: nearer its edges, a sliver
 EVEN_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # fractions of the blob's width also cut at, unless near the thinnest

@@ -132,8 +132,9 @@ def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, sca
     )
     linked &= ~(encloses(a, b) | encloses(b, a))
     linked &= ~_through_rule_dashes(boxes, inks, a, b, linked, max_aspect)
-    pairs = list(zip(a[linked].tolist(), b[linked].tolist()))
-    if not pairs:  # most frames: every blob is a digit of its own
+    # The closest pieces first (see the loop below).
+    links = sorted(zip(gap[linked].tolist(), a[linked].tolist(), b[linked].tolist()))
+    if not links:  # most frames: every blob is a digit of its own
         return [[i] for i in range(len(boxes))]
     parent = list(range(len(boxes)))
 
@@ -143,10 +144,10 @@ def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, sca
             i = parent[i]
         return i
 
-    # The closest pieces first, and no group taller than MERGE_MAX_GROWTH times its tallest
-    # piece: pieces chained link by link down a dense page would join the digits of lines.
+    # No group taller than MERGE_MAX_GROWTH times its tallest piece: pieces chained link by
+    # link down a dense page would join the digits of lines.
     top, bottom, tallest = y0.tolist(), y1.tolist(), h.tolist()
-    for _, a, b in sorted(zip(gap[linked].tolist(), *zip(*pairs))):
+    for _, a, b in links:
         ra, rb = root(a), root(b)
         if ra == rb:
             continue

@@ -33,20 +33,21 @@ def threshold_window(shape: tuple[int, ...], config: Config) -> int:
     return max(int(config.threshold_window * min(shape[:2])) | 1, 3)
 
 
-def local_threshold(gray: np.ndarray, window: int, offset: float) -> np.ndarray:
+def local_threshold(gray: np.ndarray, window: int, offset: float, depth: np.ndarray | None = None) -> np.ndarray:
     """uint8 mask, 255 where a pixel is at least ``offset`` darker than the mean of the
     ``window`` x ``window`` square around it.
 
     The same mask as cv2.adaptiveThreshold(gray, 255, MEAN_C, BINARY_INV, window, offset),
     spelt out: its comparison goes through a per-pixel table and costs almost as much as
     its box filter, while the two whole-image operations after the box filter here cost a
-    fraction of that (docs/performance.md).
+    fraction of that (docs/performance.md). ``depth``: the :func:`ink_depth` of ``gray`` at
+    ``window``, where the caller has it already (one box filter, not two).
     """
     level = math.floor(offset)  # adaptiveThreshold floors the offset for BINARY_INV
     if level > 0:
         # gray <= mean - level is mean - gray >= level; where the mean is darker than the
         # pixel the saturated difference reads 0, below any positive level, as it must.
-        return cv2.compare(ink_depth(gray, window), level, cv2.CMP_GE)
+        return cv2.compare(ink_depth(gray, window) if depth is None else depth, level, cv2.CMP_GE)
     # mean - level only grows here; saturated at 255 it still holds every pixel below it.
     return cv2.compare(gray, cv2.subtract(_window_mean(gray, window), level), cv2.CMP_LE)
 
@@ -79,13 +80,7 @@ def threshold_with_depth(paper: np.ndarray, config: Config) -> tuple[np.ndarray,
     window = threshold_window(paper.shape, config)
     blurred = cv2.GaussianBlur(paper, BLUR_KERNEL, 0)
     depth = ink_depth(blurred, window)
-    level = math.floor(config.threshold_offset)
-    # The depth compared with the offset is local_threshold's mask, without a second box filter.
-    mask = (
-        cv2.compare(depth, level, cv2.CMP_GE)
-        if level > 0
-        else local_threshold(blurred, window, config.threshold_offset)
-    )
+    mask = local_threshold(blurred, window, config.threshold_offset, depth)
     close = int(config.close_fraction * window)
     if close >= 2:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
