@@ -119,6 +119,10 @@ STROKE_TOO_THIN = 0.06  # below this, strokes are thickened (touches ~2 % of MNI
 STROKE_TOO_THICK = 0.20  # above this, strokes are thinned to MNIST_STROKE_RATIO
 MNIST_STROKE_RATIO = 0.11  # MNIST's median; train/ draws its strokes against the same figures
 INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measurements
+# A blob read under Config.min_confidence is read again at its grey levels and, unless it is a
+# bare stroke (STROKE_ASPECT), turned this many degrees each way: four more readings of a digit
+# in a style or at a size the network reads unsurely (docs/accuracy.md, "Unsure blobs read turned").
+UNSURE_TURN_DEG = 10.0
 
 # --- classification cascade (recognition/classify.py) ---------------------------------------
 # The first stage's probability from which it settles a patch without the full network,

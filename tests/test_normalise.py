@@ -11,6 +11,7 @@ from camdigits.recognition.normalise import (
     stroke_width,
     to_mnist_patch,
     to_mnist_patches,
+    turned,
 )
 from tests.pages import mnist_test
 
@@ -108,3 +109,17 @@ def test_batch_fills_reused_buffer():
     np.testing.assert_array_equal(out[1, :, :, 0], to_mnist_patch(x[1]))
     with pytest.raises(ValueError, match="out must be"):
         to_mnist_patches(x[:9], out=buffer)
+
+
+def test_turned_ink_keeps_every_corner():
+    """A blob turned for a second reading keeps all its ink, on a canvas its corners fit."""
+    bar = np.zeros((40, 10), np.uint8)
+    bar[:, :] = 255  # the worst case: ink in every corner
+    for degrees in (-10.0, 10.0, 90.0):
+        out = turned(bar, degrees)
+        assert out.shape[0] == out.shape[1] >= np.hypot(40, 10)
+        assert abs(float(out.sum()) - float(bar.sum())) <= 0.02 * float(bar.sum())
+    x, y, w, h = cv2.boundingRect(cv2.compare(turned(bar, 90.0), 127, cv2.CMP_GT))
+    assert (w, h) == (40, 10)  # a quarter turn lays the bar flat
+    x, y, w, h = cv2.boundingRect(cv2.compare(turned(bar, 10.0), 127, cv2.CMP_GT))
+    assert 15 <= w <= 18 and 40 <= h <= 42  # 40 sin 10 + 10 cos 10 = 16.8; 40 cos 10 + 10 sin 10 = 41.1

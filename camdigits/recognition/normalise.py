@@ -105,6 +105,16 @@ def to_mnist_patch(ink: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
     return patch
 
 
+def turned(ink: np.ndarray, degrees: float) -> np.ndarray:
+    """``ink`` turned by ``degrees`` (counter-clockwise) about its centre, on a square canvas
+    that keeps its corners; its edges come out grey, as bilinear sampling draws them."""
+    h, w = ink.shape
+    side = int(np.ceil(np.hypot(h, w))) + 2
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    turn[:, 2] += ((side - w) / 2, (side - h) / 2)
+    return cv2.warpAffine(ink, turn, (side, side), flags=cv2.INTER_LINEAR)
+
+
 def to_mnist_patches(crops: list[np.ndarray] | np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Batch form of :func:`to_mnist_patch`: returns float32 (N, 28, 28, 1).
 
