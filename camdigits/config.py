@@ -92,6 +92,15 @@ MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the 
 # A blob read as a one (recognizer._without_lying_ones) wider than ONE_MAX_ASPECT times its
 # height is a line lying flat (true ones in the field set: 1.17 at most).
 ONE_MAX_ASPECT = 1.5
+# ... and one both finer than ONE_MIN_STROKE of the median stroke width of the frame's other
+# digits (at least ONE_PEERS of them) and fainter than ONE_MIN_CONTRAST of their median
+# contrast is a dash of a printed grid (recognizer._without_printed_ones). Contrast: the
+# ONE_PAPER_QUANTILE grey level of the box and 3 px around it less the ONE_INK_QUANTILE of the ink.
+ONE_MIN_STROKE = 0.4
+ONE_MIN_CONTRAST = 0.5
+ONE_PEERS = 3
+ONE_PAPER_QUANTILE = 0.9
+ONE_INK_QUANTILE = 0.2
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
 # digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
 # BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;

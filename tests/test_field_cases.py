@@ -198,6 +198,22 @@ def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):
     assert sorted(d.label for d in result.digits) == sorted(labels)
 
 
+def test_dashes_of_a_faint_grid_are_not_ones_but_a_fine_pen_one_is(recognizer):
+    """Dashes a faint printed grid leaves where the rule search cannot find its lines (a grid
+    in perspective) read as ones; they are finer and paler than the page's digits. A one
+    written with a fine pen, as dark as the others, stays."""
+    page = blank_page()
+    labels = (2, 0, 7, 4, 9, 3)
+    for i, label in enumerate(labels):
+        write_digit(page, _first(label, 2), 60 + 90 * i, 200, 44)
+    for x, y in [(70, 60), (250, 80), (430, 50), (120, 380), (330, 400), (520, 370)]:
+        cv2.line(page, (x, y), (x + 1, y + 26), (195, 195, 195), 1, cv2.LINE_AA)  # 1 px, pale
+    cv2.line(page, (600, 190), (598, 236), (PEN, PEN, PEN), 2, cv2.LINE_AA)  # the fine pen's one
+    result = recognizer.recognize(page)
+    assert sorted(d.label for d in result.digits) == sorted((*labels, 1))
+    assert [d.box[0] for d in result.digits if d.label == 1] == [597]
+
+
 def test_digits_of_very_different_sizes_are_all_read(recognizer):
     """A big heading digit among small ones, and a small one among big ones."""
     page = blank_page()

@@ -11,14 +11,16 @@ import cv2
 import numpy as np
 
 
-def grey_histogram(grey: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """Counts of the 256 grey levels of the uint8 pixels of ``grey`` where ``where`` is non-zero."""
+def grey_histogram(grey: np.ndarray, where: np.ndarray | None) -> np.ndarray:
+    """Counts of the 256 grey levels of the uint8 pixels of ``grey`` where ``where`` is non-zero
+    (all of them where it is None)."""
     return cv2.calcHist([grey], [0], where, [256], [0, 256]).ravel()
 
 
-def grey_quantile(grey: np.ndarray, where: np.ndarray, q: float) -> int | None:
+def grey_quantile(grey: np.ndarray, where: np.ndarray | None, q: float) -> int | None:
     """The ``q`` quantile (0-1) of the uint8 pixels of ``grey`` where ``where`` is non-zero
-    (the ``int(q * n)``-th smallest of the n), or None if there are none.
+    (all of them where it is None; the ``int(q * n)``-th smallest of the n), or None if there
+    are none.
 
     From a 256-bin histogram: one OpenCV call and two small numpy ones, where picking the
     pixels out and partitioning them took three larger ones (the candidate stage runs this

@@ -14,11 +14,24 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camdigits.config import NOT_A_DIGIT, ONE_MAX_ASPECT, PATCH_SIZE, STROKE_ASPECT, UNSURE_TURN_DEG, Config
+from camdigits.config import (
+    NOT_A_DIGIT,
+    ONE_INK_QUANTILE,
+    ONE_MAX_ASPECT,
+    ONE_MIN_CONTRAST,
+    ONE_MIN_STROKE,
+    ONE_PAPER_QUANTILE,
+    ONE_PEERS,
+    PATCH_SIZE,
+    STROKE_ASPECT,
+    UNSURE_TURN_DEG,
+    Config,
+)
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
 from camdigits.recognition.context import drop_text, read_in_context
-from camdigits.recognition.normalise import to_mnist_patches, turned
+from camdigits.recognition.levels import grey_quantile
+from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.split import split_touching
@@ -205,7 +218,7 @@ class Recognizer:
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
-        digits = _without_lying_ones(digits)
+        digits = _without_printed_ones(_without_lying_ones(digits), paper, mask)
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
@@ -241,6 +254,38 @@ def _without_lying_ones(digits: list[Digit]) -> list[Digit]:
     stroke lying that flat is a line (a fold, a paper's edge, wood grain), not a one, which
     is written upright or slanted."""
     return [d for d in digits if d.label != 1 or d.box[2] <= ONE_MAX_ASPECT * d.box[3]]
+
+
+def _without_printed_ones(digits: list[Digit], paper: np.ndarray, mask: np.ndarray) -> list[Digit]:
+    """The ``digits`` but the ones both finer (ONE_MIN_STROKE) and fainter (ONE_MIN_CONTRAST)
+    than the median of the others (where there are ONE_PEERS of them), in the dark-ink frame
+    ``paper`` and its ink ``mask``: a dash of a printed grid that the rule search left (a
+    faint grid in perspective). A grid is printed thin and pale; a one written with a finer
+    pen than the page's other numbers is as dark as they are."""
+    if not any(d.label == 1 for d in digits) or sum(d.label != 1 for d in digits) < ONE_PEERS:
+        return digits
+    widths = [stroke_width(mask[y : y + h, x : x + w]) for x, y, w, h in (d.box for d in digits)]
+    finest = ONE_MIN_STROKE * float(np.median([width for d, width in zip(digits, widths) if d.label != 1]))
+    thin = [k for k, (d, width) in enumerate(zip(digits, widths)) if d.label == 1 and width < finest]
+    if not thin:  # most frames
+        return digits
+    contrast = {
+        k: _contrast(paper, mask, digits[k].box) for k in range(len(digits)) if digits[k].label != 1 or k in thin
+    }
+    faintest = ONE_MIN_CONTRAST * float(np.median([c for k, c in contrast.items() if digits[k].label != 1]))
+    printed = {k for k in thin if contrast[k] < faintest}
+    return [d for k, d in enumerate(digits) if k not in printed]
+
+
+def _contrast(paper: np.ndarray, mask: np.ndarray, box: Box) -> float:
+    """How much darker a blob's ink is than the paper around it, in grey levels (see
+    ONE_PAPER_QUANTILE): its darker ink, not its mean, as a thin stroke's pixels are
+    mostly its blurred edge."""
+    x, y, w, h = box
+    x0, y0 = max(x - 3, 0), max(y - 3, 0)
+    ground = grey_quantile(paper[y0 : y + h + 3, x0 : x + w + 3], None, ONE_PAPER_QUANTILE)
+    ink = grey_quantile(paper[y : y + h, x : x + w], mask[y : y + h, x : x + w], ONE_INK_QUANTILE)
+    return 0.0 if ground is None or ink is None else float(ground - ink)
 
 
 def _likeliest_digits(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
