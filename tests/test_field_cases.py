@@ -130,6 +130,16 @@ def test_the_lines_of_a_page_of_words_are_not_rules(seed):
     assert np.array_equal(erase_rules(mask), mask)
 
 
+# Pages of words whose lines' feet pass the rule search's writing test, one or two lines a
+# page (843, 1654 and 959 px of letters erased before RULING_MIN_LINES): no ruling has so
+# few lines, none with ink along most of the page.
+@pytest.mark.parametrize("family, seed", [(0, 0), (0, 22), (6, 28)])
+def test_a_line_or_two_of_writing_is_no_ruling(family, seed):
+    page = words_page(HELD_OUT_FAMILIES[family], seed)
+    mask = threshold_mask(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), Config())
+    assert np.array_equal(erase_rules(mask), mask)
+
+
 def test_a_number_among_words_is_read(recognizer):
     page = words_page(HELD_OUT_FAMILIES[0], 1)
     page[300:400, :] = PAPER

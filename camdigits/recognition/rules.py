@@ -40,6 +40,8 @@ from camdigits.config import (
     RULE_TILT_MAX_INK,
     RULE_TILT_MIN,
     RULE_TRIGGER,
+    RULING_LONE_EXTENT,
+    RULING_MIN_LINES,
 )
 from camdigits.recognition.geometry import true_runs
 from camdigits.recognition.levels import grey_quantile
@@ -164,7 +166,8 @@ def _find_rules(
     mask: np.ndarray, sizes: RuleSizes, max_thickness: float, frame: tuple[int, int], searched: bool = False
 ) -> np.ndarray | None:
     """The mask of the near-level and near-upright rules of ``mask`` (lines fitted through
-    them, as thick as they are plus a band), or None if it has none. Lengths are judged
+    them, as thick as they are plus a band), or None if it has none, or only a line or two
+    that a ruling's would outnumber or outspan (RULING_MIN_LINES). Lengths are judged
     against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
     turned level on a larger canvas. ``searched``: lines were found already (rule_tilt),
     so both directions are searched without the inked-row trigger, which the dashes of a
@@ -172,7 +175,7 @@ def _find_rules(
     h, w = frame
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
-    rules = None
+    lines = []  # (own, origin, thickness, horizontal, share of the frame's width or height spanned)
     for inked, along, run, band in (
         (rows.max() >= RULE_TRIGGER * w, w, (sizes.run, 1), (sizes.run, sizes.band)),
         (columns.max() >= RULE_TRIGGER * h, h, (1, sizes.run), (sizes.band, sizes.run)),
@@ -205,10 +208,42 @@ def _find_rules(
             if writing and _is_line_of_writing(mask, own, along_line, (x, y), thickness, horizontal, sizes):
                 continue
             if not _is_box_side(mask, own, (x, y), thickness, horizontal, sizes):
-                if rules is None:
-                    rules = np.zeros_like(mask)
-                _draw_rule(rules, own, (x, y), thickness, sizes.band)
+                lines.append((own, (x, y), thickness, horizontal, extent[label] / along))
+    if not lines:
+        return None
+    # A line or two, none spanning most of the frame in ink: the feet or tops of a line or
+    # two of writing that the writing test let through, not a ruling.
+    if len(lines) < RULING_MIN_LINES and not any(
+        _inked_span(mask, own, origin, thickness, horizontal, span, sizes.band, frame) >= RULING_LONE_EXTENT
+        for own, origin, thickness, horizontal, span in lines
+    ):
+        return None
+    rules = np.zeros_like(mask)
+    for own, origin, thickness, _, _ in lines:
+        _draw_rule(rules, own, origin, thickness, sizes.band)
     return rules
+
+
+def _inked_span(
+    mask: np.ndarray,
+    own: np.ndarray,
+    origin: tuple[int, int],
+    thickness: float,
+    horizontal: bool,
+    span: float,
+    band: int,
+    frame: tuple[int, int],
+) -> float:
+    """The share of the frame's width (height, for an upright line) along which a long line
+    (``own``: its run pixels in its box at ``origin``; ``span``: the share its runs span) has
+    ink on it, across the whole frame: a faint rule broken near the digits on it spans the
+    page in its pieces, a line of writing only its words."""
+    if span >= RULING_LONE_EXTENT:
+        return span
+    line = np.zeros_like(mask)
+    _draw_rule(line, own, origin, thickness, band)
+    inked = cv2.bitwise_and(line, mask).any(axis=0 if horizontal else 1)
+    return np.count_nonzero(inked) / frame[1 if horizontal else 0]
 
 
 def _is_aligned_strokes(along_line: np.ndarray, cover: float, sizes: RuleSizes) -> bool:
