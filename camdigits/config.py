@@ -41,6 +41,7 @@ RULE_MAX_FLANK = 0.3  # inked fraction of the strip beside a line from which it 
 RULE_FULL_COVER = 0.85  # share of its length a line's runs cover from which it is a rule, whatever lies beside it
 RULE_FLANK_STEP = 4  # px between the columns along a line where the strip beside it is sampled
 RULE_MIN_EXTENT = 0.3  # fraction of the frame's width (height) a rule spans at least
+RULE_MIN_SAG = 1.0  # px a rule's fitted parabola departs from a straight line at its ends, from which it is drawn too
 # Fewer than RULING_MIN_LINES lines, none with ink along RULING_LONE_EXTENT of the frame's
 # width (height), are no ruling but lines of writing the writing test let through (a word's
 # feet: 0.24-0.49 on the field set's pages of words; a rule broken near its digits: 0.62 up).

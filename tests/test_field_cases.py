@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+import camdigits.recognition.rules as rules
 from bench.metrics import iou
 from camdigits.config import Config
 from camdigits.recognition.recognizer import Recognizer
@@ -191,6 +192,33 @@ def test_a_ruled_page_at_an_angle_keeps_its_digits(recognizer, degrees):
         write_digit(page, _first(label, 3), x, int(rule + slope * (x + 20)) + 2, 40)
     result = recognizer.recognize(page)
     assert sorted(d.label for d in result.digits) == sorted(labels)
+
+
+def test_the_rules_of_a_curling_page_are_erased_along_their_curve(recognizer, monkeypatch):
+    """A ruled page that curls: each rule sags 10 px from the middle to the edges, and 56
+    digits stand on them. Erased along straight lines only, the rules' ends stay and join
+    the digits they touch; along the fitted parabolas, every digit is read."""
+    page = blank_page()
+    xs = np.arange(640)
+    rows = range(60, 480, 52)
+    for row in rows:
+        curve = np.stack([xs, row + 10 * ((xs - 320) / 320) ** 2], axis=1)
+        cv2.polylines(page, [np.round(curve).astype(np.int32)], False, (185, 185, 185), 2, cv2.LINE_AA)
+    truth = []
+    for i, row in enumerate(list(rows)[1:-1]):
+        for j in range(8):
+            x, label = 30 + 75 * j + (i % 2) * 20, (8 * i + j) % 10
+            foot = row + 10 * ((x + 15 - 320) / 320) ** 2
+            truth.append((label, write_digit(page, _first(label), x, int(foot) - 38, 36)))
+
+    def read() -> int:
+        found = recognizer.recognize(page).digits
+        assert len(found) <= len(truth)
+        return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in truth)
+
+    assert read() >= 54  # 56 measured
+    monkeypatch.setattr(rules, "RULE_MIN_SAG", math.inf)
+    assert read() <= 40  # 26 measured: straight lines only
 
 
 def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):

@@ -34,6 +34,7 @@ from camdigits.config import (
     RULE_MAX_THICKNESS,
     RULE_MIN_COVER,
     RULE_MIN_EXTENT,
+    RULE_MIN_SAG,
     RULE_MIN_THICKNESS,
     RULE_RUN,
     RULE_TILT_INK,
@@ -45,6 +46,9 @@ from camdigits.config import (
 )
 from camdigits.recognition.geometry import true_runs
 from camdigits.recognition.levels import grey_quantile
+
+FIT_STEP = 8  # every this many run pixels of a rule fit its curve: a few hundred points are plenty
+CURVE_STEP = 4  # px between the points of a curved rule's polyline
 
 
 def frame_scale(shape: tuple[int, ...]) -> float:
@@ -359,4 +363,30 @@ def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thic
     reach = float(rules.shape[0] + rules.shape[1])
     start = (round(x0 - vx * reach), round(y0 - vy * reach))
     end = (round(x0 + vx * reach), round(y0 + vy * reach))
-    cv2.line(rules, start, end, 255, max(1, round(thickness)) + band - 1)
+    width = max(1, round(thickness)) + band - 1
+    cv2.line(rules, start, end, 255, width)
+    # A page that curls bends its rules away from any straight line: the parabola through
+    # the run pixels is drawn too, over the rule's own length (extended, it leaves the rule).
+    curve = _fitted_curve(points, level=abs(vx) >= abs(vy))
+    if curve is not None:
+        cv2.polylines(rules, [curve], False, 255, width)
+
+
+def _fitted_curve(points: np.ndarray, level: bool) -> np.ndarray | None:
+    """The parabola fitted (least squares) through every FIT_STEP-th of a rule's run
+    ``points`` (x, y; ``level``: y as a function of x, else x of y), as int32 polyline points
+    CURVE_STEP px apart over their extent; None where it sags less than RULE_MIN_SAG px from
+    a straight line at its ends (most rules: the straight line erases them)."""
+    sample = points[::FIT_STEP].astype(np.float64)
+    along, across = (sample[:, 0], sample[:, 1]) if level else (sample[:, 1], sample[:, 0])
+    centre = along.mean()
+    t = along - centre
+    powers = np.stack([np.ones_like(t), t, t * t])
+    a0, a1, a2 = np.linalg.solve(powers @ powers.T, powers @ across)
+    reach = float(np.abs(t).max())
+    if abs(a2) * reach * reach < RULE_MIN_SAG:
+        return None
+    u = np.arange(t.min(), t.max() + CURVE_STEP, CURVE_STEP)
+    v = (a2 * u + a1) * u + a0
+    curve = np.stack([u + centre, v] if level else [v, u + centre], axis=1)
+    return np.round(curve).astype(np.int32)
