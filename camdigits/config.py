@@ -41,7 +41,9 @@ RULE_MAX_FLANK = 0.3  # inked fraction of the strip beside a line from which it 
 RULE_FULL_COVER = 0.85  # share of its length a line's runs cover from which it is a rule, whatever lies beside it
 RULE_FLANK_STEP = 4  # px between the columns along a line where the strip beside it is sampled
 RULE_MIN_EXTENT = 0.3  # fraction of the frame's width (height) a rule spans at least
-RULE_MIN_SAG = 1.0  # px a rule's fitted parabola departs from a straight line at its ends, from which it is drawn too
+RULE_MIN_SAG = 1.0  # px a rule's parabola leaves its middle's tangent at its farther end, from which it is drawn
+RULE_FIT_STEP = 8  # every this many run pixels of a rule fit its parabola: a few hundred points are plenty
+RULE_CURVE_STEP = 4  # px between the points of a curved rule's polyline
 # Fewer than RULING_MIN_LINES lines, none with ink along RULING_LONE_EXTENT of the frame's
 # width (height), are no ruling but lines of writing the writing test let through (a word's
 # feet: 0.24-0.49 on the field set's pages of words; a rule broken near its digits: 0.62 up).
@@ -99,14 +101,17 @@ MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the 
 # height is a line lying flat (true ones in the field set: 1.17 at most).
 ONE_MAX_ASPECT = 1.5
 # ... and one both finer than ONE_MIN_STROKE of the median stroke width of the frame's other
-# digits (at least ONE_PEERS of them) and fainter than ONE_MIN_CONTRAST of their median
+# digits (ONE_PEERS to ONE_PEERS_READ of them) and fainter than ONE_MIN_CONTRAST of their median
 # contrast is a dash of a printed grid (recognizer._without_printed_ones). Contrast: the
-# ONE_PAPER_QUANTILE grey level of the box and 3 px around it less the ONE_INK_QUANTILE of the ink.
+# ONE_PAPER_QUANTILE grey level of the box and ONE_MARGIN px around it less the
+# ONE_INK_QUANTILE of the ink.
 ONE_MIN_STROKE = 0.4
 ONE_MIN_CONTRAST = 0.5
 ONE_PEERS = 3
+ONE_PEERS_READ = 7
 ONE_PAPER_QUANTILE = 0.9
 ONE_INK_QUANTILE = 0.2
+ONE_MARGIN = 3
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
 # digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
 # BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;

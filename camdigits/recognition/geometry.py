@@ -11,6 +11,9 @@ above the other, costs what its neighbouring specks cost, not what its columns h
 
 from __future__ import annotations
 
+import math
+
+import cv2
 import numpy as np
 
 from camdigits.config import ALL_PAIRS_MAX, BAND_ROWS
@@ -102,3 +105,13 @@ def true_runs(filled: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) of each run of True in the 1-D ``filled``, end exclusive."""
     edges = np.flatnonzero(np.diff(np.concatenate(([False], filled, [False])).astype(np.int8)))
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def square_turn(height: int, width: int, degrees: float, pad: int = 0) -> tuple[np.ndarray, int]:
+    """The 2x3 affine matrix that turns an image of ``height`` x ``width`` by ``degrees``
+    (counter-clockwise) about its centre onto a square canvas that keeps its corners (and
+    ``pad`` px more), and that canvas's side."""
+    side = int(math.ceil(math.hypot(width, height))) + pad
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    turn[:, 2] += ((side - width) / 2, (side - height) / 2)
+    return turn, side

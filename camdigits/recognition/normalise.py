@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import INK_LEVEL, MNIST_STROKE_RATIO, PATCH_BOX, PATCH_SIZE, STROKE_TOO_THICK, STROKE_TOO_THIN
+from camdigits.recognition.geometry import square_turn
 
 _ELLIPSES: dict[int, np.ndarray] = {}
 
@@ -108,10 +109,7 @@ def to_mnist_patch(ink: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
 def turned(ink: np.ndarray, degrees: float) -> np.ndarray:
     """``ink`` turned by ``degrees`` (counter-clockwise) about its centre, on a square canvas
     that keeps its corners; its edges come out grey, as bilinear sampling draws them."""
-    h, w = ink.shape
-    side = int(np.ceil(np.hypot(h, w))) + 2
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    turn[:, 2] += ((side - w) / 2, (side - h) / 2)
+    turn, side = square_turn(*ink.shape, degrees, pad=2)
     return cv2.warpAffine(ink, turn, (side, side), flags=cv2.INTER_LINEAR)
 
 

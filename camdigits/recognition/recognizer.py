@@ -17,11 +17,13 @@ import numpy as np
 from camdigits.config import (
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
+    ONE_MARGIN,
     ONE_MAX_ASPECT,
     ONE_MIN_CONTRAST,
     ONE_MIN_STROKE,
     ONE_PAPER_QUANTILE,
     ONE_PEERS,
+    ONE_PEERS_READ,
     PATCH_SIZE,
     STROKE_ASPECT,
     UNSURE_TURN_DEG,
@@ -138,15 +140,18 @@ class Recognizer:
         return probabilities
 
     def _with_turned_readings(self, blobs: list[Candidate], both: np.ndarray) -> np.ndarray:
-        """For ``blobs`` read unsurely from their masks and grey levels (``both``: the sums of
-        those two readings), the mean of those two, or of six: those two and the mask and grey
-        levels turned UNSURE_TURN_DEG each way, all four read in one call.
+        """For ``blobs`` read unsurely from their masks (``both``: the sums of that reading and
+        of their grey levels'), the mean of those two, or of six: those two and the mask and
+        grey levels turned UNSURE_TURN_DEG each way, all four read in one call.
 
         A digit in a style the network reads unsurely (a held-out handwriting family's 4 or 6,
         a small digit's blocky mask) often reads surely turned a little, where its strokes
         are resampled. Not turned: a bare stroke (STROKE_ASPECT), since a grid line turned is
         a slanted one, read as a one; nor a blob whose two readings are too unsure for four
-        sure ones to lift the mean to ``min_confidence`` (most blobs of a page of words).
+        sure ones to lift the mean to ``min_confidence`` (most blobs of a page of words). A
+        blob that its grey levels made sure is turned too, and stays a digit only if the
+        turned readings agree: left out, bench.scenes read more false digits (photo and
+        distractor pages, docs/accuracy.md).
         """
         least = 6 * self.config.min_confidence - 4  # the sum of two readings that four at 1.0 lift to it
         turn = [
@@ -258,22 +263,27 @@ def _without_lying_ones(digits: list[Digit]) -> list[Digit]:
 
 def _without_printed_ones(digits: list[Digit], paper: np.ndarray, mask: np.ndarray) -> list[Digit]:
     """The ``digits`` but the ones both finer (ONE_MIN_STROKE) and fainter (ONE_MIN_CONTRAST)
-    than the median of the others (where there are ONE_PEERS of them), in the dark-ink frame
-    ``paper`` and its ink ``mask``: a dash of a printed grid that the rule search left (a
-    faint grid in perspective). A grid is printed thin and pale; a one written with a finer
-    pen than the page's other numbers is as dark as they are."""
-    if not any(d.label == 1 for d in digits) or sum(d.label != 1 for d in digits) < ONE_PEERS:
+    than the median of a few others (ONE_PEERS to ONE_PEERS_READ of them), in the dark-ink
+    frame ``paper`` and its ink ``mask``: a dash of a printed grid that the rule search left
+    (a faint grid in perspective). A grid is printed thin and pale; a one written with a
+    finer pen than the page's other numbers is as dark as they are."""
+    ones = [k for k, d in enumerate(digits) if d.label == 1]
+    # A few of the others give the pen's stroke and contrast: measuring every digit of a
+    # page cost more than the rest of the split stage.
+    peers = [k for k, d in enumerate(digits) if d.label != 1][:ONE_PEERS_READ]
+    if not ones or len(peers) < ONE_PEERS:
         return digits
-    widths = [stroke_width(mask[y : y + h, x : x + w]) for x, y, w, h in (d.box for d in digits)]
-    finest = ONE_MIN_STROKE * float(np.median([width for d, width in zip(digits, widths) if d.label != 1]))
-    thin = [k for k, (d, width) in enumerate(zip(digits, widths)) if d.label == 1 and width < finest]
+
+    def stroke(k: int) -> float:
+        x, y, w, h = digits[k].box
+        return stroke_width(mask[y : y + h, x : x + w])
+
+    finest = ONE_MIN_STROKE * float(np.median([stroke(k) for k in peers]))
+    thin = [k for k in ones if stroke(k) < finest]
     if not thin:  # most frames
         return digits
-    contrast = {
-        k: _contrast(paper, mask, digits[k].box) for k in range(len(digits)) if digits[k].label != 1 or k in thin
-    }
-    faintest = ONE_MIN_CONTRAST * float(np.median([c for k, c in contrast.items() if digits[k].label != 1]))
-    printed = {k for k in thin if contrast[k] < faintest}
+    faintest = ONE_MIN_CONTRAST * float(np.median([_contrast(paper, mask, digits[k].box) for k in peers]))
+    printed = {k for k in thin if _contrast(paper, mask, digits[k].box) < faintest}
     return [d for k, d in enumerate(digits) if k not in printed]
 
 
@@ -282,8 +292,8 @@ def _contrast(paper: np.ndarray, mask: np.ndarray, box: Box) -> float:
     ONE_PAPER_QUANTILE): its darker ink, not its mean, as a thin stroke's pixels are
     mostly its blurred edge."""
     x, y, w, h = box
-    x0, y0 = max(x - 3, 0), max(y - 3, 0)
-    ground = grey_quantile(paper[y0 : y + h + 3, x0 : x + w + 3], None, ONE_PAPER_QUANTILE)
+    x0, y0 = max(x - ONE_MARGIN, 0), max(y - ONE_MARGIN, 0)
+    ground = grey_quantile(paper[y0 : y + h + ONE_MARGIN, x0 : x + w + ONE_MARGIN], None, ONE_PAPER_QUANTILE)
     ink = grey_quantile(paper[y : y + h, x : x + w], mask[y : y + h, x : x + w], ONE_INK_QUANTILE)
     return 0.0 if ground is None or ink is None else float(ground - ink)
 

@@ -23,6 +23,8 @@ from camdigits.config import (
     REFERENCE_SIDE,
     RULE_BAND,
     RULE_CROSSING,
+    RULE_CURVE_STEP,
+    RULE_FIT_STEP,
     RULE_FLANK_STEP,
     RULE_FULL_COVER,
     RULE_GAP,
@@ -44,11 +46,8 @@ from camdigits.config import (
     RULING_LONE_EXTENT,
     RULING_MIN_LINES,
 )
-from camdigits.recognition.geometry import true_runs
+from camdigits.recognition.geometry import square_turn, true_runs
 from camdigits.recognition.levels import grey_quantile
-
-FIT_STEP = 8  # every this many run pixels of a rule fit its curve: a few hundred points are plenty
-CURVE_STEP = 4  # px between the points of a curved rule's polyline
 
 
 def frame_scale(shape: tuple[int, ...]) -> float:
@@ -105,9 +104,7 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     tilt = rule_tilt(mask) if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK else 0.0
     if abs(tilt) >= RULE_TILT_MIN:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
-        turn = cv2.getRotationMatrix2D((w / 2, h / 2), tilt, 1.0)
-        side = int(math.ceil(math.hypot(w, h)))
-        turn[:, 2] += ((side - w) / 2, (side - h) / 2)
+        turn, side = square_turn(h, w, tilt)
         levelled = cv2.warpAffine(mask, turn, (side, side), flags=cv2.INTER_NEAREST)
         rules = _find_rules(levelled, sizes, max_thickness, (h, w), searched=True)
         if rules is not None:
@@ -223,8 +220,8 @@ def _find_rules(
     ):
         return None
     rules = np.zeros_like(mask)
-    for own, origin, thickness, _, _ in lines:
-        _draw_rule(rules, own, origin, thickness, sizes.band)
+    for own, origin, thickness, horizontal, _ in lines:
+        _draw_rule(rules, own, origin, thickness, sizes.band, horizontal)
     return rules
 
 
@@ -239,13 +236,15 @@ def _inked_span(
     frame: tuple[int, int],
 ) -> float:
     """The share of the frame's width (height, for an upright line) along which a long line
-    (``own``: its run pixels in its box at ``origin``; ``span``: the share its runs span) has
-    ink on it, across the whole frame: a faint rule broken near the digits on it spans the
-    page in its pieces, a line of writing only its words."""
+    (``own``: its run pixels in its box at ``origin``) has ink on it, drawn across the whole
+    ``mask`` (the frame, or the frame turned level on a larger canvas) as it would be
+    erased: a faint rule broken near the digits on it spans the page in its pieces, a line
+    of writing only its words. ``span``, the share its joined runs span, where that is
+    enough already (the line is drawn only for the few frames that need it)."""
     if span >= RULING_LONE_EXTENT:
         return span
     line = np.zeros_like(mask)
-    _draw_rule(line, own, origin, thickness, band)
+    _draw_rule(line, own, origin, thickness, band, horizontal)
     inked = cv2.bitwise_and(line, mask).any(axis=0 if horizontal else 1)
     return np.count_nonzero(inked) / frame[1 if horizontal else 0]
 
@@ -346,10 +345,14 @@ def _covered(rows: np.ndarray, wide: int, reach: int) -> bool:
     return bool(np.count_nonzero((inked > 0) & (inked <= wide)) >= BOX_CORNER_COVER * len(rows))
 
 
-def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, band: int) -> None:
+def _draw_rule(
+    rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thickness: float, band: int, horizontal: bool
+) -> None:
     """Draw onto ``rules`` the straight line fitted through one rule's run pixels (``own``,
-    its box at ``origin`` in the frame), as thick as the rule plus ``band`` (RULE_BAND for
-    the frame's size): only the line goes, not the strokes of digits touching it."""
+    its box at ``origin`` in the frame; ``horizontal``: a level rule, not an upright one),
+    and where the rule bends, the parabola fitted through them (:func:`_fitted_curve`), as
+    thick as the rule plus ``band`` (RULE_BAND for the frame's size): only the line goes,
+    not the strokes of digits touching it."""
     x, y = origin
     ys, xs = np.nonzero(own)
     if len(xs) < 2:
@@ -367,26 +370,32 @@ def _draw_rule(rules: np.ndarray, own: np.ndarray, origin: tuple[int, int], thic
     cv2.line(rules, start, end, 255, width)
     # A page that curls bends its rules away from any straight line: the parabola through
     # the run pixels is drawn too, over the rule's own length (extended, it leaves the rule).
-    curve = _fitted_curve(points, level=abs(vx) >= abs(vy))
+    curve = _fitted_curve(points, horizontal)
     if curve is not None:
         cv2.polylines(rules, [curve], False, 255, width)
 
 
 def _fitted_curve(points: np.ndarray, level: bool) -> np.ndarray | None:
-    """The parabola fitted (least squares) through every FIT_STEP-th of a rule's run
+    """The parabola fitted (least squares) through every RULE_FIT_STEP-th of a rule's run
     ``points`` (x, y; ``level``: y as a function of x, else x of y), as int32 polyline points
-    CURVE_STEP px apart over their extent; None where it sags less than RULE_MIN_SAG px from
-    a straight line at its ends (most rules: the straight line erases them)."""
-    sample = points[::FIT_STEP].astype(np.float64)
+    RULE_CURVE_STEP px apart over their extent; None where, at its farther end, it leaves its
+    tangent at the points' middle by less than RULE_MIN_SAG px (most rules: the straight line
+    erases them)."""
+    sample = points[::RULE_FIT_STEP].astype(np.float64)
     along, across = (sample[:, 0], sample[:, 1]) if level else (sample[:, 1], sample[:, 0])
     centre = along.mean()
-    t = along - centre
-    powers = np.stack([np.ones_like(t), t, t * t])
-    a0, a1, a2 = np.linalg.solve(powers @ powers.T, powers @ across)
-    reach = float(np.abs(t).max())
-    if abs(a2) * reach * reach < RULE_MIN_SAG:
+    reach = float(np.abs(along - centre).max())
+    if reach == 0:
         return None
-    u = np.arange(t.min(), t.max() + CURVE_STEP, CURVE_STEP)
+    t = (along - centre) / reach  # in [-1, 1]: the normal equations stay well scaled
+    powers = np.stack([np.ones_like(t), t, t * t])
+    try:
+        a0, a1, a2 = np.linalg.solve(powers @ powers.T, powers @ across)
+    except np.linalg.LinAlgError:  # the points stand on fewer than three positions
+        return None
+    if abs(a2) < RULE_MIN_SAG:  # a2: the sag at the farther end, in px
+        return None
+    u = np.arange(t.min(), t.max() + RULE_CURVE_STEP / reach, RULE_CURVE_STEP / reach)
     v = (a2 * u + a1) * u + a0
-    curve = np.stack([u + centre, v] if level else [v, u + centre], axis=1)
+    curve = np.stack([u * reach + centre, v] if level else [v, u * reach + centre], axis=1)
     return np.round(curve).astype(np.int32)
