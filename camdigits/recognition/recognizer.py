@@ -135,14 +135,16 @@ class Recognizer:
         if not len(unsure):
             return probabilities
         again = [blobs[i] for i in unsure.tolist()]
-        both = probabilities[unsure] + self._full_network.predict(_grey_patches(again))
-        probabilities[unsure] = self._with_turned_readings(again, both)
+        shades = [shaded(blob) for blob in again]  # once: read as they are and turned
+        both = probabilities[unsure] + self._full_network.predict(to_mnist_patches(shades))
+        probabilities[unsure] = self._with_turned_readings(again, shades, both)
         return probabilities
 
-    def _with_turned_readings(self, blobs: list[Candidate], both: np.ndarray) -> np.ndarray:
-        """For ``blobs`` read unsurely from their masks (``both``: the sums of that reading and
-        of their grey levels'), the mean of those two, or of six: those two and the mask and
-        grey levels turned UNSURE_TURN_DEG each way, all four read in one call.
+    def _with_turned_readings(self, blobs: list[Candidate], shades: list[np.ndarray], both: np.ndarray) -> np.ndarray:
+        """For ``blobs`` read unsurely from their masks (``shades``: their ink at its grey
+        levels; ``both``: the sums of the readings of the two), the mean of those two, or of
+        six: those two and the mask and grey levels turned UNSURE_TURN_DEG each way, all four
+        read in one call.
 
         A digit in a style the network reads unsurely (a held-out handwriting family's 4 or 6,
         a small digit's blocky mask) often reads surely turned a little, where its strokes
@@ -166,7 +168,7 @@ class Recognizer:
             turned(ink, degrees)
             for degrees in (-UNSURE_TURN_DEG, UNSURE_TURN_DEG)
             for k in turn
-            for ink in (blobs[k].ink, shaded(blobs[k]))
+            for ink in (blobs[k].ink, shades[k])
         ]
         readings = self._full_network.predict(to_mnist_patches(crops)).reshape(2, len(turn), 2, -1)
         mean[turn] = (both[turn] + readings.sum(axis=(0, 2))) / 6

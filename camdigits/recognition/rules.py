@@ -212,39 +212,27 @@ def _find_rules(
                 lines.append((own, (x, y), thickness, horizontal, extent[label] / along))
     if not lines:
         return None
-    # A line or two, none spanning most of the frame in ink: the feet or tops of a line or
-    # two of writing that the writing test let through, not a ruling.
-    if len(lines) < RULING_MIN_LINES and not any(
-        _inked_span(mask, own, origin, thickness, horizontal, span, sizes.band, frame) >= RULING_LONE_EXTENT
-        for own, origin, thickness, horizontal, span in lines
-    ):
-        return None
     rules = np.zeros_like(mask)
+    if len(lines) >= RULING_MIN_LINES or any(span >= RULING_LONE_EXTENT for *_, span in lines):
+        for own, origin, thickness, horizontal, _ in lines:
+            _draw_rule(rules, own, origin, thickness, sizes.band, horizontal)
+        return rules
+    # A line or two, none spanning most of the frame in runs: a ruling only if one has ink
+    # along most of the frame, drawn across it as it would be erased (a faint rule broken
+    # near the digits on it spans the page in its pieces); else the feet or tops of a line
+    # or two of writing that the writing test let through.
+    ruling = False
     for own, origin, thickness, horizontal, _ in lines:
-        _draw_rule(rules, own, origin, thickness, sizes.band, horizontal)
-    return rules
+        line = np.zeros_like(mask)
+        _draw_rule(line, own, origin, thickness, sizes.band, horizontal)
+        ruling |= _inked_share(line, mask, horizontal, frame) >= RULING_LONE_EXTENT
+        rules |= line
+    return rules if ruling else None
 
 
-def _inked_span(
-    mask: np.ndarray,
-    own: np.ndarray,
-    origin: tuple[int, int],
-    thickness: float,
-    horizontal: bool,
-    span: float,
-    band: int,
-    frame: tuple[int, int],
-) -> float:
-    """The share of the frame's width (height, for an upright line) along which a long line
-    (``own``: its run pixels in its box at ``origin``) has ink on it, drawn across the whole
-    ``mask`` (the frame, or the frame turned level on a larger canvas) as it would be
-    erased: a faint rule broken near the digits on it spans the page in its pieces, a line
-    of writing only its words. ``span``, the share its joined runs span, where that is
-    enough already (the line is drawn only for the few frames that need it)."""
-    if span >= RULING_LONE_EXTENT:
-        return span
-    line = np.zeros_like(mask)
-    _draw_rule(line, own, origin, thickness, band, horizontal)
+def _inked_share(line: np.ndarray, mask: np.ndarray, horizontal: bool, frame: tuple[int, int]) -> float:
+    """The share of the frame's width (height, for an upright ``line``) along which the drawn
+    ``line`` has ink of ``mask`` on it (the frame, or the frame turned level on a larger canvas)."""
     inked = cv2.bitwise_and(line, mask).any(axis=0 if horizontal else 1)
     return np.count_nonzero(inked) / frame[1 if horizontal else 0]
 
