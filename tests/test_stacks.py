@@ -1,13 +1,14 @@
 """Stacked digits: a blob the candidate search joined from pieces one above the other (the
 digits of two lines of a ruled page) is read as the digits it holds."""
 
+import cv2
 import numpy as np
 import pytest
 
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.recognition.split import choose_stack
-from camdigits.recognition.stacks import stacked_parts
+from camdigits.recognition.split import choose_stack, digit_height, sure_parts
+from camdigits.recognition.stacks import stacked_parts, stacked_pieces
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
 
 
@@ -41,6 +42,59 @@ def test_digits_stacked_a_pens_gap_apart_are_read_as_both():
         wrong += any(label not in (labels[top], labels[bottom]) for label in got)
     assert read >= 21
     assert wrong <= 4
+
+
+def reaching_pair(top_index: int, bottom_index: int, peers: list[int], height: int = 28) -> np.ndarray:
+    """A page with a row of ``peers`` (MNIST test digits) and, below it, two test digits of two
+    lines: the second's ink starts a fifth of a height above the first's bottom, half a width
+    to the right, so the two share rows and columns (a ruled page's dense writing)."""
+    page = blank_page()
+    for k, index in enumerate(peers):
+        write_digit(page, index, 60 + 50 * k, 60, height)
+    x, y, w, h = write_digit(page, top_index, 300, 200, height)
+    px, py, _, _ = write_digit(blank_page(), bottom_index, 0, 0, height)  # the ink's place in its field
+    write_digit(page, bottom_index, x + w // 2 - px, y + h - h // 5 - py, height)
+    return page
+
+
+def test_digits_of_two_lines_that_share_rows_are_read_as_both():
+    """40 random pairs written as :func:`reaching_pair` does, below a row of five other digits:
+    the candidate search joins each pair into one blob. Of the pairs whose inks do not touch
+    (20), at least 11 are read as both digits, top first (13 measured; 2 before the blob was
+    tried in its pieces of ink, none having an empty row between them)."""
+    _, labels = mnist_test()
+    rng = np.random.default_rng(5)
+    recognizer = Recognizer()
+    apart = read = 0
+    for _ in range(40):
+        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
+        page = reaching_pair(top, bottom, [int(i) for i in rng.choice(len(labels), 5, replace=False)])
+        joined = [c for c in recognizer.candidates(page)[1] if c.box[1] > 150]
+        assert len(joined) == 1, "the pair should be joined into one blob"
+        if cv2.connectedComponents(joined[0].ink, connectivity=8)[0] < 3:  # the inks touch
+            continue
+        assert stacked_parts(joined[0], 10) == [], "no empty row between the two"
+        apart += 1
+        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1]) if d.box[1] > 150]
+        read += got == [labels[top], labels[bottom]]
+    assert apart == 20
+    assert read >= 11
+
+
+def test_a_tall_blob_is_not_taken_apart_without_digits_to_measure_it_by():
+    """The same pairs with no other digits on the page: there is no height of the frame's
+    digits to call the blob tall by, and at most the 2 pairs read before are read as both."""
+    _, labels = mnist_test()
+    rng = np.random.default_rng(5)
+    recognizer = Recognizer()
+    read = 0
+    for _ in range(40):
+        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
+        rng.choice(len(labels), 5, replace=False)  # the peers' draw, so that the pairs are the same
+        page = reaching_pair(top, bottom, [])
+        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1])]
+        read += got == [labels[top], labels[bottom]]
+    assert read <= 2
 
 
 def test_a_digit_cut_by_an_erased_rule_stays_one_digit():
@@ -105,3 +159,47 @@ def test_a_blob_that_is_not_stacked_digits_has_no_parts(rects):
 )
 def test_choose_stack(whole, parts, expected):
     assert choose_stack(whole, parts, min_confidence=0.7) == expected
+
+
+def test_pieces_one_above_another_come_apart():
+    """A 7 whose foot reaches into the rows of the 3 below it, beside it: two pieces, top first."""
+    pieces = stacked_pieces(_blob((0, 0, 25, 30), (30, 25, 25, 30)), min_height=10)
+    assert [p.box for p in pieces] == [(100, 200, 25, 30), (130, 225, 25, 30)]
+
+
+@pytest.mark.parametrize(
+    "rects",
+    [
+        [(0, 10, 20, 40), (25, 5, 20, 40)],  # side by side on one line: a word's letters
+        [(10, 5, 30, 50)],  # one piece
+        [(0, 0, 20, 40), (25, 45, 20, 6)],  # a dash under it: one piece worth reading
+    ],
+)
+def test_pieces_side_by_side_or_alone_do_not_come_apart(rects):
+    assert stacked_pieces(_blob(*rects), min_height=10) == []
+
+
+def _part(height: int) -> Candidate:
+    return Candidate(box=(0, 0, 10, height), ink=np.full((height, 10), 255, np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("whole", "blob_height", "parts", "kept"),
+    [
+        (0.2, 64, [(30, 0.99), (32, 0.5)], [0]),  # the part read surely and of the digits' height
+        (0.2, 64, [(30, 0.99), (12, 0.99)], [0]),  # a part far shorter than the frame's digits
+        (0.2, 40, [(30, 0.99), (30, 0.99)], []),  # a blob not tall enough to hold two lines
+        (0.8, 64, [(30, 0.99), (30, 0.99)], []),  # a blob read as a digit keeps its reading
+    ],
+)
+def test_sure_parts(whole, blob_height, parts, kept):
+    read = [(_part(height), 4, confidence) for height, confidence in parts]
+    got = sure_parts(whole, blob_height, read, digit_height=30.0, min_confidence=0.7)
+    assert got == [read[k] for k in kept]
+    assert sure_parts(whole, blob_height, read, digit_height=None, min_confidence=0.7) == []
+
+
+def test_digit_height_needs_a_few_digits():
+    blobs = [_part(h) for h in (20, 30, 40, 50)]
+    assert digit_height(blobs, np.array([0.9, 0.9, 0.9, 0.1]), 0.7) == 30.0
+    assert digit_height(blobs, np.array([0.9, 0.9, 0.1, 0.1]), 0.7) is None

@@ -8,7 +8,8 @@ and along the path of a drop falling between the digits (:func:`drop_fall`), and
 cut's two halves are classified. :func:`split_touching` then keeps, per blob, whichever
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
 (see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows is
-tried as the digits stacked in it (:mod:`camdigits.recognition.stacks`).
+tried as the digits stacked in it (:mod:`camdigits.recognition.stacks`); a blob far taller
+than the frame's digits keeps those of its parts that read as digits (:func:`sure_parts`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ from camdigits.config import (
     MIN_STACK_CONFIDENCE,
     NO_DIGIT_BELOW,
     SPLIT_WHEN_WHOLE_BELOW,
+    STACK_HEIGHT_SPAN,
+    STACK_PEERS,
+    STACK_TALL,
 )
 from camdigits.recognition.candidates import Candidate, part_of
-from camdigits.recognition.stacks import stacked_parts
+from camdigits.recognition.stacks import stacked_parts, stacked_pieces
 from camdigits.types import Digit
 
 Classify = Callable[[list[Candidate]], tuple[np.ndarray, np.ndarray]]
@@ -199,6 +203,40 @@ def choose_stack(whole_confidence: float, parts: list[float], min_confidence: fl
     )
 
 
+def sure_parts(
+    whole_confidence: float,
+    height: int,
+    parts: list[Reading],
+    digit_height: float | None,
+    min_confidence: float,
+) -> list[Reading]:
+    """The parts (with their readings) of a stacked blob that :func:`choose_stack` did not
+    take apart, kept as digits on their own: those read at least ``min_confidence`` surely
+    and as tall as the frame's digits (``digit_height``, see :func:`digit_height`), give or
+    take STACK_HEIGHT_SPAN, of a blob read as no digit and STACK_TALL times as tall as
+    them. Empty for any other blob.
+
+    Such a blob holds the digits of two lines of a ruled page and a part that reads as no
+    digit: a piece of a neighbour, a rule's leftover, two digits touching. The other parts
+    are left out, not read in the word context: read there, curved ruled pages gave more
+    false digits (docs/accuracy.md).
+    """
+    if digit_height is None or whole_confidence >= min_confidence or height < STACK_TALL * digit_height:
+        return []
+    return [
+        (part, label, confidence)
+        for part, label, confidence in parts
+        if confidence >= min_confidence and abs(part.box[3] / digit_height - 1) <= STACK_HEIGHT_SPAN
+    ]
+
+
+def digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
+    """The median height of the blobs read as digits (at least ``min_confidence``
+    surely), or None for a frame with fewer than STACK_PEERS of them."""
+    heights = [c.box[3] for c, confidence in zip(candidates, confidences.tolist()) if confidence >= min_confidence]
+    return float(np.median(heights)) if len(heights) >= STACK_PEERS else None
+
+
 def _whole_score(whole_confidence: float, min_confidence: float) -> float:
     """What the whole blob's reading counts for against a cut's or a stack's parts: its
     confidence where that reports a digit, else nothing."""
@@ -273,16 +311,30 @@ def _stacked_readings(
     min_height: float,
 ) -> dict[int, list[Reading]]:
     """The readings of the blobs among ``unsure`` (indices into ``candidates``) that are
-    taken apart into the digits stacked in them (:func:`choose_stack`), by index. The
+    taken apart into the digits stacked in them (:func:`choose_stack`), or that keep the
+    parts that read as digits (:func:`sure_parts`), by index. A blob STACK_TALL times as tall
+    as the frame's digits with no empty row is tried in its pieces of connected ink. The
     parts of all of them are read in one call."""
-    stacks = [(i, parts) for i in unsure if (parts := stacked_parts(candidates[i], min_height))]
+    if not unsure:
+        return {}
+    height = digit_height(candidates, confidences, min_confidence)
+    tall = STACK_TALL * height if height is not None else float("inf")
+    stacks = [
+        (i, parts)
+        for i in unsure
+        if (parts := stacked_parts(candidates[i], min_height))
+        or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
+    ]
     if not stacks:
         return {}
     labels, part_confidences = classify([part for _, parts in stacks for part in parts])
     part_readings = iter(zip(labels.tolist(), part_confidences.tolist()))
     taken = {}
     for i, parts in stacks:
-        read = [next(part_readings) for _ in parts]
-        if choose_stack(float(confidences[i]), [confidence for _, confidence in read], min_confidence):
-            taken[i] = [(part, *reading) for part, reading in zip(parts, read)]
+        read = [(part, *next(part_readings)) for part in parts]
+        whole = float(confidences[i])
+        if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
+            taken[i] = read
+        elif kept := sure_parts(whole, candidates[i].box[3], read, height, min_confidence):
+            taken[i] = kept
     return taken

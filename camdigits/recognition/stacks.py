@@ -5,14 +5,17 @@ apart: pieces one above the other, a pen's gap apart. On a ruled or squared page
 of one line come as close to those of the next, and the search joins them too (a 2 over the
 22 below it, a 3 over a 6). Such a blob reads as no digit. Its ink still falls apart along
 empty rows and, within them, empty columns; the split stage reads those parts on their own
-and keeps them where each reads surely as a digit.
+and keeps them where each reads surely as a digit. Where a digit of one line reaches into the
+rows of the next, no row is empty, but a blob far taller than the frame's digits still comes
+apart into its pieces of connected ink (:func:`stacked_pieces`).
 """
 
 from __future__ import annotations
 
 import cv2
+import numpy as np
 
-from camdigits.config import MIN_STACK_PART
+from camdigits.config import MIN_STACK_PART, STACK_MAX_OVERLAP
 from camdigits.recognition.candidates import Candidate, part_of
 from camdigits.recognition.geometry import true_runs
 
@@ -36,3 +39,27 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     kept = [(band, part) for band, part in parts if part.box[3] >= max(MIN_STACK_PART * tallest, min_height)]
     # Parts of two bands or more lie one above another; those of one band only side by side.
     return [part for _, part in kept] if len({band for band, _ in kept}) >= 2 else []
+
+
+def stacked_pieces(candidate: Candidate, min_height: float) -> list[Candidate]:
+    """The pieces of connected ink of a blob, each tightened to its ink, one above another:
+    pieces under MIN_STACK_PART of the tallest piece's height or under ``min_height`` px left
+    out, as in :func:`stacked_parts`. Empty unless two pieces or more are left and each
+    overlaps the rows of the piece above it by at most STACK_MAX_OVERLAP of the shorter's
+    height: the pieces of one word's letters stand side by side on their line."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.ink, connectivity=8)
+    if count < 3:  # the background and one piece
+        return []
+    tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
+    least = max(MIN_STACK_PART * tallest, min_height)
+    pieces = [
+        part_of(candidate, np.where(labels == label, 255, 0).astype(np.uint8), *(int(v) for v in stats[label, :4]))
+        for label in range(1, count)
+        if stats[label, cv2.CC_STAT_HEIGHT] >= least
+    ]
+    pieces.sort(key=lambda piece: piece.box[1])
+    for upper, lower in zip(pieces, pieces[1:]):
+        overlap = upper.box[1] + upper.box[3] - lower.box[1]
+        if overlap > STACK_MAX_OVERLAP * min(upper.box[3], lower.box[3]):
+            return []
+    return pieces if len(pieces) >= 2 else []
