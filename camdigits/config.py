@@ -171,12 +171,13 @@ NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 
 # Each part of a stacked blob read at least this surely: less than a cut's halves, as the parts
 # lie apart (chosen on stacked pairs of MNIST training digits, docs/accuracy.md).
 MIN_STACK_CONFIDENCE = 0.9
-# A blob STACK_TALL times as tall as the frame's digits read surely (the median of STACK_PEERS
-# of them at least) holds the digits of two lines. Its parts that read as digits are kept on
-# their own where the rest of it reads as none, if they are as tall as those digits, give or
-# take STACK_HEIGHT_SPAN; its pieces apart (connected ink) are such parts where they overlap
-# by at most STACK_MAX_OVERLAP of the shorter's height (the digits of two lines, not the
-# letters of a word). Chosen on the field set: bench.scenes has no stacked lines.
+# A blob not read as a digit and STACK_TALL times as tall as the frame's digits read surely
+# (the median of STACK_PEERS of them at least) holds the digits of two lines. Where its stack
+# is refused, its parts that read as digits are kept on their own if they are as tall as
+# those digits, give or take STACK_HEIGHT_SPAN; its pieces of connected ink are such parts
+# where each shares at most STACK_MAX_OVERLAP of the shorter's height with the rows of the
+# one above (the digits of two lines, not the letters of a word). Chosen on the field set:
+# bench.scenes has no stacked lines.
 STACK_TALL = 1.5
 STACK_PEERS = 3
 STACK_HEIGHT_SPAN = 0.3

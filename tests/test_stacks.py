@@ -5,9 +5,10 @@ import cv2
 import numpy as np
 import pytest
 
+from camdigits.recognition import split
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.recognition.split import choose_stack, digit_height, sure_parts
+from camdigits.recognition.split import choose_stack, median_digit_height, split_touching, sure_parts
 from camdigits.recognition.stacks import stacked_parts, stacked_pieces
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
 
@@ -82,8 +83,9 @@ def test_digits_of_two_lines_that_share_rows_are_read_as_both():
 
 
 def test_a_tall_blob_is_not_taken_apart_without_digits_to_measure_it_by():
-    """The same pairs with no other digits on the page: there is no height of the frame's
-    digits to call the blob tall by, and at most the 2 pairs read before are read as both."""
+    """The same 40 pairs, touching or not, with no other digits on the page: there is no
+    height of the frame's digits to call the blob tall by, and at most 2 are read as both
+    (2 measured, with or without the tall-blob rule)."""
     _, labels = mnist_test()
     rng = np.random.default_rng(5)
     recognizer = Recognizer()
@@ -95,6 +97,56 @@ def test_a_tall_blob_is_not_taken_apart_without_digits_to_measure_it_by():
         got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1])]
         read += got == [labels[top], labels[bottom]]
     assert read <= 2
+
+
+def test_a_large_digit_cut_by_an_erased_rule_among_smaller_ones_is_read_as_without_the_tall_blob_rule(monkeypatch):
+    """20 random test digits 60 px tall, each cut across by a 6 px band of paper, below four
+    digits half as tall: the cut digit is twice the frame's digits' height and its pieces
+    are as tall as they are, which is what the tall-blob rule looks for; every page reads
+    exactly as it does with the rule switched off (measured on 60: 7 taken apart either way,
+    by the stack rule, whose parts each read 0.9 surely)."""
+    _, labels = mnist_test()
+    rng = np.random.default_rng(11)
+    recognizer = Recognizer()
+    pages = []
+    for _ in range(20):
+        page = blank_page()
+        for k, peer in enumerate(rng.choice(len(labels), 4, replace=False)):
+            write_digit(page, int(peer), 40 + 60 * k, 60, 30)
+        x, y, w, h = write_digit(page, int(rng.choice(len(labels))), 300, 200, 60)
+        cut = y + int(h * rng.uniform(0.3, 0.7))
+        page[cut : cut + 6, x - 2 : x + w + 2] = PAPER
+        pages.append(page)
+    with_rule = [recognizer.recognize(page).digits for page in pages]
+    monkeypatch.setattr(split, "sure_parts", lambda *args: [])
+    assert [recognizer.recognize(page).digits for page in pages] == with_rule
+
+
+def _reading(box: tuple[int, int, int, int]) -> Candidate:
+    return Candidate(box=box, ink=np.full((box[3], box[2]), 255, np.uint8))
+
+
+def test_a_refused_stack_of_a_tall_blob_keeps_its_sure_part_and_drops_the_rest():
+    """Three digits 30 px tall read surely, and a blob 70 px tall read as no digit whose two
+    bands read as a 4 (0.95) and a 7 (0.3): the stack is refused (a part under 0.9), the 4
+    is kept on its own, and neither the blob nor the 7 is left to the word context."""
+    blob_ink = np.zeros((70, 20), np.uint8)
+    blob_ink[:30] = 255
+    blob_ink[40:] = 255
+    blob = Candidate(box=(300, 100, 20, 70), ink=blob_ink)
+    peers = [_reading((40 + 40 * k, 20, 16, 30)) for k in range(3)]
+    readings = {(300, 100, 20, 30): (4, 0.95), (300, 140, 20, 30): (7, 0.3)}
+
+    def classify(parts):
+        read = [readings[p.box] for p in parts]
+        return np.array([label for label, _ in read]), np.array([confidence for _, confidence in read])
+
+    digits, unsure = split_touching(
+        [*peers, blob], np.array([3, 5, 8, 0]), np.array([0.99, 0.99, 0.99, 0.2]), classify, 0.7, 10
+    )
+    assert [(d.label, d.box) for d in digits][-1] == (4, (300, 100, 20, 30))
+    assert len(digits) == 4
+    assert unsure == []
 
 
 def test_a_digit_cut_by_an_erased_rule_stays_one_digit():
@@ -167,12 +219,21 @@ def test_pieces_one_above_another_come_apart():
     assert [p.box for p in pieces] == [(100, 200, 25, 30), (130, 225, 25, 30)]
 
 
+def test_three_pieces_come_apart_only_if_each_pair_is_one_above_the_other():
+    ladder = [(0, 0, 15, 18), (20, 17, 15, 18), (40, 34, 15, 18)]
+    assert len(stacked_pieces(_blob(*ladder), min_height=10)) == 3
+    ladder[2] = (40, 25, 15, 18)  # the lowest shares half its rows with the middle one
+    assert stacked_pieces(_blob(*ladder), min_height=10) == []
+
+
 @pytest.mark.parametrize(
     "rects",
     [
-        [(0, 10, 20, 40), (25, 5, 20, 40)],  # side by side on one line: a word's letters
         [(10, 5, 30, 50)],  # one piece
+        [(0, 10, 20, 40), (25, 5, 20, 40)],  # side by side on one line: a word's letters
         [(0, 0, 20, 40), (25, 45, 20, 6)],  # a dash under it: one piece worth reading
+        [(0, 0, 50, 4), (0, 46, 50, 4), (0, 0, 4, 50), (46, 0, 4, 50), (15, 8, 20, 34)],  # a piece inside a loop
+        [(20, 0, 12, 25), (0, 24, 12, 25), (40, 24, 12, 28)],  # a 2 over the 22 below it, which share rows
     ],
 )
 def test_pieces_side_by_side_or_alone_do_not_come_apart(rects):
@@ -186,20 +247,23 @@ def _part(height: int) -> Candidate:
 @pytest.mark.parametrize(
     ("whole", "blob_height", "parts", "kept"),
     [
+        (0.2, 64, [], []),  # nothing to keep
         (0.2, 64, [(30, 0.99), (32, 0.5)], [0]),  # the part read surely and of the digits' height
         (0.2, 64, [(30, 0.99), (12, 0.99)], [0]),  # a part far shorter than the frame's digits
+        (0.2, 64, [(30, 0.99), (40, 0.99)], [0]),  # ... or taller (1.33 of their height)
+        (0.2, 45, [(30, 0.99), (30, 0.99)], [0, 1]),  # a blob just STACK_TALL times as tall
         (0.2, 40, [(30, 0.99), (30, 0.99)], []),  # a blob not tall enough to hold two lines
         (0.8, 64, [(30, 0.99), (30, 0.99)], []),  # a blob read as a digit keeps its reading
     ],
 )
 def test_sure_parts(whole, blob_height, parts, kept):
     read = [(_part(height), 4, confidence) for height, confidence in parts]
-    got = sure_parts(whole, blob_height, read, digit_height=30.0, min_confidence=0.7)
+    got = sure_parts(whole, blob_height, read, digits_height=30.0, min_confidence=0.7)
     assert got == [read[k] for k in kept]
-    assert sure_parts(whole, blob_height, read, digit_height=None, min_confidence=0.7) == []
+    assert sure_parts(whole, blob_height, read, digits_height=None, min_confidence=0.7) == []
 
 
-def test_digit_height_needs_a_few_digits():
+def test_median_digit_height_needs_a_few_digits():
     blobs = [_part(h) for h in (20, 30, 40, 50)]
-    assert digit_height(blobs, np.array([0.9, 0.9, 0.9, 0.1]), 0.7) == 30.0
-    assert digit_height(blobs, np.array([0.9, 0.9, 0.1, 0.1]), 0.7) is None
+    assert median_digit_height(blobs, np.array([0.9, 0.9, 0.7, 0.1]), 0.7) == 30.0  # 0.7 is sure enough
+    assert median_digit_height(blobs, np.array([0.9, 0.9, 0.1, 0.1]), 0.7) is None

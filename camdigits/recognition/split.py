@@ -205,32 +205,32 @@ def choose_stack(whole_confidence: float, parts: list[float], min_confidence: fl
 
 def sure_parts(
     whole_confidence: float,
-    height: int,
+    blob_height: int,
     parts: list[Reading],
-    digit_height: float | None,
+    digits_height: float | None,
     min_confidence: float,
 ) -> list[Reading]:
     """The parts (with their readings) of a stacked blob that :func:`choose_stack` did not
     take apart, kept as digits on their own: those read at least ``min_confidence`` surely
-    and as tall as the frame's digits (``digit_height``, see :func:`digit_height`), give or
-    take STACK_HEIGHT_SPAN, of a blob read as no digit and STACK_TALL times as tall as
-    them. Empty for any other blob.
+    and as tall as the frame's digits (``digits_height``, see :func:`median_digit_height`),
+    give or take STACK_HEIGHT_SPAN, of a blob not read as a digit (under ``min_confidence``)
+    and STACK_TALL times as tall as them. Empty for any other blob.
 
-    Such a blob holds the digits of two lines of a ruled page and a part that reads as no
-    digit: a piece of a neighbour, a rule's leftover, two digits touching. The other parts
-    are left out, not read in the word context: read there, curved ruled pages gave more
-    false digits (docs/accuracy.md).
+    Such a blob holds the digits of two lines of a ruled page and a part that reads less
+    surely than a stack's parts must: a piece of a neighbour, a rule's leftover, two digits
+    touching. The other parts are left out, not read in the word context: read there,
+    curved ruled pages gave more false digits (docs/accuracy.md).
     """
-    if digit_height is None or whole_confidence >= min_confidence or height < STACK_TALL * digit_height:
+    if digits_height is None or whole_confidence >= min_confidence or blob_height < STACK_TALL * digits_height:
         return []
     return [
-        (part, label, confidence)
-        for part, label, confidence in parts
-        if confidence >= min_confidence and abs(part.box[3] / digit_height - 1) <= STACK_HEIGHT_SPAN
+        reading
+        for reading in parts
+        if reading[2] >= min_confidence and abs(reading[0].box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
     ]
 
 
-def digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
+def median_digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
     """The median height of the blobs read as digits (at least ``min_confidence``
     surely), or None for a frame with fewer than STACK_PEERS of them."""
     heights = [c.box[3] for c, confidence in zip(candidates, confidences.tolist()) if confidence >= min_confidence]
@@ -313,12 +313,13 @@ def _stacked_readings(
     """The readings of the blobs among ``unsure`` (indices into ``candidates``) that are
     taken apart into the digits stacked in them (:func:`choose_stack`), or that keep the
     parts that read as digits (:func:`sure_parts`), by index. A blob STACK_TALL times as tall
-    as the frame's digits with no empty row is tried in its pieces of connected ink. The
-    parts of all of them are read in one call."""
+    as the frame's digits whose ink does not fall apart along empty rows into parts
+    (:func:`stacked_parts`) is tried in its pieces of connected ink. The parts of all of
+    them are read in one call."""
     if not unsure:
         return {}
-    height = digit_height(candidates, confidences, min_confidence)
-    tall = STACK_TALL * height if height is not None else float("inf")
+    digits_height = median_digit_height(candidates, confidences, min_confidence)
+    tall = STACK_TALL * digits_height if digits_height is not None else float("inf")
     stacks = [
         (i, parts)
         for i in unsure
@@ -335,6 +336,6 @@ def _stacked_readings(
         whole = float(confidences[i])
         if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
             taken[i] = read
-        elif kept := sure_parts(whole, candidates[i].box[3], read, height, min_confidence):
+        elif kept := sure_parts(whole, candidates[i].box[3], read, digits_height, min_confidence):
             taken[i] = kept
     return taken

@@ -42,24 +42,26 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
 
 
 def stacked_pieces(candidate: Candidate, min_height: float) -> list[Candidate]:
-    """The pieces of connected ink of a blob, each tightened to its ink, one above another:
-    pieces under MIN_STACK_PART of the tallest piece's height or under ``min_height`` px left
-    out, as in :func:`stacked_parts`. Empty unless two pieces or more are left and each
-    overlaps the rows of the piece above it by at most STACK_MAX_OVERLAP of the shorter's
-    height: the pieces of one word's letters stand side by side on their line."""
+    """The pieces of connected ink of a blob, top first, each tightened to its ink: pieces
+    under MIN_STACK_PART of the tallest piece's height or under ``min_height`` px left out,
+    as in :func:`stacked_parts`. Empty unless two pieces or more are left and each shares
+    at most STACK_MAX_OVERLAP of the shorter's height with the rows of the piece above it:
+    the pieces of a word's letters stand side by side on their line, and a piece inside
+    another's loop shares all its rows."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.ink, connectivity=8)
     if count < 3:  # the background and one piece
         return []
-    tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
-    least = max(MIN_STACK_PART * tallest, min_height)
-    pieces = [
-        part_of(candidate, np.where(labels == label, 255, 0).astype(np.uint8), *(int(v) for v in stats[label, :4]))
-        for label in range(1, count)
-        if stats[label, cv2.CC_STAT_HEIGHT] >= least
-    ]
-    pieces.sort(key=lambda piece: piece.box[1])
-    for upper, lower in zip(pieces, pieces[1:]):
-        overlap = upper.box[1] + upper.box[3] - lower.box[1]
-        if overlap > STACK_MAX_OVERLAP * min(upper.box[3], lower.box[3]):
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    kept = [label + 1 for label in np.flatnonzero(heights >= max(MIN_STACK_PART * heights.max(), min_height)).tolist()]
+    if len(kept) < 2:
+        return []
+    kept.sort(key=lambda label: stats[label, cv2.CC_STAT_TOP])
+    for upper, lower in zip(kept, kept[1:]):
+        top, height = stats[upper, cv2.CC_STAT_TOP], stats[upper, cv2.CC_STAT_HEIGHT]
+        shared = top + height - stats[lower, cv2.CC_STAT_TOP]
+        if shared > STACK_MAX_OVERLAP * min(height, stats[lower, cv2.CC_STAT_HEIGHT]):
             return []
-    return pieces if len(pieces) >= 2 else []
+    return [
+        part_of(candidate, cv2.compare(labels, label, cv2.CMP_EQ), *(int(v) for v in stats[label, :4]))
+        for label in kept
+    ]
