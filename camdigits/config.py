@@ -213,7 +213,7 @@ class Config:
     min_aspect: float = 0.08  # width / height at least (MNIST's digits span about 0.1-1.8) ...
     max_aspect: float = 1.9  # ... and at most: wider is a dash, a word or a line
     min_ink_density: float = 0.08  # ink px / box area at REFERENCE_SIDE (less in larger frames): lower is a line
-    max_ink_density: float = 0.75  # ink px / box area: higher is a filled blob or object
+    max_ink_density: float = 0.75  # ink px / box area, of the ink tightened to its darker half: higher is a filled blob
     border_margin: int = 1  # px: a blob this close to the frame edge is cut off by it
     # A straight stroke this tall and thin is a pen line (a margin, a table edge, a pencil), not a one.
     line_min_height: float = 0.4  # fraction of the frame height
