@@ -27,25 +27,35 @@ from train.data import load_mnist_test
 TARGET_F1 = 0.99
 SIZE = (640, 480)  # page width, height
 COLUMNS, ROWS = 10, 7
-CELL = (60, 64)  # px between the grid's columns and rows: room for a 40 px digit's field
+CELL = (60, 64)  # px between the grid's columns and rows: room for a MAX_HEIGHT digit's field
 MARGIN = (20, 12)  # px from the page's left and top edges to the first cell
+MIN_HEIGHT, MAX_HEIGHT = 10, 40  # px: Config.min_digit_height, and the most a cell holds
+TEST_DIGITS = 10000
 PAPER, PEN = 235, 40  # grey levels
 FIELD = 28 / 20  # an MNIST image is 28 px for a digit about 20 px tall
 
 
-def write_digit(page: np.ndarray, image: np.ndarray, x: int, y: int, height: int) -> Box:
-    """Blend one 28x28 MNIST image onto the grey ``page`` with its top-left at (x, y), scaled
-    so its ink is about ``height`` px tall; the tight box of its ink (alpha >= 0.5)."""
+def write_digit(page: np.ndarray, image: np.ndarray, x: int, y: int, height: int, ink: int = PEN) -> Box:
+    """Blend one 28x28 MNIST image onto ``page`` (grey or BGR, uint8) as ``ink`` with its
+    top-left at (x, y), scaled so its ink is about ``height`` px tall and clipped at the
+    page's edges; the tight box of its ink (alpha >= 0.5) in page pixels."""
     side = round(height * FIELD)
     alpha = cv2.resize(image, (side, side), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
+    alpha = alpha[: max(page.shape[0] - y, 0), : max(page.shape[1] - x, 0)]
     region = page[y : y + side, x : x + side].astype(np.float32)
-    page[y : y + side, x : x + side] = np.clip(region * (1 - alpha) + PEN * alpha, 0, 255).astype(np.uint8)
+    cover = alpha if page.ndim == 2 else alpha[..., None]
+    page[y : y + side, x : x + side] = np.clip(region * (1 - cover) + ink * cover, 0, 255).astype(np.uint8)
     bx, by, bw, bh = cv2.boundingRect((alpha >= 0.5).astype(np.uint8))
     return (x + bx, y + by, bw, bh)
 
 
 def grid_page(images: np.ndarray, labels: np.ndarray, height: int) -> tuple[np.ndarray, list[tuple[int, Box]]]:
-    """A page with up to COLUMNS x ROWS digits, row by row, and their (label, box)."""
+    """A grey page with up to COLUMNS x ROWS digits, row by row, and their (label, box)."""
+    if len(images) > COLUMNS * ROWS or len(images) != len(labels) or not MIN_HEIGHT <= height <= MAX_HEIGHT:
+        raise ValueError(
+            f"a page holds up to {COLUMNS * ROWS} digits with one label each, {MIN_HEIGHT}-{MAX_HEIGHT} px tall; "
+            f"got {len(images)} images, {len(labels)} labels, {height} px"
+        )
     page = np.full((SIZE[1], SIZE[0]), PAPER, np.uint8)
     truth = []
     for k, (image, label) in enumerate(zip(images, labels)):
@@ -80,15 +90,26 @@ def table(rows: list[tuple[str, Counts]]) -> str:
     return "\n".join(lines)
 
 
+def _heights(text: str) -> list[int]:
+    """``--heights``: comma-separated digit heights, each MIN_HEIGHT-MAX_HEIGHT px."""
+    try:
+        heights = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers of px, got {text!r}") from None
+    if not all(MIN_HEIGHT <= h <= MAX_HEIGHT for h in heights):
+        raise argparse.ArgumentTypeError(f"every height must be {MIN_HEIGHT}-{MAX_HEIGHT} px, got {text}")
+    return heights
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--digits", type=int, default=10000, help="the first N test digits (at most 10000)")
-    parser.add_argument("--heights", default="24,32,40", help="digit heights in px, comma-separated (at most 40)")
+    parser.add_argument("--digits", type=int, default=TEST_DIGITS, help=f"the first N test digits (1-{TEST_DIGITS})")
+    parser.add_argument("--heights", type=_heights, default=[24, 32, 40], help="digit heights in px, comma-separated")
     parser.add_argument("--model", type=Path, default=None, help="a .tflite model instead of the shipped one")
     args = parser.parse_args(argv)
-    heights = [int(h) for h in args.heights.split(",")]
-    if not 0 < args.digits <= 10000 or not all(10 <= h <= 40 for h in heights):
-        parser.error("--digits must be 1-10000 and every height 10-40 px")
+    if not 0 < args.digits <= TEST_DIGITS:
+        parser.error(f"--digits must be 1-{TEST_DIGITS}, got {args.digits}")
+    heights = args.heights
     images, labels = load_mnist_test()
     images, labels = images[: args.digits], labels[: args.digits]
     recognizer = Recognizer(args.model)

@@ -97,6 +97,9 @@ HOLLOW_DARK = 0.8  # share of a blob's hole as dark as its ink from which the ho
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
+# Ink px / box area of a blob's mask from which it is a filled shape before it is tightened
+# (MNIST digits 12-16 px tall: at most 0.96; a filled square: 1.0).
+SOLID_MASK_DENSITY = 0.97
 # A blob read as a one (recognizer._without_lying_ones) wider than ONE_MAX_ASPECT times its
 # height is a line lying flat (true ones in the field set: 1.17 at most).
 ONE_MAX_ASPECT = 1.5

@@ -11,13 +11,14 @@ import functools
 import cv2
 import numpy as np
 
+from bench import mnist_grids as grids
 from camdigits.config import Config
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from train.data import load_mnist_test
 
-PAPER = 235  # grey level of clean paper under good light
-PEN = 40  # grey level of dark pen ink
+PAPER = grids.PAPER  # grey level of clean paper under good light
+PEN = grids.PEN  # grey level of dark pen ink
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,20 +38,14 @@ def blank_page(width: int = 640, height: int = 480, level: int = PAPER) -> np.nd
 
 
 def write_digit(page: np.ndarray, index: int, x: int, y: int, height: int, ink: int = PEN) -> tuple[int, int, int, int]:
-    """Write MNIST test digit ``index`` onto ``page`` with its 28x28 field's top-left at (x, y).
+    """Write MNIST test digit ``index`` onto ``page`` with its 28x28 field's top-left at (x, y)
+    (:func:`bench.mnist_grids.write_digit`).
 
     The field is scaled to ``height * 28 / 20`` px so the digit itself is about ``height``
     px tall. Returns the tight box of the ink (alpha >= 0.5) in page pixels.
     """
     digits, _ = mnist_test()
-    side = int(round(height * 28 / 20))
-    alpha = cv2.resize(digits[index], (side, side), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
-    alpha = alpha[: max(page.shape[0] - y, 0), : max(page.shape[1] - x, 0)]  # clip at the page edge
-    region = page[y : y + side, x : x + side].astype(np.float32)
-    blended = region * (1.0 - alpha[..., None]) + ink * alpha[..., None]
-    page[y : y + side, x : x + side] = np.clip(blended, 0, 255).astype(np.uint8)
-    bx, by, bw, bh = cv2.boundingRect((alpha >= 0.5).astype(np.uint8))
-    return (x + bx, y + by, bw, bh)
+    return grids.write_digit(page, digits[index], x, y, height, ink)
 
 
 def page_with_row(

@@ -1,20 +1,28 @@
 """bench.mnist_grids: the MNIST test digits in grids on clean paper, scored end to end."""
 
-import numpy as np
 import pytest
 
-from bench.mnist_grids import COLUMNS, ROWS, grid_page, main
-from train.data import load_mnist_test
+from bench.mnist_grids import CELL, COLUMNS, ROWS, SIZE, grid_page, main
+from tests.pages import mnist_test
 
 
-def test_a_grid_page_holds_its_digits_in_order_inside_the_page():
-    images, labels = load_mnist_test()
-    page, truth = grid_page(images[: COLUMNS * ROWS], labels[: COLUMNS * ROWS], height=40)
-    assert page.shape == (480, 640) and page.dtype == np.uint8
-    assert [label for label, _ in truth] == labels[: COLUMNS * ROWS].tolist()
-    assert all(0 < x and x + w < 640 and 0 < y and y + h < 480 for _, (x, y, w, h) in truth)
-    xs = [box[0] for _, box in truth[:COLUMNS]]
-    assert xs == sorted(xs)  # the first row, left to right
+@pytest.mark.parametrize("height", [10, 24, 40])
+def test_a_grid_page_holds_its_digits_apart_inside_the_page_at_their_height(height):
+    images, labels = mnist_test()
+    count = COLUMNS * ROWS
+    page, truth = grid_page(images[:count], labels[:count], height)
+    assert page.shape == (SIZE[1], SIZE[0])
+    assert [label for label, _ in truth] == labels[:count].tolist()
+    boxes = [box for _, box in truth]
+    assert all(0 < x and x + w < SIZE[0] and 0 < y and y + h < SIZE[1] for x, y, w, h in boxes)
+    assert all(0.6 * height <= h <= 1.3 * height for _, _, _, h in boxes)  # MNIST's digits vary in height
+    assert all(w < CELL[0] and h < CELL[1] for _, _, w, h in boxes)  # none reaches into the next cell
+
+
+def test_a_page_holds_at_most_one_grid():
+    images, labels = mnist_test()
+    with pytest.raises(ValueError, match="up to 70 digits"):
+        grid_page(images[:71], labels[:71], 24)
 
 
 def test_the_first_140_digits_read_at_f1_over_0_98(capsys):
@@ -26,7 +34,12 @@ def test_the_first_140_digits_read_at_f1_over_0_98(capsys):
     assert float(rows["all"][7].strip(" *")) >= 0.98
 
 
-@pytest.mark.parametrize("arguments", [["--digits", "0"], ["--heights", "60"]])
-def test_out_of_range_arguments_are_refused(arguments):
-    with pytest.raises(SystemExit):
+@pytest.mark.parametrize(
+    "arguments",
+    [["--digits", "0"], ["--digits", "10001"], ["--heights", "9"], ["--heights", "41"], ["--heights", "24,,40"]],
+)
+def test_out_of_range_arguments_are_refused(arguments, capsys):
+    with pytest.raises(SystemExit) as stopped:
         main(arguments)
+    assert stopped.value.code == 2
+    assert "error:" in capsys.readouterr().err

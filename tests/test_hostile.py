@@ -137,6 +137,26 @@ def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
         assert overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(x0)) is not None
 
 
+def test_a_page_of_filled_marks_is_not_tightened_mark_by_mark(monkeypatch):
+    """494 filled squares 14 px wide (a checkerboard, filled bullets): none is a candidate,
+    and none goes through the blob-by-blob tightening (with the density judged only after
+    it, the candidate search took 19.6 ms on this page instead of 2.3)."""
+    import camdigits.recognition.candidates as candidates
+    from camdigits.recognition.threshold import binarize, to_dark_ink
+
+    page = np.full((480, 640), 235, np.uint8)
+    for y in range(10, 460, 24):
+        for x in range(10, 620, 24):
+            cv2.rectangle(page, (x, y), (x + 13, y + 13), 40, -1)
+    config = Config()
+    paper = to_dark_ink(page, config)
+    tightened = []
+    tighten = candidates._tighten
+    monkeypatch.setattr(candidates, "_tighten", lambda *args, **kwargs: tightened.append(1) or tighten(*args, **kwargs))
+    assert candidates.find_candidates(paper, binarize(paper, config), config) == []
+    assert tightened == []
+
+
 def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
     """Parallel diagonal lines across a page of digits: every line's box meets every other's,
     more pairs than the budget, so every blob is taken as not alone; which only costs time."""

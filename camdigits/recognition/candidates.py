@@ -36,6 +36,7 @@ from camdigits.config import (
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
+    SOLID_MASK_DENSITY,
     STROKE_ASPECT,
     WORD_MIN_TRAVEL,
     Config,
@@ -441,6 +442,10 @@ def find_candidates(
             if _is_joined_up(own, ink):
                 too_wide.append((x0, y0, w, h))  # a joined-up word, for the word context
             continue
+        # A mask this solid is a filled shape whatever its tightened ink (:func:`_is_filled`):
+        # dropped before tightening, which costs a page of filled marks several times the rest.
+        if density >= SOLID_MASK_DENSITY and aspect >= STROKE_ASPECT:
+            continue
         # A blob under half the threshold's window tall lies wholly in a window mostly paper,
         # so the threshold leaves none of its strokes hollow: its holes are loops.
         holes = [hole for i in group for hole in hollows[i]] if 2 * h >= window else []
@@ -474,8 +479,7 @@ def _is_filled(ink: np.ndarray, config: Config) -> bool:
     """True for a blob whose own ink, tightened to its darker half, fills more than
     Config.max_ink_density of its box: a filled shape or a dark object, not pen strokes; a
     bare stroke (a 1) is exempt. Judged after tightening, not on the thresholded mask: the
-    rim the threshold adds to every stroke fills a small digit's box (a 12 px MNIST digit's
-    mask is mostly ink), and judged there, 1 in 25 of them was dropped."""
+    rim the threshold adds to every stroke fills most of a small digit's box (docs/accuracy.md)."""
     h, w = ink.shape
     return w >= STROKE_ASPECT * h and cv2.countNonZero(ink) > config.max_ink_density * w * h
 
