@@ -58,26 +58,38 @@ def reaching_pair(top_index: int, bottom_index: int, peers: list[int], height: i
     return page
 
 
+def reaching_pairs() -> list[tuple[int, int, list[int]]]:
+    """40 random (top, bottom, peers) index triples of MNIST test digits for :func:`reaching_pair`."""
+    count = len(mnist_test()[1])
+    rng = np.random.default_rng(5)
+    return [
+        (*(int(i) for i in rng.choice(count, 2, replace=False)), [int(i) for i in rng.choice(count, 5, replace=False)])
+        for _ in range(40)
+    ]
+
+
+def labels_top_first(page: np.ndarray, below: int = 0) -> list[int]:
+    """The digits read on ``page`` under row ``below``, top first."""
+    digits = Recognizer().recognize(page).digits
+    return [d.label for d in sorted(digits, key=lambda d: d.box[1]) if d.box[1] > below]
+
+
 def test_digits_of_two_lines_that_share_rows_are_read_as_both():
     """40 random pairs written as :func:`reaching_pair` does, below a row of five other digits:
     the candidate search joins each pair into one blob. Of the pairs whose inks do not touch
     (20), at least 11 are read as both digits, top first (13 measured; 2 before the blob was
     tried in its pieces of ink, none having an empty row between them)."""
     _, labels = mnist_test()
-    rng = np.random.default_rng(5)
-    recognizer = Recognizer()
     apart = read = 0
-    for _ in range(40):
-        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
-        page = reaching_pair(top, bottom, [int(i) for i in rng.choice(len(labels), 5, replace=False)])
-        joined = [c for c in recognizer.candidates(page)[1] if c.box[1] > 150]
+    for top, bottom, peers in reaching_pairs():
+        page = reaching_pair(top, bottom, peers)
+        joined = [c for c in Recognizer().candidates(page)[1] if c.box[1] > 150]
         assert len(joined) == 1, "the pair should be joined into one blob"
         if cv2.connectedComponents(joined[0].ink, connectivity=8)[0] < 3:  # the inks touch
             continue
         assert stacked_parts(joined[0], 10) == [], "no empty row between the two"
         apart += 1
-        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1]) if d.box[1] > 150]
-        read += got == [labels[top], labels[bottom]]
+        read += labels_top_first(page, below=150) == [labels[top], labels[bottom]]
     assert apart == 20
     assert read >= 11
 
@@ -87,15 +99,10 @@ def test_a_tall_blob_is_not_taken_apart_without_digits_to_measure_it_by():
     height of the frame's digits to call the blob tall by, and at most 2 are read as both
     (2 measured, with or without the tall-blob rule)."""
     _, labels = mnist_test()
-    rng = np.random.default_rng(5)
-    recognizer = Recognizer()
-    read = 0
-    for _ in range(40):
-        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
-        rng.choice(len(labels), 5, replace=False)  # the peers' draw, so that the pairs are the same
-        page = reaching_pair(top, bottom, [])
-        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1])]
-        read += got == [labels[top], labels[bottom]]
+    read = sum(
+        labels_top_first(reaching_pair(top, bottom, [])) == [labels[top], labels[bottom]]
+        for top, bottom, _ in reaching_pairs()
+    )
     assert read <= 2
 
 
