@@ -115,3 +115,15 @@ def square_turn(height: int, width: int, degrees: float, pad: int = 0) -> tuple[
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
     turn[:, 2] += ((side - width) / 2, (side - height) / 2)
     return turn, side
+
+
+def tight_turn(height: int, width: int, degrees: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2x3 affine matrix that turns an image of ``height`` x ``width`` by ``degrees``
+    (counter-clockwise) about its centre onto the smallest canvas that keeps its corners,
+    and that canvas's (width, height): a tall strip turned a few degrees needs a canvas
+    little larger than itself, where :func:`square_turn`'s is as wide as it is tall."""
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    corners = np.array([[0, 0, 1], [width, 0, 1], [0, height, 1], [width, height, 1]], np.float64) @ turn.T
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    turn[:, 2] -= low
+    return turn, (int(math.ceil(high[0] - low[0])), int(math.ceil(high[1] - low[1])))

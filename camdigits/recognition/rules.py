@@ -39,6 +39,7 @@ from camdigits.config import (
     RULE_MIN_SAG,
     RULE_MIN_THICKNESS,
     RULE_RUN,
+    RULE_STRIPS,
     RULE_TILT_INK,
     RULE_TILT_MAX_INK,
     RULE_TILT_MIN,
@@ -46,7 +47,7 @@ from camdigits.config import (
     RULING_LONE_EXTENT,
     RULING_MIN_LINES,
 )
-from camdigits.recognition.geometry import square_turn, true_runs
+from camdigits.recognition.geometry import square_turn, tight_turn, true_runs
 from camdigits.recognition.levels import grey_quantile
 
 
@@ -113,6 +114,8 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
         rules = _find_rules(mask, sizes, max_thickness, (h, w))
     if rules is None or not rules.any():
         return mask
+    if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK:
+        rules |= _rules_by_strips(mask, sizes, max_thickness, tilt)
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
     # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
@@ -131,6 +134,28 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     # the field set's squared pages; the pen ink erased with them, 30-89 (median).
     deep = cv2.compare(depth, RULE_INK_DEPTH * rule_depth, cv2.CMP_GE)
     return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules))
+
+
+def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, tilt: float) -> np.ndarray:
+    """The rules found in each of RULE_STRIPS upright strips of a ruled frame's ``mask``, each
+    strip turned level by its own tilt (:func:`rule_tilt`) and its rules drawn over the strip
+    only; zeros where none. A page that bows turns its rules a few degrees one way at one
+    edge and the other way at the other: the search over the whole frame, turned by their
+    median tilt, lets lines about 3 degrees off level through, finds their middles and
+    misses their ends, where the digits they touch are joined into blobs too wide for a
+    digit. Over a third of the width, each piece of a rule is nearly straight."""
+    h, w = mask.shape
+    rules = np.zeros_like(mask)
+    for k in range(RULE_STRIPS):
+        left, right = k * w // RULE_STRIPS, (k + 1) * w // RULE_STRIPS
+        strip = np.ascontiguousarray(mask[:, left:right])
+        turn, size = tight_turn(h, right - left, rule_tilt(strip))
+        levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
+        found = _find_rules(levelled, sizes, max_thickness, (h, right - left), searched=True)
+        if found is not None:
+            inverse = cv2.invertAffineTransform(turn)
+            rules[:, left:right] = cv2.warpAffine(found, inverse, (right - left, h), flags=cv2.INTER_NEAREST)
+    return rules
 
 
 def rule_tilt(mask: np.ndarray) -> float:
