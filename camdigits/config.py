@@ -61,6 +61,7 @@ RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask
 RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
 RULE_STRIPS = 3  # upright strips a ruled frame is searched in again, each turned level by its own tilt (a bowed page)
+STRIP_RULE_EXTENT = 0.6  # of a strip's width, the least a rule found in it spans (a pen's straight stroke: less)
 # A line whose two ends both turn a corner into a thin stroke is a side of a drawn box, not a
 # rule: erased, a box's top and bottom would leave its sides to read as ones.
 BOX_CORNER_COVER = 0.9  # fraction of the RULE_RUN rows beside a line's end a corner's stroke runs through

@@ -16,7 +16,7 @@ from bench.metrics import iou
 from camdigits.config import Config
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.rules import erase_rules
-from camdigits.recognition.threshold import threshold_mask
+from camdigits.recognition.threshold import threshold_mask, threshold_with_depth, to_dark_ink
 from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
@@ -229,9 +229,9 @@ def test_the_rules_of_a_curling_page_are_erased_along_their_curve(recognizer, mo
     def read() -> int:
         return _read_right(recognizer, page, truth)
 
+    monkeypatch.setattr(rules, "RULE_STRIPS", 0)  # the whole frame's search alone
     assert read() >= 54  # 56 measured
     monkeypatch.setattr(rules, "RULE_MIN_SAG", math.inf)
-    monkeypatch.setattr(rules, "RULE_STRIPS", 0)
     assert read() <= 40  # 26 measured: straight lines only
 
 
@@ -248,6 +248,23 @@ def test_the_rules_of_a_bowed_page_are_found_strip_by_strip(recognizer, monkeypa
     assert read() >= 54  # 56 measured
     monkeypatch.setattr(rules, "RULE_STRIPS", 0)
     assert read() <= 40  # 35 measured
+
+
+@pytest.mark.parametrize("length", [60, 80])
+def test_a_straight_pen_stroke_on_a_ruled_page_is_not_a_rule(length):
+    """A level ruled page with a thin dark pen stroke between two rules (an underline, a
+    fraction bar): the page's strips are searched for rules too, but only for rules that
+    span most of a strip, and the stroke is kept (searched for rules spanning 30 % of a
+    strip, it was erased whole at 60 px and more; a stroke of 120 px still goes)."""
+    page = blank_page()
+    _ruled(page, 0.0, spacing=52)
+    y = 52 * 4 + 26
+    cv2.line(page, (100, y), (100 + length, y), (PEN, PEN, PEN), 2)
+    config = Config()
+    mask, depth = threshold_with_depth(to_dark_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), config), config)
+    stroke = np.count_nonzero(mask[y - 3 : y + 4, 90 : 110 + length])
+    assert stroke > 2 * length
+    assert np.count_nonzero(erase_rules(mask, depth)[y - 3 : y + 4, 90 : 110 + length]) >= 0.9 * stroke
 
 
 def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):

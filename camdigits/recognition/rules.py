@@ -46,6 +46,7 @@ from camdigits.config import (
     RULE_TRIGGER,
     RULING_LONE_EXTENT,
     RULING_MIN_LINES,
+    STRIP_RULE_EXTENT,
 )
 from camdigits.recognition.geometry import square_turn, tight_turn, true_runs
 from camdigits.recognition.levels import grey_quantile
@@ -89,8 +90,10 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     Left in, a ruling joins every digit it touches into one page-wide blob, which the
     size filters then drop whole, and the bits of a thin ruling between digits read as
     ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
-    turned level (see rule_tilt). Frames without a well-inked row or column and with little
-    ink (most) are returned as they are, at the cost of two projections.
+    turned level (see rule_tilt); on a frame with rules, upright strips are searched again,
+    each turned level on its own (a bowed page, :func:`_rules_by_strips`). Frames without a
+    well-inked row or column and with little ink (most) are returned as they are, at the
+    cost of two projections.
 
     ``depth`` (the mask's :func:`~camdigits.recognition.threshold.ink_depth`), where given,
     keeps the ink on a rule that lies RULE_INK_DEPTH times deeper than the median of the
@@ -115,7 +118,7 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     if rules is None or not rules.any():
         return mask
     if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK:
-        rules |= _rules_by_strips(mask, sizes, max_thickness, tilt)
+        rules |= _rules_by_strips(mask, sizes, max_thickness)
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
     # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
@@ -136,14 +139,17 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules))
 
 
-def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, tilt: float) -> np.ndarray:
+def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float) -> np.ndarray:
     """The rules found in each of RULE_STRIPS upright strips of a ruled frame's ``mask``, each
     strip turned level by its own tilt (:func:`rule_tilt`) and its rules drawn over the strip
     only; zeros where none. A page that bows turns its rules a few degrees one way at one
     edge and the other way at the other: the search over the whole frame, turned by their
     median tilt, lets lines about 3 degrees off level through, finds their middles and
     misses their ends, where the digits they touch are joined into blobs too wide for a
-    digit. Over a third of the width, each piece of a rule is nearly straight."""
+    digit. Over a strip, each piece of a rule is nearly straight, and spans most of the
+    strip (STRIP_RULE_EXTENT), where a pen's straight stroke (an underline, a fraction bar)
+    rarely does: judged against the strip's own width (RULE_MIN_EXTENT), strokes 60 px long
+    were erased as rules, and a desk's grain lines were found."""
     h, w = mask.shape
     rules = np.zeros_like(mask)
     for k in range(RULE_STRIPS):
@@ -151,7 +157,9 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
         strip = np.ascontiguousarray(mask[:, left:right])
         turn, size = tight_turn(h, right - left, rule_tilt(strip))
         levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
-        found = _find_rules(levelled, sizes, max_thickness, (h, right - left), searched=True)
+        # Lengths judged as if the strip were wider: a piece must span STRIP_RULE_EXTENT of it.
+        judged = round(STRIP_RULE_EXTENT / RULE_MIN_EXTENT * (right - left))
+        found = _find_rules(levelled, sizes, max_thickness, (h, judged), searched=True)
         if found is not None:
             inverse = cv2.invertAffineTransform(turn)
             rules[:, left:right] = cv2.warpAffine(found, inverse, (right - left, h), flags=cv2.INTER_NEAREST)
@@ -195,7 +203,8 @@ def _find_rules(
     them, as thick as they are plus a band), or None if it has none, or only a line or two
     that a ruling's would outnumber or outspan (RULING_MIN_LINES). Lengths are judged
     against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
-    turned level on a larger canvas. ``searched``: lines were found already (rule_tilt),
+    turned level on a larger canvas, or the size a strip of it is judged as
+    (:func:`_rules_by_strips`). ``searched``: lines were found already (rule_tilt),
     so both directions are searched without the inked-row trigger, which the dashes of a
     faint rule left a degree off level can miss."""
     h, w = frame
