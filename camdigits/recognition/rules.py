@@ -105,7 +105,9 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     sizes = RuleSizes.for_frame(mask.shape)
     max_thickness = max(sizes.min_thickness, RULE_MAX_THICKNESS * min(h, w))
     inked = cv2.countNonZero(mask) / mask.size
-    tilt = rule_tilt(mask) if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK else 0.0
+    # A ruled page's share of ink: searched for rules at any angle, and strip by strip.
+    page_like = RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK
+    tilt = rule_tilt(mask) if page_like else 0.0
     if abs(tilt) >= RULE_TILT_MIN:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
         turn, side = square_turn(h, w, tilt)
@@ -117,7 +119,7 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
         rules = _find_rules(mask, sizes, max_thickness, (h, w))
     if rules is None or not rules.any():
         return mask
-    if RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK:
+    if page_like:
         rules |= _rules_by_strips(mask, sizes, max_thickness)
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
