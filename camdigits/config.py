@@ -181,8 +181,9 @@ MIN_STACK_CONFIDENCE = 0.9
 # is refused, its parts that read as digits are kept on their own if they are as tall as
 # those digits, give or take STACK_HEIGHT_SPAN; its pieces of connected ink are such parts
 # where each shares at most STACK_MAX_OVERLAP of the shorter's height with the rows of the
-# one above (the digits of two lines, not the letters of a word). Chosen on the field set:
-# bench.scenes has no stacked lines.
+# one above (the digits of two lines, not the letters of a word). A blob that tall read
+# surely as one digit is taken apart where every part is such a digit (two 0s read as an 8).
+# Chosen on the field set: bench.scenes has no stacked lines.
 STACK_TALL = 1.5
 STACK_PEERS = 3
 STACK_HEIGHT_SPAN = 0.3

@@ -9,7 +9,9 @@ cut's two halves are classified. :func:`split_touching` then keeps, per blob, wh
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
 (see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows is
 tried as the digits stacked in it (:mod:`camdigits.recognition.stacks`); a blob far taller
-than the frame's digits keeps those of its parts that read as digits (:func:`sure_parts`).
+than the frame's digits keeps those of its parts that read as digits (:func:`sure_parts`),
+and one read surely as a digit is taken apart where every part reads as one of them
+(:func:`sure_stack`).
 """
 
 from __future__ import annotations
@@ -223,11 +225,40 @@ def sure_parts(
     """
     if digits_height is None or whole_confidence >= min_confidence or blob_height < STACK_TALL * digits_height:
         return []
-    return [
-        reading
-        for reading in parts
-        if reading[2] >= min_confidence and abs(reading[0].box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
-    ]
+    return [reading for reading in parts if _peer_digit(reading, digits_height, min_confidence)]
+
+
+def sure_stack(
+    whole_confidence: float,
+    blob_height: int,
+    parts: list[Reading],
+    digits_height: float | None,
+    min_confidence: float,
+) -> bool:
+    """Whether a blob read surely as one digit (at least SPLIT_WHEN_WHOLE_BELOW, so never
+    cut) is the digits stacked in it all the same: it is STACK_TALL times as tall as the
+    frame's digits (``digits_height``, see :func:`median_digit_height`) and each of its two
+    parts or more reads at least ``min_confidence`` surely and is as tall as those digits,
+    give or take STACK_HEIGHT_SPAN.
+
+    The network reads some stacks of two lines' digits surely as one tall digit: two 0s as
+    an 8, a 6 over a 2 as a 5, a 9 over a 9 as a 7. A digit that tall among the frame's
+    digits whose every part reads as one of them is rarer than such a stack (docs/accuracy.md).
+    """
+    return (
+        not worth_cutting(whole_confidence)
+        and digits_height is not None
+        and blob_height >= STACK_TALL * digits_height
+        and len(parts) >= 2
+        and all(_peer_digit(reading, digits_height, min_confidence) for reading in parts)
+    )
+
+
+def _peer_digit(reading: Reading, digits_height: float, min_confidence: float) -> bool:
+    """Whether a part reads at least ``min_confidence`` surely and is as tall as the frame's
+    digits (``digits_height``), give or take STACK_HEIGHT_SPAN."""
+    part, _, confidence = reading
+    return confidence >= min_confidence and abs(part.box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
 
 
 def median_digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
@@ -310,19 +341,20 @@ def _stacked_readings(
     min_confidence: float,
     min_height: float,
 ) -> dict[int, list[Reading]]:
-    """The readings of the blobs among ``unsure`` (indices into ``candidates``) that are
-    taken apart into the digits stacked in them (:func:`choose_stack`), or that keep the
-    parts that read as digits (:func:`sure_parts`), by index. A blob STACK_TALL times as tall
-    as the frame's digits whose ink does not fall apart along empty rows into parts
+    """The readings of the blobs that are taken apart into the digits stacked in them, by
+    index: of those among ``unsure`` (indices into ``candidates``), those :func:`choose_stack`
+    takes apart, or that keep the parts that read as digits (:func:`sure_parts`); of the
+    others, those STACK_TALL times as tall as the frame's digits that :func:`sure_stack`
+    takes apart. A blob that tall whose ink does not fall apart along empty rows into parts
     (:func:`stacked_parts`) is tried in its pieces of connected ink. The parts of all of
     them are read in one call."""
-    if not unsure:
-        return {}
     digits_height = median_digit_height(candidates, confidences, min_confidence)
     tall = STACK_TALL * digits_height if digits_height is not None else float("inf")
+    unsure_set = set(unsure)
+    tall_sure = [i for i, blob in enumerate(candidates) if blob.box[3] >= tall and i not in unsure_set]
     stacks = [
         (i, parts)
-        for i in unsure
+        for i in unsure + tall_sure
         if (parts := stacked_parts(candidates[i], min_height))
         or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
     ]
@@ -334,7 +366,10 @@ def _stacked_readings(
     for i, parts in stacks:
         read = [(part, *next(part_readings)) for part in parts]
         whole = float(confidences[i])
-        if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
+        if i not in unsure_set:
+            if sure_stack(whole, candidates[i].box[3], read, digits_height, min_confidence):
+                taken[i] = read
+        elif choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
             taken[i] = read
         elif kept := sure_parts(whole, candidates[i].box[3], read, digits_height, min_confidence):
             taken[i] = kept
