@@ -124,6 +124,15 @@ ONE_MARGIN = 3
 X_HEIGHT = 0.7
 ASCENDER = 0.85
 BASELINE = 0.1  # of the tallest height
+# The word context links the blobs of a word more loosely than a number's digits (Config's
+# min_height_ratio, max_centre_offset): a handwritten a or e stands at 0.4-0.65 of the height
+# of the D or t beside it, and its centre lower. Chosen on the field set (docs/accuracy.md).
+WORD_HEIGHT_RATIO = 0.35
+WORD_CENTRE_OFFSET = 0.7
+# ... so a run's short digits are its letters only where they stand among its tall blobs:
+# this many or more on one side of them all are a number of a second size (a heading digit
+# written beside smaller ones).
+SIZE_STEP_DIGITS = 2
 # A blob read as a digit less surely than Config.min_confidence, but at least this surely,
 # is a digit when its run of writing links it to CONTEXT_SURE_DIGITS digits read surely: it
 # stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).

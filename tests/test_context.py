@@ -125,6 +125,28 @@ def test_one_tall_blob_does_not_make_its_neighbours_x_height():
     assert len(drop_text(digits_at(number), [merged], CONFIG)) == 3
 
 
+def test_x_height_letters_far_shorter_than_the_capital_beside_them_are_text():
+    # "Date" with D and t read as 0 and 1, the a cut into a 0 and a 1 at 0.4 of the D's
+    # height, the e a letter: linked as a number's digits are (heights within half of each
+    # other), the D and the a's halves stood apart, and 0 and 1 were kept twice over.
+    d, a_bowl, a_stem, t, e = run_of((H, int(0.4 * H), int(0.35 * H), H, int(0.4 * H)))
+    assert drop_text(digits_at([d, a_bowl, a_stem, t]), [e], CONFIG) == []
+
+
+def test_a_number_beside_a_heading_number_stays():
+    # A heading number 2.5 times as tall with smaller digits written beside it on its
+    # baseline, and an unsure blob after them: two sizes side by side, not a word's
+    # ascenders and x-height letters.
+    small = int(0.4 * H)
+    *heading, s1, s2, s3, s4, unsure = run_of((H, H, small, small, small, small, small))
+    assert len(drop_text(digits_at([*heading, s1, s2, s3, s4]), [unsure], CONFIG)) == 6
+
+
+def test_a_run_of_digits_only_is_a_number_whatever_their_heights():
+    # A heading digit on the baseline of smaller ones, no letter: the x-height rule does not apply.
+    assert len(drop_text(digits_at(run_of((H, H, int(0.4 * H), int(0.4 * H)))), [], CONFIG)) == 4
+
+
 def test_a_number_with_a_small_digit_stays():
     # A small digit among digits of full height, no letter: still a number.
     assert len(drop_text(digits_at(run_of((H, SHORT, H))), [], CONFIG)) == 3

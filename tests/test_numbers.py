@@ -83,14 +83,24 @@ def _link_cost_reference(left, right, config):
     return gap
 
 
+@pytest.mark.parametrize("word", [False, True])
 @pytest.mark.parametrize("seed", range(5))
-def test_links_match_the_pairwise_rule(seed):
+def test_links_match_the_pairwise_rule(seed, word):
     """The array form of the neighbour rule finds the same links, at the same costs, in the
-    same order as testing every pair in turn."""
+    same order as testing every pair in turn; for a word's letters too, whose heights and
+    centres may lie further apart."""
+    import dataclasses
+
     import numpy as np
 
+    from camdigits.config import WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO
     from camdigits.recognition.numbers import _links
 
+    reference = (
+        dataclasses.replace(CONFIG, max_centre_offset=WORD_CENTRE_OFFSET, min_height_ratio=WORD_HEIGHT_RATIO)
+        if word
+        else CONFIG
+    )
     rng = np.random.default_rng(seed)
     boxes = sorted(
         (int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)), int(rng.integers(10, 60)))
@@ -100,7 +110,7 @@ def test_links_match_the_pairwise_rule(seed):
         (cost, i, j)
         for i in range(len(boxes))
         for j in range(i + 1, len(boxes))
-        if (cost := _link_cost_reference(boxes[i], boxes[j], CONFIG)) is not None
+        if (cost := _link_cost_reference(boxes[i], boxes[j], reference)) is not None
     )
     assert expected  # the layout has links to find
-    assert _links(np.array(boxes, np.float64), CONFIG) == expected
+    assert _links(np.array(boxes, np.float64), CONFIG, word) == expected

@@ -14,14 +14,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, Config
+from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO, Config
 from camdigits.recognition.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
 
 
-def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:
-    """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number, with
-    j right of i, as (gap from i to j in digit heights, i, j), cheapest first.
+def _links(boxes: np.ndarray, config: Config, word: bool = False) -> list[tuple[float, int, int]]:
+    """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number (or,
+    if ``word``, in a word: see :func:`link_chains`), with j right of i, as (gap from i to j
+    in digit heights, i, j), cheapest first.
 
     Only pairs whose gap could pass are weighed (see :mod:`camdigits.recognition.geometry`): a page of
     30 digits has 435 pairs, a large photo of a printed page 20 million."""
@@ -35,8 +36,11 @@ def _links(boxes: np.ndarray, config: Config) -> list[tuple[float, int, int]]:
     centre_x, centre_y = x + w / 2, y + h / 2
     linked = (i < j) & (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
     linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre
-    linked &= np.abs(centre_y[i] - centre_y[j]) <= config.max_centre_offset * height
-    linked &= np.minimum(h[i], h[j]) >= config.min_height_ratio * height
+    centre_offset, height_ratio = (
+        (WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO) if word else (config.max_centre_offset, config.min_height_ratio)
+    )
+    linked &= np.abs(centre_y[i] - centre_y[j]) <= centre_offset * height
+    linked &= np.minimum(h[i], h[j]) >= height_ratio * height
     i, j, costs = i[linked], j[linked], gap[linked]
     order = np.lexsort((j, i, costs))
     return list(zip(costs[order].tolist(), i[order].tolist(), j[order].tolist()))
@@ -59,9 +63,12 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
     )
 
 
-def link_chains(boxes: np.ndarray, config: Config) -> list[list[int]]:
+def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[list[int]]:
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
-    into ``boxes`` from left to right; a box with no neighbour is a chain of one.
+    into ``boxes`` from left to right; a box with no neighbour is a chain of one. Linked as
+    the digits of a number are, or if ``word``, as the letters of a word: with heights and
+    centres further apart (WORD_HEIGHT_RATIO, WORD_CENTRE_OFFSET), since a word's x-height
+    letters stand beside its ascenders.
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
@@ -70,7 +77,7 @@ def link_chains(boxes: np.ndarray, config: Config) -> list[list[int]]:
     order = np.lexsort((boxes[:, 1], boxes[:, 0]))
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
-    for _, i, j in _links(boxes[order], config):
+    for _, i, j in _links(boxes[order], config, word):
         if i not in right_of and j not in left_of:
             right_of[i] = j
             left_of[j] = i
