@@ -124,14 +124,10 @@ ONE_MARGIN = 3
 X_HEIGHT = 0.7
 ASCENDER = 0.85
 BASELINE = 0.1  # of the tallest height
-# The word context links the blobs of a word more loosely than a number's digits (Config's
-# min_height_ratio, max_centre_offset): a handwritten a or e stands at 0.4-0.65 of the height
-# of the D or t beside it, and its centre lower. Chosen on the field set (docs/accuracy.md).
-WORD_HEIGHT_RATIO = 0.35
-WORD_CENTRE_OFFSET = 0.7
-# ... so a run's short digits are its letters only where they stand among its tall blobs:
-# this many or more on one side of them all are a number of a second size (a heading digit
-# written beside smaller ones).
+# The word context links a word's blobs more loosely than a number's digits (Config's
+# word_height_ratio, word_centre_offset), so a run's short digits are its letters only where
+# they stand among its tall blobs: this many or more, too short to link as a number's digits,
+# all on one side of them are a number of a second size (a heading digit beside smaller ones).
 SIZE_STEP_DIGITS = 2
 # A blob read as a digit less surely than Config.min_confidence, but at least this surely,
 # is a digit when its run of writing links it to CONTEXT_SURE_DIGITS digits read surely: it
@@ -240,6 +236,10 @@ class Config:
 
     # --- word context (recognition/context.py) ----------------------------------------------
     word_min_blobs: int = 3  # blobs (or letters of one joined-up blob) in a run of writing at least for it to be text
+    # Two blobs of one word, linked more loosely than a number's digits (below): a handwritten
+    # a or e stands at 0.35-0.65 of the height of the D or t beside it, its centre lower.
+    word_height_ratio: float = 0.35  # least height of the shorter, as a fraction of the taller's
+    word_centre_offset: float = 0.7  # heights of the taller, most their vertical centres differ
 
     # --- numbers: two digits of one number (two blobs of one word) ---------------------------
     max_gap: float = 0.6  # digit heights of the taller, widest gap between them: wider is a space
@@ -266,6 +266,8 @@ class Config:
             "num_threads": self.num_threads >= 1,
             "max_megapixels": self.max_megapixels > 0,
             "word_min_blobs": self.word_min_blobs >= 2,
+            "word_height_ratio": 0.0 < self.word_height_ratio <= self.min_height_ratio,
+            "word_centre_offset": self.word_centre_offset >= self.max_centre_offset,
             "max_candidates": self.max_candidates >= 1,
         }
         bad = [name for name, ok in checks.items() if not ok]

@@ -129,7 +129,7 @@ def test_x_height_letters_far_shorter_than_the_capital_beside_them_are_text():
     # "Date" with D and t read as 0 and 1, the a cut into a 0 and a 1 at 0.4 of the D's
     # height, the e a letter: linked as a number's digits are (heights within half of each
     # other), the D and the a's halves stood apart, and 0 and 1 were kept twice over.
-    d, a_bowl, a_stem, t, e = run_of((H, int(0.4 * H), int(0.35 * H), H, int(0.4 * H)))
+    d, a_bowl, a_stem, t, e = run_of((H, int(0.4 * H), int(0.38 * H), H, int(0.4 * H)))
     assert drop_text(digits_at([d, a_bowl, a_stem, t]), [e], CONFIG) == []
 
 
@@ -142,9 +142,17 @@ def test_a_number_beside_a_heading_number_stays():
     assert len(drop_text(digits_at([*heading, s1, s2, s3, s4]), [unsure], CONFIG)) == 6
 
 
-def test_a_run_of_digits_only_is_a_number_whatever_their_heights():
-    # A heading digit on the baseline of smaller ones, no letter: the x-height rule does not apply.
-    assert len(drop_text(digits_at(run_of((H, H, int(0.4 * H), int(0.4 * H)))), [], CONFIG)) == 4
+def test_x_height_digits_after_two_ascenders_are_still_letters():
+    # "Bloom" with B, l, o, o read as 8, 1, 0, 0 and the m a letter: the o's stand at 0.6 of
+    # the B's height, as a number's digits linked to it could, so they are no second size.
+    b, ell, o1, o2, m = run_of((H, H, int(0.6 * H), int(0.6 * H), int(0.6 * H)))
+    assert drop_text(digits_at([b, ell, o1, o2]), [m], CONFIG) == []
+
+
+def test_a_word_read_as_digits_only_is_text_beside_a_letter_elsewhere():
+    # "Date" read as 0 0 1 8: the a and e at x-height count as letters once the frame has one.
+    run = run_of((H, int(0.6 * H), H, int(0.6 * H)))
+    assert drop_text(digits_at(run), [(600, 400, 20, 20)], CONFIG) == []
 
 
 def test_a_number_with_a_small_digit_stays():

@@ -93,14 +93,14 @@ def test_links_match_the_pairwise_rule(seed, word):
 
     import numpy as np
 
-    from camdigits.config import WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO
     from camdigits.recognition.numbers import _links
 
-    reference = (
-        dataclasses.replace(CONFIG, max_centre_offset=WORD_CENTRE_OFFSET, min_height_ratio=WORD_HEIGHT_RATIO)
+    limits = (
+        (CONFIG.word_centre_offset, CONFIG.word_height_ratio)
         if word
-        else CONFIG
+        else (CONFIG.max_centre_offset, CONFIG.min_height_ratio)
     )
+    reference = dataclasses.replace(CONFIG, max_centre_offset=limits[0], min_height_ratio=limits[1])
     rng = np.random.default_rng(seed)
     boxes = sorted(
         (int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)), int(rng.integers(10, 60)))
@@ -113,4 +113,4 @@ def test_links_match_the_pairwise_rule(seed, word):
         if (cost := _link_cost_reference(boxes[i], boxes[j], reference)) is not None
     )
     assert expected  # the layout has links to find
-    assert _links(np.array(boxes, np.float64), CONFIG, word) == expected
+    assert _links(np.array(boxes, np.float64), CONFIG.max_gap, *limits) == expected

@@ -299,13 +299,16 @@ def test_sure_parts(whole, blob_height, parts, kept):
 @pytest.mark.parametrize(
     ("whole", "blob_height", "parts", "taken"),
     [
+        (0.99, 64, [], False),  # nothing to take apart
         (0.99, 64, [(30, 0.99), (32, 0.8)], True),  # every part a digit of the frame's height
         (0.99, 45, [(30, 0.99), (30, 0.99)], True),  # a blob just STACK_TALL times as tall
         (0.99, 40, [(30, 0.99), (30, 0.99)], False),  # a blob not tall enough to hold two lines
         (0.99, 64, [(30, 0.99), (32, 0.5)], False),  # a part not read as a digit
         (0.99, 64, [(30, 0.99), (12, 0.99)], False),  # a part far shorter than the frame's digits
         (0.99, 64, [(30, 0.99)], False),  # one part is no stack
-        (0.5, 64, [(30, 0.99), (30, 0.99)], False),  # a blob not read surely: choose_stack decides
+        (0.8, 64, [(30, 0.99), (30, 0.8)], True),  # read as a digit, under 0.9: choose_stack refused it
+        (0.7, 64, [(30, 0.99), (30, 0.99)], True),  # read just min_confidence surely
+        (0.69, 64, [(30, 0.99), (30, 0.99)], False),  # not read as a digit: sure_parts decides
     ],
 )
 def test_sure_stack(whole, blob_height, parts, taken):

@@ -3,19 +3,19 @@
 A patch cannot tell a handwritten "e" from an 8 or a "y" from a 4 with certainty, but the
 writing around it can: a run of blobs on one line (linked as a word's letters are, more
 loosely than a number's digits, :func:`camdigits.recognition.numbers.link_chains`) with at
-least as many letters as digits is text, and a run of digits only is a number. A letter here
-is a blob the classifier did not read surely as a digit; joined-up writing too wide to be
-one, which counts as many letters as it is heights wide; or a blob read as a digit but far
-shorter than the run's tallest blobs, on their baseline: the digits of one number share a
-height, while a word's x-height letters (a, o, e) stand beside its ascenders (l, t) at about
-half to two thirds of their height; but short digits all on one side of the tall ones are a
-number of a second size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next
-to digits (an O in "2O26") stays a digit, since its run has more digits than letters. Digits
-that stand between two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too
-when the run's other digits are fewer than its letters: a number does not stand inside a
-word. A joined-up word is a run of writing by itself when it is as wide as a run's least
-number of blobs (the "D" before "inner" is a letter), while a blob two letters wide may as
-well be two touching digits.
+least as many letters as digits is text. A letter here is a blob the classifier did not read
+surely as a digit; joined-up writing too wide to be one, which counts as many letters as it
+is heights wide; or a blob read as a digit but far shorter than the run's tallest blobs, on
+their baseline: the digits of one number share a height, while a word's x-height letters (a,
+o, e) stand beside its ascenders (l, t) at about half to two thirds of their height; but
+digits under half their height, all on one side of the tall ones, are a number of a second
+size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
+"2O26") stays a digit, since its run has more digits than letters. Digits that stand between
+two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other
+digits are fewer than its letters: a number does not stand inside a word. A joined-up word
+is a run of writing by itself when it is as wide as a run's least number of blobs (the "D"
+before "inner" is a letter), while a blob two letters wide may as well be two touching
+digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -75,12 +75,12 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
     bottoms = (boxes[:, 1] + boxes[:, 3]).tolist()
     keep = [True] * len(digits)
     for chain in link_chains(boxes, config, word=True):
-        is_digit = [i < len(digits) for i in chain]
-        # A run of digits only is a number, whatever their heights (a heading digit beside smaller ones).
-        if all(is_digit) or max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
+        if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             continue
-        short = _at_x_height([heights[i] for i in chain], [tops[i] for i in chain], [bottoms[i] for i in chain])
-        if _two_sizes(short, is_digit):
+        is_digit = [i < len(digits) for i in chain]
+        run_heights = [heights[i] for i in chain]
+        short = _at_x_height(run_heights, [tops[i] for i in chain], [bottoms[i] for i in chain])
+        if _two_sizes(short, is_digit, run_heights, config.min_height_ratio):
             short = [False] * len(chain)
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         if letters_weight >= sum(digit and not low for digit, low in zip(is_digit, short)):
@@ -115,14 +115,18 @@ def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float]) 
     ]
 
 
-def _two_sizes(short: list[bool], is_digit: list[bool]) -> bool:
+def _two_sizes(short: list[bool], is_digit: list[bool], heights: list[float], min_height_ratio: float) -> bool:
     """Whether a run's blobs at x-height (``short``, see :func:`_at_x_height`) are a number of
-    a second size, not a word's letters: SIZE_STEP_DIGITS digits or more among them, and all
-    of them on one side of the run's tall blobs. A word's x-height letters stand among its
-    ascenders (D a t e); a heading number and the smaller one written beside it, each on its
-    own side."""
-    steps = sum(a != b for a, b in zip(short, short[1:]))
-    return steps == 1 and sum(low and digit for low, digit in zip(short, is_digit)) >= SIZE_STEP_DIGITS
+    a second size, not a word's letters: all on one side of the run's tall blobs, and among
+    them SIZE_STEP_DIGITS digits or more under ``min_height_ratio`` of the tallest blob's
+    height (too short to link to it as a number's digits do: ``heights`` are the run's).
+    A word's x-height letters stand among its ascenders (D a t e); a heading number and the
+    smaller one written beside it, each on its own side. Short digits of about half the
+    tallest's height stay letters wherever they stand (the o o of "Bloom")."""
+    if sum(a != b for a, b in zip(short, short[1:])) != 1:
+        return False
+    least = min_height_ratio * max(heights)
+    return sum(low and digit and h < least for low, digit, h in zip(short, is_digit, heights)) >= SIZE_STEP_DIGITS
 
 
 def _between_letters(is_digit: list[bool]) -> list[int]:

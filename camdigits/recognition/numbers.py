@@ -2,8 +2,9 @@
 
 Two digits are neighbours in a number when the gap between them is small next to their
 height (wider than about half a height is a space: "555 0199" is two numbers), their
-vertical centres are close and their heights similar. The same links chain the blobs of a
-word for the word context (:mod:`camdigits.recognition.context`). Each digit links only
+vertical centres are close and their heights similar. Links as loose in height and centre
+as a word's letters stand chain the blobs of a word for the word context
+(:mod:`camdigits.recognition.context`). Each digit links only
 to its nearest right neighbour, so a sloping line of writing is followed link by link and
 two numbers stacked one above the other stay apart. A lone digit is a number of length one.
 """
@@ -14,15 +15,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO, Config
+from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, Config
 from camdigits.recognition.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
 
 
-def _links(boxes: np.ndarray, config: Config, word: bool = False) -> list[tuple[float, int, int]]:
-    """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number (or,
-    if ``word``, in a word: see :func:`link_chains`), with j right of i, as (gap from i to j
-    in digit heights, i, j), cheapest first.
+def _links(
+    boxes: np.ndarray, max_gap: float, max_centre_offset: float, min_height_ratio: float
+) -> list[tuple[float, int, int]]:
+    """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number (or a
+    word: see :func:`link_chains`), with j right of i, as (gap from i to j in digit heights,
+    i, j), cheapest first; the limits are those of :class:`~camdigits.config.Config`.
 
     Only pairs whose gap could pass are weighed (see :mod:`camdigits.recognition.geometry`): a page of
     30 digits has 435 pairs, a large photo of a printed page 20 million."""
@@ -30,17 +33,14 @@ def _links(boxes: np.ndarray, config: Config, word: bool = False) -> list[tuple[
     tallest = h.max(initial=0.0)
     # j's left edge lies within [-MAX_OVERLAP, max_gap] digit heights of i's right edge,
     # and no digit height exceeds the tallest; the exact test follows.
-    i, j = overlapping_between(x + w - MAX_OVERLAP * tallest, x + w + config.max_gap * tallest + 1, x, x + 1)
+    i, j = overlapping_between(x + w - MAX_OVERLAP * tallest, x + w + max_gap * tallest + 1, x, x + 1)
     height = np.maximum(h[i], h[j])
     gap = (x[j] - (x[i] + w[i])) / height
     centre_x, centre_y = x + w / 2, y + h / 2
-    linked = (i < j) & (gap >= -MAX_OVERLAP) & (gap <= config.max_gap)
+    linked = (i < j) & (gap >= -MAX_OVERLAP) & (gap <= max_gap)
     linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre
-    centre_offset, height_ratio = (
-        (WORD_CENTRE_OFFSET, WORD_HEIGHT_RATIO) if word else (config.max_centre_offset, config.min_height_ratio)
-    )
-    linked &= np.abs(centre_y[i] - centre_y[j]) <= centre_offset * height
-    linked &= np.minimum(h[i], h[j]) >= height_ratio * height
+    linked &= np.abs(centre_y[i] - centre_y[j]) <= max_centre_offset * height
+    linked &= np.minimum(h[i], h[j]) >= min_height_ratio * height
     i, j, costs = i[linked], j[linked], gap[linked]
     order = np.lexsort((j, i, costs))
     return list(zip(costs[order].tolist(), i[order].tolist(), j[order].tolist()))
@@ -67,8 +67,8 @@ def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[l
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
     into ``boxes`` from left to right; a box with no neighbour is a chain of one. Linked as
     the digits of a number are, or if ``word``, as the letters of a word: with heights and
-    centres further apart (WORD_HEIGHT_RATIO, WORD_CENTRE_OFFSET), since a word's x-height
-    letters stand beside its ascenders.
+    centres further apart (``config.word_height_ratio``, ``word_centre_offset``), since a
+    word's x-height letters stand beside its ascenders.
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
@@ -77,7 +77,12 @@ def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[l
     order = np.lexsort((boxes[:, 1], boxes[:, 0]))
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
-    for _, i, j in _links(boxes[order], config, word):
+    offset, ratio = (
+        (config.word_centre_offset, config.word_height_ratio)
+        if word
+        else (config.max_centre_offset, config.min_height_ratio)
+    )
+    for _, i, j in _links(boxes[order], config.max_gap, offset, ratio):
         if i not in right_of and j not in left_of:
             right_of[i] = j
             left_of[j] = i

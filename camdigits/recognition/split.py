@@ -225,7 +225,7 @@ def sure_parts(
     """
     if digits_height is None or whole_confidence >= min_confidence or blob_height < STACK_TALL * digits_height:
         return []
-    return [reading for reading in parts if _peer_digit(reading, digits_height, min_confidence)]
+    return [reading for reading in parts if peer_digit(reading, digits_height, min_confidence)]
 
 
 def sure_stack(
@@ -235,30 +235,35 @@ def sure_stack(
     digits_height: float | None,
     min_confidence: float,
 ) -> bool:
-    """Whether a blob read surely as one digit (at least SPLIT_WHEN_WHOLE_BELOW, so never
-    cut) is the digits stacked in it all the same: it is STACK_TALL times as tall as the
-    frame's digits (``digits_height``, see :func:`median_digit_height`) and each of its two
-    parts or more reads at least ``min_confidence`` surely and is as tall as those digits,
-    give or take STACK_HEIGHT_SPAN.
+    """Whether a blob read as one digit (at least ``min_confidence`` surely) is the digits
+    stacked in it all the same, where :func:`choose_stack` did not take it apart (a blob
+    read 0.9 surely is never cut): it is STACK_TALL times as tall as the frame's digits
+    (``digits_height``, see :func:`median_digit_height`) and each of its two parts or more
+    is a digit of theirs (:func:`peer_digit`).
 
     The network reads some stacks of two lines' digits surely as one tall digit: two 0s as
     an 8, a 6 over a 2 as a 5, a 9 over a 9 as a 7. A digit that tall among the frame's
     digits whose every part reads as one of them is rarer than such a stack (docs/accuracy.md).
     """
     return (
-        not worth_cutting(whole_confidence)
+        whole_confidence >= min_confidence
         and digits_height is not None
         and blob_height >= STACK_TALL * digits_height
         and len(parts) >= 2
-        and all(_peer_digit(reading, digits_height, min_confidence) for reading in parts)
+        and all(peer_digit(reading, digits_height, min_confidence) for reading in parts)
     )
 
 
-def _peer_digit(reading: Reading, digits_height: float, min_confidence: float) -> bool:
+def peer_digit(reading: Reading, digits_height: float, min_confidence: float) -> bool:
     """Whether a part reads at least ``min_confidence`` surely and is as tall as the frame's
-    digits (``digits_height``), give or take STACK_HEIGHT_SPAN."""
+    digits (``digits_height``), give or take STACK_HEIGHT_SPAN (:func:`peer_height`)."""
     part, _, confidence = reading
-    return confidence >= min_confidence and abs(part.box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
+    return confidence >= min_confidence and peer_height(part, digits_height)
+
+
+def peer_height(part: Candidate, digits_height: float) -> bool:
+    """Whether a part is as tall as the frame's digits, give or take STACK_HEIGHT_SPAN."""
+    return abs(part.box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
 
 
 def median_digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
@@ -342,12 +347,13 @@ def _stacked_readings(
     min_height: float,
 ) -> dict[int, list[Reading]]:
     """The readings of the blobs that are taken apart into the digits stacked in them, by
-    index: of those among ``unsure`` (indices into ``candidates``), those :func:`choose_stack`
-    takes apart, or that keep the parts that read as digits (:func:`sure_parts`); of the
-    others, those STACK_TALL times as tall as the frame's digits that :func:`sure_stack`
-    takes apart. A blob that tall whose ink does not fall apart along empty rows into parts
-    (:func:`stacked_parts`) is tried in its pieces of connected ink. The parts of all of
-    them are read in one call."""
+    index: those among ``unsure`` (indices into ``candidates``) that :func:`choose_stack`
+    takes apart or that keep the parts that read as digits (:func:`sure_parts`), and those,
+    among them or read surely, STACK_TALL times as tall as the frame's digits that
+    :func:`sure_stack` takes apart. A blob that tall whose ink does not fall apart along
+    empty rows into parts (:func:`stacked_parts`) is tried in its pieces of connected ink.
+    The parts of all of them are read in one call; those of a blob read surely, only when
+    each part is as tall as the frame's digits (else :func:`sure_stack` cannot take them)."""
     digits_height = median_digit_height(candidates, confidences, min_confidence)
     tall = STACK_TALL * digits_height if digits_height is not None else float("inf")
     unsure_set = set(unsure)
@@ -355,8 +361,11 @@ def _stacked_readings(
     stacks = [
         (i, parts)
         for i in unsure + tall_sure
-        if (parts := stacked_parts(candidates[i], min_height))
-        or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
+        if (
+            (parts := stacked_parts(candidates[i], min_height))
+            or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
+        )
+        and (i in unsure_set or (digits_height is not None and all(peer_height(p, digits_height) for p in parts)))
     ]
     if not stacks:
         return {}
@@ -365,12 +374,11 @@ def _stacked_readings(
     taken = {}
     for i, parts in stacks:
         read = [(part, *next(part_readings)) for part in parts]
-        whole = float(confidences[i])
-        if i not in unsure_set:
-            if sure_stack(whole, candidates[i].box[3], read, digits_height, min_confidence):
-                taken[i] = read
-        elif choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
+        whole, height = float(confidences[i]), candidates[i].box[3]
+        if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
             taken[i] = read
-        elif kept := sure_parts(whole, candidates[i].box[3], read, digits_height, min_confidence):
+        elif kept := sure_parts(whole, height, read, digits_height, min_confidence):
             taken[i] = kept
+        elif sure_stack(whole, height, read, digits_height, min_confidence):
+            taken[i] = read
     return taken
