@@ -145,6 +145,20 @@ def test_a_number_beside_a_heading_number_stays():
     assert len(drop_text(digits_at([*heading, s1, s2, s3, s4]), [unsure], CONFIG)) == 6
 
 
+def test_an_i_whose_dot_joined_the_next_letter_is_in_its_word():
+    # "kitchen" at 720p: the i's stem, read as a 1, lies under the box of its dot joined to
+    # the t, which starts at the stem's left edge. Runs are ordered by centre, so the stem
+    # links to that blob; ordered by left edge, it came after it and stood alone.
+    k, stem, dotted_t, c, h = (
+        (20, 388, 16, 43),
+        (42, 410, 4, 17),
+        (42, 390, 28, 43),
+        (75, 411, 12, 19),
+        (91, 392, 15, 39),
+    )
+    assert drop_text(digits_at([stem], label=1), [k, dotted_t, c, h], CONFIG) == []
+
+
 def test_x_height_digits_after_two_ascenders_are_still_letters():
     # "Bloom" with B, l, o, o read as 8, 1, 0, 0 and the m a letter: the o's stand at 0.6 of
     # the B's height, as a number's digits linked to it could, so they are no second size.

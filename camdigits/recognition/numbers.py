@@ -65,7 +65,9 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
 
 def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[list[int]]:
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
-    into ``boxes`` from left to right; a box with no neighbour is a chain of one. Linked as
+    into ``boxes`` from left to right (by centre: a narrow box that shares a wider one's
+    left edge, the stem of an i whose dot joined the t after it, stands before it); a box
+    with no neighbour is a chain of one. Linked as
     the digits of a number are, or if ``word``, as the letters of a word: with heights and
     centres further apart (``config.word_height_ratio``, ``word_centre_offset``), since a
     word's x-height letters stand beside its ascenders.
@@ -74,7 +76,7 @@ def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[l
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
     if not len(boxes):
         return []
-    order = np.lexsort((boxes[:, 1], boxes[:, 0]))
+    order = np.lexsort((boxes[:, 1], boxes[:, 0] + boxes[:, 2] / 2))
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
     offset, ratio = (
