@@ -41,10 +41,11 @@ def digits_at(box_list, label=8, confidence=0.95):
         # (so does the 1 of "4?1?4", a number with two digits misread as no digit)
         (boxes(5)[::2], boxes(5)[1::2], 3),
         # "lesson" read as 1 e 5 5 0 n: the 5 5 0 between e and n stand inside a word, and
-        # the run's one other digit is fewer than its two letters: a word, the 1 its l
-        ([boxes(6)[0]] + boxes(6)[2:5], [boxes(6)[1], boxes(6)[5]], 0),
-        # "sugar" read as 5 u 9 2 r: the 9 2 inside, the 5 at the start of the same word
-        ([boxes(5)[0]] + boxes(5)[2:4], [boxes(5)[1], boxes(5)[4]], 0),
+        # the run's one other digit is fewer than its two letters
+        ([boxes(6)[0]] + boxes(6)[2:5], [boxes(6)[1], boxes(6)[5]], 1),
+        # "ROOM 7" with both O read as 0, the 7 a word space after the M: the 0 0 inside
+        # the word go, the 7 stays
+        (boxes(4)[1:3] + [(10 + 4 * (W + GAP) + H // 2, 100, W, H)], boxes(4)[::3], 1),
         # "Harvey" with e and y read as digits: four letters, two digits -> text
         (boxes(6)[4:], boxes(6)[:4], 0),
         # a lone O next to digits ("2O26" read with the O unsure) stays a number
@@ -70,7 +71,7 @@ def digits_at(box_list, label=8, confidence=0.95):
         "number",
         "every",
         "lesson",
-        "sugar",
+        "room-7",
         "harvey",
         "lone-O",
         "two-blobs",

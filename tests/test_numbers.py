@@ -64,6 +64,15 @@ def test_number_box_and_confidence():
     assert number.digits == tuple(digits)
 
 
+def test_a_one_under_the_bar_of_the_seven_after_it_reads_first():
+    # "17" where the 7's bar reaches back over the 1: the 1's box lies in the left part of
+    # the 7's. Ordered by left edge, the 7 came first and the two were never linked.
+    seven = Digit(label=7, confidence=0.99, box=(10, 100, 30, 40))
+    one = Digit(label=1, confidence=0.99, box=(12, 106, 5, 34))
+    (number,) = group_numbers([seven, one], CONFIG)
+    assert number.text == "17"
+
+
 def _link_cost_reference(left, right, config):
     """The neighbour rule pair by pair, as first written: the gap in heights, or None."""
     from camdigits.recognition.numbers import MAX_OVERLAP
@@ -87,8 +96,10 @@ def _link_cost_reference(left, right, config):
 @pytest.mark.parametrize("seed", range(5))
 def test_links_match_the_pairwise_rule(seed, word):
     """The array form of the neighbour rule finds the same links, at the same costs, in the
-    same order as testing every pair in turn; for a word's letters too, whose heights and
-    centres may lie further apart."""
+    same order as testing every ordered pair in turn, whatever order the boxes come in; for a
+    word's letters too, whose heights and centres may lie further apart. The layout holds a
+    narrow box in the left part of a wider one (an i's stem under its dot joined to the t),
+    which links to the wider one although it starts no earlier."""
     import dataclasses
 
     import numpy as np
@@ -102,15 +113,17 @@ def test_links_match_the_pairwise_rule(seed, word):
     )
     reference = dataclasses.replace(CONFIG, max_centre_offset=limits[0], min_height_ratio=limits[1])
     rng = np.random.default_rng(seed)
-    boxes = sorted(
+    boxes = [
         (int(rng.integers(0, 600)), int(rng.integers(0, 440)), int(rng.integers(5, 40)), int(rng.integers(10, 60)))
         for _ in range(40)
-    )
+    ] + [(300, 460, 28, 43), (300, 480, 4, 17)]  # the dotted t, then the i's stem
     expected = sorted(
         (cost, i, j)
         for i in range(len(boxes))
-        for j in range(i + 1, len(boxes))
-        if (cost := _link_cost_reference(boxes[i], boxes[j], reference)) is not None
+        for j in range(len(boxes))
+        if i != j and (cost := _link_cost_reference(boxes[i], boxes[j], reference)) is not None
     )
     assert expected  # the layout has links to find
+    if word:  # the stem (41) links to the t (40), listed before it
+        assert any((i, j) == (41, 40) for _, i, j in expected)
     assert _links(np.array(boxes, np.float64), CONFIG.max_gap, *limits) == expected

@@ -11,11 +11,11 @@ o, e) stand beside its ascenders (l, t) at about half to two thirds of their hei
 digits under half their height, all on one side of the tall ones, are a number of a second
 size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
 "2O26") stays a digit, since its run has more digits than letters. Digits that stand between
-two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) make a word of a run whose other
-digits are fewer than its letters: a number does not stand inside a word, and the run's
-digits are all letters (the 1 too). A joined-up word is a run of writing by itself when it
-is as wide as a run's least number of blobs (the "D" before "inner" is a letter), while a
-blob two letters wide may as well be two touching digits.
+two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other
+digits are fewer than its letters: a number does not stand inside a word. A joined-up word
+is a run of writing by itself when it is as wide as a run's least number of blobs (the "D"
+before "inner" is a letter), while a blob two letters wide may as well be two touching
+digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -89,14 +89,13 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
                     keep[i] = False
         else:
             # Digits inside a word ("lesson" read as 1 e 5 5 0 n), in a run whose other
-            # digits are fewer than its letters, make the run a word, and its other digits
-            # letters too (the 1, its l; the s of "sugar" read as 5 u 9 2 r): a number
-            # with two misread digits in it ("4 ? 1 ? 4") has more.
+            # digits are fewer than its letter blobs: a number with two misread digits in
+            # it ("4 ? 1 ? 4") has as many. The run's other digits stay: a number a word
+            # space after a word ("ROOM 7", its O's read as 0 0) is in the same run.
             inside, digit_count = _between_letters(is_digit), sum(is_digit)
-            if inside and digit_count - len(inside) < len(is_digit) - digit_count:
-                for i, digit in zip(chain, is_digit):
-                    if digit:
-                        keep[i] = False
+            if digit_count - len(inside) < len(is_digit) - digit_count:
+                for k in inside:
+                    keep[chain[k]] = False
     return [d for d, kept in zip(digits, keep) if kept]
 
 

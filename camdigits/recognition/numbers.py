@@ -4,9 +4,9 @@ Two digits are neighbours in a number when the gap between them is small next to
 height (wider than about half a height is a space: "555 0199" is two numbers), their
 vertical centres are close and their heights similar. Links as loose in height and centre
 as a word's letters stand chain the blobs of a word for the word context
-(:mod:`camdigits.recognition.context`). Each digit links only
-to its nearest right neighbour, so a sloping line of writing is followed link by link and
-two numbers stacked one above the other stay apart. A lone digit is a number of length one.
+(:mod:`camdigits.recognition.context`). Links are taken cheapest (narrowest gap) first,
+one on each side of a digit, so a sloping line of writing is followed link by link and two
+numbers stacked one above the other stay apart. A lone digit is a number of length one.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from camdigits.types import Box, Digit, Number, union_box
 def _links(
     boxes: np.ndarray, max_gap: float, max_centre_offset: float, min_height_ratio: float
 ) -> list[tuple[float, int, int]]:
-    """Every pair (i, j), i < j, of the boxes (N, 4) that may be neighbours in a number (or a
-    word: see :func:`link_chains`), with j right of i, as (gap from i to j in digit heights,
-    i, j), cheapest first; the limits are those of :class:`~camdigits.config.Config`.
+    """Every pair (i, j) of the boxes (N, 4) that may be neighbours in a number (or a word:
+    see :func:`link_chains`), with j right of i (its centre past i's), as (gap from i to j in
+    digit heights, i, j), cheapest first; the limits are those of
+    :class:`~camdigits.config.Config`. The boxes may come in any order.
 
     Only pairs whose gap could pass are weighed (see :mod:`camdigits.recognition.geometry`): a page of
     30 digits has 435 pairs, a large photo of a printed page 20 million."""
@@ -37,8 +38,8 @@ def _links(
     height = np.maximum(h[i], h[j])
     gap = (x[j] - (x[i] + w[i])) / height
     centre_x, centre_y = x + w / 2, y + h / 2
-    linked = (i < j) & (gap >= -MAX_OVERLAP) & (gap <= max_gap)
-    linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre
+    linked = (gap >= -MAX_OVERLAP) & (gap <= max_gap)
+    linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre: each pair once
     linked &= np.abs(centre_y[i] - centre_y[j]) <= max_centre_offset * height
     linked &= np.minimum(h[i], h[j]) >= min_height_ratio * height
     i, j, costs = i[linked], j[linked], gap[linked]
@@ -65,12 +66,12 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
 
 def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[list[int]]:
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
-    into ``boxes`` from left to right (by centre: a narrow box that shares a wider one's
-    left edge, the stem of an i whose dot joined the t after it, stands before it); a box
-    with no neighbour is a chain of one. Linked as
-    the digits of a number are, or if ``word``, as the letters of a word: with heights and
-    centres further apart (``config.word_height_ratio``, ``word_centre_offset``), since a
-    word's x-height letters stand beside its ascenders.
+    into ``boxes`` from left to right by their centres (a narrow box in the left part of a
+    wider one stands before it: the stem of an i whose dot joined the t after it, a 1 under
+    the overhanging bar of the 7 after it); a box with no neighbour is a chain of one.
+    Linked as the digits of a number are, or if ``word``, as the letters of a word: with
+    heights and centres further apart (``config.word_height_ratio``, ``word_centre_offset``),
+    since a word's x-height letters stand beside its ascenders.
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
