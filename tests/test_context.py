@@ -108,6 +108,19 @@ def test_x_height_letters_read_as_digits_beside_ascenders_are_text():
     assert drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG) == []
 
 
+def test_a_capital_a_little_shorter_than_the_l_is_an_ascender():
+    # "Total" at 720p with o, a and l read as 0, 2, 1: the T stands at 0.82 of the l's height,
+    # the t at 0.74; with the T an ascender beside the l, o and a count as letters.
+    t_cap, o, t, a, ell = (
+        (59, 151, 23, 41),
+        (83, 161, 19, 30),
+        (104, 155, 21, 37),
+        (127, 162, 17, 30),
+        (148, 142, 5, 50),
+    )
+    assert drop_text(digits_at([o, a, ell]), [t_cap, t], CONFIG) == []
+
+
 def test_x_height_needs_the_baseline_or_the_x_line():
     # The same heights centred on a line, as digits of unequal size in a number stand: the
     # short ones neither stand on the baseline nor hang from the tall ones' tops.
