@@ -23,46 +23,48 @@ def stacked_pair(top_index: int, bottom_index: int, height: int = 24, gap: int =
     return page
 
 
+def read_stacked_pairs(count: int, peers: bool) -> tuple[int, int]:
+    """Of ``count`` random pairs written as :func:`stacked_pair` does (below a row of five
+    other test digits of their height if ``peers``), how many are read as both digits, top
+    first, and how many give a digit the pair does not hold. Without peers, each pair must
+    be joined into one blob."""
+    _, labels = mnist_test()
+    rng = np.random.default_rng(7)
+    recognizer = Recognizer()
+    read = wrong = 0
+    for _ in range(count):
+        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
+        page = stacked_pair(top, bottom)
+        if peers:
+            for k, peer in enumerate(rng.choice(len(labels), 5, replace=False).tolist()):
+                write_digit(page, peer, 60 + 50 * k, 60, 24)
+        else:
+            assert len(recognizer.candidates(page)[1]) == 1, "the pair should be joined into one blob"
+        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1]) if d.box[1] > 120]
+        read += got == [labels[top], labels[bottom]]
+        wrong += any(label not in (labels[top], labels[bottom]) for label in got)
+    return read, wrong
+
+
 def test_digits_stacked_a_pens_gap_apart_are_read_as_both():
     """30 random pairs: the candidate search joins every pair into one blob, which read whole
     gives one digit at most (none in 30 before this stage); at least 21 pairs are read as
     both digits, top first (23 measured; 20 when each part had to read 0.99 sure). Four
     pairs give a wrong digit, as they did before this stage: the network reads them whole,
-    0.99 sure or more (a 5 over a 0 as an 8), and a blob read that surely is never taken
-    apart."""
-    _, labels = mnist_test()
-    rng = np.random.default_rng(7)
-    recognizer = Recognizer()
-    read = wrong = 0
-    for _ in range(30):
-        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
-        page = stacked_pair(top, bottom)
-        assert len(recognizer.candidates(page)[1]) == 1, "the pair should be joined into one blob"
-        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1])]
-        read += got == [labels[top], labels[bottom]]
-        wrong += any(label not in (labels[top], labels[bottom]) for label in got)
+    0.99 sure or more (a 5 over a 0 as an 8), and with no other digits to measure it by, a
+    blob read that surely is never taken apart."""
+    read, wrong = read_stacked_pairs(30, peers=False)
     assert read >= 21
     assert wrong <= 4
 
 
 def test_digits_stacked_below_a_row_of_digits_are_read_as_both_even_when_read_surely_as_one():
-    """60 random pairs written as :func:`stacked_pair` does, below a row of five other test
-    digits of their height: the pair's blob is twice their height. At least 57 pairs are read
-    as both digits, top first, and none gives a digit it does not hold (58 and none measured;
-    53 and 4 without :func:`sure_stack`: the network read those pairs whole, surely, as one
-    digit, a 0 over a 0 as an 8)."""
-    _, labels = mnist_test()
-    rng = np.random.default_rng(7)
-    recognizer = Recognizer()
-    read = wrong = 0
-    for _ in range(60):
-        top, bottom = (int(i) for i in rng.choice(len(labels), 2, replace=False))
-        page = stacked_pair(top, bottom)
-        for k, peer in enumerate(rng.choice(len(labels), 5, replace=False).tolist()):
-            write_digit(page, peer, 60 + 50 * k, 60, 24)
-        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1]) if d.box[1] > 120]
-        read += got == [labels[top], labels[bottom]]
-        wrong += any(label not in (labels[top], labels[bottom]) for label in got)
+    """60 random pairs below a row of five other test digits of their height: the pair's
+    blob is twice their height. At least 57 pairs are read as both digits, top first, and
+    none gives a digit it does not hold (58 and none measured; 53 and 4 without
+    :func:`sure_stack`: the network read those pairs whole, surely, as one digit, a 0 over
+    a 0 as an 8)."""
+    read, wrong = read_stacked_pairs(60, peers=True)
     assert read >= 57
     assert wrong == 0
 
