@@ -14,8 +14,8 @@ from camdigits.recognition.split import (
     left_half_may_win,
     propose_splits,
     split_at,
-    worth_cutting,
 )
+from camdigits.recognition.stacks import worth_cutting
 from tests.pages import blank_page, first_of_each_label, mnist_test, write_digit
 
 

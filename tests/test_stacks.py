@@ -5,11 +5,18 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.recognition import split
+from camdigits.recognition import stacks
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.recognition.split import choose_stack, median_digit_height, split_touching, sure_parts, sure_stack
-from camdigits.recognition.stacks import stacked_parts, stacked_pieces
+from camdigits.recognition.split import split_touching
+from camdigits.recognition.stacks import (
+    choose_stack,
+    median_digit_height,
+    stacked_parts,
+    stacked_pieces,
+    sure_parts,
+    sure_stack,
+)
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
 
 
@@ -150,9 +157,9 @@ def test_a_large_digit_cut_by_an_erased_rule_among_smaller_ones_is_rarely_taken_
         page[cut : cut + 6, x - 2 : x + w + 2] = PAPER
         pages.append(page)
     with_rules = [recognizer.recognize(page).digits for page in pages]
-    monkeypatch.setattr(split, "sure_parts", lambda *args: [])
+    monkeypatch.setattr(stacks, "sure_parts", lambda *args: [])
     assert [recognizer.recognize(page).digits for page in pages] == with_rules
-    monkeypatch.setattr(split, "sure_stack", lambda *args: False)
+    monkeypatch.setattr(stacks, "sure_stack", lambda *args: False)
     without = [recognizer.recognize(page).digits for page in pages]
     assert sum(a != b for a, b in zip(with_rules, without)) <= 2
 

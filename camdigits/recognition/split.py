@@ -7,16 +7,12 @@ from the edges, and a few evenly spaced columns); from each, the blob is cut str
 and along the path of a drop falling between the digits (:func:`drop_fall`), and each
 cut's two halves are classified. :func:`split_touching` then keeps, per blob, whichever
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
-(see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows is
-tried as the digits stacked in it (:mod:`camdigits.recognition.stacks`); a blob far taller
-than the frame's digits keeps those of its parts that read as digits (:func:`sure_parts`),
-and one read surely as a digit is taken apart where every part reads as one of them
-(:func:`sure_stack`).
+(see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows, or
+one far taller than the frame's digits, is tried as the digits stacked in it
+(:mod:`camdigits.recognition.stacks`, which decides which stacks are taken apart).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -31,21 +27,11 @@ from camdigits.config import (
     MIN_HALF_HEIGHT_RATIO,
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
-    MIN_STACK_CONFIDENCE,
     NO_DIGIT_BELOW,
-    SPLIT_WHEN_WHOLE_BELOW,
-    STACK_HEIGHT_SPAN,
-    STACK_PEERS,
-    STACK_TALL,
 )
 from camdigits.recognition.candidates import Candidate, part_of
-from camdigits.recognition.stacks import stacked_parts, stacked_pieces
+from camdigits.recognition.stacks import Classify, Reading, stacked_readings, whole_score, worth_cutting
 from camdigits.types import Digit
-
-Classify = Callable[[list[Candidate]], tuple[np.ndarray, np.ndarray]]
-"""A classifier: blobs -> the likeliest digit of each, and its probability."""
-Reading = tuple[Candidate, int, float]
-"""A blob or a part of one, the digit it reads as, and how surely."""
 
 
 def cut_columns(ink: np.ndarray) -> list[int]:
@@ -141,12 +127,6 @@ def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Cand
     return all(a.box == b.box and np.array_equal(a.ink, b.ink) for a, b in zip(pair, other))
 
 
-def worth_cutting(whole_confidence: float) -> bool:
-    """Whether a wide blob read as one digit with this confidence may be two digits; a blob
-    read surely as one is never cut (see :func:`choose_split`)."""
-    return whole_confidence < SPLIT_WHEN_WHOLE_BELOW
-
-
 def left_half_may_win(label: int, confidence: float) -> bool:
     """Whether a cut whose left half reads as ``label`` this surely may be taken (see
     :func:`choose_split`). Most cuts of a blob that is one digit fail here, so the
@@ -181,7 +161,7 @@ def choose_split(
     """
     if not worth_cutting(whole_confidence):
         return None
-    best, best_score = None, _whole_score(whole_confidence, min_confidence)
+    best, best_score = None, whole_score(whole_confidence, min_confidence)
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
         least = least_half_confidence(whole_confidence, (left_label, right_label))
         if not left_half_may_win(left_label, left) or min(left, right) < least:
@@ -190,93 +170,6 @@ def choose_split(
         if score > best_score:
             best, best_score = i, score
     return best
-
-
-def choose_stack(whole_confidence: float, parts: list[float], min_confidence: float) -> bool:
-    """Whether to read a blob as the digits stacked in it (:func:`stacked_parts`), given how
-    surely each part reads as a digit: as with a cut (:func:`choose_split`), only a blob not
-    read surely as one digit, and only when together the parts beat the whole blob's
-    reading. Each part must read at least MIN_STACK_CONFIDENCE surely, less than a cut's
-    halves: the parts lie apart, where a cut makes its halves."""
-    return (
-        worth_cutting(whole_confidence)
-        and min(parts) >= MIN_STACK_CONFIDENCE
-        and float(np.prod(parts)) > _whole_score(whole_confidence, min_confidence)
-    )
-
-
-def sure_parts(
-    whole_confidence: float,
-    blob_height: int,
-    parts: list[Reading],
-    digits_height: float | None,
-    min_confidence: float,
-) -> list[Reading]:
-    """The parts (with their readings) of a stacked blob that :func:`choose_stack` did not
-    take apart, kept as digits on their own: those read at least ``min_confidence`` surely
-    and as tall as the frame's digits (``digits_height``, see :func:`median_digit_height`),
-    give or take STACK_HEIGHT_SPAN, of a blob not read as a digit (under ``min_confidence``)
-    and STACK_TALL times as tall as them. Empty for any other blob.
-
-    Such a blob holds the digits of two lines of a ruled page and a part that reads less
-    surely than a stack's parts must: a piece of a neighbour, a rule's leftover, two digits
-    touching. The other parts are left out, not read in the word context: read there,
-    curved ruled pages gave more false digits (docs/accuracy.md).
-    """
-    if digits_height is None or whole_confidence >= min_confidence or blob_height < STACK_TALL * digits_height:
-        return []
-    return [reading for reading in parts if peer_digit(reading, digits_height, min_confidence)]
-
-
-def sure_stack(
-    whole_confidence: float,
-    blob_height: int,
-    parts: list[Reading],
-    digits_height: float | None,
-    min_confidence: float,
-) -> bool:
-    """Whether a blob read as one digit (at least ``min_confidence`` surely) is the digits
-    stacked in it all the same, where :func:`choose_stack` did not take it apart (a blob
-    read 0.9 surely is never cut): it is STACK_TALL times as tall as the frame's digits
-    (``digits_height``, see :func:`median_digit_height`) and each of its two parts or more
-    is a digit of theirs (:func:`peer_digit`).
-
-    The network reads some stacks of two lines' digits surely as one tall digit: two 0s as
-    an 8, a 6 over a 2 as a 5, a 9 over a 9 as a 7. A digit that tall among the frame's
-    digits whose every part reads as one of them is rarer than such a stack (docs/accuracy.md).
-    """
-    return (
-        whole_confidence >= min_confidence
-        and digits_height is not None
-        and blob_height >= STACK_TALL * digits_height
-        and len(parts) >= 2
-        and all(peer_digit(reading, digits_height, min_confidence) for reading in parts)
-    )
-
-
-def peer_digit(reading: Reading, digits_height: float, min_confidence: float) -> bool:
-    """Whether a part reads at least ``min_confidence`` surely and is as tall as the frame's
-    digits (``digits_height``), give or take STACK_HEIGHT_SPAN (:func:`peer_height`)."""
-    part, _, confidence = reading
-    return confidence >= min_confidence and peer_height(part, digits_height)
-
-
-def peer_height(part: Candidate, digits_height: float) -> bool:
-    """Whether a part is as tall as the frame's digits, give or take STACK_HEIGHT_SPAN."""
-    return abs(part.box[3] / digits_height - 1) <= STACK_HEIGHT_SPAN
-
-
-def median_digit_height(candidates: list[Candidate], confidences: np.ndarray, min_confidence: float) -> float | None:
-    """The median height of the blobs read as digits (at least ``min_confidence``
-    surely), or None for a frame with fewer than STACK_PEERS of them."""
-    heights = [c.box[3] for c, confidence in zip(candidates, confidences.tolist()) if confidence >= min_confidence]
-    return float(np.median(heights)) if len(heights) >= STACK_PEERS else None
-
-
-def _whole_score(whole_confidence: float, min_confidence: float) -> float:
-    """What the whole blob's reading counts for against a cut's or a stack's parts: its
-    confidence where that reports a digit, else nothing."""
-    return whole_confidence if whole_confidence >= min_confidence else 0.0
 
 
 def split_touching(
@@ -308,7 +201,7 @@ def split_touching(
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
     ]
     unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
-    stacked = _stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
+    stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
     for i, parts in stacked.items():
         readings[i] = parts
     tried = [(i, pairs) for i in unsure if i not in stacked and (pairs := propose_splits(candidates[i]))]
@@ -336,49 +229,3 @@ def split_touching(
             if confidence < min_confidence
         ],
     )
-
-
-def _stacked_readings(
-    candidates: list[Candidate],
-    confidences: np.ndarray,
-    unsure: list[int],
-    classify: Classify,
-    min_confidence: float,
-    min_height: float,
-) -> dict[int, list[Reading]]:
-    """The readings of the blobs that are taken apart into the digits stacked in them, by
-    index: those among ``unsure`` (indices into ``candidates``) that :func:`choose_stack`
-    takes apart or that keep the parts that read as digits (:func:`sure_parts`), and those,
-    among them or read surely, STACK_TALL times as tall as the frame's digits that
-    :func:`sure_stack` takes apart. A blob that tall whose ink does not fall apart along
-    empty rows into parts (:func:`stacked_parts`) is tried in its pieces of connected ink.
-    The parts of all of them are read in one call; those of a blob read surely, only when
-    each part is as tall as the frame's digits (else :func:`sure_stack` cannot take them)."""
-    digits_height = median_digit_height(candidates, confidences, min_confidence)
-    tall = STACK_TALL * digits_height if digits_height is not None else float("inf")
-    unsure_set = set(unsure)
-    tall_sure = [i for i, blob in enumerate(candidates) if blob.box[3] >= tall and i not in unsure_set]
-    stacks = [
-        (i, parts)
-        for i in unsure + tall_sure
-        if (
-            (parts := stacked_parts(candidates[i], min_height))
-            or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
-        )
-        and (i in unsure_set or (digits_height is not None and all(peer_height(p, digits_height) for p in parts)))
-    ]
-    if not stacks:
-        return {}
-    labels, part_confidences = classify([part for _, parts in stacks for part in parts])
-    part_readings = iter(zip(labels.tolist(), part_confidences.tolist()))
-    taken = {}
-    for i, parts in stacks:
-        read = [(part, *next(part_readings)) for part in parts]
-        whole, height = float(confidences[i]), candidates[i].box[3]
-        if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
-            taken[i] = read
-        elif kept := sure_parts(whole, height, read, digits_height, min_confidence):
-            taken[i] = kept
-        elif sure_stack(whole, height, read, digits_height, min_confidence):
-            taken[i] = read
-    return taken
