@@ -47,7 +47,7 @@ def read_stacked_pairs(count: int, peers: bool) -> tuple[int, int]:
                 write_digit(page, peer, 60 + 50 * k, 60, 24)
         else:
             assert len(recognizer.candidates(page)[1]) == 1, "the pair should be joined into one blob"
-        got = [d.label for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[1]) if d.box[1] > 120]
+        got = labels_top_first(page, below=120, recognizer=recognizer)
         read += got == [labels[top], labels[bottom]]
         wrong += any(label not in (labels[top], labels[bottom]) for label in got)
     return read, wrong
@@ -99,9 +99,9 @@ def reaching_pairs() -> list[tuple[int, int, list[int]]]:
     ]
 
 
-def labels_top_first(page: np.ndarray, below: int = 0) -> list[int]:
+def labels_top_first(page: np.ndarray, below: int = 0, recognizer: Recognizer | None = None) -> list[int]:
     """The digits read on ``page`` under row ``below``, top first."""
-    digits = Recognizer().recognize(page).digits
+    digits = (recognizer or Recognizer()).recognize(page).digits
     return [d.label for d in sorted(digits, key=lambda d: d.box[1]) if d.box[1] > below]
 
 

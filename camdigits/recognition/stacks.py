@@ -126,7 +126,7 @@ def sure_parts(
     touching. The other parts are left out, not read in the word context: read there,
     curved ruled pages gave more false digits (docs/accuracy.md).
     """
-    if digits_height is None or whole_confidence >= min_confidence or blob_height < STACK_TALL * digits_height:
+    if digits_height is None or whole_confidence >= min_confidence or not is_tall(blob_height, digits_height):
         return []
     return [reading for reading in parts if peer_digit(reading, digits_height, min_confidence)]
 
@@ -151,10 +151,17 @@ def sure_stack(
     return (
         whole_confidence >= min_confidence
         and digits_height is not None
-        and blob_height >= STACK_TALL * digits_height
+        and is_tall(blob_height, digits_height)
         and len(parts) >= 2
         and all(peer_digit(reading, digits_height, min_confidence) for reading in parts)
     )
+
+
+def is_tall(blob_height: float, digits_height: float | None) -> bool:
+    """Whether a blob is STACK_TALL times as tall as the frame's digits (``digits_height``,
+    see :func:`median_digit_height`; never for a frame without enough of them): tall enough
+    to hold the digits of two lines."""
+    return digits_height is not None and blob_height >= STACK_TALL * digits_height
 
 
 def peer_digit(reading: Reading, digits_height: float, min_confidence: float) -> bool:
@@ -199,16 +206,16 @@ def stacked_readings(
     The parts of all of them are read in one call; those of a blob read surely, only when
     each part is as tall as the frame's digits (else :func:`sure_stack` cannot take them)."""
     digits_height = median_digit_height(candidates, confidences, min_confidence)
-    tall = STACK_TALL * digits_height if digits_height is not None else float("inf")
     unsure_set = set(unsure)
-    tall_sure = [i for i, blob in enumerate(candidates) if blob.box[3] >= tall and i not in unsure_set]
+    tall_sure = [i for i, blob in enumerate(candidates) if i not in unsure_set and is_tall(blob.box[3], digits_height)]
     stacks = [
         (i, parts)
         for i in unsure + tall_sure
         if (
             (parts := stacked_parts(candidates[i], min_height))
-            or (candidates[i].box[3] >= tall and (parts := stacked_pieces(candidates[i], min_height)))
+            or (is_tall(candidates[i].box[3], digits_height) and (parts := stacked_pieces(candidates[i], min_height)))
         )
+        # A surely read blob's parts are read only if sure_stack may take them: all of the digits' height.
         and (i in unsure_set or (digits_height is not None and all(peer_height(p, digits_height) for p in parts)))
     ]
     if not stacks:
