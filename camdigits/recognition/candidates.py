@@ -38,9 +38,9 @@ from camdigits.config import (
     NOISY_PAPER,
     SOLID_MASK_DENSITY,
     STROKE_ASPECT,
+    WORD_BOLD_PEN_WIDTHS,
+    WORD_BOLD_TRAVEL,
     WORD_MIN_TRAVEL,
-    WORD_TALL_STROKES,
-    WORD_TALL_TRAVEL,
     Config,
 )
 from camdigits.recognition.geometry import overlapping_boxes
@@ -472,13 +472,14 @@ def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:
 def _is_joined_up(own: np.ndarray, ink: int) -> bool:
     """True if the ink of a blob too wide for a digit travels WORD_MIN_TRAVEL times its
     width or more, up and down as joined-up writing does, where a rule's stray piece or an
-    underline runs straight along; WORD_TALL_TRAVEL times for a blob WORD_TALL_STROKES pen
-    widths tall or more (bold writing)."""
+    underline runs straight along; WORD_BOLD_TRAVEL times for a blob of a bold pen, whose
+    height is WORD_BOLD_PEN_WIDTHS pen widths."""
     width = stroke_width(own)
     if width <= 0:
         return False
-    least = WORD_TALL_TRAVEL if own.shape[0] >= WORD_TALL_STROKES * width else WORD_MIN_TRAVEL
-    return ink / (width * own.shape[1]) >= least
+    low, high = WORD_BOLD_PEN_WIDTHS
+    min_travel = WORD_BOLD_TRAVEL if low * width <= own.shape[0] <= high * width else WORD_MIN_TRAVEL
+    return ink / (width * own.shape[1]) >= min_travel
 
 
 def _is_filled(ink: np.ndarray, config: Config) -> bool:
