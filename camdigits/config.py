@@ -119,10 +119,10 @@ ONE_INK_QUANTILE = 0.2
 ONE_MARGIN = 3
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
 # digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
-# BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.7 of its l, t;
-# one number's digits mostly at 0.8 and up; a capital T or a t at 0.75-0.85 of the l beside it).
-X_HEIGHT = 0.72
-ASCENDER = 0.75
+# BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;
+# one number's digits at 0.8 and up; a capital T or a t at 0.75-0.85 of the l beside it).
+X_HEIGHT = 0.7
+ASCENDER = 0.8
 BASELINE = 0.1  # of the tallest height
 # The word context links a word's blobs more loosely than a number's digits (Config's
 # word_height_ratio, word_centre_offset), so a run's short digits are its letters only where

@@ -121,24 +121,6 @@ def test_a_capital_a_little_shorter_than_the_l_is_an_ascender():
     assert drop_text(digits_at([o, a, ell]), [t_cap, t], CONFIG) == []
 
 
-@pytest.mark.parametrize(
-    "digit_boxes, letter_boxes",
-    [
-        # "total" at 720p, a print-like hand: o, a, l read 0, 2, 1; its t's stand at 0.75 of
-        # the l, the o and a at 0.62
-        (
-            [(1010, 350, 30, 45), (1079, 348, 29, 45), (1110, 319, 10, 73)],
-            [(973, 340, 34, 55), (1042, 339, 34, 54)],
-        ),
-        # "Call" at 720p: a, l, l read 2, 1, 1; its a stands at 0.72 of the l's height
-        ([(591, 156, 23, 28), (625, 142, 5, 39), (653, 140, 5, 39)], [(564, 147, 24, 37)]),
-    ],
-    ids=["total", "Call"],
-)
-def test_x_height_letters_of_a_tall_x_height_hand_are_text(digit_boxes, letter_boxes):
-    assert drop_text(digits_at(digit_boxes), letter_boxes, CONFIG) == []
-
-
 def test_x_height_needs_the_baseline_or_the_x_line():
     # The same heights centred on a line, as digits of unequal size in a number stand: the
     # short ones neither stand on the baseline nor hang from the tall ones' tops.
