@@ -102,6 +102,23 @@ def test_todays_recognizer_reads_the_field_set_no_worse(recognizer):
     assert empty.false_digits_per_image <= 0.33 * 2
 
 
+def test_first_seed_scores_other_pages_than_the_figures_are_of(recognizer, monkeypatch):
+    """--first-seed 1000: pages no value was chosen on. The job draws exactly those seeds."""
+    import bench.field.run as run
+
+    drawn = []
+
+    def spy(condition, seed, size):
+        drawn.append(seed)
+        return render(condition, seed, size)
+
+    monkeypatch.setattr(run, "render", spy)
+    held_out = evaluate(recognizer, Job("clean", 2, (640, 480), first_seed=1000))
+    figures = evaluate(recognizer, Job("clean", 2, (640, 480)))
+    assert drawn == [1000, 1001, 0, 1]
+    assert held_out.truth > 0 and held_out.truth != figures.truth  # other pages, other digits
+
+
 def test_the_tables_judge_each_condition_by_its_own_target():
     perfect = Counts(images=2, truth=10, predicted=10, boxes_matched=10, hits=10)
     noisy = Counts(images=2, predicted=3, false_digits=3)
