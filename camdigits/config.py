@@ -134,15 +134,7 @@ SIZE_STEP_DIGITS = 2
 # stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).
 CONTEXT_MIN_CONFIDENCE = 0.5
 CONTEXT_SURE_DIGITS = 2
-# Widths a too-wide blob's ink travels at least to count as joined-up writing (a level rule's
-# piece: about 1) ...
-WORD_MIN_TRAVEL = 2.0
-# ... or WORD_BOLD_TRAVEL for a blob WORD_BOLD_PEN_WIDTHS tall (its height over its pen width):
-# a bold pen's strokes fill a word's box and travel less. Taller blobs are thinner writing, or
-# digits joined to an underline, which travel 1.5 too; a straight dash, however thick or
-# tilted, travels about 1.
-WORD_BOLD_TRAVEL = 1.5
-WORD_BOLD_PEN_WIDTHS = (2.5, 4.0)
+WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 
 # --- lines (recognition/lines.py) -----------------------------------------------------------

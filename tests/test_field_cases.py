@@ -61,10 +61,9 @@ def _first(label: int, skip: int = 0) -> int:
     return int(np.flatnonzero(labels == label)[skip])
 
 
-def _write_word(page: np.ndarray, word: str, font, x: int, y: int, size: int, pen: int = 1) -> int:
-    """Dark ink ``word`` with its top-left at (x, y), its strokes thickened by ``pen`` px a
-    side; returns the x after it."""
-    glyphs = draw_glyphs(word, font, size, stroke_px=pen)
+def _write_word(page: np.ndarray, word: str, font, x: int, y: int, size: int) -> int:
+    """Dark ink ``word`` with its top-left at (x, y); returns the x after it."""
+    glyphs = draw_glyphs(word, font, size, stroke_px=1)
     h, w = min(glyphs.shape[0], page.shape[0] - y), min(glyphs.shape[1], page.shape[1] - x)
     if h <= 0 or w <= 0:
         return page.shape[1]
@@ -133,28 +132,25 @@ def test_a_capital_before_a_joined_up_word_is_not_a_digit(recognizer, word, fami
     assert recognizer.recognize(page).digits == ()
 
 
-# In a bold pen, blurred (another held-out hand, 40 px): the joined-up rest of the word, 2.6
-# to 3.5 pen widths tall, travelled 1.8-1.9 times its width, under the 2 widths asked of
-# thinner writing, so it did not count as writing and the capital stood alone (read as 0 1
-# and as 5). A pen of 4 px, its word under 2 pen widths tall, still reads "Dinner" as 0 1.
-@pytest.mark.parametrize("word, pen", [("Dinner", 3), ("Summer", 2)])
-def test_a_capital_before_a_bold_joined_up_word_is_not_a_digit(recognizer, word, pen):
-    page = blank_page()
-    _write_word(page, word, fetch_font("yomogi"), 60, 200, 40, pen)
-    assert recognizer.recognize(cv2.GaussianBlur(page, (0, 0), 1.2)).digits == ()
-
-
-# A number whose last digit stands on an underline: the 7 and the line are one blob too wide
-# for a digit, 5.6 pen widths tall, whose ink travels 1.5 times its width. Counted as a
-# joined-up word three letters wide, it took the 0 with it (read "2").
-@pytest.mark.parametrize("labels", [(2, 0, 7), (8, 4, 7)], ids=["207", "847"])
-def test_digits_before_one_on_an_underline_are_read(recognizer, labels):
+# A number whose last digit stands on an underline: the digit and the line are one blob too
+# wide for a digit, whose ink travels about 1.5 times its width, under the 2 widths that
+# joined-up writing travels. Asked 1.5 of bold writing (tried, docs/accuracy.md "Joined-up
+# words in a bold pen"), such a blob counted as a word three letters wide and took the digits
+# before it: "207" read "2", "623" and "453" in a bold pen nothing.
+@pytest.mark.parametrize(
+    "labels, height, line, span, bold",
+    [((2, 0, 7), 32, 3, 3.0, 0), ((8, 4, 7), 32, 3, 3.0, 0), ((6, 2, 3), 30, 5, 2.5, 2), ((4, 5, 3), 34, 5, 2.0, 2)],
+    ids=["207", "847", "623-bold", "453-bold"],
+)
+def test_digits_before_one_on_an_underline_are_read(recognizer, labels, height, line, span, bold):
     page, x, boxes = blank_page(), 60, []
     for label in labels:
-        boxes.append(write_digit(page, _first(label), x, 200, 32))
-        x = boxes[-1][0] + boxes[-1][2] + 13
+        boxes.append(write_digit(page, _first(label), x, 200, height))
+        x = boxes[-1][0] + boxes[-1][2] + int(0.4 * height)
     bx, by, bw, bh = boxes[-1]
-    cv2.line(page, (bx - 2, by + bh - 1), (bx - 2 + 3 * bh, by + bh - 1), (PEN,) * 3, 3)
+    cv2.line(page, (bx - 2, by + bh - 1), (int(bx - 2 + span * bh), by + bh - 1), (PEN,) * 3, line)
+    if bold:  # dark ink on light paper: eroding the page widens the pen
+        page = cv2.erode(page, np.ones((2 * bold + 1, 2 * bold + 1), np.uint8))
     read = "".join(str(d.label) for d in sorted(recognizer.recognize(page).digits, key=lambda d: d.box[0]))
     assert read.startswith("".join(map(str, labels[:2])))
 

@@ -38,8 +38,6 @@ from camdigits.config import (
     NOISY_PAPER,
     SOLID_MASK_DENSITY,
     STROKE_ASPECT,
-    WORD_BOLD_PEN_WIDTHS,
-    WORD_BOLD_TRAVEL,
     WORD_MIN_TRAVEL,
     Config,
 )
@@ -472,14 +470,9 @@ def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:
 def _is_joined_up(own: np.ndarray, ink: int) -> bool:
     """True if the ink of a blob too wide for a digit travels WORD_MIN_TRAVEL times its
     width or more, up and down as joined-up writing does, where a rule's stray piece or an
-    underline runs straight along; WORD_BOLD_TRAVEL times for a blob of a bold pen, whose
-    height is WORD_BOLD_PEN_WIDTHS pen widths."""
+    underline runs straight along."""
     width = stroke_width(own)
-    if width <= 0:
-        return False
-    low, high = WORD_BOLD_PEN_WIDTHS
-    min_travel = WORD_BOLD_TRAVEL if low * width <= own.shape[0] <= high * width else WORD_MIN_TRAVEL
-    return ink / (width * own.shape[1]) >= min_travel
+    return width > 0 and ink / (width * own.shape[1]) >= WORD_MIN_TRAVEL
 
 
 def _is_filled(ink: np.ndarray, config: Config) -> bool:
