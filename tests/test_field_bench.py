@@ -119,6 +119,14 @@ def test_first_seed_scores_other_pages_than_the_figures_are_of(recognizer, monke
     assert held_out.truth > 0 and held_out.truth != figures.truth  # other pages, other digits
 
 
+def test_a_negative_first_seed_is_refused(capsys):
+    from bench.field.run import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--first-seed", "-1"])
+    assert stopped.value.code == 2 and "--first-seed must be 0 or more" in capsys.readouterr().err
+
+
 def test_the_tables_judge_each_condition_by_its_own_target():
     perfect = Counts(images=2, truth=10, predicted=10, boxes_matched=10, hits=10)
     noisy = Counts(images=2, predicted=3, false_digits=3)
