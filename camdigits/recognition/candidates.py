@@ -2,9 +2,9 @@
 
 Follows OpenCV's digits_video sample (outer blobs, filters on height, aspect and ink
 density) with its weak spots fixed: the fragments of a broken stroke are merged back into
-one candidate, each candidate keeps only its own ink so a neighbour reaching into its box
-does not leak into its patch, and pen lines far longer than a written one are dropped
-whatever the page holds.
+one candidate (:mod:`camdigits.recognition.fragments`), each candidate keeps only its own
+ink so a neighbour reaching into its box does not leak into its patch, and pen lines far
+longer than a written one are dropped whatever the page holds.
 """
 
 from __future__ import annotations
@@ -18,21 +18,12 @@ import numpy as np
 
 from camdigits.config import (
     CONTRAST_MARGIN,
-    DASH_ASPECT,
-    DASH_THIN,
     GRAIN_REACH,
     HOLLOW_DARK,
     INK_QUANTILE,
     MAX_GRAIN,
     MAX_GRAIN_NOISY,
     MAX_PAIRS_PER_BLOB,
-    MERGE_MAX_ENCLOSING_AREA,
-    MERGE_MAX_GROWTH,
-    MERGE_MAX_SIMILAR_GAP,
-    MERGE_MAX_Y_GAP,
-    MERGE_MIN_X_OVERLAP,
-    MERGE_PEN_GAP,
-    MERGE_SIMILAR_HEIGHT,
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
@@ -41,6 +32,7 @@ from camdigits.config import (
     WORD_MIN_TRAVEL,
     Config,
 )
+from camdigits.recognition.fragments import merge_fragments
 from camdigits.recognition.geometry import overlapping_boxes
 from camdigits.recognition.levels import grey_histogram, grey_quantile
 from camdigits.recognition.lines import continues_a_line, crosses_lines
@@ -94,107 +86,6 @@ def shaded(candidate: Candidate) -> np.ndarray:
     lighter = cv2.subtract(np.full_like(candidate.grey, paper_level), candidate.grey)  # 0 past the paper level
     shade = cv2.convertScaleAbs(lighter, alpha=255.0 / max(paper_level - ink_level, 1))
     return cv2.bitwise_and(cv2.max(shade, 1), candidate.ink)
-
-
-def _merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0) -> list[list[int]]:
-    """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
-
-    A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
-    the other sharing most of their columns; side-by-side digits share few columns, so they
-    stay apart. Two pieces of about one height merge only across a pen's gap, so the whole
-    digits of a worksheet's column stay apart, and a box that encloses a much smaller one
-    is a loop drawn around it, not a piece of it; nor does a group grow past MERGE_MAX_GROWTH
-    times its tallest piece. Only pairs that share columns are tested,
-    in one vectorised comparison; only the few linked pairs go through the union-find loop.
-    """
-    x0, y0, w, h = boxes.T
-    x1, y1 = x0 + w, y0 + h
-    # A fragment's pieces share columns and lie within MERGE_MAX_Y_GAP of each other's
-    # heights: boxes grown by a little more than that meet.
-    grow = h // 4 + 1
-    a, b = overlapping_boxes(x0, x1, y0 - grow, y1 + grow)
-    overlap = np.minimum(x1[a], x1[b]) - np.maximum(x0[a], x0[b])
-    gap = np.maximum(y0[a], y0[b]) - np.minimum(y1[a], y1[b])
-    area = w * h
-
-    def encloses(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        inside = (x0[p] <= x0[q]) & (y0[p] <= y0[q]) & (x1[p] >= x1[q]) & (y1[p] >= y1[q])
-        return inside & (area[p] >= MERGE_MAX_ENCLOSING_AREA * area[q])
-
-    taller = np.maximum(h[a], h[b])
-    pen_gap = MERGE_PEN_GAP * scale
-    similar = np.minimum(h[a], h[b]) >= MERGE_SIMILAR_HEIGHT * taller
-    # A piece lies no farther from the rest of its digit than its own size: a small digit
-    # under a large one lies farther, though within MERGE_MAX_Y_GAP of the large one's height.
-    shorter = np.where(h[a] <= h[b], a, b)
-    piece_gap = np.minimum(MERGE_MAX_Y_GAP * taller, np.maximum(w[shorter], h[shorter]))
-    linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
-        gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), piece_gap)
-    )
-    linked &= ~(encloses(a, b) | encloses(b, a))
-    linked &= ~_through_rule_dashes(boxes, inks, a, b, linked, max_aspect)
-    # The closest pieces first (see the loop below).
-    links = sorted(zip(gap[linked].tolist(), a[linked].tolist(), b[linked].tolist()))
-    if not links:  # most frames: every blob is a digit of its own
-        return [[i] for i in range(len(boxes))]
-    parent = list(range(len(boxes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]  # path halving: chains stay short on fine texture
-            i = parent[i]
-        return i
-
-    # No group taller than MERGE_MAX_GROWTH times its tallest piece: pieces chained link by
-    # link down a dense page would join the digits of lines.
-    top, bottom, tallest = y0.tolist(), y1.tolist(), h.tolist()
-    for _, a, b in links:
-        ra, rb = root(a), root(b)
-        if ra == rb:
-            continue
-        joined_top, joined_bottom = min(top[ra], top[rb]), max(bottom[ra], bottom[rb])
-        piece = max(tallest[ra], tallest[rb])
-        if joined_bottom - joined_top > MERGE_MAX_GROWTH * piece:
-            continue
-        parent[rb] = ra
-        top[ra], bottom[ra], tallest[ra] = joined_top, joined_bottom, piece
-    groups: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
-
-
-def _through_rule_dashes(
-    boxes: np.ndarray, inks: np.ndarray, a: np.ndarray, b: np.ndarray, linked: np.ndarray, max_aspect: float
-) -> np.ndarray:
-    """Which of the ``linked`` fragment pairs (rows ``a`` and ``b`` of ``boxes``) join through
-    a rule's leftover dash: a piece DASH_ASPECT times as wide as tall and at most DASH_THIN of
-    its partner's height (a stroke's width), as the rule search leaves of a rule on a tilted
-    or curved page, between two lines of digits. Such a dash must not make a digit's piece
-    wider than any digit (the blob would be dropped, digit and all), nor chain the digits
-    side by side that it touches into one blob. A 5's or a 2's bar joins one body, and the
-    slices a skipping pen leaves of a digit are as thick as its stroke.
-    """
-    x0, y0, w, h = boxes.T
-    flat = w >= DASH_ASPECT * h
-    if not (linked & (flat[a] | flat[b])).any():  # most frames
-        return np.zeros_like(linked)
-    x1, y1 = x0 + w, y0 + h
-    thickness = inks / w  # a flat piece's stroke width, however it tilts
-    dash_a = flat[a] & (thickness[a] <= DASH_THIN * h[b])  # a is a dash beside b
-    dash_b = flat[b] & (thickness[b] <= DASH_THIN * h[a])
-    shaped = w <= max_aspect * h
-    union_w = np.maximum(x1[a], x1[b]) - np.minimum(x0[a], x0[b])
-    union_h = np.maximum(y1[a], y1[b]) - np.minimum(y0[a], y0[b])
-    through = (union_w > max_aspect * union_h) & ((dash_a & shaped[b]) | (dash_b & shaped[a]))
-    on = linked & (dash_a | dash_b)
-    for dash in np.flatnonzero(np.bincount(np.concatenate([a[on & dash_a], b[on & dash_b]])) >= 2).tolist():
-        mine = on & (((a == dash) & dash_a) | ((b == dash) & dash_b))
-        others = np.where(a[mine] == dash, b[mine], a[mine])
-        order = others[np.argsort(x0[others])]
-        if np.any(x0[order[1:]] >= np.maximum.accumulate(x1[order])[:-1]):  # two of them share no column
-            through |= mine
-    return through
 
 
 def _tighten(
@@ -413,7 +304,7 @@ def find_candidates(
         return []
     candidates = []
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
-    for group in _merge_fragments(
+    for group in merge_fragments(
         np.array(fragments, np.int64), np.array(inks), config.max_aspect, frame_scale(mask.shape)
     ):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
