@@ -103,7 +103,7 @@ def test_todays_recognizer_reads_the_field_set_no_worse(recognizer):
 
 
 def test_first_seed_scores_other_pages_than_the_figures_are_of(recognizer, monkeypatch):
-    """--first-seed 1000: pages no value was chosen on. The job draws exactly those seeds."""
+    """--first-seed 1000: pages other than the figures' (seeds 0 on). The job draws exactly those seeds."""
     import bench.field.run as run
 
     drawn = []
