@@ -108,17 +108,29 @@ def test_x_height_letters_read_as_digits_beside_ascenders_are_text():
     assert drop_text(digits_at([o, a, ell]), [t1, t2], CONFIG) == []
 
 
-def test_a_capital_a_little_shorter_than_the_l_is_an_ascender():
-    # "Total" at 720p with o, a and l read as 0, 2, 1: the T stands at 0.82 of the l's height,
-    # the t at 0.74; with the T an ascender beside the l, o and a count as letters.
-    t_cap, o, t, a, ell = (
-        (59, 151, 23, 41),
-        (83, 161, 19, 30),
-        (104, 155, 21, 37),
-        (127, 162, 17, 30),
-        (148, 142, 5, 50),
-    )
-    assert drop_text(digits_at([o, a, ell]), [t_cap, t], CONFIG) == []
+@pytest.mark.parametrize(
+    "digit_boxes, label, letter_boxes",
+    [
+        # "Total" at 720p with o, a and l read as 0, 2, 1: the T stands at 0.82 of the l's
+        # height, the t at 0.74; with the T an ascender beside the l, o and a count as letters.
+        (
+            [(83, 161, 19, 30), (127, 162, 17, 30), (148, 142, 5, 50)],
+            8,
+            [(59, 151, 23, 41), (104, 155, 21, 37)],
+        ),
+        # "kitchen" at 720p: the i's stem, read as a 1, lies under the box of its dot joined
+        # to the t, which starts at the stem's left edge. Runs are ordered by centre, so the
+        # stem links to that blob; ordered by left edge, it came after it and stood alone.
+        (
+            [(42, 410, 4, 17)],
+            1,
+            [(20, 388, 16, 43), (42, 390, 28, 43), (75, 411, 12, 19), (91, 392, 15, 39)],
+        ),
+    ],
+    ids=["Total-capital-is-an-ascender", "kitchen-dotted-i-in-its-word"],
+)
+def test_measured_words_are_text(digit_boxes, label, letter_boxes):
+    assert drop_text(digits_at(digit_boxes, label=label), letter_boxes, CONFIG) == []
 
 
 def test_x_height_needs_the_baseline_or_the_x_line():
@@ -157,20 +169,6 @@ def test_a_number_beside_a_heading_number_stays():
     small = int(0.4 * H)
     *heading, s1, s2, s3, s4, unsure = run_of((H, H, small, small, small, small, small))
     assert len(drop_text(digits_at([*heading, s1, s2, s3, s4]), [unsure], CONFIG)) == 6
-
-
-def test_an_i_whose_dot_joined_the_next_letter_is_in_its_word():
-    # "kitchen" at 720p: the i's stem, read as a 1, lies under the box of its dot joined to
-    # the t, which starts at the stem's left edge. Runs are ordered by centre, so the stem
-    # links to that blob; ordered by left edge, it came after it and stood alone.
-    k, stem, dotted_t, c, h = (
-        (20, 388, 16, 43),
-        (42, 410, 4, 17),
-        (42, 390, 28, 43),
-        (75, 411, 12, 19),
-        (91, 392, 15, 39),
-    )
-    assert drop_text(digits_at([stem], label=1), [k, dotted_t, c, h], CONFIG) == []
 
 
 def test_x_height_digits_after_two_ascenders_are_still_letters():
