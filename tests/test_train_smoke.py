@@ -42,6 +42,26 @@ def test_export_loads_in_litert_and_predicts_probabilities(trained):
     assert classifier.has_reject_class
 
 
+def weight_types(path):
+    """The element types of a .tflite file's tensors, as LiteRT reads them."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    return {np.dtype(tensor["dtype"]).name for tensor in Interpreter(model_path=str(path)).get_tensor_details()}
+
+
+@pytest.mark.slow
+def test_the_export_stores_int8_weights_and_reads_mnist_like_keras(trained):
+    import keras
+
+    assert "int8" in weight_types(trained / training.TFLITE_FILE)
+    x, _ = mnist_test()
+    batch = (x[:200].astype(np.float32) / 255.0)[..., None]
+    expected = keras.models.load_model(trained / training.KERAS_FILE, compile=False).predict(batch, verbose=0)
+    actual = DigitClassifier(trained / training.TFLITE_FILE).predict(batch)
+    assert np.abs(expected - actual).max() <= training.INT8_EXPORT_TOLERANCE
+    assert (expected.argmax(axis=1) == actual.argmax(axis=1)).mean() >= 0.99
+
+
 @pytest.mark.slow
 def test_model_card_states_the_figures(trained):
     card = (trained / training.CARD_FILE).read_text()
@@ -54,6 +74,7 @@ def test_model_card_states_the_figures(trained):
         "sha256",
         "Date",
         "index 10",
+        "int8, dynamic range",
     ):
         assert needle in card
     assert (trained / training.KERAS_FILE).stat().st_size > 0
@@ -91,12 +112,14 @@ def test_a_separable_network_is_distilled_from_a_teacher(tmp_path):
             "2",
             "--teacher",
             str(default_model_path()),
+            "--float-weights",
             "--out",
             str(out),
         ]
     )
     card = (out / training.CARD_FILE).read_text()
     assert "distilled from camdigits.tflite" in card and "SepConv16" in card and "SepConv32" in card
+    assert "| float32 /" in card and "int8" not in weight_types(out / training.TFLITE_FILE)
     assert "SepConv64" not in card and "Conv64 -> BN -> Conv64" in card
     probabilities = DigitClassifier(out / training.TFLITE_FILE).predict(np.zeros((2, 28, 28, 1), np.float32))
     assert probabilities.shape == (2, NOT_A_DIGIT + 1)
