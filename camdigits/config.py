@@ -6,7 +6,7 @@ its tuning, at the end:
 - :class:`Config`, the settings a run may change: the CLI builds it from options, the web
   app and the tests with ``dataclasses.replace``.
 - Module-level constants, fixed: each stage imports those it reads by name, so a test
-  patches one where it is read (``monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", n)``).
+  patches one where it is read (``monkeypatch.setattr(blobs, "MAX_PAIRS_PER_BLOB", n)``).
 
 Why each value is what it is: docs/accuracy.md and docs/performance.md, "Why these values".
 The tracker's settings are :class:`TrackerConfig`, at the end.

@@ -125,14 +125,14 @@ def test_noise_texture_and_print_stay_within_the_memory_bound(kind, tmp_path):
 def test_blob_pairs_are_found_in_time_linear_in_the_blobs():
     """The pairs compared on noise grow with its blobs, not with the blobs sharing columns
     (the column sweep alone compared 972k pairs for 13.5k blobs at 1 MP)."""
-    from camdigits.recognition.candidates import MAX_PAIRS_PER_BLOB, _outer_contours
+    from camdigits.recognition.blobs import MAX_PAIRS_PER_BLOB, outer_contours
     from camdigits.recognition.geometry import overlapping_boxes
     from camdigits.recognition.threshold import binarize, to_dark_ink
 
     for side in (500, 1000):
         gray = hostile_image("noise", (side, side))
         mask = binarize(to_dark_ink(gray, Config()), Config())
-        contours, outer, _ = _outer_contours(mask)
+        contours, outer, _ = outer_contours(mask)
         x0, y0, w, h = np.array([cv2.boundingRect(contours[i]) for i in outer]).T
         assert overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(x0)) is not None
 
@@ -160,6 +160,7 @@ def test_a_page_of_filled_marks_is_not_tightened_mark_by_mark(monkeypatch):
 def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budget(monkeypatch):
     """Parallel diagonal lines across a page of digits: every line's box meets every other's,
     more pairs than the budget, so every blob is taken as not alone; which only costs time."""
+    import camdigits.recognition.blobs as blobs
     import camdigits.recognition.candidates as candidates
     from camdigits.recognition.threshold import binarize, to_dark_ink
 
@@ -169,12 +170,12 @@ def test_blobs_whose_boxes_all_meet_give_the_same_candidates_past_the_pair_budge
     config = Config()
     paper = to_dark_ink(page, config)
     mask = binarize(paper, config)
-    contours, outer, _ = candidates._outer_contours(mask)
+    contours, outer, _ = blobs.outer_contours(mask)
     boxes = np.array([cv2.boundingRect(contours[i]) for i in outer], np.int64)
-    assert not candidates._alone(boxes).any()  # over the budget
+    assert not blobs.alone_boxes(boxes).any()  # over the budget
     capped = candidates.find_candidates(paper, mask, config)
-    monkeypatch.setattr(candidates, "MAX_PAIRS_PER_BLOB", 10**9)
-    assert candidates._alone(boxes).any()  # within it: the exact answer
+    monkeypatch.setattr(blobs, "MAX_PAIRS_PER_BLOB", 10**9)
+    assert blobs.alone_boxes(boxes).any()  # within it: the exact answer
     exact = candidates.find_candidates(paper, mask, config)
     assert [c.box for c in capped] == [c.box for c in exact] and len(exact) > 0
     assert all(np.array_equal(a.ink, b.ink) for a, b in zip(capped, exact))

@@ -246,20 +246,20 @@ def test_own_ink_shortcut_matches_filled_outline(condition):
     """A blob no other box meets takes its ink straight from the mask; that must be the
     same ink the filled outline gives (holes cut out as before)."""
     from bench.scenes import render_scene
-    from camdigits.recognition.candidates import _alone, _holes, _outer_contours, _own_ink
+    from camdigits.recognition.blobs import alone_boxes, holes_of, outer_contours, own_ink
 
     paper = to_dark_ink(cv2.cvtColor(render_scene(condition, 3).image, cv2.COLOR_BGR2GRAY), CONFIG)
     mask = binarize(paper, CONFIG)
-    contours, outer, links = _outer_contours(mask)
+    contours, outer, links = outer_contours(mask)
     boxes = np.array([cv2.boundingRect(contours[i]) for i in outer], np.int64)
-    alone = _alone(boxes)
+    alone = alone_boxes(boxes)
     assert alone.sum() > 0
     with_holes = 0
     for i in np.flatnonzero(alone):
-        box, holes = tuple(boxes[i].tolist()), _holes(contours, links, outer[i])
+        box, holes = tuple(boxes[i].tolist()), holes_of(contours, links, outer[i])
         with_holes += bool(holes)
         own = contours[outer[i]]
-        assert np.array_equal(_own_ink(mask, own, holes, box, True), _own_ink(mask, own, holes, box, False))
+        assert np.array_equal(own_ink(mask, own, holes, box, True), own_ink(mask, own, holes, box, False))
     assert with_holes > 0  # a 0, 6, 8 or 9: holes cut out both ways
 
 
@@ -564,15 +564,15 @@ def test_joined_up_writing_is_reported_too_wide_and_a_straight_line_is_not():
 def test_blob_boxes_from_one_pass_equal_opencvs_bounding_rects():
     """The frame's blob boxes come from one numpy pass over all contour points; they must be
     OpenCV's boxes exactly, specks of one pixel and blobs touching the border included."""
-    from camdigits.recognition.candidates import _bounding_boxes, _outer_contours
+    from camdigits.recognition.blobs import bounding_boxes, outer_contours
 
     rng = np.random.default_rng(0)
     for density in (0.002, 0.05, 0.3, 0.6):
         mask = ((rng.random((120, 160)) < density) * 255).astype(np.uint8)
-        contours, outer, _ = _outer_contours(mask)
+        contours, outer, _ = outer_contours(mask)
         outers = [contours[i] for i in outer]
         expected = np.array([cv2.boundingRect(c) for c in outers]).reshape(-1, 4)
-        assert len(outers) > 0 and np.array_equal(_bounding_boxes(outers), expected)
+        assert len(outers) > 0 and np.array_equal(bounding_boxes(outers), expected)
 
 
 def test_the_paper_spread_around_a_blob_is_its_deviation_and_bright_tail():

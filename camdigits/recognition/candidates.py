@@ -23,7 +23,6 @@ from camdigits.config import (
     INK_QUANTILE,
     MAX_GRAIN,
     MAX_GRAIN_NOISY,
-    MAX_PAIRS_PER_BLOB,
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
@@ -32,8 +31,8 @@ from camdigits.config import (
     WORD_MIN_TRAVEL,
     Config,
 )
+from camdigits.recognition.blobs import alone_boxes, bounding_boxes, holes_of, outer_contours, own_ink
 from camdigits.recognition.fragments import merge_fragments
-from camdigits.recognition.geometry import overlapping_boxes
 from camdigits.recognition.levels import grey_histogram, grey_quantile
 from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.normalise import stroke_width
@@ -188,82 +187,6 @@ def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, fl
     return deviation, float(high - median)
 
 
-def _outer_contours(mask: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Every boundary of the ink blobs, the indices of the blobs' outer ones, and the contour
-    hierarchy (per contour: next, previous, first child, parent) for :func:`_holes`.
-
-    RETR_CCOMP, not RETR_EXTERNAL: a digit written inside a drawn box lies in the box's
-    hole, and only CCOMP still reports it as a blob of its own.
-    """
-    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return [], np.zeros(0, np.intp), np.zeros((0, 4), np.int32)
-    links = hierarchy[0]
-    return list(contours), np.flatnonzero(links[:, 3] == -1), links
-
-
-def _holes(contours: list[np.ndarray], links: np.ndarray, outer: int) -> list[np.ndarray]:
-    """The boundaries of the holes of the blob whose outer boundary is ``contours[outer]``;
-    asked only of the blobs that pass the size checks (a noisy frame has thousands)."""
-    holes = []
-    child = int(links[outer, 2])
-    while child != -1:
-        holes.append(contours[child])
-        child = int(links[child, 0])
-    return holes
-
-
-def _bounding_boxes(contours: list[np.ndarray]) -> np.ndarray:
-    """int64 (N, 4: x, y, w, h), each contour's box as cv2.boundingRect gives it, from one
-    pass over all their points instead of a call per contour (thousands on a noisy frame)."""
-    points = np.concatenate(contours).reshape(-1, 2)
-    starts = np.zeros(len(contours), np.intp)
-    np.cumsum([len(c) for c in contours[:-1]], out=starts[1:])
-    low = np.minimum.reduceat(points, starts).astype(np.int64)
-    high = np.maximum.reduceat(points, starts).astype(np.int64)
-    return np.concatenate([low, high - low + 1], axis=1)
-
-
-def _own_ink(mask: np.ndarray, outer: np.ndarray, holes: list[np.ndarray], box: Box, alone: bool) -> np.ndarray:
-    """uint8 (h, w) mask, 255 on one blob's own pixels: neighbours reaching into its box, and
-    blobs inside its holes, excluded. A view of ``mask`` where that is all of it.
-
-    ``alone``: no other blob's box meets this one's, so all ink in the box is its own and
-    the outline need not be filled (most digits on a page).
-    """
-    x, y, w, h = box
-    if alone:
-        own = mask[y : y + h, x : x + w]
-        if not holes:
-            return own
-        own = own.copy()
-    else:
-        own = np.zeros((h, w), np.uint8)
-        cv2.drawContours(own, [outer], -1, 255, cv2.FILLED, offset=(-x, -y))
-        own &= mask[y : y + h, x : x + w]
-    if holes:
-        # A hole's contour runs over the ink around the hole, so this also takes the
-        # innermost pixel ring of each loop (all of a loop 1 px thick). The ring stays cut:
-        # chalk grain is full of tiny holes, and the thinner strokes it leaves are thickened
-        # towards MNIST's width in normalise, which reads better (docs/accuracy.md).
-        cv2.drawContours(own, holes, -1, 0, cv2.FILLED, offset=(-x, -y))
-    return own
-
-
-def _alone(boxes: np.ndarray) -> np.ndarray:
-    """For each of ``boxes`` (N, 4: x, y, w, h), whether no other box meets it; all False
-    where finding out would compare more than MAX_PAIRS_PER_BLOB pairs per box (a frame of
-    crossing lines), which gives the same ink: each blob then draws its own outline."""
-    x0, y0, w, h = boxes.T
-    pairs = overlapping_boxes(x0, x0 + w, y0, y0 + h, max_pairs=MAX_PAIRS_PER_BLOB * len(boxes))
-    if pairs is None:
-        return np.zeros(len(boxes), bool)
-    alone = np.ones(len(boxes), bool)
-    alone[pairs[0]] = False
-    alone[pairs[1]] = False
-    return alone
-
-
 def find_candidates(
     paper: np.ndarray, mask: np.ndarray, config: Config, too_wide: list[Box] | None = None
 ) -> list[Candidate]:
@@ -276,10 +199,10 @@ def find_candidates(
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
         return []
-    contours, outer, links = _outer_contours(mask)
+    contours, outer, links = outer_contours(mask)
     if not len(outer):
         return []
-    boxes = _bounding_boxes([contours[i] for i in outer.tolist()])
+    boxes = bounding_boxes([contours[i] for i in outer.tolist()])
     longest = boxes[:, 2:].max(axis=1)
     # Specks are noise; anything taller than the tallest digit is an object or a line and
     # would swallow its neighbours if it took part in merging.
@@ -289,9 +212,9 @@ def find_candidates(
     min_density = min_ink_density(mask.shape, config)
     window = threshold_window(mask.shape, config)
     fragments, owns, inks, hollows = [], [], [], []
-    for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), _alone(boxes)[keep].tolist()):
-        holes = _holes(contours, links, outer[i])
-        own = _own_ink(mask, contours[outer[i]], holes, box, alone)
+    for i, box, alone in zip(keep.tolist(), boxes[keep].tolist(), alone_boxes(boxes)[keep].tolist()):
+        holes = holes_of(contours, links, outer[i])
+        own = own_ink(mask, contours[outer[i]], holes, box, alone)
         ink = cv2.countNonZero(own)
         # Sparse ink (a frame drawn around a digit, a long diagonal line) is never a digit
         # nor part of one; dropping it before merging keeps it from swallowing its neighbours.
