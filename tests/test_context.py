@@ -219,7 +219,7 @@ def test_an_unsure_digit_on_another_line_is_not_read():
 # The MNIST test digits, of the first 3000, that the recognizer reads as themselves only
 # 0.5-0.7 surely (the mean of its readings of an unsure blob, see Recognizer.probabilities),
 # written alone at 40 px: with min_confidence 0.5 they read as themselves, with the default
-# not at all. (The network with float32 weights read 1878 at 0.69, not 956, 1156 and 1790.)
+# not at all. (An earlier network's list held 1878 and not 956, 1156 and 1790.)
 UNSURE_DIGITS = [610, 956, 1156, 1247, 1260, 1328, 1368, 1393, 1403, 1437, 1790, 2074]
 
 

@@ -2,7 +2,7 @@
 
     python -m train.train [--epochs 20] [--mnist-npz PATH] [--out models] [--limit N]
                           [--separable N] [--teacher PATH.tflite]
-                          [--widths A,B,C] [--dense N] [--convs 1|2]
+                          [--widths A,B,C] [--dense N] [--convs 1|2] [--float-weights]
 
 Data: the official MNIST split (train/data.py); all 60k training digits are used for
 training and the 10k test digits only for the final figure. Each epoch sees one of a few
@@ -222,7 +222,7 @@ def export_tflite(model, path: Path, check_inputs: np.ndarray, int8_weights: boo
     from Keras on ``check_inputs``, which must stay within the tolerance of its weights.
 
     With ``int8_weights`` the weights are stored as int8 and LiteRT quantises each layer's
-    inputs as it runs (dynamic range quantisation): a patch costs 0.4 of the float32 network
+    inputs as it runs (dynamic range quantisation): a patch costs about half the float32 network's
     under XNNPACK, and reads the same but for a few in 10,000 (docs/performance.md).
     """
     import tensorflow as tf

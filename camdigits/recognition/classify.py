@@ -6,9 +6,9 @@ call costs, and installs in a twentieth of the space (docs/performance.md). The
 interpreter is re-planned for the exact batch size whenever a frame's count of patches
 changes: that costs less than classifying the padding of a rounded-up batch.
 
-The cascade's first stage is a network a ninth of the full one's cost, distilled from it
-(models/MODEL_CARD.md). It settles the patches it is sure of, most clear digits and most
-clear non-digits; the full network still reads every patch it is unsure of.
+The cascade's first stage is a network about a quarter of the full one's cost, distilled
+from it (models/MODEL_CARD.md). It settles the patches it is sure of, most clear digits and
+most clear non-digits; the full network still reads every patch it is unsure of.
 """
 
 from __future__ import annotations
