@@ -140,6 +140,7 @@ STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1)
 # --- lines (recognition/lines.py) -----------------------------------------------------------
 LINE_REACH = (0.25, 1.0)  # stroke lengths past each end of a bare stroke where the paper is sampled
 LINE_SAMPLES = 16  # points sampled past each end
+LINE_MIN_INSIDE = 0.5  # fraction of an end's samples inside the frame for the end to be judged
 LINE_SPAN = 0.8  # fraction of a blob's height (width) one column (row) of its ink spans, in a grid's crossing
 LINE_CONTINUES = 0.3  # fraction of its contrast by which the paper past both ends is darker in a line's dash
 

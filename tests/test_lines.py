@@ -54,14 +54,25 @@ def test_a_stroke_with_clean_paper_past_one_end_is_kept():
     assert not _check(paper, DASH)
 
 
-@pytest.mark.parametrize("top, told", [(2, False), (60, True)])
-def test_a_dash_whose_line_runs_off_the_frame_cannot_be_told(top, told):
-    """Near the top edge the samples past its top end would leave the frame; lower down the
-    same dash of the same line is told."""
+@pytest.mark.parametrize("top, told", [(2, False), (30, True), (60, True), (171, True), (199, False)], ids=str)
+def test_a_dash_near_the_frame_edge_is_told_by_the_samples_inside_it(top, told):
+    """A dash 38 px long on a line the height of the frame (240 px). 2 px from the top, all
+    the samples past its top end would leave the frame: it cannot be told. 30 px from the
+    top or the bottom (top 171), most of them fall inside, and they show the line; so they
+    do lower down. 2 px from the bottom (top 199), the samples past its foot leave the frame.
+    (Until all samples had to fall inside, the dashes of a grid at the top and bottom of a
+    1280x720 frame read as ones: docs/accuracy.md.)"""
     paper = _page()
     _stroke(paper, (160, 0), (160, 239), LINE)
     _stroke(paper, (160, top), (160, top + 38), DASH)
     assert _check(paper, DASH) == told
+
+
+@pytest.mark.parametrize("top", [30, 171])
+def test_a_stroke_near_the_frame_edge_on_clean_paper_is_kept(top):
+    paper = _page()
+    _stroke(paper, (160, top), (160, top + 38), DASH)
+    assert not _check(paper, DASH)
 
 
 def test_a_squared_page_bending_away_loses_its_grid_ones(monkeypatch):

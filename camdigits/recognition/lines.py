@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from camdigits.config import LINE_CONTINUES, LINE_REACH, LINE_SAMPLES, LINE_SPAN
+from camdigits.config import LINE_CONTINUES, LINE_MIN_INSIDE, LINE_REACH, LINE_SAMPLES, LINE_SPAN
 from camdigits.types import Box
 
 _REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)  # of the stroke's length, past each end
@@ -24,7 +24,9 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     dark-ink frame ``paper`` runs on beyond both of its ends as a fainter line: along its
     axis, from LINE_REACH[0] to LINE_REACH[1] of its length past each end, the paper's median
     is darker than ``paper_level`` by LINE_CONTINUES of the stroke's contrast or more.
-    False where either end runs off the frame: it cannot be told."""
+    An end near the frame's edge is judged on its samples inside the frame; False where
+    under LINE_MIN_INSIDE of them are: it cannot be told. (All of them had to be: a grid's
+    dashes along the top and bottom of a frame read as ones, docs/accuracy.md.)"""
     found = cv2.findNonZero(ink)
     if found is None or found.size < 4:  # (N, 1, 2) or (N, 2), depending on the OpenCV version
         return False
@@ -36,10 +38,11 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     reach = _REACH * (high - low)
     t = np.concatenate([low - reach, high + reach])  # past the one end, then past the other
     px, py = np.rint(cx + t * dx).astype(np.intp), np.rint(cy + t * dy).astype(np.intp)
-    if px.min() < 0 or py.min() < 0 or px.max() >= paper.shape[1] or py.max() >= paper.shape[0]:
+    inside = ((px >= 0) & (py >= 0) & (px < paper.shape[1]) & (py < paper.shape[0])).reshape(2, -1)
+    if (inside.sum(axis=1) < LINE_MIN_INSIDE * LINE_SAMPLES).any():
         return False
-    beyond = paper[py, px].reshape(2, -1)  # past the one end, past the other
-    return all(_runs_on(end, paper_level, ink_level) for end in beyond)
+    ends = zip(px.reshape(2, -1), py.reshape(2, -1), inside)  # past the one end, past the other
+    return all(_runs_on(paper[y[kept], x[kept]], paper_level, ink_level) for x, y, kept in ends)
 
 
 def crosses_lines(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: float, ink_level: float) -> bool:
