@@ -39,7 +39,7 @@ def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: 
     t = np.concatenate([low - reach, high + reach])  # past the one end, then past the other
     px, py = np.rint(cx + t * dx).astype(np.intp), np.rint(cy + t * dy).astype(np.intp)
     inside = ((px >= 0) & (py >= 0) & (px < paper.shape[1]) & (py < paper.shape[0])).reshape(2, -1)
-    if (inside.sum(axis=1) < LINE_MIN_INSIDE * LINE_SAMPLES).any():
+    if (inside.sum(axis=1) < max(LINE_MIN_INSIDE * LINE_SAMPLES, 1)).any():  # a median of something
         return False
     ends = zip(px.reshape(2, -1), py.reshape(2, -1), inside)  # past the one end, past the other
     return all(_runs_on(paper[y[kept], x[kept]], paper_level, ink_level) for x, y, kept in ends)
