@@ -150,6 +150,7 @@ def rss_table(run: cli_runs.RssRun) -> str:
     row = [
         str(run.frames),
         f"{run.wall_s:.1f}",
+        f"{run.frames / run.wall_s:.0f}" if run.wall_s > 0 else "-",
         f"{run.peak_mb:.0f}",
         *marks,
         f"{run.growth_mb:+.1f}",
@@ -159,6 +160,7 @@ def rss_table(run: cli_runs.RssRun) -> str:
         (
             "frames",
             "wall s",
+            "fps (wall, start-up included)",
             "peak MB",
             "25 %",
             "50 %",

@@ -218,6 +218,14 @@ def test_section_tables_have_one_cell_per_column():
     assert "not measured" not in speed.targets_table(figures).split("30 digits")[0]
 
 
+def test_the_memory_run_gives_its_frame_rate():
+    """The 60 s clip's rate, start-up included: the video figure of a longer video."""
+    rss = cli_runs.RssRun(((0.0, 50.0), (1.0, 120.0), (2.0, 121.0)), 12.0, 1800, 125.0)
+    header, _, row = speed.rss_table(rss).splitlines()
+    cells = dict(zip(header.split("|"), row.split("|")))
+    assert cells[" fps (wall, start-up included) "].strip() == "150"
+
+
 def test_quick_caps_the_counts():
     args = speed.parse_args(["--quick", "--frames", "500"])
     assert args.frames == speed.QUICK_FRAMES
