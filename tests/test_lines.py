@@ -10,6 +10,7 @@ import camdigits.recognition.lines as lines
 import camdigits.recognition.recognizer as recognizer_module
 from camdigits.recognition.lines import continues_a_line, crosses_lines
 from camdigits.recognition.recognizer import Recognizer
+from camdigits.types import Digit
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
 
 INK = 60  # grey of a pen's stroke
@@ -96,7 +97,7 @@ def test_a_squared_page_bending_away_loses_its_grid_ones(monkeypatch):
     ones = sum(d.label == 1 for d in recognizer.recognize(page).digits)
     monkeypatch.setattr(lines, "LINE_CONTINUES", math.inf)
     printed_only = sum(d.label == 1 for d in recognizer.recognize(page).digits)
-    monkeypatch.setattr(recognizer_module, "_without_printed_ones", lambda digits, paper, mask: digits)
+    monkeypatch.setattr(recognizer_module, "_without_printed_marks", lambda digits, paper, mask: digits)
     read_without = [d.label for d in recognizer.recognize(page).digits]
     assert read_without.count(1) >= 20  # the grid reads as ones
     assert ones <= read_without.count(1) // 3
@@ -129,3 +130,46 @@ def test_a_written_four_ends_on_clean_paper():
     _stroke(paper, (140, 130), (185, 130), DASH)  # the bar, through the stem
     _stroke(paper, (140, 130), (165, 80), DASH)  # the slanted side
     assert not _check(paper, DASH, crosses_lines)
+
+
+def _marked_page():
+    """A page of four digits in pen (7 px, grey INK), and the digits they are read as."""
+    paper = _page()
+    digits = []
+    for i, (label, strokes) in enumerate(
+        [
+            (2, [((0, 0), (20, 0)), ((20, 0), (20, 15)), ((20, 15), (0, 30)), ((0, 30), (20, 30))]),
+            (5, [((20, 0), (0, 0)), ((0, 0), (0, 15)), ((0, 15), (20, 20)), ((20, 20), (0, 30))]),
+            (3, [((0, 0), (20, 0)), ((20, 0), (5, 15)), ((5, 15), (20, 22)), ((20, 22), (0, 30))]),
+            (8, [((0, 0), (20, 0)), ((0, 0), (20, 30)), ((20, 0), (0, 30)), ((0, 30), (20, 30))]),
+        ]
+    ):
+        x, y = 20 + 40 * i, 40
+        for (x0, y0), (x1, y1) in strokes:
+            _stroke(paper, (x + x0, y + y0), (x + x1, y + y1), INK, 7)
+        digits.append(Digit(label, 0.99, (x - 1, y - 1, 23, 33)))
+    return paper, digits
+
+
+@pytest.mark.parametrize(
+    "label, arms, grey, width, kept",
+    [
+        (7, [((0, 0), (20, 0)), ((20, 0), (20, 30))], LINE, 1, False),  # a grid's corner
+        (4, [((0, 15), (20, 15)), ((12, 0), (12, 30))], LINE, 1, False),  # a grid's crossing
+        (1, [((10, 0), (10, 30))], LINE, 1, False),  # a grid's dash
+        (7, [((0, 0), (20, 0)), ((20, 0), (6, 30))], INK, 1, True),  # a 7 in a fine pen, as dark
+        (7, [((0, 0), (20, 0)), ((20, 0), (20, 30))], LINE, 7, True),  # as wide as the pen's
+    ],
+)
+def test_a_printed_grids_faint_fine_marks_are_not_digits(label, arms, grey, width, kept):
+    """A corner of a faint grid reads as a 7, a crossing as a 4, a dash as a 1 (as on squared
+    pages held at an angle, where the rule search left them); finer and fainter than the
+    page's written digits, they are dropped. A mark only finer or only fainter is kept."""
+    paper, digits = _marked_page()
+    x, y = 200, 40
+    for (x0, y0), (x1, y1) in arms:
+        _stroke(paper, (x + x0, y + y0), (x + x1, y + y1), grey, width)
+    mark = Digit(label, 0.99, (x - 1, y - 1, 23, 33))
+    mask = cv2.compare(paper, PAPER - 10, cv2.CMP_LT)
+    read = recognizer_module._without_printed_marks([*digits, mark], paper, mask)
+    assert read[:4] == digits and (mark in read) == kept

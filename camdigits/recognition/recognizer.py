@@ -25,6 +25,7 @@ from camdigits.config import (
     ONE_PEERS,
     ONE_PEERS_READ,
     PATCH_SIZE,
+    PRINTED_LABELS,
     STROKE_ASPECT,
     UNSURE_TURN_DEG,
     Config,
@@ -225,7 +226,7 @@ class Recognizer:
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
-        digits = _without_printed_ones(_without_lying_ones(digits), paper, mask)
+        digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
@@ -263,25 +264,29 @@ def _without_lying_ones(digits: list[Digit]) -> list[Digit]:
     return [d for d in digits if d.label != 1 or d.box[2] <= ONE_MAX_ASPECT * d.box[3]]
 
 
-def _without_printed_ones(digits: list[Digit], paper: np.ndarray, mask: np.ndarray) -> list[Digit]:
-    """The ``digits`` but the ones both finer (ONE_MIN_STROKE) and fainter (ONE_MIN_CONTRAST)
-    than the median of a few others (ONE_PEERS to ONE_PEERS_READ of them), in the dark-ink
-    frame ``paper`` and its ink ``mask``: a dash of a printed grid that the rule search left
-    (a faint grid in perspective). A grid is printed thin and pale; a one written with a
-    finer pen than the page's other numbers is as dark as they are."""
-    ones = [k for k, d in enumerate(digits) if d.label == 1]
+def _without_printed_marks(digits: list[Digit], paper: np.ndarray, mask: np.ndarray) -> list[Digit]:
+    """The ``digits`` but the ones, fours and sevens (PRINTED_LABELS) both finer
+    (ONE_MIN_STROKE) and fainter (ONE_MIN_CONTRAST) than the median of a few digits other than
+    ones (ONE_PEERS to ONE_PEERS_READ of them), in the dark-ink frame ``paper`` and its ink
+    ``mask``: a dash (a one), a corner or a crossing (a seven or a four) of a printed grid
+    that the rule search left (a faint grid in perspective). A grid is printed thin and pale;
+    a digit written with a finer pen than the page's other numbers is as dark as they are."""
+    marks = [k for k, d in enumerate(digits) if d.label in PRINTED_LABELS]
     # A few of the others give the pen's stroke and contrast: measuring every digit of a
     # page cost more than the rest of the split stage.
     peers = [k for k, d in enumerate(digits) if d.label != 1][:ONE_PEERS_READ]
-    if not ones or len(peers) < ONE_PEERS:
+    if not marks or len(peers) < ONE_PEERS:
         return digits
+    strokes: dict[int, float] = {}
 
     def stroke(k: int) -> float:
-        x, y, w, h = digits[k].box
-        return stroke_width(mask[y : y + h, x : x + w])
+        if k not in strokes:
+            x, y, w, h = digits[k].box
+            strokes[k] = stroke_width(mask[y : y + h, x : x + w])
+        return strokes[k]
 
     finest = ONE_MIN_STROKE * float(np.median([stroke(k) for k in peers]))
-    thin = [k for k in ones if stroke(k) < finest]
+    thin = [k for k in marks if stroke(k) < finest]
     if not thin:  # most frames
         return digits
     faintest = ONE_MIN_CONTRAST * float(np.median([_contrast(paper, mask, digits[k].box) for k in peers]))
