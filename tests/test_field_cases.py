@@ -17,7 +17,7 @@ from camdigits.config import Config
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import threshold_mask, threshold_with_depth, to_dark_ink
-from tests.pages import PAPER, PEN, blank_page, mnist_test, write_digit
+from tests.pages import PAPER, PEN, blank_page, mnist_test, page_with_row, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
 # Of 100 test digits 12 / 14 px tall, blurred, at least this many read: 86 / 93 measured
@@ -144,11 +144,8 @@ def test_a_capital_before_a_joined_up_word_is_not_a_digit(recognizer, word, fami
     ids=["207", "847", "623-bold", "453-bold"],
 )
 def test_digits_before_one_on_an_underline_are_read(recognizer, labels, height, line, span, bold):
-    page, x, boxes = blank_page(), 60, []
-    for label in labels:
-        boxes.append(write_digit(page, _first(label), x, 200, height))
-        x = boxes[-1][0] + boxes[-1][2] + int(0.4 * height)
-    bx, by, bw, bh = boxes[-1]
+    page, truth = page_with_row([_first(label) for label in labels], height, gap=0.6, x=60, y=200)
+    bx, by, bw, bh = truth[-1][1]
     cv2.line(page, (bx - 2, by + bh - 1), (int(bx - 2 + span * bh), by + bh - 1), (PEN,) * 3, line)
     if bold:  # dark ink on light paper: eroding the page widens the pen
         page = cv2.erode(page, np.ones((2 * bold + 1, 2 * bold + 1), np.uint8))

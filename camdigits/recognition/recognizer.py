@@ -289,8 +289,9 @@ def _without_printed_marks(digits: list[Digit], paper: np.ndarray, mask: np.ndar
     thin = [k for k in marks if stroke(k) < finest]
     if not thin:  # most frames
         return digits
-    faintest = ONE_MIN_CONTRAST * float(np.median([_contrast(paper, mask, digits[k].box) for k in peers]))
-    printed = {k for k in thin if _contrast(paper, mask, digits[k].box) < faintest}
+    contrast = {k: _contrast(paper, mask, digits[k].box) for k in {*peers, *thin}}  # once each: a mark may be a peer
+    faintest = ONE_MIN_CONTRAST * float(np.median([contrast[k] for k in peers]))
+    printed = {k for k in thin if contrast[k] < faintest}
     return [d for k, d in enumerate(digits) if k not in printed]
 
 
