@@ -113,6 +113,14 @@ ONE_MAX_ASPECT = 1.5
 # ONE_PAPER_QUANTILE grey level of the box and ONE_MARGIN px around it less the
 # ONE_INK_QUANTILE of the ink.
 PRINTED_LABELS = (1, 4, 7)
+# A page whose sevens are crossed (MIN_CROSSED_SEVENS of its sure sevens at least, and
+# CROSSED_SEVENS_SHARE of them, have a bar reaching CROSSED_SEVEN_BAR of their height past each
+# side of their stem) is in a style that flags its ones: there a blob read as a 7 or a 1, at
+# least FLAG_MIN_ONE a 1, without such a bar is a flagged 1 (recognition/styles.py).
+CROSSED_SEVEN_BAR = 0.07
+CROSSED_SEVENS_SHARE = 0.75
+MIN_CROSSED_SEVENS = 2
+FLAG_MIN_ONE = 0.01
 ONE_MIN_STROKE = 0.4
 ONE_MIN_CONTRAST = 0.5
 ONE_PEERS = 3

@@ -7,7 +7,8 @@ from the classifier (an interpreter). The stages, in the order a frame meets the
 3. ``texture``: masks that are mostly ink (noise, grain, pictures) cleared;
 4. ``candidates``: blobs of a digit's height, aspect and ink density, each with its own ink;
 5. ``normalise``: each candidate as a 28x28 MNIST-style patch, as in training;
-6. ``classify``: all patches of a frame in one call to the network;
+6. ``classify``: all patches of a frame in one call to the network; ``styles`` reads a page
+   whose sevens are crossed as one whose ones are flagged;
 7. ``split``: wide, unsure blobs tried as two touching digits;
 8. ``context``: runs of writing with more letters than digits dropped as text;
 9. ``numbers``: digits grouped into numbers in reading order.

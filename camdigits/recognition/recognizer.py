@@ -1,7 +1,7 @@
 """Recognizer: one frame in, every digit and number in it out.
 
 The only object that knows every stage: threshold -> texture -> candidates -> normalise
--> classify -> split touching digits -> word context -> numbers.
+-> classify (and the page's style) -> split touching digits -> word context -> numbers.
 It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
 pure function of the frame.
 """
@@ -38,6 +38,7 @@ from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turn
 from camdigits.recognition.numbers import group_numbers
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.split import split_touching
+from camdigits.recognition.styles import with_flagged_ones
 from camdigits.recognition.texture import clear_texture
 from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from camdigits.types import Box, Digit, FrameResult
@@ -222,7 +223,10 @@ class Recognizer:
         patches = self.patches(candidates)
         if hook:
             hook("patches")
-        labels, confidences = _likeliest_digits(self.probabilities(candidates, patches))
+        probabilities = self.probabilities(candidates, patches)
+        # A page whose sevens are crossed flags its ones: its sevens without a bar are ones.
+        probabilities = with_flagged_ones(candidates, probabilities, self.config.min_confidence)
+        labels, confidences = _likeliest_digits(probabilities)
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
