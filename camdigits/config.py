@@ -113,14 +113,6 @@ ONE_MAX_ASPECT = 1.5
 # ONE_PAPER_QUANTILE grey level of the box and ONE_MARGIN px around it less the
 # ONE_INK_QUANTILE of the ink.
 PRINTED_LABELS = (1, 4, 7)
-# A page whose sevens are crossed (MIN_CROSSED_SEVENS of its sure sevens at least, and
-# CROSSED_SEVENS_SHARE of them, have a bar reaching CROSSED_SEVEN_BAR of their height past each
-# side of their stem) is in a style that flags its ones: there a blob read as a 7 or a 1, at
-# least FLAG_MIN_ONE a 1, without such a bar is a flagged 1 (recognition/styles.py).
-CROSSED_SEVEN_BAR = 0.07
-CROSSED_SEVENS_SHARE = 0.75
-MIN_CROSSED_SEVENS = 2
-FLAG_MIN_ONE = 0.01
 ONE_MIN_STROKE = 0.4
 ONE_MIN_CONTRAST = 0.5
 ONE_PEERS = 3
@@ -128,6 +120,19 @@ ONE_PEERS_READ = 7
 ONE_PAPER_QUANTILE = 0.9
 ONE_INK_QUANTILE = 0.2
 ONE_MARGIN = 3
+# A page whose sevens are crossed (MIN_CROSSED_SEVENS of its sure sevens at least, and
+# CROSSED_SEVENS_SHARE of them, have a bar reaching CROSSED_SEVEN_BAR of their height past
+# each side of their stem, beyond the stem's own stroke) is in a style that flags its ones:
+# there a blob read likeliest as a 1 or a 7 (the two together a digit), at least FLAG_MIN_ONE a
+# 1, without such a bar is a flagged 1 (recognition/styles.py). The bar is looked for in the
+# rows BAR_ROWS of the height (a seven's top arm slopes down above them); the stem runs from
+# the top arm's end to the foot, each found in the STEM_ENDS of the rows at its end.
+CROSSED_SEVEN_BAR = 0.05
+CROSSED_SEVENS_SHARE = 0.75
+MIN_CROSSED_SEVENS = 2
+FLAG_MIN_ONE = 0.01
+BAR_ROWS = (0.35, 0.75)
+STEM_ENDS = 0.15
 # Word context's x-height letters: in a run with two blobs at least ASCENDER of its tallest, a
 # digit under X_HEIGHT of the tallest whose bottom (or top: beside descenders) is within
 # BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;

@@ -9,38 +9,57 @@ crossed: on other pages a seven without a bar is an ordinary seven.
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import numpy as np
 
-from camdigits.config import CROSSED_SEVEN_BAR, CROSSED_SEVENS_SHARE, FLAG_MIN_ONE, MIN_CROSSED_SEVENS, NOT_A_DIGIT
+from camdigits.config import (
+    BAR_ROWS,
+    CROSSED_SEVEN_BAR,
+    CROSSED_SEVENS_SHARE,
+    FLAG_MIN_ONE,
+    MIN_CROSSED_SEVENS,
+    NOT_A_DIGIT,
+    STEM_ENDS,
+)
 from camdigits.recognition.candidates import Candidate
-from camdigits.recognition.geometry import true_runs
 
 ONE, SEVEN = 1, 7
-BAR_ROWS = (0.35, 0.75)  # of a seven's height: where a bar crosses its stem (its top arm slopes down above)
-STEM_ENDS = 0.15  # of a seven's height: the rows that hold its stem's top (the top arm's end) and its foot
 
 
 def bar_reach(ink: np.ndarray) -> float:
-    """How far a bar across a seven's stem reaches on its shorter side, over the blob's height:
-    the most, along the rows of BAR_ROWS, that a run of ink holding the stem runs on past it to
-    both sides, beyond what the stem's own stroke does in a typical such row. The stem is taken
-    as the line from the rightmost ink of the top rows (where the top arm turns down) to the
-    middle of the foot (STEM_ENDS). A seven's sloping top arm and a one's flag meet the stem
-    from one side only; a bar crosses it."""
+    """How far a bar across a seven's stem reaches past the stem's stroke on its shorter side,
+    over the blob's height: the most, along the rows of BAR_ROWS, that the run of ink holding
+    the stem runs on past it to both sides, less half the foot's stroke (its rows' median
+    ink). The stem is taken as the line from the rightmost ink of the top rows (where the top
+    arm turns down) to the middle of the foot (STEM_ENDS of the rows at each end). A seven's
+    sloping top arm and a one's flag meet the stem from one side only; a bar crosses it. 0
+    for an empty blob and one with no ink in its top or foot rows."""
     h, w = ink.shape
-    on = ink > 0
-    ends = max(1, round(STEM_ENDS * h))
-    top, foot = np.flatnonzero(on[:ends].any(axis=0)), np.flatnonzero(on[h - ends :].any(axis=0))
-    if not len(top) or not len(foot):
+    if not ink.size:
         return 0.0
-    corner, middle = float(top.max()), float(foot.mean())
-    reaches = []  # per row, how far the run holding the stem runs on past it to its shorter side
-    for row in range(int(BAR_ROWS[0] * h), int(np.ceil(BAR_ROWS[1] * h))):
+    ends = max(1, round(STEM_ENDS * h))
+    top, foot = np.flatnonzero(ink[:ends].max(axis=0)), np.flatnonzero(ink[h - ends :].max(axis=0))
+    first, last = int(BAR_ROWS[0] * h), math.ceil(BAR_ROWS[1] * h)
+    if not len(top) or not len(foot) or last <= first:
+        return 0.0
+    corner, middle = float(top[-1]), float(foot.mean())
+    stroke = statistics.median(np.count_nonzero(ink[h - ends :], axis=1).tolist())
+    pixels = ink.tobytes()  # row-major, items index as ints: a few rows of a few px each, in plain Python
+    reach = 0.0
+    for row in range(first, last):
         stem = corner + (middle - corner) * row / max(h - 1, 1)
-        held = [min(stem - start, end - stem) for start, end in true_runs(on[row]) if start <= stem <= end]
-        reaches.append(held[0] if held else 0.0)
-    # Past the stroke's own half width: the typical row's reach, the stem alone.
-    return (max(reaches) - float(np.median(reaches))) / h if reaches else 0.0
+        start = row * w + min(max(round(stem), 0), w - 1)
+        if not pixels[start]:
+            continue
+        left, right = start, start + 1
+        while left > row * w and pixels[left - 1]:
+            left -= 1
+        while right < (row + 1) * w and pixels[right]:
+            right += 1
+        reach = max(reach, min(stem - (left - row * w), (right - row * w) - stem))
+    return max(0.0, reach - stroke / 2) / h
 
 
 def with_flagged_ones(candidates: list[Candidate], probabilities: np.ndarray, min_confidence: float) -> np.ndarray:
@@ -63,8 +82,7 @@ def with_flagged_ones(candidates: list[Candidate], probabilities: np.ndarray, mi
     maybe = np.flatnonzero(either & (ones >= FLAG_MIN_ONE)).tolist()
     if len(sure) < MIN_CROSSED_SEVENS or not maybe:  # most pages
         return probabilities
-    crossed = sum(bar_reach(candidates[k].ink) >= CROSSED_SEVEN_BAR for k in sure)
-    if crossed < max(MIN_CROSSED_SEVENS, CROSSED_SEVENS_SHARE * len(sure)):
+    if not _crossed(candidates, sure):
         return probabilities
     flagged = [k for k in maybe if bar_reach(candidates[k].ink) < CROSSED_SEVEN_BAR]
     if not flagged:
@@ -73,3 +91,18 @@ def with_flagged_ones(candidates: list[Candidate], probabilities: np.ndarray, mi
     probabilities[flagged, ONE] += probabilities[flagged, SEVEN]
     probabilities[flagged, SEVEN] = 0.0
     return probabilities
+
+
+def _crossed(candidates: list[Candidate], sevens: list[int]) -> bool:
+    """Whether MIN_CROSSED_SEVENS of the blobs ``sevens`` (indices into ``candidates``) at
+    least, and CROSSED_SEVENS_SHARE of them, have a bar; measured only until that is decided,
+    as most pages' first plain seven decides it."""
+    needed = max(MIN_CROSSED_SEVENS, CROSSED_SEVENS_SHARE * len(sevens))
+    crossed = 0
+    for measured, k in enumerate(sevens, start=1):
+        crossed += bar_reach(candidates[k].ink) >= CROSSED_SEVEN_BAR
+        if crossed >= needed:
+            return True
+        if crossed + len(sevens) - measured < needed:
+            return False
+    return False
