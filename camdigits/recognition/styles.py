@@ -64,9 +64,10 @@ def bar_reach(ink: np.ndarray) -> float:
 
 def with_flagged_ones(candidates: list[Candidate], probabilities: np.ndarray, min_confidence: float) -> np.ndarray:
     """``probabilities`` (one row of class probabilities per candidate) with the 7s of a page
-    whose sevens are crossed read as 1s: a blob read as a 1 or a 7 (the two together at least
-    ``min_confidence``), at least FLAG_MIN_ONE a 1, and without a bar (:func:`bar_reach` under
-    CROSSED_SEVEN_BAR) gets the seven's probability added to the one's.
+    whose sevens are crossed read as 1s: a blob whose likeliest digit is a 1 or a 7, read as
+    the two together at least ``min_confidence``, at least FLAG_MIN_ONE a 1, and without a bar
+    (:func:`bar_reach` under CROSSED_SEVEN_BAR) gets the seven's probability added to the
+    one's. The caller's array is left as it is.
 
     A page's sevens are crossed when MIN_CROSSED_SEVENS of its blobs read surely as sevens and
     not at all as ones (under FLAG_MIN_ONE) have a bar, and they are CROSSED_SEVENS_SHARE of
