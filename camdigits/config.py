@@ -128,7 +128,7 @@ ONE_MARGIN = 3
 # rows BAR_ROWS of the height (a seven's top arm slopes down above them); the stem runs from
 # the top arm's end to the foot, each found in the STEM_ENDS of the rows at its end.
 CROSSED_SEVEN_BAR = 0.05
-CROSSED_SEVENS_SHARE = 0.75
+CROSSED_SEVENS_SHARE = 0.6
 MIN_CROSSED_SEVENS = 2
 FLAG_MIN_ONE = 0.01
 BAR_ROWS = (0.35, 0.75)
