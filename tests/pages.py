@@ -87,3 +87,50 @@ def thresholded(frame: np.ndarray, config: Config | None = None) -> tuple[np.nda
     paper = to_dark_ink(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), config)
     mask, depth = threshold_with_depth(paper, config)
     return paper, mask, erase_rules(mask, depth), threshold_window(paper.shape, config)
+
+
+# MNIST test ones 15-19 and sevens 15-19 (by label): with a flag, the network alone reads
+# most of these ones as sevens or as no digit.
+EUROPEAN_FIRST, EUROPEAN_COUNT = 15, 5
+EUROPEAN_HEIGHT = 60
+
+
+def _european_indices(label: int) -> list[int]:
+    _, labels = mnist_test()
+    return np.flatnonzero(labels == label)[EUROPEAN_FIRST : EUROPEAN_FIRST + EUROPEAN_COUNT].tolist()
+
+
+def _stroke(page: np.ndarray, start: tuple[float, float], end: tuple[float, float]) -> None:
+    cv2.line(page, (round(start[0]), round(start[1])), (round(end[0]), round(end[1])), (PEN, PEN, PEN), 4, cv2.LINE_AA)
+
+
+def _flagged_one(page: np.ndarray, index: int, x: int, y: int) -> tuple[int, int, int, int]:
+    """MNIST one ``index`` with a flag from its top down to the left; its box with the flag."""
+    bx, by, bw, bh = write_digit(page, index, x, y, EUROPEAN_HEIGHT)
+    top = bx + int(np.argmin(page[by : by + 3, bx : bx + bw, 0].min(axis=0)))  # the stem's top
+    end = (top - 0.35 * bh, by + 0.3 * bh)
+    _stroke(page, (top, by + 1), end)
+    left = min(bx, int(end[0]) - 2)
+    return left, by, bx + bw - left, bh
+
+
+def _seven(page: np.ndarray, index: int, x: int, y: int, crossed: bool) -> tuple[int, int, int, int]:
+    """MNIST seven ``index``, with a bar across its stem if ``crossed``; its box with the bar."""
+    bx, by, bw, bh = write_digit(page, index, x, y, EUROPEAN_HEIGHT)
+    if not crossed:
+        return bx, by, bw, bh
+    row = by + int(0.6 * bh)
+    stem = bx + int(np.argmin(page[row, bx : bx + bw, 0]))
+    left, right = int(stem - 0.3 * bh), int(stem + 0.3 * bh)
+    _stroke(page, (left, row), (right, row))
+    return min(bx, left - 2), by, max(bx + bw, right + 2) - min(bx, left - 2), bh
+
+
+def european_page(crossed: bool) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
+    """Flagged ones in one row and sevens, crossed or not, in the row below (the page of
+    tests/test_styles.py); with each digit's (label, box)."""
+    page, truth = blank_page(), []
+    for k, (one, seven) in enumerate(zip(_european_indices(1), _european_indices(7))):
+        truth.append((1, _flagged_one(page, one, 30 + 120 * k, 60)))
+        truth.append((7, _seven(page, seven, 30 + 120 * k, 260, crossed)))
+    return page, truth

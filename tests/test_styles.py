@@ -4,7 +4,6 @@ sevens with a flag or a bar drawn on in the same pen."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
@@ -13,57 +12,13 @@ from bench.metrics import iou
 from camdigits.config import CROSSED_SEVEN_BAR, NOT_A_DIGIT
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.styles import bar_reach, with_flagged_ones
-from tests.pages import PEN, blank_page, mnist_test, write_digit
-
-# MNIST test ones 15-19 and sevens 15-19 (by label): with a flag, the network alone reads
-# most of these ones as sevens or as no digit.
-FIRST, COUNT = 15, 5
-HEIGHT = 60
+from tests.pages import EUROPEAN_COUNT as COUNT
+from tests.pages import european_page
 
 
 @pytest.fixture(scope="module")
 def recognizer():
     return Recognizer()
-
-
-def _indices(label: int) -> list[int]:
-    _, labels = mnist_test()
-    return np.flatnonzero(labels == label)[FIRST : FIRST + COUNT].tolist()
-
-
-def _stroke(page: np.ndarray, start: tuple[float, float], end: tuple[float, float]) -> None:
-    cv2.line(page, (round(start[0]), round(start[1])), (round(end[0]), round(end[1])), (PEN, PEN, PEN), 4, cv2.LINE_AA)
-
-
-def _flagged_one(page: np.ndarray, index: int, x: int, y: int) -> tuple[int, int, int, int]:
-    """MNIST one ``index`` with a flag from its top down to the left; its box with the flag."""
-    bx, by, bw, bh = write_digit(page, index, x, y, HEIGHT)
-    top = bx + int(np.argmin(page[by : by + 3, bx : bx + bw, 0].min(axis=0)))  # the stem's top
-    end = (top - 0.35 * bh, by + 0.3 * bh)
-    _stroke(page, (top, by + 1), end)
-    left = min(bx, int(end[0]) - 2)
-    return left, by, bx + bw - left, bh
-
-
-def _seven(page: np.ndarray, index: int, x: int, y: int, crossed: bool) -> tuple[int, int, int, int]:
-    """MNIST seven ``index``, with a bar across its stem if ``crossed``; its box with the bar."""
-    bx, by, bw, bh = write_digit(page, index, x, y, HEIGHT)
-    if not crossed:
-        return bx, by, bw, bh
-    row = by + int(0.6 * bh)
-    stem = bx + int(np.argmin(page[row, bx : bx + bw, 0]))
-    left, right = int(stem - 0.3 * bh), int(stem + 0.3 * bh)
-    _stroke(page, (left, row), (right, row))
-    return min(bx, left - 2), by, max(bx + bw, right + 2) - min(bx, left - 2), bh
-
-
-def _page(crossed: bool) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
-    """Flagged ones in one row and sevens, crossed or not, in the row below."""
-    page, truth = blank_page(), []
-    for k, (one, seven) in enumerate(zip(_indices(1), _indices(7))):
-        truth.append((1, _flagged_one(page, one, 30 + 120 * k, 60)))
-        truth.append((7, _seven(page, seven, 30 + 120 * k, 260, crossed)))
-    return page, truth
 
 
 def _read(recognizer: Recognizer, page: np.ndarray, truth) -> list[int | None]:
@@ -72,7 +27,7 @@ def _read(recognizer: Recognizer, page: np.ndarray, truth) -> list[int | None]:
 
 
 def test_flagged_ones_beside_crossed_sevens_are_ones(recognizer, monkeypatch):
-    page, truth = _page(crossed=True)
+    page, truth = european_page(crossed=True)
     assert _read(recognizer, page, truth) == [label for label, _ in truth]
     # The page's style decides: the network alone reads several of those ones as sevens.
     monkeypatch.setattr(recognizer_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
@@ -82,7 +37,7 @@ def test_flagged_ones_beside_crossed_sevens_are_ones(recognizer, monkeypatch):
 
 def test_a_page_of_plain_sevens_is_read_as_the_network_reads_it(recognizer, monkeypatch):
     """Where the writer does not cross sevens, a seven's shape is a seven, flag or not."""
-    page, truth = _page(crossed=False)
+    page, truth = european_page(crossed=False)
     with_style = _read(recognizer, page, truth)
     monkeypatch.setattr(recognizer_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
     assert with_style == _read(recognizer, page, truth)
@@ -93,7 +48,8 @@ def test_a_page_of_plain_sevens_is_read_as_the_network_reads_it(recognizer, monk
 def _drawn_seven(height: int, stroke: int, bar: bool = False, bow: float = 0.0) -> np.ndarray:
     """A seven's mask: a top arm ``stroke`` px thick, a stem from its right end down to the
     middle (bowed sideways by ``bow`` of the width at mid-height) and, if ``bar``, a bar a
-    stroke thick across the stem at 0.55 of the height, reaching 0.3 of the height each way."""
+    stroke thick across the stem at 0.55 of the height, reaching 0.3 of the height and a
+    stroke each way."""
     width = int(0.6 * height)
     ink = np.zeros((height, width), np.uint8)
     ink[:stroke] = 255
@@ -132,8 +88,8 @@ def test_a_bowed_stem_is_no_bar(height, stroke, bow):
 def test_a_bar_reaches_past_both_sides_of_a_sevens_stem(recognizer):
     """Of MNIST's sevens 15-19, the second and the fifth are crossed by their writers; a one's
     flag and the other sevens' sloping top arms meet the stem from one side only."""
-    crossed_page, _ = _page(crossed=True)
-    plain_page, _ = _page(crossed=False)
+    crossed_page, _ = european_page(crossed=True)
+    plain_page, _ = european_page(crossed=False)
     for page, crossed in ((crossed_page, [True] * COUNT), (plain_page, [False, True, False, False, True])):
         found = sorted(recognizer.find(*recognizer.ink_mask(page)), key=lambda c: (c.box[1] > 200, c.box[0]))
         assert len(found) == 2 * COUNT
@@ -150,9 +106,9 @@ def _readings(ones: float, sevens: float) -> np.ndarray:
 
 
 def test_only_blobs_without_a_bar_are_read_as_flagged_ones(recognizer):
-    """The crossed page's blobs, read as given: three sure crossed sevens open the gate; a
+    """The crossed page's blobs, read as given: four sure crossed sevens open the gate; a
     crossed seven that reads a little as a one stays a seven, the flagged ones become ones."""
-    page, _ = _page(crossed=True)
+    page, _ = european_page(crossed=True)
     found = sorted(recognizer.find(*recognizer.ink_mask(page)), key=lambda c: (c.box[1] > 200, c.box[0]))
     ones, sevens = found[:COUNT], found[COUNT:]
     read = np.array(
@@ -163,9 +119,10 @@ def test_only_blobs_without_a_bar_are_read_as_flagged_ones(recognizer):
     np.testing.assert_allclose(styled[:COUNT, 1], 0.95, rtol=1e-6)
     np.testing.assert_array_equal(styled[COUNT:], read[COUNT:])
     assert read[0, 7] == np.float32(0.8)  # the caller's readings are left as they were
-    # Two crossed sevens among five sure ones (the other three plain: a flagged one's blob
-    # read surely as a seven has no bar) are too few of them to open the gate.
-    closed = read.copy()
-    closed[COUNT + 2 :] = _readings(0.001, 0.99)
-    assert with_flagged_ones(ones + sevens[:2] + ones[:3], closed, 0.7) is closed
+    # Sure sevens without a bar (a flagged one's blob read surely as a seven has none) count
+    # against the gate: three crossed of five (CROSSED_SEVENS_SHARE) open it, two of five do not.
+    sure = np.array([_readings(0.15, 0.8)] + [_readings(0.001, 0.99)] * 5)
+    for crossed, opens in ((3, True), (2, False)):
+        blobs = [ones[0]] + sevens[:crossed] + ones[1 : 1 + 5 - crossed]
+        assert (with_flagged_ones(blobs, sure, 0.7) is not sure) == opens
     assert with_flagged_ones([], np.zeros((0, NOT_A_DIGIT + 1), np.float32), 0.7).shape == (0, NOT_A_DIGIT + 1)

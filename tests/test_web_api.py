@@ -28,7 +28,7 @@ from camdigits.web.pool import WorkerPool
 from camdigits.web.routes import CLOSE_IDLE, CLOSE_TOO_BIG, read_upload
 from camdigits.web.server import is_loopback
 from camdigits.web.uploads import sniff_format
-from tests.pages import blank_page, mnist_test, write_digit
+from tests.pages import blank_page, european_page, mnist_test, write_digit
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "sample_images" / "page.jpg"
@@ -127,6 +127,16 @@ def test_probabilities_of_a_small_digit_match_the_reading_from_its_grey_levels(c
     probabilities = digits[0]["probabilities"]
     assert int(np.argmax(probabilities)) == label
     assert probabilities[label] == pytest.approx(digits[0]["confidence"], abs=0.002)
+
+
+def test_probabilities_of_flagged_ones_beside_crossed_sevens_peak_at_their_labels(client):
+    """The chart shows the page's reading: on a page of crossed sevens a flagged one reads as
+    the one it is labelled (camdigits.recognition.styles), though the network alone says 7."""
+    page, truth = european_page(crossed=True)
+    digits = client.post("/api/recognize?probabilities=1", content=png(page)).json()["digits"]
+    assert sorted(d["label"] for d in digits) == sorted(label for label, _ in truth)
+    for digit in digits:
+        assert int(np.argmax(digit["probabilities"])) == digit["label"]
 
 
 def test_file_name_is_not_trusted_for_the_format(client):
