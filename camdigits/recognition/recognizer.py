@@ -118,7 +118,14 @@ class Recognizer:
         return _likeliest_digits(probabilities)
 
     def probabilities(self, blobs: list[Candidate], patches: np.ndarray) -> np.ndarray:
-        """Classify stage: the class probabilities each of the ``blobs`` is read by, from
+        """Classify stage: the class probabilities each of the ``blobs`` is read by
+        (:meth:`_network_probabilities`), as the page's style reads them: on a page whose
+        sevens are crossed, a seven without a bar is a flagged one
+        (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
+        return with_flagged_ones(blobs, self._network_probabilities(blobs, patches), self.config.min_confidence)
+
+    def _network_probabilities(self, blobs: list[Candidate], patches: np.ndarray) -> np.ndarray:
+        """The class probabilities the network reads each of the ``blobs`` by, from
         ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
         grey levels' patch, read by the full network in a second call, and of its mask and
@@ -223,10 +230,7 @@ class Recognizer:
         patches = self.patches(candidates)
         if hook:
             hook("patches")
-        probabilities = self.probabilities(candidates, patches)
-        # A page whose sevens are crossed flags its ones: its sevens without a bar are ones.
-        probabilities = with_flagged_ones(candidates, probabilities, self.config.min_confidence)
-        labels, confidences = _likeliest_digits(probabilities)
+        labels, confidences = _likeliest_digits(self.probabilities(candidates, patches))
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)

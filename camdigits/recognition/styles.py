@@ -74,8 +74,6 @@ def with_flagged_ones(candidates: list[Candidate], probabilities: np.ndarray, mi
     those blobs at least. MNIST's writers cross a seven now and then, so one crossed seven
     does not make a page's style.
     """
-    if not len(candidates):
-        return probabilities
     ones, sevens = probabilities[:, ONE], probabilities[:, SEVEN]
     likeliest = probabilities[:, :NOT_A_DIGIT].max(axis=1)
     either = (ones + sevens >= min_confidence) & (np.maximum(ones, sevens) == likeliest)

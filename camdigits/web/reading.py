@@ -16,7 +16,6 @@ from camdigits.config import NOT_A_DIGIT
 from camdigits.io.annotate import Annotator
 from camdigits.pipeline import ResultFilter
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.recognition.styles import with_flagged_ones
 from camdigits.types import FrameResult
 from camdigits.web.errors import WebError
 from camdigits.web.uploads import decode_upload
@@ -60,9 +59,7 @@ def digit_probabilities(recognizer: Recognizer, image: np.ndarray, result: Frame
     found = [blob for blob in blobs if blob is not None]
     if not found:
         return [None] * len(blobs)
-    read = recognizer.probabilities(found, recognizer.patches(found))
-    # As the recognizer reads them: on a page of crossed sevens a barless seven's chart is a one's.
-    rows = iter(with_flagged_ones(found, read, recognizer.config.min_confidence)[:, :NOT_A_DIGIT])
+    rows = iter(recognizer.probabilities(found, recognizer.patches(found))[:, :NOT_A_DIGIT])
     return [None if blob is None else [round(float(p), PROBABILITY_DIGITS) for p in next(rows)] for blob in blobs]
 
 
