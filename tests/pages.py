@@ -100,8 +100,10 @@ def _european_indices(label: int) -> list[int]:
     return np.flatnonzero(labels == label)[EUROPEAN_FIRST : EUROPEAN_FIRST + EUROPEAN_COUNT].tolist()
 
 
-def _stroke(page: np.ndarray, start: tuple[float, float], end: tuple[float, float]) -> None:
-    cv2.line(page, (round(start[0]), round(start[1])), (round(end[0]), round(end[1])), (PEN, PEN, PEN), 4, cv2.LINE_AA)
+def pen_stroke(page: np.ndarray, start: tuple[float, float], end: tuple[float, float], width: int = 4) -> None:
+    """A straight stroke of dark pen ink from ``start`` to ``end`` (x, y, rounded to pixels)."""
+    points = (round(start[0]), round(start[1])), (round(end[0]), round(end[1]))
+    cv2.line(page, *points, (PEN, PEN, PEN), width, cv2.LINE_AA)
 
 
 def _flagged_one(page: np.ndarray, index: int, x: int, y: int) -> tuple[int, int, int, int]:
@@ -109,7 +111,7 @@ def _flagged_one(page: np.ndarray, index: int, x: int, y: int) -> tuple[int, int
     bx, by, bw, bh = write_digit(page, index, x, y, EUROPEAN_HEIGHT)
     top = bx + int(np.argmin(page[by : by + 3, bx : bx + bw, 0].min(axis=0)))  # the stem's top
     end = (top - 0.35 * bh, by + 0.3 * bh)
-    _stroke(page, (top, by + 1), end)
+    pen_stroke(page, (top, by + 1), end)
     left = min(bx, int(end[0]) - 2)
     return left, by, bx + bw - left, bh
 
@@ -122,7 +124,7 @@ def _seven(page: np.ndarray, index: int, x: int, y: int, crossed: bool) -> tuple
     row = by + int(0.6 * bh)
     stem = bx + int(np.argmin(page[row, bx : bx + bw, 0]))
     left, right = int(stem - 0.3 * bh), int(stem + 0.3 * bh)
-    _stroke(page, (left, row), (right, row))
+    pen_stroke(page, (left, row), (right, row))
     return min(bx, left - 2), by, max(bx + bw, right + 2) - min(bx, left - 2), bh
 
 

@@ -17,7 +17,7 @@ from camdigits.config import Config
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import threshold_mask, threshold_with_depth, to_dark_ink
-from tests.pages import PAPER, PEN, blank_page, mnist_test, page_with_row, write_digit
+from tests.pages import PAPER, PEN, blank_page, mnist_test, page_with_row, pen_stroke, write_digit
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
 # Of 100 test digits 12 / 14 px tall, blurred, at least this many read: 86 / 93 measured
@@ -360,20 +360,16 @@ def test_small_blurred_digits_are_read(recognizer, height, least):
     assert read >= least
 
 
-def _stroke(page: np.ndarray, start, end, width: int = 4) -> None:
-    cv2.line(page, start, end, (PEN, PEN, PEN), width, cv2.LINE_AA)
-
-
 def test_european_ones_and_crossed_sevens(recognizer):
     """Ones with a long flag and sevens with a cross bar, as written in much of Europe."""
     page = blank_page()
     for i in range(4):
         x = 40 + 150 * i
-        _stroke(page, (x + 40, 100), (x + 40, 180))  # the one's stem
-        _stroke(page, (x + 40, 100), (x + 15 + 3 * i, 122 + 2 * i))  # its flag
-        _stroke(page, (x + 15, 300), (x + 65, 300))  # the seven's top bar
-        _stroke(page, (x + 65, 300), (x + 38 - 2 * i, 385))  # its stem
-        _stroke(page, (x + 35, 343), (x + 68, 343))  # the cross bar
+        pen_stroke(page, (x + 40, 100), (x + 40, 180))  # the one's stem
+        pen_stroke(page, (x + 40, 100), (x + 15 + 3 * i, 122 + 2 * i))  # its flag
+        pen_stroke(page, (x + 15, 300), (x + 65, 300))  # the seven's top bar
+        pen_stroke(page, (x + 65, 300), (x + 38 - 2 * i, 385))  # its stem
+        pen_stroke(page, (x + 35, 343), (x + 68, 343))  # the cross bar
     result = recognizer.recognize(page)
     assert sorted(d.label for d in result.digits) == [1] * 4 + [7] * 4
 
