@@ -87,6 +87,10 @@ MERGE_MIN_X_OVERLAP = 0.4  # fraction of the narrower fragment's width within th
 MERGE_MAX_Y_GAP = 0.25  # heights of the taller, largest vertical gap between the fragments
 MERGE_SIMILAR_HEIGHT = 0.6  # fraction of the taller's height from which two fragments are of about one height ...
 MERGE_MAX_SIMILAR_GAP = 0.1  # ... heights of the taller, their largest gap: a pen's skip, not a row's gap
+# A piece tall enough to be a digit (Config.min_digit_height) and at most this share of the
+# other's height is a small digit beside a heading digit, not a speck of it ...
+MERGE_DIGIT_PIECE_SHARE = 0.15
+MERGE_DIGIT_PIECE_GAP = 0.5  # ... unless it lies within this share of its own size (the longer side of its box)
 MERGE_PEN_GAP = 4  # px at REFERENCE_SIDE, a skipping pen's gap, which merges whatever the digit's size
 DASH_ASPECT = 2.5  # width / height from which a fragment is a dash (a rule's leftover, a bar) ...
 DASH_THIN = 0.25  # ... and at most this fraction of the other's height, a stroke's width: a rule's dash

@@ -228,7 +228,11 @@ def find_candidates(
     candidates = []
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
     for group in merge_fragments(
-        np.array(fragments, np.int64), np.array(inks), config.max_aspect, frame_scale(mask.shape)
+        np.array(fragments, np.int64),
+        np.array(inks),
+        config.max_aspect,
+        frame_scale(mask.shape),
+        config.min_digit_height,
     ):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h

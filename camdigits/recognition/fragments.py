@@ -14,6 +14,8 @@ import numpy as np
 from camdigits.config import (
     DASH_ASPECT,
     DASH_THIN,
+    MERGE_DIGIT_PIECE_GAP,
+    MERGE_DIGIT_PIECE_SHARE,
     MERGE_MAX_ENCLOSING_AREA,
     MERGE_MAX_GROWTH,
     MERGE_MAX_SIMILAR_GAP,
@@ -25,7 +27,9 @@ from camdigits.config import (
 from camdigits.recognition.geometry import overlapping_boxes
 
 
-def merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0) -> list[list[int]]:
+def merge_fragments(
+    boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0, digit_height: int = 10
+) -> list[list[int]]:
     """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 
     A "5" whose top bar is drawn separately, or a pen that skipped, leaves blobs one above
@@ -33,8 +37,10 @@ def merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scal
     stay apart. Two pieces of about one height merge only across a pen's gap, so the whole
     digits of a worksheet's column stay apart, and a box that encloses a much smaller one
     is a loop drawn around it, not a piece of it; nor does a group grow past MERGE_MAX_GROWTH
-    times its tallest piece. Only pairs that share columns are tested,
-    in one vectorised comparison; only the few linked pairs go through the union-find loop.
+    times its tallest piece. ``digit_height`` is the least height of a digit of its own
+    (``Config.min_digit_height``): a piece that tall by a much taller one must lie closer.
+    Only pairs that share columns are tested, in one vectorised comparison; only the few
+    linked pairs go through the union-find loop.
     """
     x0, y0, w, h = boxes.T
     x1, y1 = x0 + w, y0 + h
@@ -55,8 +61,12 @@ def merge_fragments(boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scal
     similar = np.minimum(h[a], h[b]) >= MERGE_SIMILAR_HEIGHT * taller
     # A piece lies no farther from the rest of its digit than its own size: a small digit
     # under a large one lies farther, though within MERGE_MAX_Y_GAP of the large one's height.
+    # A piece as tall as a digit beside a much taller one lies within half its size: a small
+    # digit over a heading digit lies about its own size away.
     shorter = np.where(h[a] <= h[b], a, b)
-    piece_gap = np.minimum(MERGE_MAX_Y_GAP * taller, np.maximum(w[shorter], h[shorter]))
+    digit_sized = (h[shorter] >= digit_height) & (h[shorter] <= MERGE_DIGIT_PIECE_SHARE * taller)
+    own_size = np.maximum(w[shorter], h[shorter]) * np.where(digit_sized, MERGE_DIGIT_PIECE_GAP, 1.0)
+    piece_gap = np.minimum(MERGE_MAX_Y_GAP * taller, own_size)
     linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
         gap <= np.where(similar, np.maximum(MERGE_MAX_SIMILAR_GAP * taller, pen_gap), piece_gap)
     )
