@@ -10,7 +10,8 @@ from the classifier (an interpreter). The stages, in the order a frame meets the
 6. ``classify``: all patches of a frame in one call to the network; ``styles`` reads a page
    whose sevens are crossed as one whose ones are flagged;
 7. ``split``: wide, unsure blobs tried as two touching digits;
-8. ``context``: runs of writing with more letters than digits dropped as text;
+8. ``context``: runs of writing with more letters than digits dropped as text; blobs the
+   grain check doubted read as digits in lines of digits;
 9. ``numbers``: digits grouped into numbers in reading order.
 
 ``recognizer`` composes them (:class:`~camdigits.recognition.recognizer.Recognizer`);

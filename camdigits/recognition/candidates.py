@@ -22,6 +22,7 @@ from camdigits.config import (
     HOLLOW_DARK,
     INK_QUANTILE,
     MAX_GRAIN,
+    MAX_GRAIN_IN_CONTEXT,
     MAX_GRAIN_NOISY,
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
@@ -61,6 +62,7 @@ class Candidate:
     ink: np.ndarray  # uint8 (h, w), 255 where this candidate has ink
     grey: np.ndarray | None = None  # uint8 (h, w), the dark-ink frame under ``box`` (a view: may be the caller's image)
     levels: tuple[int, int] = (0, 0)  # the grey levels of its paper and of its ink
+    grainy: bool = False  # its paper spreads as grain's does, within MAX_GRAIN_IN_CONTEXT (see find_candidates)
 
 
 def part_of(candidate: Candidate, ink: np.ndarray, x: int, y: int, w: int, h: int) -> Candidate:
@@ -106,10 +108,11 @@ def _tighten(
     cannot outvote its dark inside). A blob whose ink is not darker than that is the rim a
     local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
     ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
-    A blob whose paper spreads more than MAX_GRAIN of its contrast is grain, and a bare
-    stroke that runs on as a fainter line is a dash of that line: None. Those of the blob's
-    ``holes`` (contours in frame pixels) as dark as its ink are its strokes' insides, and are
-    filled first (:func:`_with_dark_holes`).
+    A blob whose paper spreads more than MAX_GRAIN of its contrast is grain (``grainy``;
+    None past MAX_GRAIN_IN_CONTEXT times that), and a bare stroke that runs on as a fainter
+    line is a dash of that line: None. Those of the blob's ``holes`` (contours in frame
+    pixels) as dark as its ink are its strokes' insides, and are filled first
+    (:func:`_with_dark_holes`).
     """
     x, y, w, h = box
     pad = max(2, int(CONTRAST_MARGIN * h))
@@ -126,7 +129,8 @@ def _tighten(
         return None
     spread, bright = _grain(paper, unmarked, box)
     noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
-    if spread > (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level):
+    limit = (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level)
+    if spread > limit * MAX_GRAIN_IN_CONTEXT:
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
@@ -143,7 +147,8 @@ def _tighten(
             return None
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):
         return None
-    return Candidate(box=tight, ink=ink, grey=region[cy : cy + ch, cx : cx + cw], levels=(paper_level, ink_level))
+    grey = region[cy : cy + ch, cx : cx + cw]
+    return Candidate(box=tight, ink=ink, grey=grey, levels=(paper_level, ink_level), grainy=spread > limit)
 
 
 def _with_dark_holes(
@@ -188,13 +193,19 @@ def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, fl
 
 
 def find_candidates(
-    paper: np.ndarray, mask: np.ndarray, config: Config, too_wide: list[Box] | None = None
+    paper: np.ndarray,
+    mask: np.ndarray,
+    config: Config,
+    too_wide: list[Box] | None = None,
+    grainy: list[Candidate] | None = None,
 ) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
     Keeps blobs of plausible height, aspect and ink density; drops specks, long lines,
     page edges, hollowed-out dark objects and blobs cut off by the frame border. Stops at
-    ``config.max_candidates`` (see :func:`hit_candidate_cap`).
+    ``config.max_candidates`` (see :func:`hit_candidate_cap`). Blobs whose paper spreads as
+    grain's does (``Candidate.grainy``) are not candidates; they go to ``grainy``, for the
+    recognizer to read where lines of digits stand around them.
     """
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
@@ -273,6 +284,10 @@ def find_candidates(
             and not _is_filled(candidate.ink, config)
             and not _is_long_line(candidate.ink, frame_h, config)
         ):
+            if candidate.grainy:
+                if grainy is not None:
+                    grainy.append(candidate)
+                continue
             candidates.append(candidate)
             if len(candidates) == config.max_candidates:
                 break

@@ -34,6 +34,7 @@ from camdigits.config import (
     BASELINE,
     CONTEXT_MIN_CONFIDENCE,
     CONTEXT_SURE_DIGITS,
+    GRAINY_RUN,
     SIZE_STEP_DIGITS,
     X_HEIGHT,
     Config,
@@ -59,6 +60,19 @@ def read_in_context(digits: Sequence[Digit], unsure: Sequence[Digit], config: Co
         list(digits) + [unsure[k] for k in sorted(read)],
         [d.box for k, d in enumerate(unsure) if k not in read],
     )
+
+
+def in_runs_of_digits(digits: Sequence[Digit], others: Sequence[Digit], config: Config) -> list[int]:
+    """Indices of ``others`` in a run of writing (linked as a number's digits are) of at least
+    GRAINY_RUN of ``digits`` and ``others`` together."""
+    if not others:
+        return []
+    sure = len(digits)
+    found: list[int] = []
+    for chain in link_chains(np.array([d.box for d in digits] + [d.box for d in others], np.float64), config):
+        if len(chain) >= GRAINY_RUN:
+            found.extend(i - sure for i in chain if i >= sure)
+    return sorted(found)
 
 
 def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:

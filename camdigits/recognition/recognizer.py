@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 
 from camdigits.config import (
+    CONTEXT_SURE_DIGITS,
+    GRAINY_MIN_CONFIDENCE,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
     ONE_MARGIN,
@@ -32,7 +34,7 @@ from camdigits.config import (
 )
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
-from camdigits.recognition.context import drop_text, read_in_context
+from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers
@@ -93,10 +95,17 @@ class Recognizer:
             paper, thresholded, erase_rules(thresholded, depth), window, self.config.threshold_offset
         )
 
-    def find(self, paper: np.ndarray, mask: np.ndarray, too_wide: list[Box] | None = None) -> list[Candidate]:
+    def find(
+        self,
+        paper: np.ndarray,
+        mask: np.ndarray,
+        too_wide: list[Box] | None = None,
+        grainy: list[Candidate] | None = None,
+    ) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the
-        boxes of joined-up writing too wide to be a digit)."""
-        return find_candidates(paper, mask, self.config, too_wide)
+        boxes of joined-up writing too wide to be a digit; in ``grainy``, the blobs whose
+        paper spreads as grain's does, for :meth:`read_grainy`)."""
+        return find_candidates(paper, mask, self.config, too_wide, grainy)
 
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
@@ -183,6 +192,19 @@ class Recognizer:
         mean[turn] = (both[turn] + readings.sum(axis=(0, 2))) / 6
         return mean
 
+    def read_grainy(self, digits: list[Digit], grainy: list[Candidate]) -> list[Digit]:
+        """The ``grainy`` blobs (see :func:`camdigits.recognition.candidates.find_candidates`)
+        read at least GRAINY_MIN_CONFIDENCE surely as digits, in a run of writing of
+        GRAINY_RUN such blobs and the frame's ``digits``: a faint digit on shaded or noisy
+        paper stands in a line of digits, often of other faint ones; grain does not."""
+        labels, confidences = _likeliest_digits(self.probabilities(grainy, self.patches(grainy)))
+        read = [
+            Digit(label=int(label), confidence=float(confidence), box=blob.box)
+            for blob, label, confidence in zip(grainy, labels.tolist(), confidences.tolist())
+            if confidence >= GRAINY_MIN_CONFIDENCE
+        ]
+        return [read[k] for k in in_runs_of_digits(digits, read, self.config)]
+
     @property
     def _full_network(self) -> DigitClassifier:
         """The network that reads what the cascade's first stage was not chosen for."""
@@ -224,7 +246,8 @@ class Recognizer:
         if hook:
             hook("threshold")
         words: list[Box] = []  # joined-up writing, too wide to be a digit: for the word context
-        candidates = self.find(paper, mask, words)
+        grainy: list[Candidate] = []
+        candidates = self.find(paper, mask, words, grainy)
         if hook:
             hook("candidates")
         patches = self.patches(candidates)
@@ -234,6 +257,8 @@ class Recognizer:
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
+        if grainy and len(digits) >= CONTEXT_SURE_DIGITS:
+            digits += self.read_grainy(digits, grainy)
         digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)
         if hook:
             hook("split")
