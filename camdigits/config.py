@@ -100,13 +100,17 @@ CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper ar
 INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)
 GRAIN_REACH = 0.5  # box heights around a blob whose paper's grey spread is measured
 HOLLOW_DARK = 0.8  # share of a blob's hole as dark as its ink from which the hole is a wide stroke's inside
-MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain or noise, not writing
+MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain (MAX_GRAIN_IN_CONTEXT)
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
-# A blob that fails the grain check by at most MAX_GRAIN_IN_CONTEXT times its limit is read
-# all the same, and is a digit where it reads GRAINY_MIN_CONFIDENCE surely in a run of
-# GRAINY_RUN digits (the frame's and such blobs): faint digits on shaded or noisy paper.
+# A blob that fails the grain check by at most MAX_GRAIN_IN_CONTEXT times its limit is grainy:
+# on a frame with GRAINY_FRAME_DIGITS digits read surely, it is read all the same, and is a
+# digit where it reads GRAINY_MIN_CONFIDENCE surely in a run of GRAINY_RUN digits (the frame's
+# and such blobs): faint digits on shaded or noisy paper stand in lines of digits, grain does not.
 MAX_GRAIN_IN_CONTEXT = 3.0
+GRAINY_FRAME_DIGITS = 2  # fewer: no grainy blob is read (a desk's grain beside a stray digit)
+GRAINY_MIN_CONFIDENCE = 0.9  # at Config.min_confidence (0.7), more of a grid's marks were read
+GRAINY_RUN = 3  # blobs linked as a number's digits, sure digits and grainy ones together
 # Ink px / box area of a blob's mask from which it is a filled shape before it is tightened
 # (MNIST digits 12-16 px tall: at most 0.96; a filled square: 1.0).
 SOLID_MASK_DENSITY = 0.97
@@ -158,8 +162,6 @@ SIZE_STEP_DIGITS = 2
 # stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).
 CONTEXT_MIN_CONFIDENCE = 0.5
 CONTEXT_SURE_DIGITS = 2
-GRAINY_MIN_CONFIDENCE = 0.9  # see MAX_GRAIN_IN_CONTEXT; at min_confidence, more grid marks were read
-GRAINY_RUN = 3  # blobs linked as a number's digits, sure digits and grainy ones together
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

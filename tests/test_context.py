@@ -2,8 +2,8 @@
 
 import pytest
 
-from camdigits.config import Config
-from camdigits.recognition.context import drop_text, read_in_context
+from camdigits.config import GRAINY_RUN, Config
+from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
 from tests.pages import blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
@@ -237,3 +237,16 @@ def test_an_unsure_mnist_digit_is_read_between_two_sure_ones():
         page, _ = page_with_row([two, index, seven], height=40, gap=0.4, x=200, y=200)
         read += [n.text for n in recognizer.recognize(page).numbers] == [f"2{labels[index]}7"]
     assert read >= 6
+
+
+def test_grainy_blobs_are_digits_only_in_runs_of_digits():
+    """A grainy blob (the grain check's doubt) is in a run when GRAINY_RUN blobs, sure digits
+    and grainy ones together, link as a number's digits do: beside too few, or on another
+    line, it is not."""
+    row = boxes(GRAINY_RUN + 2)
+    sure, grainy = digits_at(row[: GRAINY_RUN - 1]), digits_at(row[GRAINY_RUN - 1 : GRAINY_RUN])
+    assert in_runs_of_digits(sure, grainy, CONFIG) == [0]
+    assert in_runs_of_digits(sure[1:], grainy, CONFIG) == []
+    assert in_runs_of_digits([], digits_at(row[:GRAINY_RUN]), CONFIG) == list(range(GRAINY_RUN))
+    assert in_runs_of_digits(sure, digits_at([(10, 300, W, H)]), CONFIG) == []
+    assert in_runs_of_digits(sure, [], CONFIG) == []

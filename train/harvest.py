@@ -4,7 +4,8 @@ and frames of texture.
 A letter drawn alone on a canvas is not what the model meets: on a page, handwriting breaks
 into single letters, joined letter runs and fragments, and texture into specks and strands,
 as the threshold and the candidate filters cut them. Drawing the frame and letting
-:func:`camdigits.recognition.candidates.find_candidates` cut it gives the model exactly those blobs.
+:func:`camdigits.recognition.candidates.find_candidates` cut it gives the model exactly those blobs
+(not the grainy ones it sets aside, which the runtime reads only in lines of digits).
 """
 
 from __future__ import annotations

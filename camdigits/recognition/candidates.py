@@ -70,7 +70,9 @@ def part_of(candidate: Candidate, ink: np.ndarray, x: int, y: int, w: int, h: in
     mask of ``candidate``'s size: a cut's half, a stacked part."""
     grey = None if candidate.grey is None else candidate.grey[y : y + h, x : x + w]
     box = (candidate.box[0] + x, candidate.box[1] + y, w, h)
-    return Candidate(box=box, ink=ink[y : y + h, x : x + w], grey=grey, levels=candidate.levels)
+    return Candidate(
+        box=box, ink=ink[y : y + h, x : x + w], grey=grey, levels=candidate.levels, grainy=candidate.grainy
+    )
 
 
 def shaded(candidate: Candidate) -> np.ndarray:
@@ -285,7 +287,7 @@ def find_candidates(
             and not _is_long_line(candidate.ink, frame_h, config)
         ):
             if candidate.grainy:
-                if grainy is not None:
+                if grainy is not None and len(grainy) < config.max_candidates:
                     grainy.append(candidate)
                 continue
             candidates.append(candidate)

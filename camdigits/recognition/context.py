@@ -19,7 +19,8 @@ digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
-digits read surely (a faint 3 in "2036"), and a letter otherwise.
+digits read surely (a faint 3 in "2036"), and a letter otherwise; and which of the blobs the
+grain check set aside stand in runs of digits (:func:`in_runs_of_digits`).
 """
 
 from __future__ import annotations

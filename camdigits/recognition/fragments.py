@@ -28,7 +28,7 @@ from camdigits.recognition.geometry import overlapping_boxes
 
 
 def merge_fragments(
-    boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float = 1.0, digit_height: int = 10
+    boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float, digit_height: int
 ) -> list[list[int]]:
     """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 

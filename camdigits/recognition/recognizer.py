@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import (
-    CONTEXT_SURE_DIGITS,
+    GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
@@ -47,7 +47,8 @@ from camdigits.types import Box, Digit, FrameResult
 
 STAGES = ("threshold", "candidates", "patches", "classify", "split", "numbers")
 """The stages of :meth:`Recognizer.recognize`, in order, as its ``stage_hook`` names them:
-"split" retries unsure wide blobs as two touching digits; "numbers" reads unsure blobs in
+"split" retries unsure wide blobs as two touching digits (and reads the grainy blobs of a frame
+with digits, :meth:`Recognizer.read_grainy`); "numbers" reads unsure blobs in
 their run, drops digits that stand among letters, groups the digits and builds the FrameResult."""
 
 
@@ -192,18 +193,49 @@ class Recognizer:
         mean[turn] = (both[turn] + readings.sum(axis=(0, 2))) / 6
         return mean
 
-    def read_grainy(self, digits: list[Digit], grainy: list[Candidate]) -> list[Digit]:
-        """The ``grainy`` blobs (see :func:`camdigits.recognition.candidates.find_candidates`)
-        read at least GRAINY_MIN_CONFIDENCE surely as digits, in a run of writing of
-        GRAINY_RUN such blobs and the frame's ``digits``: a faint digit on shaded or noisy
-        paper stands in a line of digits, often of other faint ones; grain does not."""
-        labels, confidences = _likeliest_digits(self.probabilities(grainy, self.patches(grainy)))
+    def grainy_probabilities(
+        self, grainy: list[Candidate], candidates: list[Candidate], probabilities: np.ndarray
+    ) -> np.ndarray:
+        """The class probabilities of the ``grainy`` blobs (see
+        :func:`camdigits.recognition.candidates.find_candidates`), read as :meth:`probabilities`
+        reads a frame's candidates, in the style of the page they stand on: its ``candidates``,
+        read as ``probabilities``, and they together
+        (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
+        network = self._network_probabilities(grainy, to_mnist_patches([blob.ink for blob in grainy]))
+        page = np.concatenate([probabilities, network])
+        return with_flagged_ones(candidates + grainy, page, self.config.min_confidence)[len(candidates) :]
+
+    def read_grainy(
+        self, digits: list[Digit], grainy: list[Candidate], candidates: list[Candidate], probabilities: np.ndarray
+    ) -> list[Digit]:
+        """The ``grainy`` blobs (:meth:`grainy_probabilities`) read at least
+        GRAINY_MIN_CONFIDENCE surely as digits, in a run of writing of GRAINY_RUN such blobs
+        and the frame's ``digits``: a faint digit on shaded or noisy paper stands in a line of
+        digits, often of other faint ones; grain does not."""
+        labels, confidences = _likeliest_digits(self.grainy_probabilities(grainy, candidates, probabilities))
+        least = max(GRAINY_MIN_CONFIDENCE, self.config.min_confidence)
         read = [
             Digit(label=int(label), confidence=float(confidence), box=blob.box)
             for blob, label, confidence in zip(grainy, labels.tolist(), confidences.tolist())
-            if confidence >= GRAINY_MIN_CONFIDENCE
+            if confidence >= least
         ]
         return [read[k] for k in in_runs_of_digits(digits, read, self.config)]
+
+    def blob_probabilities(self, image: np.ndarray) -> dict[Box, np.ndarray]:
+        """The class probabilities of every whole blob of a frame that :meth:`recognize` reads
+        (its candidates and its grainy blobs), by box, as it reads them: a digit read from a
+        whole blob has its box (the halves of a cut and the parts of a stack have none)."""
+        paper, mask = self.ink_mask(image)
+        grainy: list[Candidate] = []
+        candidates = self.find(paper, mask, None, grainy)
+        probabilities = self.probabilities(candidates, self.patches(candidates))
+        boxes = [blob.box for blob in candidates]
+        if grainy:
+            probabilities = np.concatenate(
+                [probabilities, self.grainy_probabilities(grainy, candidates, probabilities)]
+            )
+            boxes += [blob.box for blob in grainy]
+        return dict(zip(boxes, probabilities))
 
     @property
     def _full_network(self) -> DigitClassifier:
@@ -253,12 +285,13 @@ class Recognizer:
         patches = self.patches(candidates)
         if hook:
             hook("patches")
-        labels, confidences = _likeliest_digits(self.probabilities(candidates, patches))
+        probabilities = self.probabilities(candidates, patches)
+        labels, confidences = _likeliest_digits(probabilities)
         if hook:
             hook("classify")
         digits, unsure = self.split_touching(candidates, labels, confidences)
-        if grainy and len(digits) >= CONTEXT_SURE_DIGITS:
-            digits += self.read_grainy(digits, grainy)
+        if grainy and len(digits) >= GRAINY_FRAME_DIGITS:
+            digits += self.read_grainy(digits, grainy, candidates, probabilities)
         digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)
         if hook:
             hook("split")

@@ -47,20 +47,15 @@ def result_json(
 
 def digit_probabilities(recognizer: Recognizer, image: np.ndarray, result: FrameResult) -> list[list[float] | None]:
     """The probabilities of 0-9 for each digit of ``result``, in its order; None for a digit
-    that is half of a split blob (no blob has its box).
+    that is half of a split blob or a part of a stacked one (no whole blob has its box).
 
     The recognizer keeps only the likeliest label, so the blobs are found and classified
-    again, as :meth:`Recognizer.probabilities` reads them: twice the work, on the small
+    again, as :meth:`Recognizer.blob_probabilities` reads them: twice the work, on the small
     images this is asked for.
     """
-    _, candidates = recognizer.candidates(image)
-    by_box = {candidate.box: candidate for candidate in candidates}
-    blobs = [by_box.get(digit.box) for digit in result.digits]
-    found = [blob for blob in blobs if blob is not None]
-    if not found:
-        return [None] * len(blobs)
-    rows = iter(recognizer.probabilities(found, recognizer.patches(found))[:, :NOT_A_DIGIT])
-    return [None if blob is None else [round(float(p), PROBABILITY_DIGITS) for p in next(rows)] for blob in blobs]
+    by_box = recognizer.blob_probabilities(image)
+    rows = [by_box.get(digit.box) for digit in result.digits]
+    return [None if row is None else [round(float(p), PROBABILITY_DIGITS) for p in row[:NOT_A_DIGIT]] for row in rows]
 
 
 def annotated_png(recognizer: Recognizer, data: bytes, source: str, max_megapixels: float) -> bytes:
