@@ -163,3 +163,39 @@ def test_read_ahead_closed_early_stops_its_thread_and_closes_the_source():
     before = threading.active_count()
     ahead.close()
     assert closed == [True] and threading.active_count() == before - 1
+
+
+def test_read_ahead_left_by_a_signal_holding_the_queues_lock_still_returns(monkeypatch):
+    """A SIGTERM's exception raised inside the queue's get() can leave the queue's lock held;
+    the decoder thread then blocks on that lock for ever, and joining it without a limit hung
+    the video command instead of finishing its outputs (seen in CI once). Leaving the
+    iterator returns within JOIN_TIMEOUT all the same."""
+    import queue
+
+    import camdigits.io.camera as camera
+
+    class LeakingQueue(queue.Queue):
+        def get(self, block=True, timeout=None):
+            item = super().get(block, timeout)
+            if item[0] == 2:
+                self.mutex.acquire()  # as an exception between acquire and release leaves it
+                raise KeyboardInterrupt
+            return item
+
+    monkeypatch.setattr(camera.queue, "Queue", LeakingQueue)
+    closed: list[bool] = []
+    outcome: list[object] = []
+
+    def consume():
+        try:
+            outcome.extend(read_ahead(numbers(1000, False, closed), depth=2))
+        except KeyboardInterrupt:
+            outcome.append("interrupted")
+
+    consumer = threading.Thread(target=consume, daemon=True)
+    started = time.monotonic()
+    consumer.start()
+    consumer.join(camera.JOIN_TIMEOUT + 5)
+    assert not consumer.is_alive(), "read_ahead hung on its decoder thread"
+    assert outcome == [0, 1, "interrupted"]
+    assert time.monotonic() - started < camera.JOIN_TIMEOUT + 5

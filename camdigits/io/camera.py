@@ -300,7 +300,9 @@ def read_ahead(items: Iterable[Item], depth: int = DECODE_AHEAD) -> Iterator[Ite
     Every item comes out in order, and an exception the producer raised (a video that
     stops decoding early) is raised here after the items before it. Closing the returned
     iterator, or leaving it by an exception (Ctrl-C), stops the thread, which closes
-    ``items`` (so a video's capture is released) before this returns.
+    ``items`` (so a video's capture is released) before this returns; a thread that cannot
+    stop within JOIN_TIMEOUT is left behind (it is a daemon), so that the caller goes on to
+    finish its outputs.
     """
     buffer: queue.Queue[tuple[object, BaseException | None]] = queue.Queue(depth)
     stopping = threading.Event()
@@ -341,4 +343,7 @@ def read_ahead(items: Iterable[Item], depth: int = DECODE_AHEAD) -> Iterator[Ite
             yield item  # type: ignore[misc]
     finally:
         stopping.set()
-        thread.join()
+        # Bounded: a signal's exception (SIGTERM, Ctrl-C) raised inside buffer.get() can leave
+        # the queue's lock held (CPython's ``with lock`` is not safe against such exceptions),
+        # and the thread then waits for that lock for ever; joining it hung the exit.
+        thread.join(JOIN_TIMEOUT)
