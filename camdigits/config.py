@@ -110,7 +110,7 @@ MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the 
 MAX_GRAIN_IN_CONTEXT = 3.0
 GRAINY_FRAME_DIGITS = 2  # fewer: no grainy blob is read (a desk's grain beside a stray digit)
 GRAINY_MIN_CONFIDENCE = 0.9  # at Config.min_confidence (0.7), more of a grid's marks were read
-GRAINY_RUN = 3  # blobs linked as a number's digits, sure digits and grainy ones together
+GRAINY_RUN = 2  # blobs linked as a number's digits, sure digits and grainy ones together
 # Ink px / box area of a blob's mask from which it is a filled shape before it is tightened
 # (MNIST digits 12-16 px tall: at most 0.96; a filled square: 1.0).
 SOLID_MASK_DENSITY = 0.97
