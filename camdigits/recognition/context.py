@@ -26,7 +26,7 @@ grain check set aside stand in runs of digits (:func:`in_runs_of_digits`).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -51,12 +51,10 @@ def read_in_context(digits: Sequence[Digit], unsure: Sequence[Digit], config: Co
     maybe = [k for k, d in enumerate(unsure) if d.confidence >= CONTEXT_MIN_CONFIDENCE]
     if not maybe or len(digits) < CONTEXT_SURE_DIGITS:
         return list(digits), [d.box for d in unsure]
-    sure = len(digits)
-    boxes = np.array([d.box for d in digits] + [unsure[k].box for k in maybe], np.float64)
     read: set[int] = set()  # indices into ``unsure``
-    for chain in link_chains(boxes, config):
-        if sum(i < sure for i in chain) >= CONTEXT_SURE_DIGITS:
-            read.update(maybe[i - sure] for i in chain if i >= sure)
+    for sure, linked in _runs(digits, [unsure[k].box for k in maybe], config):
+        if sure >= CONTEXT_SURE_DIGITS:
+            read.update(maybe[j] for j in linked)
     return (
         list(digits) + [unsure[k] for k in sorted(read)],
         [d.box for k, d in enumerate(unsure) if k not in read],
@@ -68,12 +66,16 @@ def in_runs_of_digits(digits: Sequence[Digit], others: Sequence[Digit], config: 
     GRAINY_RUN of ``digits`` and ``others`` together."""
     if not others:
         return []
+    runs = _runs(digits, [d.box for d in others], config)
+    return sorted(j for sure, linked in runs if sure + len(linked) >= GRAINY_RUN for j in linked)
+
+
+def _runs(digits: Sequence[Digit], others: Sequence[Box], config: Config) -> Iterator[tuple[int, list[int]]]:
+    """Each run of writing (linked as a number's digits are) of ``digits`` and the boxes
+    ``others``: how many of ``digits`` it holds, and the indices into ``others`` of those it holds."""
     sure = len(digits)
-    found: list[int] = []
-    for chain in link_chains(np.array([d.box for d in digits] + [d.box for d in others], np.float64), config):
-        if len(chain) >= GRAINY_RUN:
-            found.extend(i - sure for i in chain if i >= sure)
-    return sorted(found)
+    for chain in link_chains(np.array([d.box for d in digits] + list(others), np.float64), config):
+        yield sum(i < sure for i in chain), [i - sure for i in chain if i >= sure]
 
 
 def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:
