@@ -98,6 +98,7 @@ def _tighten(
     box: Box,
     config: Config,
     holes: Sequence[np.ndarray] = (),
+    grain_allowance: float = 1.0,
 ) -> Candidate | None:
     """Keep the blob's ink darker than halfway between its paper and its ink; None if no paper.
 
@@ -111,7 +112,7 @@ def _tighten(
     local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
     ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
     A blob whose paper spreads more than MAX_GRAIN of its contrast is grain (``grainy``;
-    None past MAX_GRAIN_IN_CONTEXT times that), and a bare stroke that runs on as a fainter
+    None past ``grain_allowance`` times that), and a bare stroke that runs on as a fainter
     line is a dash of that line: None. Those of the blob's ``holes`` (contours in frame
     pixels) as dark as its ink are its strokes' insides, and are filled first
     (:func:`_with_dark_holes`).
@@ -132,7 +133,7 @@ def _tighten(
     spread, bright = _grain(paper, unmarked, box)
     noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
     limit = (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level)
-    if spread > limit * MAX_GRAIN_IN_CONTEXT:
+    if spread > limit * grain_allowance:
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
@@ -240,6 +241,8 @@ def find_candidates(
         return []
     candidates = []
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
+    # A caller that does not take the grainy blobs is spared their tightening.
+    grain_allowance = 1.0 if grainy is None else MAX_GRAIN_IN_CONTEXT
     for group in merge_fragments(
         np.array(fragments, np.int64),
         np.array(inks),
@@ -280,7 +283,7 @@ def find_candidates(
         # A blob under half the threshold's window tall lies wholly in a window mostly paper,
         # so the threshold leaves none of its strokes hollow: its holes are loops.
         holes = [hole for i in group for hole in hollows[i]] if 2 * h >= window else []
-        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config, holes)
+        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config, holes, grain_allowance)
         if (
             candidate is not None
             and not _is_filled(candidate.ink, config)
