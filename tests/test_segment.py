@@ -618,8 +618,11 @@ def test_the_paper_spread_around_a_blob_is_its_deviation_and_bright_tail():
     assert _grain(paper, np.zeros_like(unmarked), box) == (0.0, 0.0)  # no paper at all
 
 
-def _read_right(scene, digits) -> int:
-    return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in digits) for label, box in scene.digits)
+def _counts(scene, digits):
+    """bench.metrics' counts of ``digits`` read on a field ``scene``."""
+    from bench.metrics import score
+
+    return score([(d.label, d.box) for d in digits], scene.digits)
 
 
 def test_faint_digits_on_noisy_paper_are_read_in_their_lines(monkeypatch):
@@ -631,9 +634,9 @@ def test_faint_digits_on_noisy_paper_are_read_in_their_lines(monkeypatch):
 
     scene = render("tilted_ruled", 24, (640, 480))
     recognizer = Recognizer()
-    assert _read_right(scene, recognizer.recognize(scene.image).digits) >= 82
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits >= 82
     monkeypatch.setattr(candidates, "MAX_GRAIN_IN_CONTEXT", 1.0)
-    assert _read_right(scene, recognizer.recognize(scene.image).digits) <= 76
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits <= 76
 
 
 @pytest.mark.parametrize(
@@ -651,8 +654,7 @@ def test_grain_read_in_context_adds_no_false_digits(condition, seeds, monkeypatc
     recognizer = Recognizer()
 
     def false_digits(scene) -> int:
-        digits = recognizer.recognize(scene.image).digits
-        return sum(not any(iou(d.box, box) >= 0.3 for _, box in scene.digits) for d in digits)
+        return _counts(scene, recognizer.recognize(scene.image).digits).false_digits
 
     scenes = [render(condition, seed, (640, 480)) for seed in seeds]
     with_context = [false_digits(scene) for scene in scenes]
