@@ -5,12 +5,17 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.field.scene import render
+from bench.metrics import iou
+from camdigits.recognition import split
 from camdigits.recognition.candidates import Candidate, shaded
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.split import (
     choose_split,
     cut_columns,
+    dark_parts,
+    dark_parts_win,
     left_half_may_win,
     propose_splits,
     split_at,
@@ -244,3 +249,75 @@ def test_a_drop_follows_a_diagonal_gap_a_straight_cut_cannot():
         if pair is not None:
             straight = _in_blob(pair[0], ink.shape)
             assert np.count_nonzero(straight ^ left) > 40, column
+
+
+def _blurred_pair_blob(gap_shade: int) -> Candidate:
+    """Two dark 10x16 px strokes side by side, joined by a bridge of grey ``gap_shade`` (paper
+    200, ink 40), as blurred small digits merge in their rims: one blob of ink."""
+    grey = np.full((16, 26), 200, np.uint8)
+    grey[:, 0:10] = 40
+    grey[:, 16:26] = 40
+    grey[:, 10:16] = gap_shade
+    return Candidate(box=(100, 100, 26, 16), ink=np.full((16, 26), 255, np.uint8), grey=grey, levels=(200, 40))
+
+
+def test_dark_parts_are_the_cores_a_blurred_rim_joins():
+    """The bridge is lighter than DARK_PART_LEVEL of the way to the ink (0.6: grey 104): the
+    blob comes apart in two parts, in frame pixels, left to right; a bridge as dark as the
+    ink, or parts shorter than a digit, leave it whole."""
+    parts = dark_parts(_blurred_pair_blob(gap_shade=130), min_height=10)
+    assert [p.box for p in parts] == [(100, 100, 10, 16), (116, 100, 10, 16)]
+    assert all(p.levels == (200, 40) and p.grey.shape == p.ink.shape for p in parts)
+    assert dark_parts(_blurred_pair_blob(gap_shade=60), min_height=10) == []
+    assert dark_parts(_blurred_pair_blob(gap_shade=130), min_height=20) == []
+
+
+def test_dark_parts_must_hold_nearly_all_the_dark_ink():
+    """Two loops among a joined word's other strokes (the l l of a script "little" read as
+    6 6, field words page 16025): the two big parts hold too little of the dark ink, the
+    rest lying in pieces each under MIN_HALF_INK of it."""
+    grey = np.full((16, 40), 200, np.uint8)
+    grey[:, :8] = grey[:, 32:] = 40
+    for y in range(0, 16, 4):
+        for x in range(10, 30, 4):
+            grey[y : y + 3, x : x + 3] = 40
+    word = Candidate(box=(100, 100, 40, 16), ink=np.full((16, 40), 255, np.uint8), grey=grey, levels=(200, 40))
+    assert dark_parts(word, min_height=10) == []
+    grey[:, 9:31] = 200  # the same loops alone
+    alone = Candidate(box=(100, 100, 40, 16), ink=word.ink, grey=grey, levels=(200, 40))
+    assert len(dark_parts(alone, min_height=10)) == 2
+
+
+@pytest.mark.parametrize(
+    "readings, wins",
+    [
+        ([(7, 1.0), (7, 0.97)], True),
+        ([(3, 1.0), (4, 0.99), (2, 0.98)], True),
+        ([(5, 0.99), (4, 0.91)], False),  # "su" of a print-like "sugar": a part under LOOSE_HALF_CONFIDENCE
+        ([(1, 1.0), (7, 1.0)], False),  # a one on the left: a letter's stem, as for cuts
+    ],
+)
+def test_dark_parts_win_as_a_cut_of_a_blob_read_as_no_digit_would(readings, wins):
+    assert dark_parts_win(readings) == wins
+
+
+@pytest.mark.parametrize("seed, digits", [(10, [7, 7]), (16, [3, 4])])
+def test_small_blurred_digits_merged_in_their_rims_are_read(seed, digits, monkeypatch):
+    """Field mixed-size pages at 720p (bench.field, seeds 10 and 16): a 7 7 and a 3 4 about
+    17 px tall, merged by their blurred rims into one blob read as no digit, whose cuts read
+    under 0.97. Their dark parts read at 0.97-1.0; without them neither digit is found."""
+    scene = render("mixed_sizes", seed, (1280, 720))
+    truth = [box for label, box in scene.digits if label in digits]
+
+    def hits(result) -> int:
+        return sum(
+            any(d.label == label and iou(d.box, box) >= 0.5 for d in result.digits) for label, box in scene.digits
+        )
+
+    recognizer = Recognizer()
+    with_parts = recognizer.recognize(scene.image)
+    monkeypatch.setattr(split, "dark_parts", lambda candidate, min_height: [])
+    without = recognizer.recognize(scene.image)
+    assert hits(with_parts) >= hits(without) + 2
+    found = [d for d in with_parts.digits if any(iou(d.box, box) >= 0.5 for box in truth)]
+    assert len(found) >= 2

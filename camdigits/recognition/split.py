@@ -9,7 +9,9 @@ cut's two halves are classified. :func:`split_touching` then keeps, per blob, wh
 reading the classifier is surest of: the whole blob as one digit, or the best cut as two
 (see :func:`choose_split`). Before that, a blob whose ink lies apart along empty rows, or
 one far taller than the frame's digits, is tried as the digits stacked in it
-(:mod:`camdigits.recognition.stacks`, which decides which stacks are taken apart).
+(:mod:`camdigits.recognition.stacks`, which decides which stacks are taken apart). Last, a
+blob still read as no digit is tried as the cores of its ink (:func:`dark_parts`): small
+digits blurred by the camera merge in their rims, and no cut through the rims reads.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import numpy as np
 from camdigits.config import (
     CUT_RANGE,
     CUT_SPACING,
+    DARK_PART_LEVEL,
+    DARK_PART_MAX,
     DROP_REACH,
     EVEN_CUTS,
     LOOSE_HALF_CONFIDENCE,
@@ -123,6 +127,43 @@ def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
     return pairs
 
 
+def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
+    """The digits side by side in a blurred blob: the connected parts of its ink darker than
+    DARK_PART_LEVEL of the way from its paper to its ink, if there are two to DARK_PART_MAX
+    of them of a digit's share and height; else none."""
+    if candidate.grey is None:
+        return []
+    paper_level, ink_level = candidate.levels
+    level = paper_level - DARK_PART_LEVEL * (paper_level - ink_level)
+    dark = cv2.bitwise_and(cv2.threshold(candidate.grey, level, 255, cv2.THRESH_BINARY_INV)[1], candidate.ink)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    if count < 3:
+        return []
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = [k + 1 for k in np.flatnonzero(areas >= MIN_HALF_INK * areas.sum()).tolist()]
+    # The parts hold the blob's dark ink all but a sliver's share: a joined word's loops stand
+    # among its other letters' strokes, which come apart in many small pieces.
+    if not 2 <= len(big) <= DARK_PART_MAX or areas[[k - 1 for k in big]].sum() < (1 - MIN_HALF_INK) * areas.sum():
+        return []
+    heights = stats[big, cv2.CC_STAT_HEIGHT]
+    if heights.min() < max(MIN_HALF_HEIGHT_RATIO * heights.max(), min_height):
+        return []
+    big.sort(key=lambda k: stats[k, cv2.CC_STAT_LEFT])
+    return [
+        part_of(candidate, np.where(labels == k, np.uint8(255), np.uint8(0)), *(int(v) for v in stats[k, :4]))
+        for k in big
+    ]
+
+
+def dark_parts_win(readings: list[tuple[int, float]]) -> bool:
+    """Whether a blob read as no digit is the digits of its :func:`dark_parts`, read as
+    ``readings`` (label, confidence) from left to right: each as surely as the halves of a
+    cut of such a blob must read (LOOSE_HALF_CONFIDENCE), and no one on the left, as for
+    cuts (:func:`choose_split`). At min_confidence, touching letters ("su", "tr") in a
+    print-like hand came apart into digits (docs/accuracy.md)."""
+    return readings[0][0] != 1 and min(confidence for _, confidence in readings) >= LOOSE_HALF_CONFIDENCE
+
+
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
     return all(a.box == b.box and np.array_equal(a.ink, b.ink) for a, b in zip(pair, other))
 
@@ -216,6 +257,21 @@ def split_touching(
             chosen = choose_split(float(confidences[i]), halves, min_confidence)
             if chosen is not None:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
+    parted = [
+        (i, parts)
+        for i in unsure
+        if i not in stacked
+        and len(readings[i]) == 1
+        and confidences[i] < NO_DIGIT_BELOW
+        and (parts := dark_parts(candidates[i], min_height))
+    ]
+    if parted:
+        part_labels, part_confidences = classify([part for _, parts in parted for part in parts])
+        read = iter(zip(part_labels.tolist(), part_confidences.tolist()))
+        for i, parts in parted:
+            got = [next(read) for _ in parts]
+            if dark_parts_win(got):
+                readings[i] = [(part, *reading) for part, reading in zip(parts, got)]
     flat = [reading for blob_readings in readings for reading in blob_readings]
     return (
         [
