@@ -301,23 +301,40 @@ def test_dark_parts_win_as_a_cut_of_a_blob_read_as_no_digit_would(readings, wins
     assert dark_parts_win(readings) == wins
 
 
-@pytest.mark.parametrize("seed, digits", [(10, [7, 7]), (16, [3, 4])])
-def test_small_blurred_digits_merged_in_their_rims_are_read(seed, digits, monkeypatch):
+@pytest.mark.parametrize(
+    "seed, pair",
+    [(10, [(7, (841, 174)), (7, (857, 174))]), (16, [(3, (1078, 111)), (4, (1087, 110))])],
+)
+def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypatch):
     """Field mixed-size pages at 720p (bench.field, seeds 10 and 16): a 7 7 and a 3 4 about
     17 px tall, merged by their blurred rims into one blob read as no digit, whose cuts read
-    under 0.97. Their dark parts read at 0.97-1.0; without them neither digit is found."""
+    under 0.97. Their dark parts read 1.0 and 0.970 (the second 7: a hair over the bar, so a
+    retrained network may need other pages here), and 1.0 and 0.99; without the rule
+    neither digit of either pair is found."""
     scene = render("mixed_sizes", seed, (1280, 720))
-    truth = [box for label, box in scene.digits if label in digits]
+    truth = [
+        (label, box)
+        for label, box in scene.digits
+        if any(label == want and abs(box[0] - x) <= 3 and abs(box[1] - y) <= 3 for want, (x, y) in pair)
+    ]
+    assert len(truth) == 2
 
-    def hits(result) -> int:
-        return sum(
-            any(d.label == label and iou(d.box, box) >= 0.5 for d in result.digits) for label, box in scene.digits
-        )
+    def found(result) -> int:
+        return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in result.digits) for label, box in truth)
 
     recognizer = Recognizer()
-    with_parts = recognizer.recognize(scene.image)
+    assert found(recognizer.recognize(scene.image)) == 2
     monkeypatch.setattr(split, "dark_parts", lambda candidate, min_height: [])
-    without = recognizer.recognize(scene.image)
-    assert hits(with_parts) >= hits(without) + 2
-    found = [d for d in with_parts.digits if any(iou(d.box, box) >= 0.5 for box in truth)]
-    assert len(found) >= 2
+    assert found(recognizer.recognize(scene.image)) == 0
+
+
+def test_a_part_one_pixel_wide_is_shaded_as_a_crop():
+    """A part 1 px wide and 4 px tall (min_digit_height at its least, 4): OpenCV takes such
+    an array for a Scalar, so shading it once gave a float64 column that to_mnist_patch
+    refused."""
+    part = Candidate(
+        box=(0, 0, 1, 4), ink=np.full((4, 1), 255, np.uint8), grey=np.full((4, 1), 60, np.uint8), levels=(200, 40)
+    )
+    shade = shaded(part)
+    assert shade.dtype == np.uint8 and shade.shape == (4, 1) and shade.min() >= 1
+    assert to_mnist_patches([shade]).shape == (1, 28, 28, 1)

@@ -88,7 +88,8 @@ def shaded(candidate: Candidate) -> np.ndarray:
     paper_level, ink_level = candidate.levels
     lighter = cv2.subtract(np.full_like(candidate.grey, paper_level), candidate.grey)  # 0 past the paper level
     shade = cv2.convertScaleAbs(lighter, alpha=255.0 / max(paper_level - ink_level, 1))
-    return cv2.bitwise_and(cv2.max(shade, 1), candidate.ink)
+    # np.maximum, not cv2.max: OpenCV takes an array of 4 values or fewer in one column for a Scalar.
+    return cv2.bitwise_and(np.maximum(shade, np.uint8(1)), candidate.ink)
 
 
 def _tighten(
