@@ -209,7 +209,7 @@ LOOSE_HALF_CONFIDENCE = 0.97
 NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 0-0.1; a 3 with a stroke across 0.5-0.8)
 # A blob read as no digit is tried as the parts of its ink darker than DARK_PART_LEVEL of the
 # way from its paper to its ink: small blurred digits merge in their blurred rims, and their
-# cores stand apart (of 0.5, 0.6 and 0.7, the one that read the most field digits, docs/accuracy.md).
+# cores stand apart (chosen on the field set, docs/accuracy.md).
 DARK_PART_LEVEL = 0.6
 DARK_PART_MAX = 3  # parts at most: a blob of more is a word's letters or a scribble
 # Each part of a stacked blob read at least this surely: less than a cut's halves, as the parts

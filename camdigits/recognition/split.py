@@ -128,9 +128,12 @@ def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
 
 
 def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
-    """The digits side by side in a blurred blob: the connected parts of its ink darker than
-    DARK_PART_LEVEL of the way from its paper to its ink, if there are two to DARK_PART_MAX
-    of them of a digit's share and height; else none."""
+    """The digits in a blurred blob: the connected parts of its ink at least DARK_PART_LEVEL
+    of the way from its paper to its ink, ordered by their left edges, if there are two to
+    DARK_PART_MAX of them, each MIN_HALF_INK of that dark ink, together all but that share of
+    it, of one height (MIN_HALF_HEIGHT_RATIO) and at least ``min_height`` tall; else none.
+    Mostly the parts stand side by side (a number's digits); they may stand one above the
+    other (two lines' digits on a ruled page)."""
     if candidate.grey is None:
         return []
     paper_level, ink_level = candidate.levels
@@ -157,10 +160,9 @@ def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
 
 def dark_parts_win(readings: list[tuple[int, float]]) -> bool:
     """Whether a blob read as no digit is the digits of its :func:`dark_parts`, read as
-    ``readings`` (label, confidence) from left to right: each as surely as the halves of a
-    cut of such a blob must read (LOOSE_HALF_CONFIDENCE), and no one on the left, as for
-    cuts (:func:`choose_split`). At min_confidence, touching letters ("su", "tr") in a
-    print-like hand came apart into digits (docs/accuracy.md)."""
+    ``readings`` (label, confidence) in their order: each as surely as the halves of a cut of
+    such a blob must read (LOOSE_HALF_CONFIDENCE), and the first no one, as for cuts
+    (:func:`choose_split`); a lower bar read touching letters as digits (docs/accuracy.md)."""
     return readings[0][0] != 1 and min(confidence for _, confidence in readings) >= LOOSE_HALF_CONFIDENCE
 
 
@@ -227,16 +229,17 @@ def split_touching(
 
     Args:
         candidates: the frame's blobs, and ``labels`` and ``confidences``, their readings.
-        classify: reads the cuts' halves and the stacked parts.
+        classify: reads the cuts' halves, the stacked parts and the dark parts.
         min_confidence: a reading at least this sure is a digit.
-        min_height: the least height of a digit, in px (the least a stacked part is read).
+        min_height: the least height of a digit, in px (the least a stacked or dark part is read).
 
     The cuts of all such blobs are classified together, and only for frames that have
     such a blob: classifying the cuts of every wide blob up front would add up to two
     dozen patches per wide blob (a 0, a flat 2) to every frame. Their left halves go to
     the classifier first, then, in a second call, the right halves of only the cuts
     whose left half may win (:func:`left_half_may_win`): the others cannot be taken
-    whatever their right half reads. Most cuts of a blob that is one digit end there.
+    whatever their right half reads. Most cuts of a blob that is one digit end there. The
+    blobs still read as no digit then go, as their :func:`dark_parts`, to one more call.
     """
     readings: list[list[Reading]] = [
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
