@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.field.scene import render
-from bench.metrics import iou
+from bench.metrics import score
 from camdigits.recognition import split
 from camdigits.recognition.candidates import Candidate, shaded
 from camdigits.recognition.normalise import to_mnist_patches
@@ -320,7 +320,7 @@ def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypa
     assert len(truth) == 2
 
     def found(result) -> int:
-        return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in result.digits) for label, box in truth)
+        return score([(d.label, d.box) for d in result.digits], truth).hits
 
     recognizer = Recognizer()
     assert found(recognizer.recognize(scene.image)) == 2

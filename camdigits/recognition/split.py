@@ -163,7 +163,7 @@ def dark_parts_win(readings: list[tuple[int, float]]) -> bool:
     ``readings`` (label, confidence) in their order: each as surely as the halves of a cut of
     such a blob must read (LOOSE_HALF_CONFIDENCE), and the first no one, as for cuts
     (:func:`choose_split`); a lower bar read touching letters as digits (docs/accuracy.md)."""
-    return readings[0][0] != 1 and min(confidence for _, confidence in readings) >= LOOSE_HALF_CONFIDENCE
+    return left_half_may_win(*readings[0]) and all(confidence >= LOOSE_HALF_CONFIDENCE for _, confidence in readings)
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
