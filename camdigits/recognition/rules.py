@@ -46,6 +46,7 @@ from camdigits.config import (
 from camdigits.recognition.geometry import square_turn, tight_turn
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.not_rules import is_aligned_strokes, is_box_side, is_line_of_writing
+from camdigits.recognition.tilts import strip_tilts
 
 
 def frame_scale(shape: tuple[int, ...]) -> float:
@@ -116,7 +117,7 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     if rules is None or not rules.any():
         return mask
     if page_like:
-        rules |= _rules_by_strips(mask, sizes, max_thickness)
+        rules |= _rules_by_strips(mask, sizes, max_thickness, tilt)
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
     # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
@@ -137,11 +138,12 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules))
 
 
-def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float) -> np.ndarray:
+def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, tilt: float) -> np.ndarray:
     """The rules found in each of RULE_STRIPS upright strips of a ruled frame's ``mask``, each
-    strip turned level by its own tilt (:func:`rule_tilt`) and its rules drawn over the strip
-    only; zeros where none. A page that bows turns its rules a few degrees one way at one
-    edge and the other way at the other: the search over the whole frame, turned by their
+    strip turned level by each of its own tilts (:func:`~camdigits.recognition.tilts.strip_tilts`,
+    near the frame's ``tilt``: a page in perspective fans its rules out over a strip) and its
+    rules drawn over the strip only; zeros where none. A page that bows turns its rules a few
+    degrees one way at one edge and the other way at the other: the search over the whole frame, turned by their
     median tilt, lets lines about 3 degrees off level through, finds their middles and
     misses their ends, where the digits they touch are joined into blobs too wide for a
     digit. Over a strip, each piece of a rule is nearly straight, and spans most of the
@@ -153,14 +155,15 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float) -
     for k in range(RULE_STRIPS):
         left, right = k * w // RULE_STRIPS, (k + 1) * w // RULE_STRIPS
         strip = np.ascontiguousarray(mask[:, left:right])
-        turn, size = tight_turn(h, right - left, rule_tilt(strip))
-        levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
         # Lengths judged as if the strip were wider: a piece must span STRIP_RULE_EXTENT of it.
         judged = round(STRIP_RULE_EXTENT / RULE_MIN_EXTENT * (right - left))
-        found = _find_rules(levelled, sizes, max_thickness, (h, judged), searched=True)
-        if found is not None:
-            inverse = cv2.invertAffineTransform(turn)
-            rules[:, left:right] = cv2.warpAffine(found, inverse, (right - left, h), flags=cv2.INTER_NEAREST)
+        for strip_tilt in strip_tilts(strip, tilt):
+            turn, size = tight_turn(h, right - left, strip_tilt)
+            levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
+            found = _find_rules(levelled, sizes, max_thickness, (h, judged), searched=True)
+            if found is not None:
+                inverse = cv2.invertAffineTransform(turn)
+                rules[:, left:right] |= cv2.warpAffine(found, inverse, (right - left, h), flags=cv2.INTER_NEAREST)
     return rules
 
 

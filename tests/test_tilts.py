@@ -1,0 +1,51 @@
+"""The tilts a ruled strip is searched at: those its ink lines up along most sharply."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from camdigits.recognition.tilts import strip_tilts
+
+
+def _strip_with_rules(tilts: list[float], rows_each: int = 5, spacing: int = 40) -> np.ndarray:
+    """A 480 x 213 strip of a mask (ink 255): ``rows_each`` rules at each of ``tilts``
+    (degrees, as rule_tilt gives them: y grows to the right for a positive tilt), one group
+    below the other, as a page in perspective fans its rules out."""
+    strip = np.zeros((480, 213), np.uint8)
+    y = 20
+    for tilt in tilts:
+        slope = math.tan(math.radians(tilt))
+        for _ in range(rows_each):
+            cv2.line(strip, (0, y), (212, round(y + slope * 212)), 255, 2)
+            y += spacing
+    return strip
+
+
+@pytest.mark.parametrize("tilts", [[1.0], [-4.0], [1.0, 9.0], [2.0, -6.0]])
+def test_each_family_of_rules_gives_its_tilt(tilts):
+    found = strip_tilts(_strip_with_rules(tilts, rows_each=10 // len(tilts)), around=0.0)
+    assert len(found) >= len(tilts)
+    for tilt in tilts:
+        assert min(abs(tilt - f) for f in found) <= 0.5, found
+
+
+def test_the_tilts_are_searched_near_the_frames_and_kept_apart():
+    """A page turned 20 degrees: its strips are searched within RULE_TILT_RANGE of the
+    frame's tilt, and a second tilt is never within RULE_TILT_APART of the first."""
+    found = strip_tilts(_strip_with_rules([20.0, 21.0]), around=19.0)
+    assert abs(found[0] - 20.5) <= 1.0
+    assert all(abs(a - b) >= 3.0 for i, a in enumerate(found) for b in found[i + 1 :])
+
+
+def test_a_strip_without_ink_keeps_the_frames_tilt():
+    assert strip_tilts(np.zeros((480, 213), np.uint8), around=3.5) == [3.5]
+
+
+def test_the_family_with_more_rules_comes_first():
+    strip = _strip_with_rules([1.0], rows_each=7) | _strip_with_rules([8.0], rows_each=3, spacing=40)[::-1]
+    found = strip_tilts(strip, around=0.0)
+    assert abs(found[0] - 1.0) <= 0.5, found
