@@ -60,15 +60,16 @@ RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line
 RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask turned level
 RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
-RULE_STRIPS = 3  # upright strips a ruled frame is searched in again, each turned level by its own tilt (a bowed page)
+RULE_STRIPS = 3  # upright strips a ruled frame is searched in again, each turned level by its own tilts (a bowed page)
 STRIP_RULE_EXTENT = 0.6  # of a strip's width, the least a rule found in it spans (a pen's straight stroke: less)
 # Each strip is searched at the tilts its ink lines up along most sharply (recognition/tilts.py):
-RULE_TILTS = 2  # tilts a strip is searched at, at most: a page in perspective fans its rules out (3: no better)
+RULE_TILTS = 2  # tilts a strip is searched at, at most: a page in perspective fans its rules out
 RULE_TILT_RANGE = 12.0  # degrees either side of the frame's tilt searched (a strip's rules: up to 10 apart)
 RULE_TILT_STEP = 0.5  # degrees between the angles tried
 RULE_TILT_PEAK = 0.5  # of the strongest peak's height above the weakest angle, the least a second tilt's
 RULE_TILT_APART = 3.0  # degrees between two tilts at least: the level search lets lines 3 degrees off through
 RULE_TILT_SHRINK = 2  # times the strip is shrunk first (4x fewer px; rules 1 px thin still show)
+RULE_TILT_CHUNK = 1_000_000  # (angle, ink pixel) pairs projected at once, at most: a still's strip in bounded memory
 # A line whose two ends both turn a corner into a thin stroke is a side of a drawn box, not a
 # rule: erased, a box's top and bottom would leave its sides to read as ones.
 BOX_CORNER_COVER = 0.9  # fraction of the RULE_RUN rows beside a line's end a corner's stroke runs through

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from camdigits.config import RULE_TILT_APART, RULE_TILT_RANGE
 from camdigits.recognition.tilts import strip_tilts
 
 
@@ -33,12 +34,16 @@ def test_each_family_of_rules_gives_its_tilt(tilts):
         assert min(abs(tilt - f) for f in found) <= 0.5, found
 
 
-def test_the_tilts_are_searched_near_the_frames_and_kept_apart():
-    """A page turned 20 degrees: its strips are searched within RULE_TILT_RANGE of the
-    frame's tilt, and a second tilt is never within RULE_TILT_APART of the first."""
-    found = strip_tilts(_strip_with_rules([20.0, 21.0]), around=19.0)
-    assert abs(found[0] - 20.5) <= 1.0
-    assert all(abs(a - b) >= 3.0 for i, a in enumerate(found) for b in found[i + 1 :])
+def test_the_tilts_stay_near_the_frames_and_apart():
+    """A page turned 20 degrees whose strip holds rules at 20 and at 22: searched within
+    RULE_TILT_RANGE of the frame's tilt (19), one tilt stands for both, the level search
+    taking up the 2 degrees between them. Rules 15 degrees off a level frame's tilt are
+    found at the end of the range, not beyond it."""
+    found = strip_tilts(_strip_with_rules([20.0, 22.0]), around=19.0)
+    assert abs(found[0] - 21.0) <= 1.5, found
+    assert all(abs(a - b) >= RULE_TILT_APART for i, a in enumerate(found) for b in found[i + 1 :])
+    assert all(abs(f - 19.0) <= RULE_TILT_RANGE for f in found)
+    assert max(strip_tilts(_strip_with_rules([15.0]), around=0.0)) == RULE_TILT_RANGE
 
 
 def test_a_strip_without_ink_keeps_the_frames_tilt():
@@ -46,6 +51,10 @@ def test_a_strip_without_ink_keeps_the_frames_tilt():
 
 
 def test_the_family_with_more_rules_comes_first():
-    strip = _strip_with_rules([1.0], rows_each=7) | _strip_with_rules([8.0], rows_each=3, spacing=40)[::-1]
+    """Seven rules at 1 degree over three at 8 (a page in perspective, the near rules
+    steeper): both tilts, the seven's first."""
+    strip = _strip_with_rules([1.0, 8.0], rows_each=7)
+    strip[300:] = _strip_with_rules([8.0], rows_each=3)[:180]
     found = strip_tilts(strip, around=0.0)
-    assert abs(found[0] - 1.0) <= 0.5, found
+    assert len(found) == 2, found
+    assert abs(found[0] - 1.0) <= 0.5 and abs(found[1] - 8.0) <= 0.5, found

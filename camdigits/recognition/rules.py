@@ -88,7 +88,8 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     size filters then drop whole, and the bits of a thin ruling between digits read as
     ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
     turned level (see rule_tilt); on a frame with rules, upright strips are searched again,
-    each turned level on its own (a bowed page, :func:`_rules_by_strips`). Frames without a
+    each turned level by its own tilts (a bowed page, a page in perspective,
+    :func:`_rules_by_strips`). Frames without a
     well-inked row or column and with little ink (most) are returned as they are, at the
     cost of two projections.
 
@@ -205,8 +206,9 @@ def _find_rules(
     that a ruling's would outnumber or outspan (RULING_MIN_LINES). Lengths are judged
     against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
     turned level on a larger canvas, or the size a strip of it is judged as
-    (:func:`_rules_by_strips`). ``searched``: lines were found already (rule_tilt),
-    so both directions are searched without the inked-row trigger, which the dashes of a
+    (:func:`_rules_by_strips`). ``searched``: the mask was turned by a tilt its lines were
+    found at (rule_tilt, or a strip's strip_tilts), so both directions are searched without
+    the inked-row trigger, which the dashes of a
     faint rule left a degree off level can miss."""
     h, w = frame
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255

@@ -1,15 +1,12 @@
 """The tilts of a strip's rules, from how sharply its ink lines up along each angle.
 
-A page held in perspective fans its rules out: on the field set's tilted pages, one third of
-the frame holds rules level at its top and 10 degrees off at its bottom. The level search
-lets lines about 3 degrees off level through, so one tilt per strip finds only some of them.
-Projected along the rules' own angle, a strip's ink piles into a few rows (the rules); along
-any other angle it spreads. Each local peak of the sum of squared row counts over the angles
-is a family of rules; the strongest few, RULE_TILT_APART apart, are the tilts to search at.
-
-A Hough transform on the strip shrunk for speed gave one median over the few lines it found,
-and a digit's stroke could be one of them (a strip read 9.4 degrees from lines at -3.6 and
-22.4, where its rules lay at 1 to 10).
+A page held in perspective fans its rules out: one third of a frame may hold rules level at
+its top and 10 degrees off at its bottom, and the level search lets lines only about 3
+degrees off level through. Projected along the rules' own angle, a strip's ink piles into a
+few rows (the rules); along any other angle it spreads. Each local peak of the sum of
+squared row counts over the angles is a family of rules; the strongest few, RULE_TILT_APART
+apart, are the tilts to search at. (A Hough transform's median over the few lines it finds
+on a strip can be pulled off by a digit's stroke: docs/accuracy.md.)
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ import numpy as np
 
 from camdigits.config import (
     RULE_TILT_APART,
+    RULE_TILT_CHUNK,
     RULE_TILT_PEAK,
     RULE_TILT_RANGE,
     RULE_TILT_SHRINK,
@@ -31,9 +29,10 @@ from camdigits.config import (
 
 def strip_tilts(mask: np.ndarray, around: float) -> list[float]:
     """Up to RULE_TILTS tilts in degrees (as :func:`~camdigits.recognition.rules.rule_tilt`
-    gives them) of the rules in ``mask`` (a strip of a ruled frame's ink mask), searched
-    within RULE_TILT_RANGE of ``around`` (the frame's tilt), strongest first; ``[around]``
-    where its ink lines up along no angle more than any other."""
+    gives them) of the rules in ``mask`` (a strip of a ruled frame's ink mask, uint8, ink
+    255), searched within RULE_TILT_RANGE of ``around`` (the frame's tilt), strongest first;
+    an end of that range counts as a peak (rules turned further are found at it, if at all);
+    ``[around]`` where its ink lines up along no angle more than any other."""
     h, w = mask.shape
     small = cv2.resize(
         mask, (max(1, w // RULE_TILT_SHRINK), max(1, h // RULE_TILT_SHRINK)), interpolation=cv2.INTER_AREA
@@ -69,8 +68,15 @@ def _line_up(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int], angles: np.
     centre = shape[1] / 2
     pad = int(math.ceil(np.abs(centre * slopes).max())) + 1
     rows = shape[0] + 2 * pad
-    # Where each pixel's line at each angle crosses the middle column, one row of bins an angle.
-    crossing = np.rint(ys[None, :] - (xs[None, :] - centre) * slopes[:, None]).astype(np.intp) + pad
-    bins = (crossing + np.arange(len(angles))[:, None] * rows).ravel()
-    counts = np.bincount(bins, minlength=len(angles) * rows).reshape(len(angles), rows).astype(np.float64)
-    return (counts * counts).sum(axis=1)
+    sharpness = np.empty(len(angles))
+    # Angles in chunks of about RULE_TILT_CHUNK (angle, pixel) pairs: a still's strip holds
+    # millions of ink pixels, and all angles at once would need gigabytes.
+    step = max(1, RULE_TILT_CHUNK // len(ys))
+    for first in range(0, len(angles), step):
+        chunk = slopes[first : first + step]
+        # Where each pixel's line at each angle crosses the middle column, one row of bins an angle.
+        crossing = np.rint(ys[None, :] - (xs[None, :] - centre) * chunk[:, None]).astype(np.intp) + pad
+        bins = (crossing + np.arange(len(chunk))[:, None] * rows).ravel()
+        counts = np.bincount(bins, minlength=len(chunk) * rows).reshape(len(chunk), rows).astype(np.float64)
+        sharpness[first : first + step] = (counts * counts).sum(axis=1)
+    return sharpness
