@@ -295,10 +295,13 @@ def test_dark_parts_must_hold_nearly_all_the_dark_ink():
         ([(3, 1.0), (4, 0.99), (2, 0.98)], True),
         ([(5, 0.99), (4, 0.91)], False),  # "su" of a print-like "sugar": a part under LOOSE_HALF_CONFIDENCE
         ([(1, 1.0), (7, 1.0)], False),  # a one on the left: a letter's stem, as for cuts
+        ([(4, 1.0), (1, 0.98)], False),  # a one among them: every part at MIN_HALF_CONFIDENCE, as for cuts
+        ([(4, 0.98), (1, 0.995)], False),
+        ([(4, 0.99), (1, 0.995)], True),
     ],
 )
 def test_dark_parts_win_as_a_cut_of_a_blob_read_as_no_digit_would(readings, wins):
-    assert dark_parts_win(readings) == wins
+    assert dark_parts_win(0.05, readings) == wins
 
 
 @pytest.mark.parametrize(

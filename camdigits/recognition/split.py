@@ -158,12 +158,15 @@ def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     ]
 
 
-def dark_parts_win(readings: list[tuple[int, float]]) -> bool:
-    """Whether a blob read as no digit is the digits of its :func:`dark_parts`, read as
-    ``readings`` (label, confidence) in their order: each as surely as the halves of a cut of
-    such a blob must read (LOOSE_HALF_CONFIDENCE), and the first no one, as for cuts
-    (:func:`choose_split`); a lower bar read touching letters as digits (docs/accuracy.md)."""
-    return left_half_may_win(*readings[0]) and all(confidence >= LOOSE_HALF_CONFIDENCE for _, confidence in readings)
+def dark_parts_win(whole_confidence: float, readings: list[tuple[int, float]]) -> bool:
+    """Whether a blob read as no digit (``whole_confidence`` under NO_DIGIT_BELOW) is the
+    digits of its :func:`dark_parts`, read as ``readings`` (label, confidence) in their
+    order: as for the halves of a cut of such a blob (:func:`choose_split`), the first no
+    one, and each read LOOSE_HALF_CONFIDENCE surely, or MIN_HALF_CONFIDENCE where one of
+    them is a one (:func:`least_half_confidence`); a lower bar read touching letters as
+    digits (docs/accuracy.md)."""
+    least = least_half_confidence(whole_confidence, tuple(label for label, _ in readings))
+    return left_half_may_win(*readings[0]) and all(confidence >= least for _, confidence in readings)
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
@@ -177,7 +180,7 @@ def left_half_may_win(label: int, confidence: float) -> bool:
     return confidence >= LOOSE_HALF_CONFIDENCE and label != 1
 
 
-def least_half_confidence(whole_confidence: float, labels: tuple[int, int]) -> float:
+def least_half_confidence(whole_confidence: float, labels: tuple[int, ...]) -> float:
     """How surely each half of a cut must read, for a blob read as one digit this surely
     and halves read as ``labels``: MIN_HALF_CONFIDENCE, or LOOSE_HALF_CONFIDENCE for a
     blob read as no digit at all (touching digits are) when neither half is a one."""
@@ -273,7 +276,7 @@ def split_touching(
         read = iter(zip(part_labels.tolist(), part_confidences.tolist()))
         for i, parts in parted:
             got = [next(read) for _ in parts]
-            if dark_parts_win(got):
+            if dark_parts_win(float(confidences[i]), got):
                 readings[i] = [(part, *reading) for part, reading in zip(parts, got)]
     flat = [reading for blob_readings in readings for reading in blob_readings]
     return (
