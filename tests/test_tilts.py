@@ -12,12 +12,12 @@ from camdigits.config import RULE_TILT_APART, RULE_TILT_RANGE
 from camdigits.recognition.tilts import strip_tilts
 
 
-def _strip_with_rules(tilts: list[float], rows_each: int = 5, spacing: int = 40) -> np.ndarray:
+def _strip_with_rules(tilts: list[float], rows_each: int = 5, spacing: int = 40, first: int = 20) -> np.ndarray:
     """A 480 x 213 strip of a mask (ink 255): ``rows_each`` rules at each of ``tilts``
     (degrees, as rule_tilt gives them: y grows to the right for a positive tilt), one group
-    below the other, as a page in perspective fans its rules out."""
+    below the other from ``first`` px down, as a page in perspective fans its rules out."""
     strip = np.zeros((480, 213), np.uint8)
-    y = 20
+    y = first
     for tilt in tilts:
         slope = math.tan(math.radians(tilt))
         for _ in range(rows_each):
@@ -53,8 +53,7 @@ def test_a_strip_without_ink_keeps_the_frames_tilt():
 def test_the_family_with_more_rules_comes_first():
     """Seven rules at 1 degree over three at 8 (a page in perspective, the near rules
     steeper): both tilts, the seven's first."""
-    strip = _strip_with_rules([1.0, 8.0], rows_each=7)
-    strip[300:] = _strip_with_rules([8.0], rows_each=3)[:180]
+    strip = _strip_with_rules([1.0], rows_each=7) | _strip_with_rules([8.0], rows_each=3, first=320)
     found = strip_tilts(strip, around=0.0)
     assert len(found) == 2, found
     assert abs(found[0] - 1.0) <= 0.5 and abs(found[1] - 8.0) <= 0.5, found

@@ -89,9 +89,8 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
     turned level (see rule_tilt); on a frame with rules, upright strips are searched again,
     each turned level by its own tilts (a bowed page, a page in perspective,
-    :func:`_rules_by_strips`). Frames without a
-    well-inked row or column and with little ink (most) are returned as they are, at the
-    cost of two projections.
+    :func:`_rules_by_strips`). Frames without a well-inked row or column and with little
+    ink (most) are returned as they are, at the cost of two projections.
 
     ``depth`` (the mask's :func:`~camdigits.recognition.threshold.ink_depth`), where given,
     keeps the ink on a rule that lies RULE_INK_DEPTH times deeper than the median of the
@@ -144,10 +143,10 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
     strip turned level by each of its own tilts (:func:`~camdigits.recognition.tilts.strip_tilts`,
     near the frame's ``tilt``: a page in perspective fans its rules out over a strip) and its
     rules drawn over the strip only; zeros where none. A page that bows turns its rules a few
-    degrees one way at one edge and the other way at the other: the search over the whole frame, turned by their
-    median tilt, lets lines about 3 degrees off level through, finds their middles and
-    misses their ends, where the digits they touch are joined into blobs too wide for a
-    digit. Over a strip, each piece of a rule is nearly straight, and spans most of the
+    degrees one way at one edge and the other way at the other: the search over the whole
+    frame, turned by their median tilt, lets lines about 3 degrees off level through, finds
+    their middles and misses their ends, where the digits they touch are joined into blobs
+    too wide for a digit. Over a strip, each piece of a rule is nearly straight, and spans most of the
     strip (STRIP_RULE_EXTENT), where a pen's straight stroke (an underline, a fraction bar)
     rarely does: judged against the strip's own width (RULE_MIN_EXTENT), strokes 60 px long
     were erased as rules, and a desk's grain lines were found."""
@@ -208,8 +207,7 @@ def _find_rules(
     turned level on a larger canvas, or the size a strip of it is judged as
     (:func:`_rules_by_strips`). ``searched``: the mask was turned by a tilt its lines were
     found at (rule_tilt, or a strip's strip_tilts), so both directions are searched without
-    the inked-row trigger, which the dashes of a
-    faint rule left a degree off level can miss."""
+    the inked-row trigger, which the dashes of a faint rule left a degree off level can miss."""
     h, w = frame
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
