@@ -75,6 +75,18 @@ def part_of(candidate: Candidate, ink: np.ndarray, x: int, y: int, w: int, h: in
     )
 
 
+def component_parts(
+    candidate: Candidate, labels: np.ndarray, stats: np.ndarray, kept: Sequence[int]
+) -> list[Candidate]:
+    """The candidates made of the ``kept`` connected components of ``candidate``'s ink, in
+    that order (``labels`` and ``stats`` from cv2.connectedComponentsWithStats on a mask of
+    its size): a stack's pieces, a blurred blob's dark parts."""
+    return [
+        part_of(candidate, cv2.compare(labels, label, cv2.CMP_EQ), *(int(v) for v in stats[label, :4]))
+        for label in kept
+    ]
+
+
 def shaded(candidate: Candidate) -> np.ndarray:
     """The candidate's ink at its grey levels: 255 at its ink level or darker, about 128
     halfway to its paper (its mask's edge), at least 1 on every pixel of its mask, 0 off it;

@@ -33,7 +33,7 @@ from camdigits.config import (
     MIN_SPLIT_ASPECT,
     NO_DIGIT_BELOW,
 )
-from camdigits.recognition.candidates import Candidate, part_of
+from camdigits.recognition.candidates import Candidate, component_parts, part_of
 from camdigits.recognition.stacks import Classify, Reading, stacked_readings, whole_score, worth_cutting
 from camdigits.types import Digit
 
@@ -152,10 +152,7 @@ def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     if heights.min() < max(MIN_HALF_HEIGHT_RATIO * heights.max(), min_height):
         return []
     big.sort(key=lambda k: stats[k, cv2.CC_STAT_LEFT])
-    return [
-        part_of(candidate, np.where(labels == k, np.uint8(255), np.uint8(0)), *(int(v) for v in stats[k, :4]))
-        for k in big
-    ]
+    return component_parts(candidate, labels, stats, big)
 
 
 def dark_parts_win(whole_confidence: float, readings: list[tuple[int, float]]) -> bool:

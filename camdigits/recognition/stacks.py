@@ -32,7 +32,7 @@ from camdigits.config import (
     STACK_PEERS,
     STACK_TALL,
 )
-from camdigits.recognition.candidates import Candidate, part_of
+from camdigits.recognition.candidates import Candidate, component_parts, part_of
 from camdigits.recognition.geometry import true_runs
 
 Classify = Callable[[list[Candidate]], tuple[np.ndarray, np.ndarray]]
@@ -82,10 +82,7 @@ def stacked_pieces(candidate: Candidate, min_height: float) -> list[Candidate]:
         shared = top + height - stats[lower, cv2.CC_STAT_TOP]
         if shared > STACK_MAX_OVERLAP * min(height, stats[lower, cv2.CC_STAT_HEIGHT]):
             return []
-    return [
-        part_of(candidate, cv2.compare(labels, label, cv2.CMP_EQ), *(int(v) for v in stats[label, :4]))
-        for label in kept
-    ]
+    return component_parts(candidate, labels, stats, kept)
 
 
 def worth_cutting(whole_confidence: float) -> bool:
