@@ -16,6 +16,8 @@ digits blurred by the camera merge in their rims, and no cut through the rims re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -26,6 +28,8 @@ from camdigits.config import (
     DARK_PART_MAX,
     DROP_REACH,
     EVEN_CUTS,
+    LEADING_ONE_ASPECT,
+    LETTER_STEM_PARTNERS,
     LOOSE_HALF_CONFIDENCE,
     MIN_HALF_CONFIDENCE,
     MIN_HALF_HEIGHT_RATIO,
@@ -155,15 +159,22 @@ def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     return component_parts(candidate, labels, stats, big)
 
 
-def dark_parts_win(whole_confidence: float, readings: list[tuple[int, float]]) -> bool:
+def dark_parts_win(
+    whole_confidence: float, readings: list[tuple[int, float]], parts: Sequence[Candidate] | None = None
+) -> bool:
     """Whether a blob read as no digit (``whole_confidence`` under NO_DIGIT_BELOW) is the
-    digits of its :func:`dark_parts`, read as ``readings`` (label, confidence) in their
-    order: as for the halves of a cut of such a blob (:func:`choose_split`), the first no
-    one, and each read LOOSE_HALF_CONFIDENCE surely, or MIN_HALF_CONFIDENCE where one of
-    them is a one (:func:`least_half_confidence`); a lower bar read touching letters as
-    digits (docs/accuracy.md)."""
+    digits of its :func:`dark_parts`, ``parts``, read as ``readings`` (label, confidence) in
+    their order: as for the halves of a cut of such a blob (:func:`choose_split`), each read
+    LOOSE_HALF_CONFIDENCE surely, or MIN_HALF_CONFIDENCE where one of them is a one
+    (:func:`least_half_confidence`; a lower bar read touching letters as digits,
+    docs/accuracy.md), and a first part read as a one only as :func:`leading_one_may_win`
+    allows (never, without ``parts``)."""
     least = least_half_confidence(whole_confidence, tuple(label for label, _ in readings))
-    return left_half_may_win(*readings[0]) and all(confidence >= least for _, confidence in readings)
+    if not left_half_may_win(*readings[0]) or any(confidence < least for _, confidence in readings):
+        return False
+    return readings[0][0] != 1 or (
+        parts is not None and len(parts) > 1 and leading_one_may_win(whole_confidence, parts[0], readings[1][0])
+    )
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
@@ -172,9 +183,24 @@ def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Cand
 
 def left_half_may_win(label: int, confidence: float) -> bool:
     """Whether a cut whose left half reads as ``label`` this surely may be taken (see
-    :func:`choose_split`). Most cuts of a blob that is one digit fail here, so the
-    recognizer classifies the right halves only of the cuts that pass."""
-    return confidence >= LOOSE_HALF_CONFIDENCE and label != 1
+    :func:`choose_split`): LOOSE_HALF_CONFIDENCE, or MIN_HALF_CONFIDENCE for a one (which
+    :func:`leading_one_may_win` checks further). Most cuts of a blob that is one digit fail
+    here, so the recognizer classifies the right halves only of the cuts that pass."""
+    return confidence >= (MIN_HALF_CONFIDENCE if label == 1 else LOOSE_HALF_CONFIDENCE)
+
+
+def leading_one_may_win(whole_confidence: float, one: Candidate, next_label: int) -> bool:
+    """Whether a cut (or dark parts) of a blob read this surely, whose left part ``one``
+    reads as a one before a part read as ``next_label``, may be taken: only for a blob read
+    as no digit, a one as narrow as a written one (LEADING_ONE_ASPECT), and a next part that
+    a letter's stem does not leave (LETTER_STEM_PARTNERS: cut from a K, h or n, it leaves a
+    4, a 7 or a one). Without this, a one touching the digit after it ("10", "12") is not read."""
+    _, _, width, height = one.box
+    return (
+        whole_confidence < NO_DIGIT_BELOW
+        and next_label not in LETTER_STEM_PARTNERS
+        and width <= LEADING_ONE_ASPECT * height
+    )
 
 
 def least_half_confidence(whole_confidence: float, labels: tuple[int, ...]) -> float:
@@ -189,6 +215,7 @@ def choose_split(
     whole_confidence: float,
     halves: list[tuple[tuple[int, float], tuple[int, float]]],
     min_confidence: float,
+    lefts: Sequence[Candidate] | None = None,
 ) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
@@ -198,9 +225,9 @@ def choose_split(
     when both halves are very confident digits (:func:`least_half_confidence`) and
     together (the product of their confidences) they beat the whole blob's reading, whose
     confidence counts only if it is at least ``min_confidence``. A cut whose left half
-    reads as a one is never taken: a letter's stem on the left is how K, k, h, n, H, N, M,
-    R and E come apart into a one and a digit (1+4, 1+7, 1+1), while a one that touches
-    the digit after it is rare (a one is a single stroke with space around it).
+    (``lefts``, one per cut) reads as a one is taken only as :func:`leading_one_may_win`
+    allows, and never without ``lefts``: a letter's stem on the left is how K, k, h, n, H,
+    N, M, R and E come apart into a one and a digit (1+4, 1+7, 1+1).
     """
     if not worth_cutting(whole_confidence):
         return None
@@ -208,6 +235,8 @@ def choose_split(
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
         least = least_half_confidence(whole_confidence, (left_label, right_label))
         if not left_half_may_win(left_label, left) or min(left, right) < least:
+            continue
+        if left_label == 1 and (lefts is None or not leading_one_may_win(whole_confidence, lefts[i], right_label)):
             continue
         score = left * right
         if score > best_score:
@@ -257,7 +286,7 @@ def split_touching(
         rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
         for (i, _), cuts in zip(tried, may_win):
             halves = [(left, next(rights)) for _, left in cuts]
-            chosen = choose_split(float(confidences[i]), halves, min_confidence)
+            chosen = choose_split(float(confidences[i]), halves, min_confidence, [pair[0] for pair, _ in cuts])
             if chosen is not None:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
     parted = [
@@ -273,7 +302,7 @@ def split_touching(
         read = iter(zip(part_labels.tolist(), part_confidences.tolist()))
         for i, parts in parted:
             got = [next(read) for _ in parts]
-            if dark_parts_win(float(confidences[i]), got):
+            if dark_parts_win(float(confidences[i]), got, parts):
                 readings[i] = [(part, *reading) for part, reading in zip(parts, got)]
     flat = [reading for blob_readings in readings for reading in blob_readings]
     return (
