@@ -217,9 +217,9 @@ LOOSE_HALF_CONFIDENCE = 0.97
 NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 0-0.1; a 3 with a stroke across 0.5-0.8)
 # A cut (or dark parts) whose left part reads as a one is taken only for a blob read as no
 # digit, every part read MIN_HALF_CONFIDENCE surely, the one at most LEADING_ONE_ASPECT as wide
-# as it is tall, and the part after it none of LETTER_STEM_PARTNERS: a letter's stem comes apart
-# from the rest as 1+4, 1+7 or 1+1 (K, k, h, n, H, N, M), and an f's stem with its bar as a
-# wide one (0.65 in a field page's "flour"; the leading ones of touching "10", "12", "16": 0.2-0.45).
+# as it is tall (an f's stem keeps its bar), and the part after it none of LETTER_STEM_PARTNERS:
+# a letter's stem comes apart from the rest as 1+4, 1+7 or 1+1 (K, k, h, n, H, N, M). Measured
+# in docs/accuracy.md, "A one touching the digit after it".
 LEADING_ONE_ASPECT = 0.5
 LETTER_STEM_PARTNERS = (1, 4, 7)
 # A blob read as no digit is tried as the parts of its ink darker than DARK_PART_LEVEL of the
