@@ -218,7 +218,7 @@ NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 
 # A cut (or dark parts) whose left part reads as a one is taken only for a blob read as no
 # digit, every part read MIN_HALF_CONFIDENCE surely, the one at most LEADING_ONE_ASPECT as wide
 # as it is tall (an f's stem keeps its bar), and the part after it none of LETTER_STEM_PARTNERS:
-# a letter's stem comes apart from the rest as 1+4, 1+7 or 1+1 (K, k, h, n, H, N, M). Measured
+# a letter's stem comes apart from the rest as 1+4, 1+7 or 1+1 (K, k, h, n, H, N, M, R, E). Measured
 # in docs/accuracy.md, "A one touching the digit after it".
 LEADING_ONE_ASPECT = 0.5
 LETTER_STEM_PARTNERS = (1, 4, 7)

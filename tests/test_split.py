@@ -19,6 +19,7 @@ from camdigits.recognition.split import (
     left_half_may_win,
     propose_splits,
     split_at,
+    split_touching,
 )
 from camdigits.recognition.stacks import worth_cutting
 from tests.pages import blank_page, first_of_each_label, mnist_test, write_digit
@@ -115,13 +116,40 @@ def _blob(width: int, height: int) -> Candidate:
         (0.00, [((1, 1.0), (6, 1.0))], (12, 24), 0),  # LEADING_ONE_ASPECT, 0.5, itself
         (0.30, [((1, 1.0), (0, 1.0))], (6, 24), None),  # a blob read as some digit keeps its reading
         (0.00, [((1, 1.0), (4, 1.0)), ((3, 0.995), (2, 0.995))], (6, 24), 1),
+        # Each cut's own left half is checked: the narrow box is the first cut's, not the second's.
+        (0.00, [((5, 0.98), (6, 0.5)), ((1, 1.0), (6, 1.0))], (6, 24), None),
     ],
 )
 def test_a_narrow_one_on_the_left_is_cut_off_a_blob_read_as_no_digit(whole, halves, one, expected):
-    lefts = [_blob(*one)] + [_blob(10, 24)] * (len(halves) - 1)
+    lefts = [_blob(*one)] + [_blob(20, 24)] * (len(halves) - 1)
     assert choose_split(whole, halves, min_confidence=0.7, lefts=lefts) == expected
     if halves[0][0][0] == 1:
-        assert choose_split(whole, halves, min_confidence=0.7) in (None, 1)  # without the lefts' boxes: never a one
+        assert choose_split(whole, halves, min_confidence=0.7) != 0  # without the lefts' boxes: never a one
+
+
+@pytest.mark.parametrize("narrow_reads_one, expected", [(True, [1, 6]), (False, [])])
+def test_split_touching_checks_the_one_of_the_cut_it_takes(narrow_reads_one, expected):
+    """A solid blob 40 px wide and 24 tall, read as no digit, is cut with left halves 8, 12,
+    16, ... px wide; only the 8 and 12 px ones are narrow enough for a one. Read by a stub:
+    where only wide left halves read as a one, no cut is taken, although the cuts whose left
+    half may win (:func:`left_half_may_win`) are then not the first of the blob's cuts."""
+    blob = _blob(40, 24)
+    assert [left.box[2] for left, _ in propose_splits(blob)][:3] == [8, 12, 16]
+
+    def classify(blobs):
+        labels, confidences = [], []
+        for part in blobs:
+            narrow = part.box[2] <= 12
+            if part.box[0] > 0:  # a right half
+                labels.append(6), confidences.append(1.0)
+            elif narrow == narrow_reads_one:
+                labels.append(1), confidences.append(1.0)
+            else:
+                labels.append(3), confidences.append(0.5)
+        return np.array(labels), np.array(confidences)
+
+    digits, _ = split_touching([blob], np.array([0]), np.array([0.0]), classify, min_confidence=0.7, min_height=10)
+    assert [d.label for d in digits] == expected
 
 
 def _ink(page: np.ndarray) -> np.ndarray:
@@ -335,13 +363,16 @@ def test_dark_parts_win_as_a_cut_of_a_blob_read_as_no_digit_would(readings, wins
     "readings, one, wins",
     [
         ([(1, 1.0), (6, 1.0)], (6, 27), True),  # a one touching a 6, narrow
+        ([(1, 1.0), (6, 1.0), (0, 0.995)], (6, 27), True),
         ([(1, 1.0), (6, 0.98)], (6, 27), False),  # a one among them: MIN_HALF_CONFIDENCE each
         ([(1, 1.0), (7, 1.0)], (6, 27), False),  # a letter's stem leaves a 4, a 7 or a one
+        ([(1, 1.0), (4, 1.0)], (6, 27), False),
+        ([(1, 1.0), (1, 1.0)], (6, 27), False),
         ([(1, 1.0), (6, 1.0)], (20, 31), False),  # "flo" of "flour": the f's stem and bar
     ],
 )
 def test_dark_parts_with_a_narrow_one_first(readings, one, wins):
-    parts = [_blob(*one), _blob(10, 27)]
+    parts = [_blob(*one)] + [_blob(10, 27)] * (len(readings) - 1)
     assert dark_parts_win(0.05, readings, parts) == wins
     assert not dark_parts_win(0.05, readings)  # without the parts' boxes: never a one first
 

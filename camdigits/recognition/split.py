@@ -193,8 +193,8 @@ def leading_one_may_win(whole_confidence: float, one: Candidate, next_label: int
     """Whether a cut (or dark parts) of a blob read this surely, whose left part ``one``
     reads as a one before a part read as ``next_label``, may be taken: only for a blob read
     as no digit, a one as narrow as a written one (LEADING_ONE_ASPECT), and a next part that
-    a letter's stem does not leave (LETTER_STEM_PARTNERS: cut from a K, h or n, it leaves a
-    4, a 7 or a one). Without this, a one touching the digit after it ("10", "12") is not read."""
+    a letter's stem does not leave (LETTER_STEM_PARTNERS). Without this, a one touching the
+    digit after it ("10", "12") is not read."""
     _, _, width, height = one.box
     return (
         whole_confidence < NO_DIGIT_BELOW
