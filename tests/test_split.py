@@ -136,16 +136,13 @@ def test_split_touching_checks_the_one_of_the_cut_it_takes(narrow_reads_one, exp
     blob = _blob(40, 24)
     assert [left.box[2] for left, _ in propose_splits(blob)][:3] == [8, 12, 16]
 
-    def classify(blobs):
-        labels, confidences = [], []
-        for part in blobs:
-            narrow = part.box[2] <= 12
-            if part.box[0] > 0:  # a right half
-                labels.append(6), confidences.append(1.0)
-            elif narrow == narrow_reads_one:
-                labels.append(1), confidences.append(1.0)
-            else:
-                labels.append(3), confidences.append(0.5)
+    def reading(part: Candidate) -> tuple[int, float]:
+        if part.box[0] > 0:  # a right half
+            return 6, 1.0
+        return (1, 1.0) if (part.box[2] <= 12) == narrow_reads_one else (3, 0.5)
+
+    def classify(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+        labels, confidences = zip(*map(reading, blobs))
         return np.array(labels), np.array(confidences)
 
     digits, _ = split_touching([blob], np.array([0]), np.array([0.0]), classify, min_confidence=0.7, min_height=10)
