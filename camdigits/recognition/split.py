@@ -169,12 +169,11 @@ def dark_parts_win(
     (:func:`least_half_confidence`; a lower bar read touching letters as digits,
     docs/accuracy.md), and a first part read as a one only as :func:`leading_one_may_win`
     allows (never, without ``parts``)."""
-    least = least_half_confidence(whole_confidence, tuple(label for label, _ in readings))
+    labels = tuple(label for label, _ in readings)
+    least = least_half_confidence(whole_confidence, labels)
     if not left_half_may_win(*readings[0]) or any(confidence < least for _, confidence in readings):
         return False
-    return readings[0][0] != 1 or (
-        parts is not None and len(parts) > 1 and leading_one_may_win(whole_confidence, parts[0], readings[1][0])
-    )
+    return first_part_may_lead(whole_confidence, labels, None if parts is None else parts[0])
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
@@ -201,6 +200,16 @@ def leading_one_may_win(whole_confidence: float, one: Candidate, next_label: int
         and next_label not in LETTER_STEM_PARTNERS
         and width <= LEADING_ONE_ASPECT * height
     )
+
+
+def first_part_may_lead(whole_confidence: float, labels: tuple[int, ...], first: Candidate | None) -> bool:
+    """Whether a blob's parts read as ``labels`` (left to right, ``first`` the leftmost part:
+    a cut's halves, dark parts) may be taken for its digits as far as their first goes: any
+    first digit but a one, and a one only as :func:`leading_one_may_win` allows (never
+    without ``first``)."""
+    if labels[0] != 1:
+        return True
+    return first is not None and len(labels) > 1 and leading_one_may_win(whole_confidence, first, labels[1])
 
 
 def least_half_confidence(whole_confidence: float, labels: tuple[int, ...]) -> float:
@@ -236,7 +245,7 @@ def choose_split(
         least = least_half_confidence(whole_confidence, (left_label, right_label))
         if not left_half_may_win(left_label, left) or min(left, right) < least:
             continue
-        if left_label == 1 and (lefts is None or not leading_one_may_win(whole_confidence, lefts[i], right_label)):
+        if not first_part_may_lead(whole_confidence, (left_label, right_label), None if lefts is None else lefts[i]):
             continue
         score = left * right
         if score > best_score:
