@@ -628,15 +628,16 @@ def _counts(scene, digits):
 def test_faint_digits_on_noisy_paper_are_read_in_their_lines(monkeypatch):
     """The field set's tilted ruled page 24: faint pencil on paper with sensor noise, whose
     spread the grain check takes for grain in 14 of 102 digits. Their numbers' lines read
-    them: 84 right (74 with the grain check alone, which is what this test switches back to)."""
+    them: 93 right (84 with the grain check alone, which is what this test switches back to;
+    84 and 74 before faint frames were thresholded at a lower offset)."""
     import camdigits.recognition.candidates as candidates
     from bench.field.scene import render
 
     scene = render("tilted_ruled", 24, (640, 480))
     recognizer = Recognizer()
-    assert _counts(scene, recognizer.recognize(scene.image).digits).hits >= 82
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits >= 91
     monkeypatch.setattr(candidates, "MAX_GRAIN_IN_CONTEXT", 1.0)
-    assert _counts(scene, recognizer.recognize(scene.image).digits).hits <= 76
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits <= 86
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,15 @@ import math
 import cv2
 import numpy as np
 
-from camdigits.config import BLUR_KERNEL, Config
+from camdigits.config import (
+    BLUR_KERNEL,
+    FAINT_INK_DEPTH,
+    FAINT_INK_QUANTILE,
+    FAINT_OFFSET_RATIO,
+    RULE_TILT_MAX_INK,
+    Config,
+)
+from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.rules import erase_rules
 
 
@@ -81,10 +89,22 @@ def threshold_with_depth(paper: np.ndarray, config: Config) -> tuple[np.ndarray,
     blurred = cv2.GaussianBlur(paper, BLUR_KERNEL, 0)
     depth = ink_depth(blurred, window)
     mask = local_threshold(blurred, window, config.threshold_offset, depth)
+    if is_faint(depth, mask):
+        fainter = local_threshold(blurred, window, config.threshold_offset * FAINT_OFFSET_RATIO, depth)
+        # Unless a faint grid's lines thicken past the ink the rule search takes for texture.
+        if cv2.countNonZero(fainter) <= RULE_TILT_MAX_INK * fainter.size:
+            mask = fainter
     close = int(config.close_fraction * window)
     if close >= 2:
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
     return mask, depth
+
+
+def is_faint(depth: np.ndarray, mask: np.ndarray) -> bool:
+    """True where the ink of a thresholded frame lies shallow: the FAINT_INK_QUANTILE of the
+    ``depth`` of its ``mask`` pixels under FAINT_INK_DEPTH grey levels (False for a blank mask)."""
+    level = grey_quantile(depth, mask, FAINT_INK_QUANTILE)
+    return level is not None and level < FAINT_INK_DEPTH
 
 
 def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
