@@ -31,10 +31,10 @@ MAX_FRAME_SCALE = 1.5  # most those sizes grow (720p's scale): at a still's own 
 BLUR_KERNEL = (3, 3)  # px, gaussian blur before thresholding: small, so thin pen strokes survive
 # A faint frame (a pencil, a pale pen, dim light) is thresholded again at a lower offset:
 # its strokes lie 10-25 grey levels deep, and at Config.threshold_offset they break apart.
-FAINT_INK_DEPTH = 30  # grey levels below the local mean: ink this deep is a dark pen's (a faint page's: 10-25)
+FAINT_DEPTH_RATIO = 3.0  # of Config.threshold_offset: ink this deep (30 levels) is a dark pen's (a faint page's: 10-25)
 FAINT_DEEP_SHARE = 0.1  # of a frame's thresholded pixels, the share that deep under which the frame is faint
 FAINT_OFFSET_RATIO = 0.8  # of Config.threshold_offset, the offset a faint frame is thresholded at (8 of 10)
-FAINT_SAMPLE_STEP = 4  # rows between those measured: every row cost 0.05 ms a 640x480 frame, every 4th 0.01
+FAINT_SAMPLE_STEP = 4  # every this-many-th row is measured: all rows cost 0.05 ms a 640x480 frame, these 0.01
 
 # --- rules (recognition/rules.py) -----------------------------------------------------------
 # A row or column this inked may hold a rule; runs of ink along it that span the frame and

@@ -30,7 +30,8 @@ def clear_texture(
         thresholded: uint8 (h, w), 255 where the local threshold found ink in ``paper``.
         mask: uint8 (h, w), ``thresholded`` with its rules erased.
         window: the side of the local threshold's window, px.
-        offset: the least contrast (grey levels) the threshold takes for ink.
+        offset: the least contrast (grey levels) the threshold takes for ink (on a faint
+            frame the threshold took ink from 0.8 of it, :func:`threshold.is_faint`).
     """
     inked = cv2.countNonZero(mask) / max(mask.size, 1)
     if inked >= TEXTURE_FRAME_INK:

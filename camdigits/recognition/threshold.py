@@ -1,8 +1,9 @@
 """Frame -> ink mask: dark ink on light ground, then a local mean threshold.
 
 Follows OpenCV's digits_video sample (adaptive mean threshold) with its weak spots fixed:
-the threshold window scales with the frame, light-on-dark boards are detected, and rulings
-are erased (:mod:`camdigits.recognition.rules`).
+the threshold window scales with the frame, light-on-dark boards are detected, a frame in
+faint ink is thresholded at a lower offset, and rulings are erased
+(:mod:`camdigits.recognition.rules`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from camdigits.config import (
     BLUR_KERNEL,
     FAINT_DEEP_SHARE,
-    FAINT_INK_DEPTH,
+    FAINT_DEPTH_RATIO,
     FAINT_OFFSET_RATIO,
     FAINT_SAMPLE_STEP,
     RULE_TILT_MAX_INK,
@@ -75,7 +76,8 @@ def threshold_mask(paper: np.ndarray, config: Config) -> np.ndarray:
     threshold finds ink, rules and grid lines included.
 
     A local (adaptive mean) threshold compares each pixel with its neighbourhood, so
-    shadows and lighting gradients wider than the window do not turn into ink.
+    shadows and lighting gradients wider than the window do not turn into ink. A frame in
+    faint ink (:func:`is_faint`) is thresholded at FAINT_OFFSET_RATIO of the offset.
     """
     return threshold_with_depth(paper, config)[0]
 
@@ -89,10 +91,11 @@ def threshold_with_depth(paper: np.ndarray, config: Config) -> tuple[np.ndarray,
     blurred = cv2.GaussianBlur(paper, BLUR_KERNEL, 0)
     depth = ink_depth(blurred, window)
     mask = local_threshold(blurred, window, config.threshold_offset, depth)
-    if is_faint(depth, mask):
+    most_ink = RULE_TILT_MAX_INK * mask.size  # more, and the rule search takes the frame for texture
+    if cv2.countNonZero(mask) <= most_ink and is_faint(depth, mask, config.threshold_offset):
         fainter = local_threshold(blurred, window, config.threshold_offset * FAINT_OFFSET_RATIO, depth)
-        # Unless a faint grid's lines thicken past the ink the rule search takes for texture.
-        if cv2.countNonZero(fainter) <= RULE_TILT_MAX_INK * fainter.size:
+        # Not where a faint grid's lines thicken past that ink and would join every digit.
+        if cv2.countNonZero(fainter) <= most_ink:
             mask = fainter
     close = int(config.close_fraction * window)
     if close >= 2:
@@ -100,14 +103,14 @@ def threshold_with_depth(paper: np.ndarray, config: Config) -> tuple[np.ndarray,
     return mask, depth
 
 
-def is_faint(depth: np.ndarray, mask: np.ndarray) -> bool:
-    """True where the ink of a thresholded frame lies shallow: under FAINT_DEEP_SHARE of its
-    ``mask`` pixels (every FAINT_SAMPLE_STEP-th row's) lie FAINT_INK_DEPTH grey levels deep or
-    more (False for a blank mask)."""
+def is_faint(depth: np.ndarray, mask: np.ndarray, offset: float) -> bool:
+    """True where the ink of a frame thresholded at ``offset`` lies shallow: under
+    FAINT_DEEP_SHARE of its ``mask`` pixels (every FAINT_SAMPLE_STEP-th row's) lie
+    FAINT_DEPTH_RATIO times ``offset`` deep or more (False for a blank mask)."""
     depth, mask = depth[::FAINT_SAMPLE_STEP], mask[::FAINT_SAMPLE_STEP]
     inked = cv2.countNonZero(mask)
-    deep = cv2.countNonZero(cv2.bitwise_and(cv2.compare(depth, FAINT_INK_DEPTH, cv2.CMP_GE), mask))
-    return inked > 0 and deep < FAINT_DEEP_SHARE * inked
+    deep = cv2.compare(depth, FAINT_DEPTH_RATIO * offset, cv2.CMP_GE)
+    return inked > 0 and cv2.countNonZero(cv2.bitwise_and(deep, mask)) < FAINT_DEEP_SHARE * inked
 
 
 def binarize(paper: np.ndarray, config: Config) -> np.ndarray:
