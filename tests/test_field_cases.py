@@ -382,6 +382,13 @@ def test_only_a_page_in_faint_ink_is_faint(monkeypatch):
     assert not is_faint(np.zeros((48, 64), np.uint8), np.zeros((48, 64), np.uint8), offset)
 
 
+def _right_and_wrong(recognizer, scene) -> tuple[int, int]:
+    """How many of a field scene's digits are read right, and how many digits read are not."""
+    found = recognizer.recognize(scene.image).digits
+    right = sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in scene.digits)
+    return right, len(found) - right
+
+
 @pytest.mark.parametrize("seed, read, unread", [(31, 85, 68), (24, 93, 84)])
 def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, seed, read, unread):
     """Field tilted ruled pages (bench.field, 640x480) in a pencil-faint pen: 134 and 102
@@ -389,16 +396,10 @@ def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, se
     thinner stretches break off, and where a rule crosses them too; thresholded again at 8,
     9-17 more digits are read, and no more false ones."""
     scene = render("tilted_ruled", seed, (640, 480))
-
-    def counts() -> tuple[int, int]:
-        found = recognizer.recognize(scene.image).digits
-        right = sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in scene.digits)
-        return right, len(found) - right
-
-    right, wrong = counts()
+    right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= read - 2
     monkeypatch.setattr(threshold, "FAINT_DEPTH_RATIO", 0.0)
-    right_before, wrong_before = counts()
+    right_before, wrong_before = _right_and_wrong(recognizer, scene)
     assert right_before <= unread + 2 and right - right_before >= 7 and wrong <= wrong_before
 
 
@@ -408,14 +409,9 @@ def test_a_faint_grid_is_not_thresholded_into_texture(recognizer, monkeypatch):
     texture, are never erased, and join every digit: 7 of its 92 digits are read. At the
     threshold's own offset, kept for such a frame, 54 are."""
     scene = render("squared", 22028, (640, 480))
-
-    def right() -> int:
-        found = recognizer.recognize(scene.image).digits
-        return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in scene.digits)
-
-    assert right() >= 50
+    assert _right_and_wrong(recognizer, scene)[0] >= 50
     monkeypatch.setattr(threshold, "RULE_TILT_MAX_INK", 1.0)
-    assert right() <= 15
+    assert _right_and_wrong(recognizer, scene)[0] <= 15
 
 
 def test_digits_of_very_different_sizes_are_all_read(recognizer):

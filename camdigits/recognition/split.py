@@ -171,9 +171,8 @@ def dark_parts_win(
     allows (never, without ``parts``)."""
     labels = tuple(label for label, _ in readings)
     least = least_half_confidence(whole_confidence, labels)
-    if not left_half_may_win(*readings[0]) or any(confidence < least for _, confidence in readings):
-        return False
-    return first_part_may_lead(whole_confidence, labels, None if parts is None else parts[0])
+    sure = all(confidence >= least for _, confidence in readings)  # as high a bar as left_half_may_win's, or higher
+    return sure and first_part_may_lead(whole_confidence, labels, None if parts is None else parts[0])
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
@@ -243,9 +242,9 @@ def choose_split(
     best, best_score = None, whole_score(whole_confidence, min_confidence)
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
         least = least_half_confidence(whole_confidence, (left_label, right_label))
-        if not left_half_may_win(left_label, left) or min(left, right) < least:
-            continue
-        if not first_part_may_lead(whole_confidence, (left_label, right_label), None if lefts is None else lefts[i]):
+        first = None if lefts is None else lefts[i]
+        # least is as high a bar as left_half_may_win's, or higher.
+        if min(left, right) < least or not first_part_may_lead(whole_confidence, (left_label, right_label), first):
             continue
         score = left * right
         if score > best_score:
