@@ -25,6 +25,7 @@ from train.negatives import HARVESTED, KINDS, NEGATIVE_FRACTION, draw_negative, 
 pytestmark = pytest.mark.train
 
 SHIPPED_KERAS = Path(__file__).resolve().parents[1] / "models" / training.KERAS_FILE
+SAME_EXPORT = 5e-3  # largest output difference between two exports of one network (see below)
 
 
 # The tests that use it are marked slow: the first one trains for about 15 s.
@@ -73,7 +74,13 @@ def test_the_shipped_network_is_its_keras_file_exported_with_int8_weights(tmp_pa
     expected, actual = model.predict(batch, verbose=0), DigitClassifier(path).predict(batch)
     assert (expected.argmax(axis=1) == actual.argmax(axis=1)).mean() >= 0.998
     assert (actual[:, :NOT_A_DIGIT].argmax(axis=1) == y[:1000]).mean() >= 0.99
-    np.testing.assert_allclose(actual, DigitClassifier(default_model_path()).predict(batch), atol=1e-6)
+    # The same export on another CPU folds the batch norms into constants a float32 ulp apart
+    # (TensorFlow's kernels differ by instruction set), and where an int8 rounding of an
+    # activation then flips, an output moves by up to 1e-3 (25 of 11,000 on one machine):
+    # another network's outputs differ by far more than SAME_EXPORT.
+    shipped = DigitClassifier(default_model_path()).predict(batch)
+    np.testing.assert_allclose(actual, shipped, atol=SAME_EXPORT)
+    assert (actual.argmax(axis=1) == shipped.argmax(axis=1)).all()
 
 
 @pytest.mark.slow
