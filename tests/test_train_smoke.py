@@ -76,8 +76,8 @@ def test_the_shipped_network_is_its_keras_file_exported_with_int8_weights(tmp_pa
     assert (actual[:, :NOT_A_DIGIT].argmax(axis=1) == y[:1000]).mean() >= 0.99
     # The same export on another CPU folds the batch norms into constants a float32 ulp apart
     # (TensorFlow's kernels differ by instruction set), and where an int8 rounding of an
-    # activation then flips, an output moves by up to 1e-3 (25 of 11,000 on one machine):
-    # another network's outputs differ by far more than SAME_EXPORT.
+    # activation then flips, an output moves by up to about 1e-3; another network's outputs
+    # differ by far more than SAME_EXPORT.
     shipped = DigitClassifier(default_model_path()).predict(batch)
     np.testing.assert_allclose(actual, shipped, atol=SAME_EXPORT)
     assert (actual.argmax(axis=1) == shipped.argmax(axis=1)).all()
