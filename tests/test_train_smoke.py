@@ -15,11 +15,19 @@ import pytest
 from camdigits.config import NOT_A_DIGIT, Config
 from camdigits.recognition.classify import DigitClassifier, default_model_path
 from tests.pages import mnist_test
+from train import negatives
 from train import train as training
-from train.augment import DIGIT_HEIGHT_PX, add_writing_styles, augment_digits, camera_ink, font_digits
+from train.augment import (
+    DIGIT_HEIGHT_PX,
+    SMALL_DIGIT_HEIGHT_PX,
+    add_writing_styles,
+    augment_digits,
+    camera_ink,
+    font_digits,
+)
 from train.evaluate import evaluate_tflite
 from train.fonts import TRAIN_FAMILIES, fetch_fonts
-from train.harvest import texture_blobs, word_blobs
+from train.harvest import ruled_word_blobs, texture_blobs, word_blobs
 from train.negatives import HARVESTED, KINDS, NEGATIVE_FRACTION, draw_negative, make_negatives
 
 pytestmark = pytest.mark.train
@@ -283,15 +291,40 @@ def test_every_drawn_negative_kind_draws_ink(kind):
     assert ink.dtype == np.uint8 and set(np.unique(ink)) == {0, 255}
 
 
-@pytest.mark.parametrize("harvest", [word_blobs, texture_blobs], ids=["words", "texture"])
+@pytest.mark.parametrize(
+    "harvest", [word_blobs, ruled_word_blobs, texture_blobs], ids=["words", "ruled words", "texture"]
+)
 def test_harvested_negatives_are_the_segmenters_blobs(harvest):
     rng = np.random.default_rng(3)
-    blobs = harvest(20, fetch_fonts(TRAIN_FAMILIES[:2]), rng) if harvest is word_blobs else harvest(20, rng)
+    blobs = harvest(20, rng) if harvest is texture_blobs else harvest(20, fetch_fonts(TRAIN_FAMILIES[:2]), rng)
     assert len(blobs) == 20
     for blob in blobs:
         assert blob.dtype == np.uint8 and set(np.unique(blob)) <= {0, 255} and blob.any()
         # what passed the candidate filters, less the blurred rim the tightened box leaves out
         assert blob.shape[0] >= Config().min_digit_height - 2
+
+
+def test_the_small_digit_networks_data_draws_smaller_digits_and_ruled_pages(monkeypatch):
+    """`python -m train.train --small-digits`: camera digits from SMALL_DIGIT_HEIGHT_PX, and the
+    ruled word kind among the negatives, which the full network's data leaves out."""
+    x, _ = mnist_test()
+    rng = np.random.default_rng(6)
+    small = np.array([cv2.boundingRect(camera_ink(digit, rng, SMALL_DIGIT_HEIGHT_PX))[3] for digit in x[:200]])
+    usual = np.array([cv2.boundingRect(camera_ink(digit, rng))[3] for digit in x[:200]])
+    # the height drawn is the MNIST box's, so a wide or turned digit's ink is less tall (0.33 / 0.035 measured)
+    assert np.mean(small < DIGIT_HEIGHT_PX[0]) >= 0.25 and np.mean(usual < DIGIT_HEIGHT_PX[0]) <= 0.08
+    asked: list[int] = []
+
+    def ruled_word_blobs(count, fonts, rng):  # a stand-in: the real pages take a while to draw
+        asked.append(count)
+        return [np.full((20, 12), 255, np.uint8)] * count
+
+    monkeypatch.setattr(negatives, "ruled_word_blobs", ruled_word_blobs)
+    fonts = fetch_fonts(TRAIN_FAMILIES[:2])
+    make_negatives(100, x[:50], np.random.default_rng(2), fonts)
+    assert asked == []
+    assert make_negatives(100, x[:50], np.random.default_rng(2), fonts, ruled=True).shape == (100, 28, 28, 1)
+    assert len(asked) == 1 and asked[0] >= 3  # 12 % of the weights
 
 
 @pytest.mark.parametrize("fonts", [None, TRAIN_FAMILIES[:2]], ids=["no-fonts", "fonts"])

@@ -35,6 +35,9 @@ CAMERA_FRACTION = 0.55
 # Drawn digit height, log-uniform. Below ~24 px pixel steps show in the patch; above ~80 px
 # the patch no longer changes with size (it is shrunk to 20 px), so bigger costs time only.
 DIGIT_HEIGHT_PX = (20.0, 80.0)
+# The small-digit network's (`python -m train.train --small-digits`), which reads again the
+# small blobs the full network is unsure of: a third of its camera digits under 20 px.
+SMALL_DIGIT_HEIGHT_PX = (10.0, 80.0)
 ROTATION_DEG = 25.0  # +- tilt of the page or the hand (plus shear): slanted writing reaches 30
 SHEAR = 0.3  # +- slant (x shift per unit height), from upright to strongly italic writing
 WIDTH_SCALE = (0.8, 1.15)  # narrow to wide handwriting, relative to the height
@@ -121,12 +124,15 @@ def _change_stroke(mask: np.ndarray, height: float, rng: np.random.Generator) ->
     return thinned if kept_extent and kept_ink else mask
 
 
-def camera_ink(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Redraw a grey MNIST digit as a binary camera mask (uint8, ink = 255) at a random size."""
+def camera_ink(
+    digit: np.ndarray, rng: np.random.Generator, heights: tuple[float, float] = DIGIT_HEIGHT_PX
+) -> np.ndarray:
+    """Redraw a grey MNIST digit as a binary camera mask (uint8, ink = 255) at a random size
+    in ``heights`` (px, log-uniform)."""
     x, y, w, h = cv2.boundingRect(digit)
     if w == 0 or h == 0:
         return np.zeros_like(digit)
-    height = math.exp(rng.uniform(*np.log(DIGIT_HEIGHT_PX)))
+    height = math.exp(rng.uniform(*np.log(heights)))
     linear = _affine(rng, ROTATION_DEG, SHEAR, WIDTH_SCALE) * (height / PATCH_BOX)
 
     # Output canvas: the transformed ink box plus a margin for thickening and wobble.
@@ -262,16 +268,19 @@ def font_digits(count: int, fonts: list, rng: np.random.Generator) -> tuple[np.n
 
 
 def augment_digits(
-    images: np.ndarray, rng: np.random.Generator, camera_fraction: float = CAMERA_FRACTION
+    images: np.ndarray,
+    rng: np.random.Generator,
+    camera_fraction: float = CAMERA_FRACTION,
+    heights: tuple[float, float] = DIGIT_HEIGHT_PX,
 ) -> np.ndarray:
     """Augment uint8 MNIST digits (N, 28, 28) into model inputs float32 (N, 28, 28, 1).
 
-    Each image takes the camera route with probability ``camera_fraction``, else the mild
-    route; either way it ends in ``to_mnist_patch``.
+    Each image takes the camera route (drawn ``heights`` px tall) with probability
+    ``camera_fraction``, else the mild route; either way it ends in ``to_mnist_patch``.
     """
     out = np.zeros((len(images), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
     camera = rng.random(len(images)) < camera_fraction
     for i, image in enumerate(images):
-        ink = camera_ink(image, rng) if camera[i] else mild_grey(image, rng)
+        ink = camera_ink(image, rng, heights) if camera[i] else mild_grey(image, rng)
         to_mnist_patch(ink, out=out[i, :, :, 0])
     return out

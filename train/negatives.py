@@ -24,7 +24,7 @@ from camdigits.config import PATCH_SIZE
 from camdigits.recognition.normalise import to_mnist_patch
 from train.fonts import draw_glyphs
 from train.glyphs import draw_text
-from train.harvest import SAFE_LETTERS, texture_blobs, word_blobs
+from train.harvest import SAFE_LETTERS, ruled_word_blobs, texture_blobs, word_blobs
 
 NEGATIVE_FRACTION = 0.3  # negatives per digit in a training epoch
 
@@ -40,12 +40,14 @@ BINARISE_AT = 128  # grey level where drawn anti-aliased strokes become ink
 
 HANDWRITING_EM_PX = (30, 110)  # em size of a handwriting-font letter on the canvas
 
-# How often each kind is drawn (relative weights). "words" and "texture" are blobs cut from
-# whole frames by the runtime's segmenter (train.harvest).
+# How often each kind is drawn (relative weights). "words", "ruled words" and "texture" are
+# blobs cut from whole frames by the runtime's segmenter (train.harvest); "ruled words" only
+# for the small-digit network (``ruled``), as the full network read no better with them.
 KINDS = {
     "letter": 0.12,
     "handwriting": 0.2,
     "words": 0.16,
+    "ruled words": 0.12,
     "texture": 0.14,
     "symbol": 0.08,
     "pair": 0.11,
@@ -56,7 +58,7 @@ KINDS = {
     "blob": 0.01,
     "specks": 0.01,
 }
-HARVESTED = ("words", "texture")
+HARVESTED = ("words", "ruled words", "texture")
 
 
 def _slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -187,19 +189,26 @@ def draw_negative(kind: str, digits: np.ndarray, rng: np.random.Generator, fonts
     return np.where(grey >= BINARISE_AT, np.uint8(255), np.uint8(0))
 
 
-def make_negatives(count: int, digits: np.ndarray, rng: np.random.Generator, fonts: list | None = None) -> np.ndarray:
+def make_negatives(
+    count: int, digits: np.ndarray, rng: np.random.Generator, fonts: list | None = None, ruled: bool = False
+) -> np.ndarray:
     """``count`` "not a digit" patches, float32 (count, 28, 28, 1), kinds drawn by weight.
 
     ``digits`` (uint8 MNIST training digits) feed the touching-pair kind; ``fonts``
     (handwriting font files, train.fonts) the handwriting and word kinds, which are left
-    out without them.
+    out without them; ``ruled`` adds the ruled words kind.
     """
-    kinds = {k: w for k, w in KINDS.items() if fonts or k not in ("handwriting", "words")}
+    kinds = {
+        k: w
+        for k, w in KINDS.items()
+        if (fonts or k not in ("handwriting", "words", "ruled words")) and (ruled or k != "ruled words")
+    }
     names = list(kinds)
     weights = np.array([kinds[n] for n in names])
     picked = rng.choice(len(names), size=count, p=weights / weights.sum())
     harvested = {
         "words": lambda n: word_blobs(n, fonts, rng),
+        "ruled words": lambda n: ruled_word_blobs(n, fonts, rng),
         "texture": lambda n: texture_blobs(n, rng),
     }
     blobs = {

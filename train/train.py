@@ -35,6 +35,7 @@ from train.augment import (
     BREAK_PROBABILITY,
     CAMERA_FRACTION,
     DIGIT_HEIGHT_PX,
+    SMALL_DIGIT_HEIGHT_PX,
     STYLE_PROBABILITY,
     add_writing_styles,
     augment_digits,
@@ -67,36 +68,44 @@ DISTILL_LABEL_WEIGHT = 0.3
 
 
 # --- data ---------------------------------------------------------------------------------
-_WORKER_DATA: tuple[np.ndarray, np.ndarray, list[Path]] | None = None
+_WORKER_DATA: tuple[np.ndarray, np.ndarray, list[Path], bool] | None = None
 
 
-def _init_worker(digits: np.ndarray, labels: np.ndarray, fonts: list[Path]) -> None:
+def _init_worker(digits: np.ndarray, labels: np.ndarray, fonts: list[Path], small_digits: bool) -> None:
     global _WORKER_DATA
-    _WORKER_DATA = digits, labels, fonts
+    _WORKER_DATA = digits, labels, fonts, small_digits
 
 
 def _draw_copy(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One augmented copy of all digits (in worker order, some restyled), digits drawn from
-    handwriting fonts with their labels, and negatives."""
-    digits, labels, fonts = _WORKER_DATA
+    handwriting fonts with their labels, and negatives; for the small-digit network, camera
+    digits down to SMALL_DIGIT_HEIGHT_PX and ruled word pages among the negatives."""
+    digits, labels, fonts, small_digits = _WORKER_DATA
     rng = np.random.default_rng(seed)
-    augmented = augment_digits(add_writing_styles(digits, labels, rng), rng)
+    heights = SMALL_DIGIT_HEIGHT_PX if small_digits else DIGIT_HEIGHT_PX
+    augmented = augment_digits(add_writing_styles(digits, labels, rng), rng, heights=heights)
     extra, extra_labels = font_digits(int(FONT_DIGIT_FRACTION * len(digits)) if fonts else 0, fonts, rng)
-    negatives = make_negatives(int(NEGATIVE_FRACTION * len(digits)), digits, rng, fonts)
+    negatives = make_negatives(int(NEGATIVE_FRACTION * len(digits)), digits, rng, fonts, ruled=small_digits)
     return augmented, extra, extra_labels, negatives
 
 
 def draw_training_copies(
-    x: np.ndarray, y: np.ndarray, copies: int, seed: int, fonts: list[Path] | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    copies: int,
+    seed: int,
+    fonts: list[Path] | None = None,
+    small_digits: bool = False,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """``copies`` shuffled (inputs, labels) sets: augmented digits, font digits and
     negatives (label 10); ``fonts`` (handwriting font files) feed the font digits and the
-    handwritten negatives, which are left out without them."""
+    handwritten negatives, which are left out without them; ``small_digits``: the
+    small-digit network's data (:func:`_draw_copy`)."""
     seeds = [seed * 1000 + i for i in range(copies)]
     workers = min(copies, multiprocessing.cpu_count())
     # Fork before TensorFlow is imported, so the workers carry none of its threads.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [])) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [], small_digits)) as pool:
         drawn = pool.map(_draw_copy, seeds)
     sets = []
     rng = np.random.default_rng(seed)
@@ -272,8 +281,18 @@ def model_card(
     teacher: Path | None = None,
     init: Path | None = None,
     int8_weights: bool = True,
+    small_digits: bool = False,
+    learning_rate: float = PEAK_LEARNING_RATE,
 ) -> str:
     import keras
+
+    low, high = SMALL_DIGIT_HEIGHT_PX if small_digits else DIGIT_HEIGHT_PX
+    ruled = (
+        " and, for this small-digit network, from ruled and squared pages of handwritten words turned and in"
+        " perspective, cut by the recognizer's own mask (rules erased)"
+        if small_digits
+        else ""
+    )
 
     layers = [_describe_layer(layer) for layer in model.layers if _describe_layer(layer)]
     return f"""# camdigits model card
@@ -285,7 +304,7 @@ def model_card(
 | Errors (strict) / of them called "not a digit" (class 10) | {evaluation.total - evaluation.correct} / {evaluation.rejected} ({100 * evaluation.rejected / evaluation.total:.2f} % of test digits) |
 | Same test digits passed through `to_mnist_patch` first, as at run time | {_percent(normalised.digit_correct, normalised.total)} as a digit classifier, {100 * normalised.accuracy:.2f} % strict ({normalised.rejected} called "not a digit") |
 | Parameters | {model.count_params():,} |
-| Epochs | {len(epoch_seconds)} (batch {BATCH_SIZE}, Adam, cosine decay from {PEAK_LEARNING_RATE}), {np.mean(epoch_seconds) if epoch_seconds else 0:.0f} s per epoch |
+| Epochs | {len(epoch_seconds)} (batch {BATCH_SIZE}, Adam, cosine decay from {learning_rate:g}), {np.mean(epoch_seconds) if epoch_seconds else 0:.0f} s per epoch |
 | Training digits | {train_size:,} (official train split), plus {FONT_DIGIT_FRACTION:.0%} as many font digits and {NEGATIVE_FRACTION:.0%} as many synthetic non-digits per epoch |
 | Started from | {init if init else "fresh weights"} |
 | Targets | {f"distilled from {teacher.name} ({teacher}): {DISTILL_LABEL_WEIGHT:.0%} label, {1 - DISTILL_LABEL_WEIGHT:.0%} teacher's probabilities at temperature {DISTILL_TEMPERATURE:g}" if teacher else "the labels"} |
@@ -311,7 +330,7 @@ Reproduce the accuracy with `python -m train.evaluate --model models/{TFLITE_FIL
 
 ## Training data
 - Digits: each epoch one of {AUGMENTED_COPIES} pre-drawn augmented copies of the 60k training digits
-  (train/augment.py): {CAMERA_FRACTION:.0%} redrawn as camera masks {DIGIT_HEIGHT_PX[0]:.0f}-{DIGIT_HEIGHT_PX[1]:.0f} px tall with rotation, slant, width
+  (train/augment.py): {CAMERA_FRACTION:.0%} redrawn as camera masks {low:.0f}-{high:.0f} px tall with rotation, slant, width
   change, elastic wobble, stroke thinning/thickening (hairline to marker), blur, noise and a
   random binarisation threshold, {BREAK_PROBABILITY:.0%} of them with 1-2 bands of ink erased as by a
   skipping pen; the rest mildly transformed or untouched, so raw MNIST stays well read.
@@ -320,7 +339,7 @@ Reproduce the accuracy with `python -m train.evaluate --model models/{TFLITE_FIL
   families (train/fonts.py; {len(HELD_OUT_FAMILIES)} more families are held out, never trained on).
 - Not-a-digit (class 10, train/negatives.py): letters and symbols from Hershey stroke fonts
   and from the handwriting families, blobs cut by the runtime's own segmenter from pages of
-  handwritten words and from frames of noise, wood, fabric, smudges and printed pictures
+  handwritten words{ruled} and from frames of noise, wood, fabric, smudges and printed pictures
   (train/harvest.py, train/textures.py), touching pairs of digits, zig-zag scribbles, long
   turning doodles (pen travel at least {DOODLE_MIN_TRAVEL} times their extent), dashes, drawn boxes,
   blobs and specks. Shapes a person could read as a digit (O, l, I, Z, S, B, b, G, g, q, t,
@@ -368,6 +387,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-fonts", action="store_true", help="leave out the handwriting fonts (no npm needed)")
     parser.add_argument(
+        "--small-digits",
+        action="store_true",
+        help="the small-digit network's data: camera digits down to 10 px and ruled word pages as negatives",
+    )
+    parser.add_argument(
         "--float-weights",
         action="store_true",
         help="export float32 weights instead of int8 (as the cascade's first stage is shipped)",
@@ -390,7 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         f"drawing {args.copies} augmented copies of {len(x_train)} digits with {len(fonts)} handwriting fonts ...",
         flush=True,
     )
-    copies = draw_training_copies(x_train, y_train, args.copies, args.seed, fonts)
+    copies = draw_training_copies(x_train, y_train, args.copies, args.seed, fonts, args.small_digits)
     print(f"drawn in {time.time() - started:.0f} s", flush=True)
     if args.teacher:
         copies = with_teacher(copies, args.teacher)
@@ -438,6 +462,8 @@ def main(argv: list[str] | None = None) -> None:
         args.teacher,
         args.init,
         not args.float_weights,
+        args.small_digits,
+        args.learning_rate,
     )
     (args.out / CARD_FILE).write_text(card)
     print(f"wrote {args.out / KERAS_FILE}, {args.out / TFLITE_FILE}, {args.out / CARD_FILE}")

@@ -67,6 +67,14 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     raise ValueError(f"expected 1, 3 or 4 channels, got {image.shape[2]}")
 
 
+def ink_mask(paper: np.ndarray, config: Config) -> np.ndarray:
+    """The binary ink mask of a dark-ink frame ``paper`` (:func:`to_dark_ink`): thresholded,
+    its rules erased and the ink of texture, noise and grain cleared."""
+    thresholded, depth = threshold_with_depth(paper, config)
+    window = threshold_window(paper.shape, config)
+    return clear_texture(paper, thresholded, erase_rules(thresholded, depth), window, config.threshold_offset)
+
+
 class Recognizer:
     """Reads handwritten digits in frames.
 
@@ -90,11 +98,7 @@ class Recognizer:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
         (with the ink of texture, noise and grain cleared)."""
         paper = to_dark_ink(to_gray(image), self.config)
-        thresholded, depth = threshold_with_depth(paper, self.config)
-        window = threshold_window(paper.shape, self.config)
-        return paper, clear_texture(
-            paper, thresholded, erase_rules(thresholded, depth), window, self.config.threshold_offset
-        )
+        return paper, ink_mask(paper, self.config)
 
     def find(
         self,
