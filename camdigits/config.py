@@ -196,6 +196,11 @@ INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measur
 # bare stroke (STROKE_ASPECT), turned this many degrees each way: four more readings of a digit
 # in a style or at a size the network reads unsurely (docs/accuracy.md, "Unsure blobs read turned").
 UNSURE_TURN_DEG = 10.0
+# A blob at most SMALL_BLOB_PX tall still read under Config.min_confidence, and a cut's half
+# that small, is read again by the small-digit network (trained on digits down to 10 px,
+# classify.SMALL_NETWORK_FILE), whose reading is taken unless it is a one, as a grid's dash
+# is to it (docs/accuracy.md, "A second opinion on small digits").
+SMALL_BLOB_PX = 20
 
 # --- classification cascade (recognition/classify.py) ---------------------------------------
 # The first stage's probability from which it settles a patch without the full network,
@@ -303,6 +308,7 @@ class Config:
 
     # --- runtime ----------------------------------------------------------------------------
     first_stage: bool = True  # the cheap first network settles the patches it is sure of (shipped model only)
+    small_network: bool = True  # the small-digit network reads again small unsure blobs (shipped model only)
     num_threads: int = 2  # LiteRT interpreter threads: a laptop's spare cores, leaving capture and display theirs
     max_megapixels: float = 50.0  # MP: larger images are refused, as decoding them takes seconds and gigabytes
     max_candidates: int = 20_000  # candidates read per frame at most: past it the frame is noise, and says so

@@ -157,6 +157,22 @@ def test_the_shipped_model_comes_behind_its_first_stage_and_other_models_stand_a
     assert type(Recognizer(copy).classifier) is DigitClassifier
 
 
+def test_the_shipped_model_comes_with_its_small_digit_network_and_other_models_without(tmp_path):
+    from dataclasses import replace
+
+    from camdigits.config import Config
+    from camdigits.recognition.classify import SMALL_NETWORK_FILE
+    from camdigits.recognition.recognizer import Recognizer
+
+    small = Recognizer().small_network
+    assert small is not None and small.path.name == SMALL_NETWORK_FILE and small.has_reject_class
+    assert Recognizer(config=replace(Config(), first_stage=False)).small_network is not None
+    assert Recognizer(config=replace(Config(), small_network=False)).small_network is None
+    copy = tmp_path / "mine.tflite"  # a user's own model: the small network was measured beside another
+    copy.write_bytes(default_model_path().read_bytes())
+    assert Recognizer(copy).small_network is None
+
+
 def test_the_cascade_takes_the_first_stage_where_it_is_sure_and_the_full_network_elsewhere(cascade):
     x, _ = mnist_test()
     batch = as_batch(x[:300])
@@ -190,7 +206,9 @@ def test_a_network_retrained_in_the_shipped_models_place_stands_alone(monkeypatc
     from camdigits.recognition import classify
 
     monkeypatch.setattr(classify, "FIRST_STAGE_TEACHER_SHA256", "0" * 64)
-    assert type(classify.load_classifier(None, num_threads=1, first_stage=True)) is DigitClassifier
+    full = classify.load_classifier(None, num_threads=1, first_stage=True)
+    assert type(full) is DigitClassifier
+    assert classify.load_small_network(full, num_threads=1, enabled=True) is None
 
 
 @pytest.mark.parametrize("content", [None, b"not a model\n"], ids=["missing", "corrupt"])
@@ -207,4 +225,21 @@ def test_a_missing_or_corrupt_first_stage_is_an_error_naming_it(monkeypatch, tmp
         classify.load_classifier(None, num_threads=1, first_stage=True)
     message = str(raised.value)
     assert message.startswith("the cascade's first stage: ") and classify.FIRST_STAGE_FILE in message
+    assert "pass --model a copy of the model file" in message
+
+
+@pytest.mark.parametrize("content", [None, b"not a model\n"], ids=["missing", "corrupt"])
+def test_a_missing_or_corrupt_small_digit_network_is_an_error_naming_it(monkeypatch, tmp_path, content):
+    from camdigits.recognition import classify
+
+    model = tmp_path / classify.MODEL_FILE  # the shipped network, in a folder without a good small network
+    model.write_bytes(default_model_path().read_bytes())
+    if content is not None:
+        (tmp_path / classify.SMALL_NETWORK_FILE).write_bytes(content)
+    monkeypatch.setattr(classify, "default_model_path", lambda: model)
+    full = classify.DigitClassifier(None, num_threads=1)
+    with pytest.raises(ModelError) as raised:
+        classify.load_small_network(full, num_threads=1, enabled=True)
+    message = str(raised.value)
+    assert message.startswith("the small-digit network: ") and classify.SMALL_NETWORK_FILE in message
     assert "pass --model a copy of the model file" in message

@@ -9,6 +9,11 @@ changes: that costs less than classifying the padding of a rounded-up batch.
 The cascade's first stage is a network about a quarter of the full one's cost, distilled
 from it (models/MODEL_CARD.md). It settles the patches it is sure of, most clear digits and
 most clear non-digits; the full network still reads every patch it is unsure of.
+
+The small-digit network is the full network's shape, trained further on camera digits down
+to 10 px (`python -m train.train --small-digits`). The recognizer asks it for a second
+opinion on the small blobs and cut halves the full network reads unsurely
+(camdigits/recognition/recognizer.py); both extra networks come only with the shipped one.
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ from camdigits.quiet import native_stderr_silenced
 
 MODEL_FILE = "camdigits.tflite"
 FIRST_STAGE_FILE = "camdigits_first.tflite"  # the cascade's first stage, shipped beside MODEL_FILE
+SMALL_NETWORK_FILE = "camdigits_small.tflite"  # the small-digit network, shipped beside MODEL_FILE
 # sha256 of the network the first stage was distilled from, as shipped: its weights stored as
 # int8 (the first stage learnt from the same network with float32 weights, whose outputs
 # differ by at most 0.04). A network retrained into the model's place stands alone until a
-# first stage is distilled from it (models/MODEL_CARD.md).
+# first stage is distilled from it and a small-digit network measured beside it (models/MODEL_CARD.md).
 FIRST_STAGE_TEACHER_SHA256 = "900edb873f691502f4283f86a3b986452019a103d5296ef5051602686629f74b"
 _FIRST_STAGE_HINT = "reinstall camdigits; to run the network alone, pass --model a copy of the model file"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
@@ -187,6 +193,25 @@ class Cascade:
         return probabilities
 
 
+def _is_shipped_network(full: DigitClassifier) -> bool:
+    """Whether ``full`` is the shipped model file with the network it was shipped with: the
+    one the first stage was distilled from and the small-digit network measured beside."""
+    shipped = default_model_path()
+    if full.path.resolve() != shipped.resolve():
+        return False
+    try:
+        return hashlib.sha256(full.path.read_bytes()).hexdigest() == FIRST_STAGE_TEACHER_SHA256
+    except OSError:
+        return False  # the network itself was read a moment ago; without a checksum it stands alone
+
+
+def _shipped_beside(name: str, what: str, num_threads: int) -> DigitClassifier:
+    try:
+        return DigitClassifier(default_model_path().with_name(name), num_threads)
+    except ModelError as error:
+        raise ModelError(f"{what}: {error.message}", _FIRST_STAGE_HINT) from error
+
+
 def load_classifier(model_path: str | Path | None, num_threads: int, first_stage: bool) -> DigitClassifier | Cascade:
     """The classifier for ``model_path`` (None: the shipped model): with ``first_stage``, the
     shipped model file comes behind its first stage; any other file (a copy of it included),
@@ -197,16 +222,18 @@ def load_classifier(model_path: str | Path | None, num_threads: int, first_stage
         ModelError: either network is missing or not a usable model.
     """
     full = DigitClassifier(model_path, num_threads)
-    shipped = default_model_path()
-    if not first_stage or full.path.resolve() != shipped.resolve():
+    if not first_stage or not _is_shipped_network(full):
         return full
-    try:
-        if hashlib.sha256(full.path.read_bytes()).hexdigest() != FIRST_STAGE_TEACHER_SHA256:
-            return full
-    except OSError:
-        return full  # the network itself was read a moment ago; without a checksum it stands alone
-    try:
-        first = DigitClassifier(shipped.with_name(FIRST_STAGE_FILE), num_threads)
-    except ModelError as error:
-        raise ModelError(f"the cascade's first stage: {error.message}", _FIRST_STAGE_HINT) from error
-    return Cascade(full, first)
+    return Cascade(full, _shipped_beside(FIRST_STAGE_FILE, "the cascade's first stage", num_threads))
+
+
+def load_small_network(full: DigitClassifier, num_threads: int, enabled: bool) -> DigitClassifier | None:
+    """The small-digit network, if ``enabled`` and ``full`` is the shipped network (as for the
+    first stage, another network stands alone); else None.
+
+    Raises:
+        ModelError: the small-digit network is missing or not a usable model.
+    """
+    if not enabled or not _is_shipped_network(full):
+        return None
+    return _shipped_beside(SMALL_NETWORK_FILE, "the small-digit network", num_threads)

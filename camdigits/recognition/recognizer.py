@@ -2,8 +2,9 @@
 
 The only object that knows every stage: threshold -> texture -> candidates -> normalise
 -> classify (and the page's style) -> split touching digits -> word context -> numbers.
-It holds the classifier (an interpreter) and a reusable patch buffer; everything else is a
-pure function of the frame.
+It holds the classifiers (interpreters: the network, behind its first stage, and the
+small-digit network) and a reusable patch buffer; everything else is a pure function of
+the frame.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from camdigits.config import (
     ONE_PEERS_READ,
     PATCH_SIZE,
     PRINTED_LABELS,
+    SMALL_BLOB_PX,
     STROKE_ASPECT,
     UNSURE_TURN_DEG,
     Config,
 )
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
-from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier
+from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier, load_small_network
 from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
@@ -87,6 +89,7 @@ class Recognizer:
     def __init__(self, model_path: str | Path | None = None, config: Config | None = None) -> None:
         self.config = config or Config()
         self.classifier = load_classifier(model_path, self.config.num_threads, self.config.first_stage)
+        self.small_network = load_small_network(self._full_network, self.config.num_threads, self.config.small_network)
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         self.stage_hook: Callable[[str], None] | None = None
         """Called by :meth:`recognize` with each stage's name as the stage ends (see bench.stage_times)."""
@@ -143,7 +146,8 @@ class Recognizer:
         ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
         grey levels' patch, read by the full network in a second call, and of its mask and
-        grey levels turned UNSURE_TURN_DEG each way (:meth:`_with_turned_readings`).
+        grey levels turned UNSURE_TURN_DEG each way (:meth:`_with_turned_readings`); for a
+        small one still that unsure, the small-digit network's (:meth:`_small_blob_readings`).
 
         A small digit's mask, scaled up to the patch, has blocky edges, and its patch at its
         grey levels reads as MNIST's grey digits do. Read from the grey levels alone, every
@@ -160,8 +164,54 @@ class Recognizer:
         again = [blobs[i] for i in unsure.tolist()]
         shades = [shaded(blob) for blob in again]  # once: read as they are and turned
         both = probabilities[unsure] + self._full_network.predict(to_mnist_patches(shades))
-        probabilities[unsure] = self._with_turned_readings(again, shades, both)
+        readings = self._with_turned_readings(again, shades, both)
+        probabilities[unsure] = self._small_blob_readings(again, shades, readings)
         return probabilities
+
+    def _small_blob_readings(
+        self, blobs: list[Candidate], shades: list[np.ndarray], readings: np.ndarray
+    ) -> np.ndarray:
+        """The ``readings`` of ``blobs`` read unsurely (``shades``: their ink at its grey
+        levels), with the small-digit network's mean reading of the mask and grey levels of
+        each at most SMALL_BLOB_PX tall and still read under ``min_confidence`` in place of
+        its own, unless that says one.
+
+        The full network learnt digits drawn 20-80 px tall; a smaller one's patch is blocky or
+        blurred. The small-digit network learnt them down to 10 px, but reads a grid's dashes
+        as ones surely, so its ones are not taken (docs/accuracy.md, "A second opinion on
+        small digits").
+        """
+        if self.small_network is None:
+            return readings
+        small = [
+            k
+            for k, blob in enumerate(blobs)
+            if blob.box[3] <= SMALL_BLOB_PX and readings[k, :NOT_A_DIGIT].max() < self.config.min_confidence
+        ]
+        if not small:
+            return readings
+        crops = [blobs[k].ink for k in small] + [shades[k] for k in small]
+        second = self.small_network.predict(to_mnist_patches(crops)).reshape(2, len(small), -1).mean(axis=0)
+        taken = _not_ones(second)
+        readings[np.array(small)[taken]] = second[taken]
+        return readings
+
+    def _small_half_readings(self, halves: list[Candidate], patches: np.ndarray, readings: np.ndarray) -> np.ndarray:
+        """The full network's ``readings`` of the halves of cuts (``patches``: at their grey
+        levels), with the small-digit network's in place of those of halves at most
+        SMALL_BLOB_PX tall that it reads more surely as a digit but one (a pair of small
+        digits merged in their blurred rims: docs/accuracy.md, "A second opinion on small
+        digits")."""
+        if self.small_network is None:
+            return readings
+        small = np.flatnonzero([half.box[3] <= SMALL_BLOB_PX for half in halves])
+        if not len(small):
+            return readings
+        second = self.small_network.predict(patches[small])
+        surer = second[:, :NOT_A_DIGIT].max(axis=1) > readings[small, :NOT_A_DIGIT].max(axis=1)
+        taken = surer & _not_ones(second)
+        readings[small[taken]] = second[taken]
+        return readings
 
     def _with_turned_readings(self, blobs: list[Candidate], shades: list[np.ndarray], both: np.ndarray) -> np.ndarray:
         """For ``blobs`` read unsurely from their masks (``shades``: their ink at its grey
@@ -258,7 +308,8 @@ class Recognizer:
         def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
             # At their grey levels: read from their masks, fewer halves of field digits
             # passed (docs/accuracy.md, "Small digits read at their grey levels").
-            return self.read(_grey_patches(blobs), full)
+            patches = _grey_patches(blobs)
+            return _likeliest_digits(self._small_half_readings(blobs, patches, full.predict(patches)))
 
         return split_touching(
             candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
@@ -325,6 +376,12 @@ class Recognizer:
 def _grey_patches(blobs: list[Candidate]) -> np.ndarray:
     """One MNIST-style patch per blob, from its ink at its grey levels (:func:`shaded`)."""
     return to_mnist_patches([shaded(blob) for blob in blobs])
+
+
+def _not_ones(probabilities: np.ndarray) -> np.ndarray:
+    """Which rows of the small-digit network's ``probabilities`` stand in for the full
+    network's: those whose likeliest digit is not a one, as a grid's dash is to it."""
+    return probabilities[:, :NOT_A_DIGIT].argmax(axis=1) != 1
 
 
 def _without_lying_ones(digits: list[Digit]) -> list[Digit]:
