@@ -211,35 +211,30 @@ def test_a_network_retrained_in_the_shipped_models_place_stands_alone(monkeypatc
     assert classify.load_small_network(full, num_threads=1, enabled=True) is None
 
 
+# Each network shipped beside the model: the name of its file in classify, and how its errors begin.
+BESIDE = {
+    "first stage": ("FIRST_STAGE_FILE", "the cascade's first stage: "),
+    "small-digit network": ("SMALL_NETWORK_FILE", "the small-digit network: "),
+}
+
+
 @pytest.mark.parametrize("content", [None, b"not a model\n"], ids=["missing", "corrupt"])
-def test_a_missing_or_corrupt_first_stage_is_an_error_naming_it(monkeypatch, tmp_path, content):
+@pytest.mark.parametrize("network", list(BESIDE))
+def test_a_missing_or_corrupt_network_beside_the_model_is_an_error_naming_it(monkeypatch, tmp_path, content, network):
     """A ModelError, which the CLI prints as its one line and exit code 2 (tests/test_bad_input.py)."""
     from camdigits.recognition import classify
 
-    model = tmp_path / classify.MODEL_FILE  # the shipped network, in a folder without a good first stage
+    name, start = getattr(classify, BESIDE[network][0]), BESIDE[network][1]
+    model = tmp_path / classify.MODEL_FILE  # the shipped network, in a folder without a good copy of the other
     model.write_bytes(default_model_path().read_bytes())
     if content is not None:
-        (tmp_path / classify.FIRST_STAGE_FILE).write_bytes(content)
+        (tmp_path / name).write_bytes(content)
     monkeypatch.setattr(classify, "default_model_path", lambda: model)
     with pytest.raises(ModelError) as raised:
-        classify.load_classifier(None, num_threads=1, first_stage=True)
+        if network == "first stage":
+            classify.load_classifier(None, num_threads=1, first_stage=True)
+        else:
+            classify.load_small_network(classify.DigitClassifier(None, num_threads=1), num_threads=1, enabled=True)
     message = str(raised.value)
-    assert message.startswith("the cascade's first stage: ") and classify.FIRST_STAGE_FILE in message
-    assert "pass --model a copy of the model file" in message
-
-
-@pytest.mark.parametrize("content", [None, b"not a model\n"], ids=["missing", "corrupt"])
-def test_a_missing_or_corrupt_small_digit_network_is_an_error_naming_it(monkeypatch, tmp_path, content):
-    from camdigits.recognition import classify
-
-    model = tmp_path / classify.MODEL_FILE  # the shipped network, in a folder without a good small network
-    model.write_bytes(default_model_path().read_bytes())
-    if content is not None:
-        (tmp_path / classify.SMALL_NETWORK_FILE).write_bytes(content)
-    monkeypatch.setattr(classify, "default_model_path", lambda: model)
-    full = classify.DigitClassifier(None, num_threads=1)
-    with pytest.raises(ModelError) as raised:
-        classify.load_small_network(full, num_threads=1, enabled=True)
-    message = str(raised.value)
-    assert message.startswith("the small-digit network: ") and classify.SMALL_NETWORK_FILE in message
+    assert message.startswith(start) and name in message
     assert "pass --model a copy of the model file" in message
