@@ -196,11 +196,14 @@ INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measur
 # bare stroke (STROKE_ASPECT), turned this many degrees each way: four more readings of a digit
 # in a style or at a size the network reads unsurely (docs/accuracy.md, "Unsure blobs read turned").
 UNSURE_TURN_DEG = 10.0
-# A blob at most SMALL_BLOB_PX tall still read under Config.min_confidence, and a cut's half
-# that small, is read again by the small-digit network (trained on digits down to 10 px,
-# classify.SMALL_NETWORK_FILE), whose reading is taken unless it is a one, as a grid's dash
-# is to it (docs/accuracy.md, "A second opinion on small digits").
+# A blob at most SMALL_BLOB_PX tall still read under Config.min_confidence, and the halves of
+# a cut blob at most SMALL_PAIR_PX tall, are read again by the small-digit network (trained on
+# digits down to 10 px, classify.SMALL_NETWORK_FILE), whose reading is taken unless it is a
+# one, as a grid's dash is to it (docs/accuracy.md, "A second opinion on small digits").
 SMALL_BLOB_PX = 20
+# Two small digits merged side by side, their blurred rims and a slant adding a few px; a
+# taller blob's small halves stand at different heights, as a p's bowl and stem do.
+SMALL_PAIR_PX = 24
 
 # --- classification cascade (recognition/classify.py) ---------------------------------------
 # The first stage's probability from which it settles a patch without the full network,

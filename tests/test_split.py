@@ -420,8 +420,26 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     scene = render("mixed_sizes", seed, (640, 480))
     found = _pair_found(scene, pair)
     assert found() == 2
-    monkeypatch.setattr(Recognizer, "_small_half_readings", lambda self, halves, patches, readings: readings)
+    monkeypatch.setattr(Recognizer, "_small_half_readings", lambda self, halves, patches, readings, wholes: readings)
     assert found() == 0
+
+
+def test_the_small_halves_of_a_taller_blob_are_left_to_the_full_network(monkeypatch):
+    """A field page of words at 720p (bench.field, seed 14): the p of "Damp", 30 px tall, cuts
+    into its bowl and its stem, 18 and 19 px tall, which the small-digit network would read
+    as 9 and 1 surely; with them the word reads as a number, 7 9 1. Only the halves of blobs
+    at most SMALL_PAIR_PX tall are its to read: the page reads no digit."""
+    scene = render("words_only", 14, (1280, 720))
+    recognizer = Recognizer()
+    assert recognizer.recognize(scene.image).digits == ()
+    halves = Recognizer._small_half_readings
+    everywhere = np.array([[0, 0, 1280, 720]])
+    monkeypatch.setattr(
+        Recognizer,
+        "_small_half_readings",
+        lambda self, h, patches, readings, wholes: halves(self, h, patches, readings, everywhere),
+    )
+    assert sorted(d.label for d in recognizer.recognize(scene.image).digits) == [1, 7, 9]
 
 
 @pytest.mark.parametrize(
