@@ -41,7 +41,7 @@ SMALL_NETWORK_FILE = "camdigits_small.tflite"  # the small-digit network, shippe
 # differ by at most 0.04). A network retrained into the model's place stands alone until a
 # first stage is distilled from it and a small-digit network measured beside it (models/MODEL_CARD.md).
 FIRST_STAGE_TEACHER_SHA256 = "900edb873f691502f4283f86a3b986452019a103d5296ef5051602686629f74b"
-_FIRST_STAGE_HINT = "reinstall camdigits; to run the network alone, pass --model a copy of the model file"
+_BESIDE_HINT = "reinstall camdigits; to run the network alone, pass --model a copy of the model file"
 _MODEL_HINT = "reinstall camdigits, or pass --model PATH to a .tflite file made by `python -m train.train`"
 
 
@@ -206,10 +206,11 @@ def _is_shipped_network(full: DigitClassifier) -> bool:
 
 
 def _shipped_beside(name: str, what: str, num_threads: int) -> DigitClassifier:
+    """The network in file ``name`` beside the shipped model; its errors name it as ``what``."""
     try:
         return DigitClassifier(default_model_path().with_name(name), num_threads)
     except ModelError as error:
-        raise ModelError(f"{what}: {error.message}", _FIRST_STAGE_HINT) from error
+        raise ModelError(f"{what}: {error.message}", _BESIDE_HINT) from error
 
 
 def load_classifier(model_path: str | Path | None, num_threads: int, first_stage: bool) -> DigitClassifier | Cascade:
