@@ -10,7 +10,7 @@ import pytest
 
 from bench.field.scene import render
 from bench.metrics import score
-from camdigits.config import Config
+from camdigits.config import NOT_A_DIGIT, SMALL_PAIR_PX, Config
 from camdigits.recognition import split
 from camdigits.recognition.candidates import Candidate, shaded
 from camdigits.recognition.normalise import to_mnist_patches
@@ -424,22 +424,37 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     assert found() == 0
 
 
-def test_the_small_halves_of_a_taller_blob_are_left_to_the_full_network(monkeypatch):
+def test_the_small_halves_of_a_taller_blob_are_left_to_the_full_network():
     """A field page of words at 720p (bench.field, seed 14): the p of "Damp", 30 px tall, cuts
-    into its bowl and its stem, 18 and 19 px tall, which the small-digit network would read
-    as 9 and 1 surely; with them the word reads as a number, 7 9 1. Only the halves of blobs
-    at most SMALL_PAIR_PX tall are its to read: the page reads no digit."""
+    into its bowl and its stem, 18 and 19 px tall, which the small-digit network read as 9
+    and 1 surely when it read every small half; with them the word read as a number, 7 9 1
+    (docs/accuracy.md). Only the halves of blobs at most SMALL_PAIR_PX tall are its to read:
+    the page reads no digit."""
     scene = render("words_only", 14, (1280, 720))
+    assert Recognizer().recognize(scene.image).digits == ()
+
+
+def test_the_small_digit_network_reads_only_the_halves_inside_small_blobs():
+    """Two halves, clear MNIST digits 18 and 19 px tall that the full network is taken to read
+    unsurely: inside the box of one of the frame's blobs at most SMALL_PAIR_PX tall (those
+    Recognizer.split_touching passes), the small-digit network's readings replace those;
+    outside every such box (halves of a taller blob) they stand."""
     recognizer = Recognizer()
-    assert recognizer.recognize(scene.image).digits == ()
-    halves = Recognizer._small_half_readings
-    everywhere = np.array([[0, 0, 1280, 720]])
-    monkeypatch.setattr(
-        Recognizer,
-        "_small_half_readings",
-        lambda self, h, patches, readings, wholes: halves(self, h, patches, readings, everywhere),
-    )
-    assert sorted(d.label for d in recognizer.recognize(scene.image).digits) == [1, 7, 9]
+    x, y = mnist_test()
+    picks = [first_of_each_label()[label] for label in (6, 8)]
+    patches = to_mnist_patches([x[i] for i in picks])
+    halves = [
+        Candidate(box=(100, 52, 12, 18), ink=np.full((18, 12), 255, np.uint8)),
+        Candidate(box=(113, 50, 12, 19), ink=np.full((19, 12), 255, np.uint8)),
+    ]
+    unsure = np.full((2, NOT_A_DIGIT + 1), 1 / (NOT_A_DIGIT + 1), np.float32)
+
+    def read(wholes: list[tuple[int, int, int, int]]) -> list[int]:
+        readings = recognizer._small_half_readings(halves, patches, unsure.copy(), np.array(wholes).reshape(-1, 4))
+        return [int(label) if readings[k, label] > 0.9 else -1 for k, label in enumerate(readings.argmax(axis=1))]
+
+    assert read([(99, 49, 28, SMALL_PAIR_PX)]) == [int(y[i]) for i in picks] == [6, 8]
+    assert read([(300, 49, 28, SMALL_PAIR_PX), (99, 55, 28, 14)]) == read([]) == [-1, -1]
 
 
 @pytest.mark.parametrize(
