@@ -9,6 +9,7 @@ the frame.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,12 +202,13 @@ class Recognizer:
         self, halves: list[Candidate], patches: np.ndarray, readings: np.ndarray, wholes: np.ndarray
     ) -> np.ndarray:
         """The full network's ``readings`` of the halves of cuts (``patches``: at their grey
-        levels), with the small-digit network's in place of those of the halves of blobs at
-        most SMALL_PAIR_PX tall (within one of the boxes ``wholes``, (N, 4)) that it reads
-        more surely as a digit but one: a pair of small digits merged in their blurred rims
-        (docs/accuracy.md, "A second opinion on small digits"). The small halves of a taller
-        blob stand at different heights, as a p's bowl and stem do, and are not taken."""
-        if self.small_network is None or not len(halves) or not len(wholes):
+        levels; at least one half, and this recognizer has a small-digit network), with the
+        small-digit network's in place of those of the halves of blobs at most SMALL_PAIR_PX
+        tall (within one of the boxes ``wholes``, (N, 4)) that it reads more surely as a digit
+        but one: a pair of small digits merged in their blurred rims (docs/accuracy.md, "A
+        second opinion on small digits"). The small halves of a taller blob stand at different
+        heights, as a p's bowl and stem do, and are not taken."""
+        if not len(wholes):
             return readings
         boxes = np.array([half.box for half in halves])[:, None, :]
         inside = (boxes[..., :2] >= wholes[:, :2]) & (boxes[..., :2] + boxes[..., 2:] <= wholes[:, :2] + wholes[:, 2:])
@@ -310,13 +312,20 @@ class Recognizer:
         # The halves of a cut must be read 0.97-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self._full_network
-        pairs = np.array([blob.box for blob in candidates if blob.box[3] <= SMALL_PAIR_PX], np.int64).reshape(-1, 4)
+
+        @functools.cache
+        def small_blobs() -> np.ndarray:
+            # Made once a frame, and only for a frame with cuts to read: noise has thousands of blobs.
+            return np.array([blob.box for blob in candidates if blob.box[3] <= SMALL_PAIR_PX], np.int64).reshape(-1, 4)
 
         def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
             # At their grey levels: read from their masks, fewer halves of field digits
             # passed (docs/accuracy.md, "Small digits read at their grey levels").
             patches = _grey_patches(blobs)
-            return _likeliest_digits(self._small_half_readings(blobs, patches, full.predict(patches), pairs))
+            readings = full.predict(patches)
+            if self.small_network is not None and blobs:
+                readings = self._small_half_readings(blobs, patches, readings, small_blobs())
+            return _likeliest_digits(readings)
 
         return split_touching(
             candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
