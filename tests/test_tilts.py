@@ -57,3 +57,13 @@ def test_the_family_with_more_rules_comes_first():
     found = strip_tilts(strip, around=0.0)
     assert len(found) == 2, found
     assert abs(found[0] - 1.0) <= 0.5 and abs(found[1] - 8.0) <= 0.5, found
+
+
+def test_a_second_search_skips_the_tilts_searched_already():
+    """Searched again with 1 degree tried already, the seven rules at 1 degree give no tilt
+    near it, and the three at 8 come first; a strip with no ink gives no tilt near one
+    tried."""
+    strip = _strip_with_rules([1.0], rows_each=7) | _strip_with_rules([8.0], rows_each=3, first=320)
+    found = strip_tilts(strip, around=0.0, most=1, apart_from=[1.0])
+    assert len(found) == 1 and abs(found[0] - 8.0) <= 0.5, found
+    assert strip_tilts(np.zeros((480, 213), np.uint8), around=3.5, apart_from=[3.0]) == []

@@ -149,21 +149,41 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
     too wide for a digit. Over a strip, each piece of a rule is nearly straight, and spans most of the
     strip (STRIP_RULE_EXTENT), where a pen's straight stroke (an underline, a fraction bar)
     rarely does: judged against the strip's own width (RULE_MIN_EXTENT), strokes 60 px long
-    were erased as rules, and a desk's grain lines were found."""
+    were erased as rules, and a desk's grain lines were found.
+
+    A strip where rules were found is searched once more, at the strongest tilt of the ink
+    they leave (at least RULE_TILT_APART from those tried): a page in strong perspective
+    fans its rules over more angles than RULE_TILTS, and the few rules at the far side of
+    the fan (level at the top, 10 degrees off at the bottom) make no peak of their own
+    until the many others are erased."""
     h, w = mask.shape
     rules = np.zeros_like(mask)
     for k in range(RULE_STRIPS):
         left, right = k * w // RULE_STRIPS, (k + 1) * w // RULE_STRIPS
         strip = np.ascontiguousarray(mask[:, left:right])
-        # Lengths judged as if the strip were wider: a piece must span STRIP_RULE_EXTENT of it.
-        judged = round(STRIP_RULE_EXTENT / RULE_MIN_EXTENT * (right - left))
-        for strip_tilt in strip_tilts(strip, tilt):
-            turn, size = tight_turn(h, right - left, strip_tilt)
-            levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
-            found = _find_rules(levelled, sizes, max_thickness, (h, judged), searched=True)
-            if found is not None:
-                inverse = cv2.invertAffineTransform(turn)
-                rules[:, left:right] |= cv2.warpAffine(found, inverse, (right - left, h), flags=cv2.INTER_NEAREST)
+        tried = strip_tilts(strip, tilt)
+        found = _strip_rules(strip, tried, sizes, max_thickness)
+        if found.any():
+            left_over = cv2.bitwise_and(strip, cv2.bitwise_not(found))
+            found |= _strip_rules(strip, strip_tilts(left_over, tilt, 1, tried), sizes, max_thickness)
+        rules[:, left:right] = found
+    return rules
+
+
+def _strip_rules(strip: np.ndarray, tilts: list[float], sizes: RuleSizes, max_thickness: float) -> np.ndarray:
+    """The rules of one strip of a ruled frame's mask (see :func:`_rules_by_strips`) found
+    with the strip turned level by each of ``tilts``; zeros where none."""
+    h, width = strip.shape
+    rules = np.zeros_like(strip)
+    # Lengths judged as if the strip were wider: a piece must span STRIP_RULE_EXTENT of it.
+    judged = round(STRIP_RULE_EXTENT / RULE_MIN_EXTENT * width)
+    for strip_tilt in tilts:
+        turn, size = tight_turn(h, width, strip_tilt)
+        levelled = cv2.warpAffine(strip, turn, size, flags=cv2.INTER_NEAREST)
+        found = _find_rules(levelled, sizes, max_thickness, (h, judged), searched=True)
+        if found is not None:
+            inverse = cv2.invertAffineTransform(turn)
+            rules |= cv2.warpAffine(found, inverse, (width, h), flags=cv2.INTER_NEAREST)
     return rules
 
 

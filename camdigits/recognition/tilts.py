@@ -12,6 +12,7 @@ on a strip can be pulled off by a digit's stroke: docs/accuracy.md.)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -27,37 +28,45 @@ from camdigits.config import (
 )
 
 
-def strip_tilts(mask: np.ndarray, around: float) -> list[float]:
-    """Up to RULE_TILTS tilts in degrees (as :func:`~camdigits.recognition.rules.rule_tilt`
+def strip_tilts(
+    mask: np.ndarray, around: float, most: int | None = None, apart_from: Sequence[float] = ()
+) -> list[float]:
+    """Up to ``most`` (RULE_TILTS) tilts in degrees (as :func:`~camdigits.recognition.rules.rule_tilt`
     gives them) of the rules in ``mask`` (a strip of a ruled frame's ink mask, uint8, ink
-    255), searched within RULE_TILT_RANGE of ``around`` (the frame's tilt), strongest first;
-    an end of that range counts as a peak (rules turned further are found at it, if at all);
-    ``[around]`` where its ink lines up along no angle more than any other."""
+    255), searched within RULE_TILT_RANGE of ``around`` (the frame's tilt), strongest first,
+    each RULE_TILT_APART from the others and from those of ``apart_from`` (tilts searched
+    already); an end of that range counts as a peak (rules turned further are found at it,
+    if at all); ``[around]`` where its ink lines up along no angle more than any other
+    (``[]`` if ``around`` is too near ``apart_from``)."""
     h, w = mask.shape
     small = cv2.resize(
         mask, (max(1, w // RULE_TILT_SHRINK), max(1, h // RULE_TILT_SHRINK)), interpolation=cv2.INTER_AREA
     )
     ys, xs = np.nonzero(small >= 64)
     if not len(ys):
-        return [around]
+        return _apart([around], apart_from)
     angles = np.arange(around - RULE_TILT_RANGE, around + RULE_TILT_RANGE + RULE_TILT_STEP / 2, RULE_TILT_STEP)
     sharpness = _line_up(ys, xs, small.shape, angles)
     low, high = float(sharpness.min()), float(sharpness.max())
     if high <= low:
-        return [around]
+        return _apart([around], apart_from)
     height = (sharpness - low) / (high - low)
     # Local peaks (a plateau's every step counts; the spacing below keeps one of it).
     left = np.concatenate(([True], height[1:] >= height[:-1]))
     right = np.concatenate((height[:-1] >= height[1:], [True]))
     peaks = np.flatnonzero(left & right & (height >= RULE_TILT_PEAK))
+    most = RULE_TILTS if most is None else most
     chosen: list[float] = []
     for i in peaks[np.argsort(-height[peaks], kind="stable")].tolist():
-        angle = float(angles[i])
-        if all(abs(angle - other) >= RULE_TILT_APART for other in chosen):
-            chosen.append(angle)
-            if len(chosen) == RULE_TILTS:
-                break
+        chosen += _apart([float(angles[i])], [*apart_from, *chosen])
+        if len(chosen) == most:
+            break
     return chosen
+
+
+def _apart(tilts: list[float], others: Sequence[float]) -> list[float]:
+    """The ``tilts`` at least RULE_TILT_APART from every one of ``others``."""
+    return [t for t in tilts if all(abs(t - other) >= RULE_TILT_APART for other in others)]
 
 
 def _line_up(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int], angles: np.ndarray) -> np.ndarray:
