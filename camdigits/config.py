@@ -185,6 +185,10 @@ LINE_SAMPLES = 16  # points sampled past each end
 LINE_MIN_INSIDE = 0.5  # fraction of an end's samples inside the frame for the end to be judged
 LINE_SPAN = 0.8  # fraction of a blob's height (width) one column (row) of its ink spans, in a grid's crossing
 LINE_CONTINUES = 0.3  # fraction of its contrast by which the paper past both ends is darker in a line's dash
+# Thickness / length (along its second moments' axes) below which a slanted blob is a bare
+# stroke (lines.is_bare_stroke): a sheet's edge on a desk, in pieces 0.06-0.16; a 7 with a
+# short bar, 0.33, whose axis runs on into the digits above and below it in a worksheet.
+SLANTED_STROKE_ASPECT = 0.25
 
 # --- patches (recognition/normalise.py) -----------------------------------------------------
 # Stroke width as a fraction of the ink's longest side; MNIST's span 0.075-0.175 (5-95 %).

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
+import camdigits.recognition.lines as lines
 import camdigits.recognition.rules as rules
 import camdigits.recognition.threshold as threshold
 import camdigits.recognition.tilts as tilts
@@ -205,6 +206,33 @@ def test_texture_frames_give_few_digits(recognizer, kind, most):
                 frame = cv2.GaussianBlur(frame, (0, 0), 2.0)
         found += len(recognizer.recognize(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)).digits)
     assert found <= most, found
+
+
+@pytest.mark.parametrize("seed", [9, 11])
+def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, seed):
+    """Desk frames of the field set (1280x720) where one sheet lies over another: the shadow
+    along the upper sheet's edge is thresholded into pieces of one diagonal line, and each
+    piece read as a slanted 1 (2 and 1 of them) until slanted strokes, not only upright
+    ones, were checked for running on as a line."""
+    frame = render("desks", seed, (1280, 720)).image
+    assert not recognizer.recognize(frame).digits
+    monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)  # upright strokes only
+    assert [d.label for d in recognizer.recognize(frame).digits].count(1) >= 1
+
+
+def test_slanted_written_ones_are_kept(recognizer, monkeypatch):
+    """The 20 most slanted of MNIST's first 400 test ones, in two rows: a written 1 ends on
+    clean paper, however slanted (20 of 20 read either way)."""
+    images, labels = mnist_test()
+    ones = np.flatnonzero(labels == 1)[:400]
+    slant = [abs(m["mu11"] / m["mu02"]) for m in (cv2.moments(images[i]) for i in ones)]
+    page = blank_page()
+    for k, i in enumerate(ones[np.argsort(slant)[::-1][:20]]):
+        write_digit(page, int(i), 20 + 60 * (k % 10), 80 + 160 * (k // 10), 60)
+    read = [d.label for d in recognizer.recognize(page).digits]
+    monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)
+    assert read == [d.label for d in recognizer.recognize(page).digits]
+    assert read.count(1) >= 19
 
 
 def _ruled(page: np.ndarray, degrees: float, spacing: int) -> list[int]:

@@ -8,7 +8,7 @@ import pytest
 
 import camdigits.recognition.lines as lines
 import camdigits.recognition.recognizer as recognizer_module
-from camdigits.recognition.lines import continues_a_line, crosses_lines
+from camdigits.recognition.lines import continues_a_line, crosses_lines, is_bare_stroke
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
@@ -45,6 +45,25 @@ def test_a_dash_of_a_fainter_line_continues_it(degrees):
     _stroke(paper, (int(160 - 110 * dx), int(120 - 110 * dy)), (int(160 + 110 * dx), int(120 + 110 * dy)), LINE)
     _stroke(paper, (int(160 - 25 * dx), int(120 - 25 * dy)), (int(160 + 25 * dx), int(120 + 25 * dy)), DASH)
     assert _check(paper, DASH)
+
+
+@pytest.mark.parametrize(
+    "strokes, bare",
+    [
+        ([((40, 10), (10, 90))], True),  # a slanted stroke, as a sheet's edge's piece
+        ([((10, 50), (90, 20))], True),  # lying nearly flat
+        ([((30, 10), (30, 90))], True),  # upright
+        ([((10, 10), (40, 10)), ((40, 10), (30, 90))], False),  # a 7
+        ([((10, 10), (40, 10)), ((40, 10), (40, 90))], False),  # a 7 whose bar is 3/8 of its height
+        ([((10, 10), (40, 10)), ((40, 10), (40, 40)), ((40, 40), (10, 40))], False),  # a square's three sides
+    ],
+)
+def test_a_bare_stroke_is_one_straight_stroke_at_any_slant(strokes, bare):
+    ink = np.zeros((100, 100), np.uint8)
+    for start, end in strokes:
+        cv2.line(ink, start, end, 255, 5)
+    x, y, w, h = cv2.boundingRect(ink)
+    assert is_bare_stroke(ink[y : y + h, x : x + w]) == bare
 
 
 def test_a_stroke_with_clean_paper_past_one_end_is_kept():

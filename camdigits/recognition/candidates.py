@@ -35,7 +35,7 @@ from camdigits.config import (
 from camdigits.recognition.blobs import alone_boxes, bounding_boxes, holes_of, outer_contours, own_ink
 from camdigits.recognition.fragments import merge_fragments
 from camdigits.recognition.levels import grey_histogram, grey_quantile
-from camdigits.recognition.lines import continues_a_line, crosses_lines
+from camdigits.recognition.lines import continues_a_line, crosses_lines, is_bare_stroke
 from camdigits.recognition.normalise import stroke_width
 from camdigits.recognition.rules import frame_scale
 from camdigits.recognition.threshold import threshold_window
@@ -158,7 +158,7 @@ def _tighten(
         core = cv2.threshold(own, 0, 255, cv2.THRESH_BINARY)[1]  # a copy: ``own`` may be a view of the mask
         cx, cy, cw, ch = cv2.boundingRect(core)
     tight, ink = (x + cx, y + cy, cw, ch), core[cy : cy + ch, cx : cx + cw]
-    if cw < STROKE_ASPECT * ch:
+    if is_bare_stroke(ink):
         if continues_a_line(paper, ink, tight, paper_level, ink_level):
             return None
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):

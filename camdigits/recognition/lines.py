@@ -5,7 +5,8 @@ page that bends or lies at an angle, is thresholded into dashes; each dash is a 
 A written 1 ends where the pen stopped: the paper beyond both of its ends is as light as the
 paper beside it. A grid line goes on: beyond both ends of its dash the paper stays darker,
 if not dark enough to be ink. Both ends must: a 1 written above another digit, with clean
-paper past its top, is kept.
+paper past its top, is kept. The same holds for a slanted stroke: a sheet's edge on a desk,
+or a fold, is thresholded into pieces of one long diagonal line, each read as a 1.
 """
 
 from __future__ import annotations
@@ -13,10 +14,35 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from camdigits.config import LINE_CONTINUES, LINE_MIN_INSIDE, LINE_REACH, LINE_SAMPLES, LINE_SPAN
+from camdigits.config import (
+    LINE_CONTINUES,
+    LINE_MIN_INSIDE,
+    LINE_REACH,
+    LINE_SAMPLES,
+    LINE_SPAN,
+    SLANTED_STROKE_ASPECT,
+    STROKE_ASPECT,
+)
 from camdigits.types import Box
 
 _REACH = np.linspace(*LINE_REACH, LINE_SAMPLES)  # of the stroke's length, past each end
+
+
+def is_bare_stroke(ink: np.ndarray) -> bool:
+    """True if ``ink`` (uint8, 255 on a blob's pixels, its box) is one straight stroke at any
+    slant: narrower than STROKE_ASPECT of its box's height (upright), or, along the axes of
+    its second moments, narrower than SLANTED_STROKE_ASPECT of its length (the square root
+    of their ratio is a line's thickness to its length)."""
+    h, w = ink.shape
+    if w < STROKE_ASPECT * h:
+        return True
+    m = cv2.moments(ink, binaryImage=True)
+    # The moments' eigenvalues are mean +- root; mean - root < k2 (mean + root) is the same
+    # as mean (1 - k2) / (1 + k2) < root, squared here (no square root taken a blob).
+    mean = (m["mu20"] + m["mu02"]) / 2
+    root_squared = ((m["mu20"] - m["mu02"]) / 2) ** 2 + m["mu11"] ** 2
+    k2 = SLANTED_STROKE_ASPECT**2
+    return m["m00"] > 0 and (mean * (1 - k2) / (1 + k2)) ** 2 < root_squared
 
 
 def continues_a_line(paper: np.ndarray, ink: np.ndarray, box: Box, paper_level: float, ink_level: float) -> bool:
