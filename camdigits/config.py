@@ -176,6 +176,10 @@ SIZE_STEP_DIGITS = 2
 # stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).
 CONTEXT_MIN_CONFIDENCE = 0.5
 CONTEXT_SURE_DIGITS = 2
+# A frame whose digits are all ones, ONLY_ONES of them or more, holds strokes, not writing: the
+# grain of a desk, a faint grid's lines, the l's and I's of a page of words (field frames with
+# only ones: 1 to 22 of them, none of them a digit; a page of digits reads other digits too).
+ONLY_ONES = 4
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

@@ -3,7 +3,7 @@
 import pytest
 
 from camdigits.config import GRAINY_RUN, Config
-from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context
+from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
 from tests.pages import blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
@@ -88,6 +88,21 @@ def test_drop_text(digit_boxes, letter_boxes, kept):
     result = drop_text(digits, letter_boxes, CONFIG)
     assert len(result) == kept
     assert all(d in digits for d in result)
+
+
+@pytest.mark.parametrize(
+    "labels, kept",
+    [
+        ([1, 1, 1, 1], 0),  # four strokes and nothing else: lines, not writing
+        ([1] * 22, 0),
+        ([1, 1, 1], 3),  # "111" is written
+        ([1, 1, 1, 1, 7], 5),  # one other digit: a page of digits
+        ([], 0),
+    ],
+)
+def test_a_frame_of_only_ones_holds_no_writing(labels, kept):
+    digits = [Digit(label=label, confidence=0.99, box=box) for label, box in zip(labels, boxes(len(labels)))]
+    assert without_only_ones(digits) == (digits if kept else [])
 
 
 def test_needs_word_min_blobs():

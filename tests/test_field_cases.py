@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
+import camdigits.recognition.context as context
 import camdigits.recognition.lines as lines
 import camdigits.recognition.rules as rules
 import camdigits.recognition.threshold as threshold
@@ -218,6 +219,16 @@ def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, se
     assert not recognizer.recognize(frame).digits
     monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)  # upright strokes only
     assert [d.label for d in recognizer.recognize(frame).digits].count(1) >= 1
+
+
+def test_wood_grain_that_reads_as_ones_only_gives_no_digits(recognizer, monkeypatch):
+    """A desk frame of the field set (640x480, seed 29000): a wood grain of long dark lines,
+    whose pieces read as ones, 22 of them and no other digit."""
+    frame = render("desks", 29000, (640, 480)).image
+    assert not recognizer.recognize(frame).digits
+    monkeypatch.setattr(context, "ONLY_ONES", math.inf)
+    read = [d.label for d in recognizer.recognize(frame).digits]
+    assert len(read) >= 10 and set(read) == {1}
 
 
 def test_slanted_written_ones_are_kept(recognizer, monkeypatch):

@@ -21,6 +21,9 @@ Context also reads: a blob read as a digit less surely than a digit needs, but a
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
 digits read surely (a faint 3 in "2036"), and a letter otherwise; and which of the blobs the
 grain check set aside stand in runs of digits (:func:`in_runs_of_digits`).
+
+A frame that reads only ones, several of them, has no writing in it at all
+(:func:`without_only_ones`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from camdigits.config import (
     CONTEXT_MIN_CONFIDENCE,
     CONTEXT_SURE_DIGITS,
     GRAINY_RUN,
+    ONLY_ONES,
     SIZE_STEP_DIGITS,
     X_HEIGHT,
     Config,
@@ -114,6 +118,15 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
                 for k in inside:
                     keep[chain[k]] = False
     return [d for d, kept in zip(digits, keep) if kept]
+
+
+def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
+    """The ``digits``, or none where ONLY_ONES of them or more are all ones: a straight
+    stroke reads as a one, and a frame of strokes without one other digit among them is
+    lines (wood grain, a faint grid, a fence), or the stems of a page of words."""
+    if len(digits) >= ONLY_ONES and all(d.label == 1 for d in digits):
+        return []
+    return list(digits)
 
 
 def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float]) -> list[bool]:

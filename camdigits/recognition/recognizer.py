@@ -38,7 +38,7 @@ from camdigits.config import (
 )
 from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier, load_small_network
-from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context
+from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers
@@ -367,7 +367,7 @@ class Recognizer:
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
-        numbers = group_numbers(drop_text(digits, letters + words, self.config), self.config)
+        numbers = group_numbers(without_only_ones(drop_text(digits, letters + words, self.config)), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (
