@@ -38,7 +38,7 @@ def is_bare_stroke(ink: np.ndarray) -> bool:
         return True
     m = cv2.moments(ink, binaryImage=True)
     # The moments' eigenvalues are mean +- root; mean - root < k2 (mean + root) is the same
-    # as mean (1 - k2) / (1 + k2) < root, squared here (no square root taken a blob).
+    # as mean (1 - k2) / (1 + k2) < root, compared squared: no square root for each blob.
     mean = (m["mu20"] + m["mu02"]) / 2
     root_squared = ((m["mu20"] - m["mu02"]) / 2) ** 2 + m["mu11"] ** 2
     k2 = SLANTED_STROKE_ASPECT**2
