@@ -327,6 +327,18 @@ def test_video_writer_places_frames_by_time(count, every, written, background, t
     assert [p.name for p in tmp_path.iterdir()] == (["out.mp4"] if written else [])
 
 
+@pytest.mark.parametrize("background", [True, False])
+def test_video_writer_leaves_out_a_frame_whose_place_is_taken(background, tmp_path):
+    """A camera under load delivers two frames within one frame's time: the second is left
+    out, so the recording lasts as long as the scene (3 frames for 2/30 s), not longer."""
+    path = tmp_path / "out.mp4"
+    with VideoWriterSink(path, 30.0, (640, 480), background=background) as sink:
+        for index, time in enumerate((0.0, 1 / 30, 1 / 30 + 0.005, 2 / 30)):
+            sink.write(Frame(page_image(), "camera", index, time), FrameResult(640, 480, frame=index, time=time))
+    assert sink.frames_written == 3
+    assert video_properties(path)[:4] == (3, 640, 480, 30.0)
+
+
 def test_video_writer_refuses_a_frame_of_another_size(tmp_path):
     with VideoWriterSink(tmp_path / "out.mp4", 30.0, (320, 240)) as sink, pytest.raises(ImageError, match="640x480 px"):
         sink.write(*_frames(1)[0])

@@ -252,8 +252,9 @@ class VideoWriterSink(Sink):
     """Writes annotated frames into a video file (mp4v) of a fixed size and frame rate.
 
     Frames are placed by their ``time``: where frames were skipped (``--every N``, or a
-    loop slower than its camera), the previous annotated frame is repeated, so the
-    recording plays at the speed of the scene. The file is written under a temporary name
+    loop slower than its camera), the previous annotated frame is repeated, and a frame
+    whose place is taken (two within one frame's time) is left out, so the recording plays
+    at the speed of the scene. The file is written under a temporary name
     beside its target; closing finalizes it (writes the mp4 index), checks that it holds
     every frame encoded, and only then gives it its name. The CLI closes it on errors,
     Ctrl-C and SIGTERM too, so what was written stays playable. OpenCV's writer reports no
@@ -337,6 +338,12 @@ class VideoWriterSink(Sink):
         if self._first_time is None:
             self._first_time = frame.time  # the recording starts with its first frame
         position = round((frame.time - self._first_time) * self.fps)
+        if self._previous is not None and position < self.frames_written:
+            # Its slot is filled (a camera delivered two frames within one frame's time):
+            # written, it would stretch the recording past the scene's time. It is the
+            # latest view, though, for the slots the next frame leaves empty.
+            self._previous = image
+            return
         with quiet_opencv():  # a failed frame is a warning line per frame; close() says it once
             while self._previous is not None and self.frames_written < position:
                 self.writer.write(self._previous)
