@@ -63,9 +63,9 @@ def test_video_file_as_camera_without_display(clip, tmp_path):
     assert (width, height, fps) == (640, 480, 30.0)
     # Paced by capture time: the recording lasts from the first processed frame's capture to
     # the last one's, the clip's second when the machine keeps pace with the replay, a few
-    # frames more when a loaded machine makes it fall behind (33 in one CI run). Two frames
-    # delivered within one frame's time took two places (a recording 2 frames longer than
-    # its span in one CI run); the second is now left out.
+    # frames more when a loaded machine makes it fall behind (33 in one CI run). Of two frames
+    # delivered within one frame's time, the recorder leaves the second out: written, it made
+    # the recording 2 frames longer than its span in one CI run.
     span = round((found[-1]["time"] - found[0]["time"]) * fps) + 1
     assert abs(frames - span) <= 1 and frames >= 28
 
