@@ -212,9 +212,9 @@ def test_texture_frames_give_few_digits(recognizer, kind, most):
 @pytest.mark.parametrize("seed", [9, 11])
 def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, seed):
     """Desk frames of the field set (1280x720) where one sheet lies over another: the shadow
-    along the upper sheet's edge is thresholded into pieces of one diagonal line, and each
-    piece read as a slanted 1 (2 and 1 of them) until slanted strokes, not only upright
-    ones, were checked for running on as a line."""
+    along the upper sheet's edge is thresholded into pieces of one diagonal line, each a
+    slanted 1 (2 and 1 of them) where only upright strokes are checked for running on as a
+    line; slanted ones are checked too."""
     frame = render("desks", seed, (1280, 720)).image
     assert not recognizer.recognize(frame).digits
     monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)  # upright strokes only

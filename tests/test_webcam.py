@@ -64,8 +64,8 @@ def test_video_file_as_camera_without_display(clip, tmp_path):
     # Paced by capture time: the recording lasts from the first processed frame's capture to
     # the last one's, the clip's second when the machine keeps pace with the replay, a few
     # frames more when a loaded machine makes it fall behind (33 in one CI run). Of two frames
-    # delivered within one frame's time, the recorder leaves the second out: written, it made
-    # the recording 2 frames longer than its span in one CI run.
+    # delivered within one frame's time, the recorder leaves the second out, so the recording
+    # does not outlast its span.
     span = round((found[-1]["time"] - found[0]["time"]) * fps) + 1
     assert abs(frames - span) <= 1 and frames >= 28
 

@@ -156,8 +156,8 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
     they leave (at least RULE_TILT_APART from those tried): a page in strong perspective
     fans its rules over more angles than RULE_TILTS, and the few rules at the far side of
     the fan (level at the top, 10 degrees off at the bottom) make no peak of their own
-    until the many others are erased. On a level page that search found nothing and cost
-    a third more time."""
+    until the many others are erased. On a level page that search finds nothing and costs
+    a third more time (docs/accuracy.md)."""
     h, w = mask.shape
     rules = np.zeros_like(mask)
     for k in range(RULE_STRIPS):
