@@ -105,6 +105,9 @@ MERGE_MAX_SIMILAR_GAP = 0.1  # ... heights of the taller, their largest gap: a p
 # other's height is a small digit beside a heading digit, not a speck of it ...
 MERGE_DIGIT_PIECE_SHARE = 0.15
 MERGE_DIGIT_PIECE_GAP = 0.5  # ... unless it lies within this share of its own size (the longer side of its box)
+MERGE_ROW_PIECE_SHARE = 0.4  # ... and so is a piece up to this share of it with a blob of its height beside it ...
+MERGE_ROW_GAP = 1.0  # ... within this share of its height, sharing this share of its rows
+MERGE_ROW_OVERLAP = 0.5
 MERGE_PEN_GAP = 4  # px at REFERENCE_SIDE, a skipping pen's gap, which merges whatever the digit's size
 DASH_ASPECT = 2.5  # width / height from which a fragment is a dash (a rule's leftover, a bar) ...
 DASH_THIN = 0.25  # ... and at most this fraction of the other's height, a stroke's width: a rule's dash

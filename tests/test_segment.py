@@ -704,3 +704,41 @@ def test_a_piece_over_a_heading_digit_joins_it_by_its_size_and_gap(small, joined
     big = (100, 100, 120, 180)
     groups = _fragment_groups([big, small])
     assert (len(groups) == 1) == joined, groups
+
+
+@pytest.mark.parametrize(
+    ("pieces", "joined"),
+    [
+        ([(110, 70, 12, 16)], True),  # a piece a fifth of its height, 14 px over it: within its own size
+        ([(110, 70, 12, 16), (126, 70, 12, 16)], False),  # two side by side: a number's digits
+        ([(110, 70, 12, 16), (126, 70, 12, 16), (142, 71, 11, 15)], False),  # three, as on field page 10
+        ([(110, 70, 12, 16), (110, 50, 12, 16)], True),  # one above the other: pieces of one stroke
+        ([(110, 70, 12, 16), (126, 76, 30, 6)], True),  # beside a dash: not its like
+    ],
+)
+def test_pieces_in_a_row_over_a_digit_join_it_only_within_half_their_size(pieces, joined):
+    """merge_fragments' row rule (MERGE_ROW_PIECE_SHARE, MERGE_ROW_GAP): a piece up to 0.4 of
+    the other's height with a blob of its own height beside it is a number's digit, which
+    joins the digit under it only within half its size; alone, or with its like above it, it
+    joins within its own size (the field set's mixed-size pages: a number 15-20 px tall, its
+    own size over a heading digit 80-100 px tall, was read as part of it)."""
+    big = (100, 100, 60, 80)
+    groups = _fragment_groups([big, *pieces])
+    with_big = next(group for group in groups if 0 in group)
+    assert (len(with_big) > 1) == joined, groups
+
+
+def test_a_number_under_a_large_digit_its_own_size_away_is_read():
+    """A 0 and a 1 about 20 px tall, 18 px under a 5 about 96 px tall, as on the field set's
+    mixed-size page 10 at 1280x720: within the 5's quarter and their own size, where a piece
+    of it may lie, but side by side. Before, both were joined to the 5 and lost."""
+    zero, one, five = (first_of_each_label()[d] for d in (0, 1, 5))
+    page = blank_page()
+    big = write_digit(page, five, 200, 100, 100)
+    bottom = big[1] + big[3]
+    small = [write_digit(page, index, big[0] + dx, bottom + 18 - 2, 22) for index, dx in ((zero, 0), (one, 20))]
+    assert all(15 <= box[1] - bottom <= 20 for box in small), [box[1] - bottom for box in small]
+    found = boxes_of(page)
+    for box in [big, *small]:
+        assert any(iou(box, f) > 0.7 for f in found), (box, found)
+    assert sorted(d.label for d in Recognizer().recognize(page).digits) == [0, 1, 5]

@@ -22,9 +22,14 @@ from camdigits.config import (
     MERGE_MAX_Y_GAP,
     MERGE_MIN_X_OVERLAP,
     MERGE_PEN_GAP,
+    MERGE_ROW_GAP,
+    MERGE_ROW_OVERLAP,
+    MERGE_ROW_PIECE_SHARE,
     MERGE_SIMILAR_HEIGHT,
 )
 from camdigits.recognition.geometry import overlapping_boxes
+
+_PIECES_AT_ONCE = 256
 
 
 def merge_fragments(
@@ -65,6 +70,12 @@ def merge_fragments(
     # digit over a heading digit lies about its own size away.
     shorter = np.where(h[a] <= h[b], a, b)
     digit_sized = (h[shorter] >= digit_height) & (h[shorter] <= MERGE_DIGIT_PIECE_SHARE * taller)
+    # So is a piece up to MERGE_ROW_PIECE_SHARE of it with a piece of its own height beside
+    # it: a number's digits stand in a row, a digit's pieces one above the other.
+    maybe_row = ~digit_sized & (h[shorter] >= digit_height) & (h[shorter] <= MERGE_ROW_PIECE_SHARE * taller)
+    if maybe_row.any():
+        pieces, where = np.unique(shorter[maybe_row], return_inverse=True)
+        digit_sized[maybe_row] = _beside_its_like(boxes, pieces)[where]
     own_size = np.maximum(w[shorter], h[shorter]) * np.where(digit_sized, MERGE_DIGIT_PIECE_GAP, 1.0)
     piece_gap = np.minimum(MERGE_MAX_Y_GAP * taller, own_size)
     linked = (overlap >= MERGE_MIN_X_OVERLAP * np.minimum(w[a], w[b])) & (
@@ -101,6 +112,25 @@ def merge_fragments(
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def _beside_its_like(boxes: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+    """Whether each of ``pieces`` (rows of ``boxes``) has another blob beside it, not above
+    or below: of about its height (MERGE_SIMILAR_HEIGHT), sharing most of its rows and few
+    of its columns (MERGE_MIN_X_OVERLAP), within MERGE_ROW_GAP of its height."""
+    x0, y0, w, h = boxes.T
+    found = np.zeros(len(pieces), bool)
+    for start in range(0, len(pieces), _PIECES_AT_ONCE):  # a noise frame's table, a block at a time
+        block = pieces[start : start + _PIECES_AT_ONCE]
+        px0, py0, pw, ph = boxes[block].T[:, :, None]
+        rows = np.minimum(y0 + h, py0 + ph) - np.maximum(y0, py0)
+        columns = np.minimum(x0 + w, px0 + pw) - np.maximum(x0, px0)
+        shorter = np.minimum(h, ph)
+        alike = (shorter >= MERGE_SIMILAR_HEIGHT * np.maximum(h, ph)) & (rows >= MERGE_ROW_OVERLAP * shorter)
+        beside = (columns < MERGE_MIN_X_OVERLAP * np.minimum(w, pw)) & (-columns <= MERGE_ROW_GAP * ph)
+        itself = np.arange(len(boxes)) == block[:, None]
+        found[start : start + _PIECES_AT_ONCE] = np.any(alike & beside & ~itself, axis=1)
+    return found
 
 
 def _through_rule_dashes(
