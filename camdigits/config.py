@@ -169,6 +169,7 @@ STEM_ENDS = 0.15
 X_HEIGHT = 0.7
 ASCENDER = 0.8
 BASELINE = 0.1  # of the tallest height
+LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's letters is one of them
 # The word context links a word's blobs more loosely than a number's digits (Config's
 # word_height_ratio, word_centre_offset), so a run's short digits are its letters only where
 # they stand among its tall blobs: this many or more, too short to link as a number's digits,

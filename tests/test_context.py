@@ -40,12 +40,18 @@ def digits_at(box_list, label=8, confidence=0.95):
         # e between v and r stays, as the run's two other digits are as many as its letters
         # (so does the 1 of "4?1?4", a number with two digits misread as no digit)
         (boxes(5)[::2], boxes(5)[1::2], 3),
-        # "lesson" read as 1 e 5 5 0 n: the 5 5 0 between e and n stand inside a word, and
-        # the run's one other digit is fewer than its two letters
-        ([boxes(6)[0]] + boxes(6)[2:5], [boxes(6)[1], boxes(6)[5]], 1),
+        # "lesson" read as 1 e 5 5 0 n: the 5 5 0 between e and n stand inside a word, as
+        # the run's one other digit is fewer than its two letters; that 1, a letter's gap
+        # from the e, is the word's too
+        ([boxes(6)[0]] + boxes(6)[2:5], [boxes(6)[1], boxes(6)[5]], 0),
         # "ROOM 7" with both O read as 0, the 7 a word space after the M: the 0 0 inside
         # the word go, the 7 stays
         (boxes(4)[1:3] + [(10 + 4 * (W + GAP) + H // 2, 100, W, H)], boxes(4)[::3], 1),
+        # "Sugar" read as 5 u 9 2 r: the 9 2 inside the word go, and so does the 5, a
+        # letter's gap from the u
+        ([boxes(5)[0], *boxes(5)[2:4]], [boxes(5)[1], boxes(5)[4]], 0),
+        # "7 ROOM", the 7 a word space before the R: it stays
+        ([(10 - H // 2 - W, 100, W, H)] + boxes(4)[1:3], boxes(4)[::3], 1),
         # "Harvey" with e and y read as digits: four letters, two digits -> text
         (boxes(6)[4:], boxes(6)[:4], 0),
         # a lone O next to digits ("2O26" read with the O unsure) stays a number
@@ -72,6 +78,8 @@ def digits_at(box_list, label=8, confidence=0.95):
         "every",
         "lesson",
         "room-7",
+        "sugar",
+        "7-room",
         "harvey",
         "lone-O",
         "two-blobs",

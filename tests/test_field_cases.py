@@ -120,6 +120,24 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
     assert recognizer.recognize(page).digits == ()
 
 
+# Words whose first letter, a letter's gap from the rest, read as a digit while digits
+# inside the word were dropped ("Sugar" read 5 with its u g a read as 9 2 or letters,
+# "lesson" 1), in the held-out fonts where they did.
+@pytest.mark.parametrize(
+    "word, family, size",
+    [
+        ("Sugar", "yomogi", 40),
+        ("Sugar", "yomogi", 60),
+        ("lesson", "delius", 40),
+        ("lesson", "annie-use-your-telescope", 60),
+    ],
+)
+def test_a_digit_at_a_words_end_a_letters_gap_from_it_is_a_letter(recognizer, word, family, size):
+    page = blank_page()
+    _write_word(page, word, fetch_font(family), 150, 200, size)
+    assert recognizer.recognize(page).digits == ()
+
+
 # Words 60 px tall whose x-height letters stand at under half the height of the l or p beside
 # them, where the word context linked them as a number's digits are (heights within half of
 # each other): "apple" read 011 and "green" 9.

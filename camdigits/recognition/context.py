@@ -12,7 +12,8 @@ digits under half their height, all on one side of the tall ones, are a number o
 size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
 "2O26") stays a digit, since its run has more digits than letters. Digits that stand between
 two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other
-digits are fewer than its letters: a number does not stand inside a word. A joined-up word
+digits are fewer than its letters: a number does not stand inside a word; nor does a digit
+at the word's end, a letter's gap from it (the 1 there). A joined-up word
 is a run of writing by itself when it is as wide as a run's least number of blobs (the "D"
 before "inner" is a letter), while a blob two letters wide may as well be two touching
 digits.
@@ -39,6 +40,7 @@ from camdigits.config import (
     CONTEXT_MIN_CONFIDENCE,
     CONTEXT_SURE_DIGITS,
     GRAINY_RUN,
+    LETTER_GAP,
     ONLY_ONES,
     SIZE_STEP_DIGITS,
     X_HEIGHT,
@@ -111,11 +113,13 @@ def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -
         else:
             # Digits inside a word ("lesson" read as 1 e 5 5 0 n), in a run whose other
             # digits are fewer than its letter blobs: a number with two misread digits in
-            # it ("4 ? 1 ? 4") has as many. The run's other digits stay: a number a word
-            # space after a word ("ROOM 7", its O's read as 0 0) is in the same run.
+            # it ("4 ? 1 ? 4") has as many. So are the digits at the word's ends a letter's gap
+            # from it (the 1 there); a number a word space after it ("ROOM 7", its O's read
+            # as 0 0), in the same run, stays.
             inside, digit_count = _between_letters(is_digit), sum(is_digit)
             if digit_count - len(inside) < len(is_digit) - digit_count:
-                for k in inside:
+                lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
+                for k in _joined_to_the_word(is_digit, inside, lefts, rights, run_heights):
                     keep[chain[k]] = False
     return [d for d, kept in zip(digits, keep) if kept]
 
@@ -158,6 +162,25 @@ def _two_sizes(short: list[bool], is_digit: list[bool], heights: list[float], mi
         return False
     least = min_height_ratio * max(heights)
     return sum(low and digit and h < least for low, digit, h in zip(short, is_digit, heights)) >= SIZE_STEP_DIGITS
+
+
+def _joined_to_the_word(
+    is_digit: list[bool], inside: list[int], lefts: list[float], rights: list[float], heights: list[float]
+) -> list[int]:
+    """Positions in a run of the digits that belong to its word: those ``inside`` it, and a
+    digit at either end of that word within LETTER_GAP of the taller's height of it (the S
+    of "Sugar" read as 5). A number a word space from the word ("ROOM 7") stays."""
+    word = set(inside) | {k for k, digit in enumerate(is_digit) if not digit}
+    first, last = min(word), max(word)
+    joined = list(inside)
+    for step, k in ((-1, first), (1, last)):
+        while 0 <= k + step < len(is_digit) and is_digit[k + step]:
+            near, far = (k + step, k) if step < 0 else (k, k + step)
+            if lefts[far] - rights[near] > LETTER_GAP * max(heights[near], heights[far]):
+                break
+            k += step
+            joined.append(k)
+    return joined
 
 
 def _between_letters(is_digit: list[bool]) -> list[int]:
