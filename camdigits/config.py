@@ -184,6 +184,8 @@ CONTEXT_SURE_DIGITS = 2
 # grain of a desk, a faint grid's lines, the l's and I's of a page of words (field frames with
 # only ones: 1 to 22 of them, none of them a digit; a page of digits reads other digits too).
 ONLY_ONES = 4
+X_BAND_SHARE = 0.35  # of a joined-up word's rows' ink (upper quartile): rows with less are its ascenders and descenders
+X_BAND_SPAN = (0.4, 0.8)  # of its height, the x-height band taken for it (a word's with ascenders: 0.5)
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 

@@ -273,3 +273,13 @@ def test_grainy_blobs_are_digits_only_in_runs_of_digits():
     assert in_runs_of_digits([], digits_at(row[:GRAINY_RUN]), CONFIG) == list(range(GRAINY_RUN))
     assert in_runs_of_digits(sure, digits_at([(10, 300, W, H)]), CONFIG) == []
     assert in_runs_of_digits(sure, [], CONFIG) == []
+
+
+def test_a_joined_up_word_counts_its_letters_by_its_x_height():
+    """ "b" + "read": a digit beside a joined-up word 2.2 of its whole height wide (its d's
+    ascender) but 4.4 of its x-height band: counted by its whole height, two letters make no
+    run of writing with the digit; by its x-height, four letters do."""
+    b = (10, 100, W, H)
+    read = (10 + W + GAP, 100, int(2.2 * H), H)
+    assert len(drop_text(digits_at([b], label=6), [read], CONFIG)) == 1
+    assert drop_text(digits_at([b], label=6), [read], CONFIG, [H / 2]) == []

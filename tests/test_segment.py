@@ -581,7 +581,7 @@ def test_joined_up_writing_is_reported_too_wide_and_a_straight_line_is_not():
     cv2.line(page, (300, 300), (460, 300), (30, 30, 30), 3)
     cv2.line(page, (300, 300), (300, 312), (30, 30, 30), 3)  # a hook, so the dash is no rule
     wide = _too_wide(page)
-    assert len(wide) == 1 and wide[0][0] < 60, wide
+    assert len(wide) == 1 and wide[0].box[0] < 60 and wide[0].x_height == wide[0].box[3], wide
 
 
 def test_blob_boxes_from_one_pass_equal_opencvs_bounding_rects():
@@ -742,3 +742,16 @@ def test_a_number_under_a_large_digit_its_own_size_away_is_read():
     for box in [big, *small]:
         assert any(iou(box, f) > 0.7 for f in found), (box, found)
     assert sorted(d.label for d in Recognizer().recognize(page).digits) == [0, 1, 5]
+
+
+def test_a_joined_up_word_with_ascenders_is_reported_with_its_x_height():
+    """A wavy joined-up stroke 24 px high (like "mmmm") with two upright strokes rising 30 px
+    over it (ascenders): its box is about 57 px tall, its x-height band about 27."""
+    page = blank_page()
+    xs = np.arange(40, 200)
+    wave = np.stack([xs, 150 + (24 * np.abs(np.sin(xs / 5.0))).astype(int)], axis=1)
+    cv2.polylines(page, [wave.reshape(-1, 1, 2).astype(np.int32)], False, (30, 30, 30), 3)
+    for x in (80, 160):
+        cv2.line(page, (x, 120), (x, 160), (30, 30, 30), 3)
+    (word,) = _too_wide(page)
+    assert word.box[3] >= 50 and 22 <= word.x_height <= 32, word

@@ -30,6 +30,8 @@ from camdigits.config import (
     SOLID_MASK_DENSITY,
     STROKE_ASPECT,
     WORD_MIN_TRAVEL,
+    X_BAND_SHARE,
+    X_BAND_SPAN,
     Config,
 )
 from camdigits.recognition.blobs import alone_boxes, bounding_boxes, holes_of, outer_contours, own_ink
@@ -51,6 +53,15 @@ def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
     a fine pen's digit fills less of its box (docs/accuracy.md, "Why these values").
     """
     return config.min_ink_density / math.sqrt(frame_scale(shape))
+
+
+@dataclass(frozen=True)
+class Word:
+    """Joined-up writing, too wide to be a digit: its box and the height of its x-height
+    band, by which its width counts in letters."""
+
+    box: Box
+    x_height: int
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,7 @@ def find_candidates(
     paper: np.ndarray,
     mask: np.ndarray,
     config: Config,
-    too_wide: list[Box] | None = None,
+    too_wide: list[Word] | None = None,
     grainy: list[Candidate] | None = None,
 ) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
@@ -287,7 +298,7 @@ def find_candidates(
             continue
         if wide:
             if _is_joined_up(own, ink):
-                too_wide.append((x0, y0, w, h))  # a joined-up word, for the word context
+                too_wide.append(Word((x0, y0, w, h), _x_height(own)))  # for the word context
             continue
         # A mask this solid is a filled shape whatever its tightened ink (:func:`_is_filled`):
         # dropped before tightening, which costs a page of filled marks several times the rest.
@@ -316,6 +327,20 @@ def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:
     """Whether :func:`find_candidates` may have stopped early: noise or fine texture gives a
     candidate every few hundred pixels, and reading them all would take minutes."""
     return len(candidates) >= config.max_candidates
+
+
+def _x_height(own: np.ndarray) -> int:
+    """The height of a joined-up word's x-height band: the rows from the first to the last
+    whose ink reaches X_BAND_SHARE of its rows' upper quartile, where that band spans
+    X_BAND_SPAN of its height; else its whole height (narrower: a rule's piece along a digit;
+    wider: a word without ascenders or descenders, or no word). Its ascenders and descenders
+    are single strokes: counted by its whole height, "read" beside a "b" weighs two letters,
+    and the b is a digit in their run."""
+    rows = np.count_nonzero(own, axis=1)
+    band = np.flatnonzero(rows >= X_BAND_SHARE * np.percentile(rows[rows > 0], 75))
+    height = int(band[-1] - band[0]) + 1
+    least, most = X_BAND_SPAN
+    return height if least * len(rows) <= height <= most * len(rows) else len(rows)
 
 
 def _is_joined_up(own: np.ndarray, ink: int) -> bool:

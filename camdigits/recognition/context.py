@@ -84,15 +84,19 @@ def _runs(digits: Sequence[Digit], others: Sequence[Box], config: Config) -> Ite
         yield sum(i < sure for i in chain), [i - sure for i in chain if i >= sure]
 
 
-def drop_text(digits: Sequence[Digit], letters: Sequence[Box], config: Config) -> list[Digit]:
+def drop_text(
+    digits: Sequence[Digit], letters: Sequence[Box], config: Config, x_heights: Sequence[float] | None = None
+) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters``
-    (the boxes of the frame's blobs that were not read as digits, and of joined-up words)."""
+    (the boxes of the frame's blobs that were not read as digits, and of joined-up words;
+    ``x_heights``, the height by which each one's width counts in letters, its own by default)."""
     if not digits or not letters:
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters), np.float64)
     # A letter blob as wide as n letters (joined-up writing) counts n times.
-    weight = np.maximum(1, np.rint(boxes[:, 2] / boxes[:, 3]))
-    weight[: len(digits)] = 1
+    weight = np.ones(len(boxes))
+    heights = boxes[len(digits) :, 3] if x_heights is None else np.asarray(x_heights, np.float64)
+    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / heights))
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
     bottoms = (boxes[:, 1] + boxes[:, 3]).tolist()

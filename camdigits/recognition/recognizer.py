@@ -36,7 +36,7 @@ from camdigits.config import (
     UNSURE_TURN_DEG,
     Config,
 )
-from camdigits.recognition.candidates import Candidate, find_candidates, hit_candidate_cap, shaded
+from camdigits.recognition.candidates import Candidate, Word, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier, load_small_network
 from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
 from camdigits.recognition.levels import grey_quantile
@@ -109,7 +109,7 @@ class Recognizer:
         self,
         paper: np.ndarray,
         mask: np.ndarray,
-        too_wide: list[Box] | None = None,
+        too_wide: list[Word] | None = None,
         grainy: list[Candidate] | None = None,
     ) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the
@@ -348,7 +348,7 @@ class Recognizer:
         paper, mask = self.ink_mask(image)
         if hook:
             hook("threshold")
-        words: list[Box] = []  # joined-up writing, too wide to be a digit: for the word context
+        words: list[Word] = []  # joined-up writing, too wide to be a digit: for the word context
         grainy: list[Candidate] = []
         candidates = self.find(paper, mask, words, grainy)
         if hook:
@@ -367,7 +367,9 @@ class Recognizer:
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
-        numbers = group_numbers(without_only_ones(drop_text(digits, letters + words, self.config)), self.config)
+        x_heights = [box[3] for box in letters] + [word.x_height for word in words]
+        digits = drop_text(digits, letters + [word.box for word in words], self.config, x_heights)
+        numbers = group_numbers(without_only_ones(digits), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (
