@@ -169,6 +169,9 @@ STEM_ENDS = 0.15
 X_HEIGHT = 0.7
 ASCENDER = 0.8
 BASELINE = 0.1  # of the tallest height
+LETTERLIKE = (0, 1)  # digits written as a letter is (O o, l I i): in a run's vote ...
+LETTERLIKE_WEIGHT = 0.5  # ... each counts this much of a digit, in a run with this many letter blobs or more
+LETTERLIKE_AMONG = 2
 LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's letters is one of them
 # The word context links a word's blobs more loosely than a number's digits (Config's
 # word_height_ratio, word_centre_offset), so a run's short digits are its letters only where

@@ -283,3 +283,21 @@ def test_a_joined_up_word_counts_its_letters_by_its_x_height():
     read = (10 + W + GAP, 100, int(2.2 * H), H)
     assert len(drop_text(digits_at([b], label=6), [read], CONFIG)) == 1
     assert drop_text(digits_at([b], label=6), [read], CONFIG, [H / 2]) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "letters_at", "kept"),
+    [
+        (1, [2, 4], 0),  # "little" read as 1 1 tt 1 e: three ones weigh as much as 1.5 digits
+        (0, [2, 4], 0),  # a word's o's read as 0s, as many letters between them
+        (7, [2, 4], 3),  # three sevens outweigh two letters
+        (1, [2], 4),  # one blob not read as a digit among ones ("1 4 1" with its 4 unsure): a number
+    ],
+)
+def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, kept):
+    """A run of five blobs whose digits read as ``label`` and whose blobs at ``letters_at``
+    are letters: ones and zeros, written as l, I, i, O and o are, count half a digit each
+    where two or more of the run's blobs are letters (LETTERLIKE_WEIGHT, LETTERLIKE_AMONG)."""
+    run = boxes(5)
+    digits = digits_at([box for k, box in enumerate(run) if k not in letters_at], label=label)
+    assert len(drop_text(digits, [run[k] for k in letters_at], CONFIG)) == kept

@@ -157,6 +157,16 @@ def test_a_letter_before_a_joined_up_word_with_ascenders_is_not_a_digit(recogniz
     assert recognizer.recognize(page).digits == ()
 
 
+# "little" in the held-out fonts where it read 1 1 1: its l, i and l read as ones, its tt and
+# e as letters; three digits outvoted two letters until ones and zeros weighed half a digit
+# among two letters or more.
+@pytest.mark.parametrize("family", ["delius", "yomogi"])
+def test_a_word_of_ls_and_is_is_not_a_number_of_ones(recognizer, family):
+    page = blank_page()
+    _write_word(page, "little", fetch_font(family), 150, 200, 40)
+    assert recognizer.recognize(page).digits == ()
+
+
 # Words 60 px tall whose x-height letters stand at under half the height of the l or p beside
 # them, where the word context linked them as a number's digits are (heights within half of
 # each other): "apple" read 011 and "green" 9.

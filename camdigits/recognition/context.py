@@ -10,13 +10,14 @@ their baseline: the digits of one number share a height, while a word's x-height
 o, e) stand beside its ascenders (l, t) at about half to two thirds of their height; but
 digits under half their height, all on one side of the tall ones, are a number of a second
 size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
-"2O26") stays a digit, since its run has more digits than letters. Digits that stand between
-two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other
-digits are fewer than its letters: a number does not stand inside a word; nor does a digit
-at the word's end, a letter's gap from it (the 1 there). A joined-up word
-is a run of writing by itself when it is as wide as a run's least number of blobs (the "D"
-before "inner" is a letter), while a blob two letters wide may as well be two touching
-digits.
+"2O26") stays a digit, since its run has more digits than letters. Among two letters or
+more, a one or a zero (written as l, I, i, O, o are) counts half a digit
+(:func:`_letterlike_run`). Digits that stand between two letters (the 5 5 0 of "lesson"
+read as 1 e 5 5 0 n) are letters too when the run's other digits are fewer than its
+letters: a number does not stand inside a word; nor does a digit at the word's end, a
+letter's gap from it (the 1 there). A joined-up word is a run of writing by itself when it
+is as wide as a run's least number of blobs (the "D" before "inner" is a letter), while a
+blob two letters wide may as well be two touching digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -41,6 +42,9 @@ from camdigits.config import (
     CONTEXT_SURE_DIGITS,
     GRAINY_RUN,
     LETTER_GAP,
+    LETTERLIKE,
+    LETTERLIKE_AMONG,
+    LETTERLIKE_WEIGHT,
     ONLY_ONES,
     SIZE_STEP_DIGITS,
     X_HEIGHT,
@@ -99,6 +103,7 @@ def drop_text(
     weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / heights))
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
+    labels = [d.label for d in digits]
     bottoms = (boxes[:, 1] + boxes[:, 3]).tolist()
     keep = [True] * len(digits)
     for chain in link_chains(boxes, config, word=True):
@@ -110,7 +115,10 @@ def drop_text(
         if _two_sizes(short, is_digit, run_heights, config.min_height_ratio):
             short = [False] * len(chain)
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
-        if letters_weight >= sum(digit and not low for digit, low in zip(is_digit, short)):
+        digits_weight = sum(digit and not low for digit, low in zip(is_digit, short))
+        if letters_weight >= digits_weight or _letterlike_run(
+            letters_weight, [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low], is_digit
+        ):
             for i, digit in zip(chain, is_digit):
                 if digit:
                     keep[i] = False
@@ -126,6 +134,17 @@ def drop_text(
                 for k in _joined_to_the_word(is_digit, inside, lefts, rights, run_heights):
                     keep[chain[k]] = False
     return [d for d, kept in zip(digits, keep) if kept]
+
+
+def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[bool]) -> bool:
+    """Whether a run of writing whose letters (``letters_weight``) do not outweigh its digits
+    read as ``labels`` (the run's blobs are digits as ``is_digit`` says) is text all the same:
+    with LETTERLIKE_AMONG or more blobs not read as digits, where each digit that a letter is
+    written as (LETTERLIKE: O o, l I i) counts LETTERLIKE_WEIGHT of one and the letters
+    outweigh them ("little" read as 1 1 tt 1 e: two letters, three ones)."""
+    if is_digit.count(False) < LETTERLIKE_AMONG:
+        return False
+    return letters_weight >= sum(LETTERLIKE_WEIGHT if label in LETTERLIKE else 1.0 for label in labels)
 
 
 def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
