@@ -120,9 +120,9 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
     assert recognizer.recognize(page).digits == ()
 
 
-# Words whose first letter, a letter's gap from the rest, read as a digit while digits
-# inside the word were dropped ("Sugar" read 5 with its u g a read as 9 2 or letters,
-# "lesson" 1), in the held-out fonts where they did.
+# Words whose first letter, a letter's gap from the rest, reads as a digit while digits
+# inside the word are dropped ("Sugar" as 5 with its u g a read as 9 2 or letters, "lesson"
+# as 1), in the held-out fonts where it does: the letter is the word's too.
 @pytest.mark.parametrize(
     "word, family, size",
     [
@@ -139,8 +139,8 @@ def test_a_digit_at_a_words_end_a_letters_gap_from_it_is_a_letter(recognizer, wo
 
 
 # Words whose first letter, an ascender, stands apart from the rest written joined-up
-# ("l" + "ead", "b" + "ead"), in the held-out fonts where it read as a digit (1, 6): counted
-# by its whole height, with the d's ascender, the joined-up part weighed two letters, too
+# ("l" + "ead", "b" + "ead"), in the held-out fonts where it reads as a digit (1, 6): counted
+# by its whole height, with the d's ascender, the joined-up part weighs two letters, too
 # few for a run of writing with the digit; by its x-height band, it weighs three or four.
 @pytest.mark.parametrize(
     "word, family, size",
@@ -157,9 +157,9 @@ def test_a_letter_before_a_joined_up_word_with_ascenders_is_not_a_digit(recogniz
     assert recognizer.recognize(page).digits == ()
 
 
-# "little" in the held-out fonts where it read 1 1 1: its l, i and l read as ones, its tt and
-# e as letters; three digits outvoted two letters until ones and zeros weighed half a digit
-# among two letters or more.
+# "little" in the held-out fonts where its l, i and l read as ones and its tt and e as
+# letters: counted whole, three digits outvote two letters; a one or a zero weighs half a
+# digit among two letters or more, and the run is text.
 @pytest.mark.parametrize("family", ["delius", "yomogi"])
 def test_a_word_of_ls_and_is_is_not_a_number_of_ones(recognizer, family):
     page = blank_page()

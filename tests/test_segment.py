@@ -721,7 +721,7 @@ def test_pieces_in_a_row_over_a_digit_join_it_only_within_half_their_size(pieces
     the other's height with a blob of its own height beside it is a number's digit, which
     joins the digit under it only within half its size; alone, or with its like above it, it
     joins within its own size (the field set's mixed-size pages: a number 15-20 px tall, its
-    own size over a heading digit 80-100 px tall, was read as part of it)."""
+    own size over a heading digit 80-100 px tall, is otherwise read as part of it)."""
     big = (100, 100, 60, 80)
     groups = _fragment_groups([big, *pieces])
     with_big = next(group for group in groups if 0 in group)
@@ -731,7 +731,7 @@ def test_pieces_in_a_row_over_a_digit_join_it_only_within_half_their_size(pieces
 def test_a_number_under_a_large_digit_its_own_size_away_is_read():
     """A 0 and a 1 about 20 px tall, 18 px under a 5 about 96 px tall, as on the field set's
     mixed-size page 10 at 1280x720: within the 5's quarter and their own size, where a piece
-    of it may lie, but side by side. Before, both were joined to the 5 and lost."""
+    of it may lie, but side by side. Joined to the 5 as its pieces, both would be lost."""
     zero, one, five = (first_of_each_label()[d] for d in (0, 1, 5))
     page = blank_page()
     big = write_digit(page, five, 200, 100, 100)

@@ -99,8 +99,8 @@ def drop_text(
     boxes = np.array([d.box for d in digits] + list(letters), np.float64)
     # A letter blob as wide as n letters (joined-up writing) counts n times.
     weight = np.ones(len(boxes))
-    heights = boxes[len(digits) :, 3] if x_heights is None else np.asarray(x_heights, np.float64)
-    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / heights))
+    counted_by = boxes[len(digits) :, 3] if x_heights is None else np.asarray(x_heights, np.float64)
+    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / counted_by))
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
     labels = [d.label for d in digits]

@@ -116,8 +116,8 @@ def merge_fragments(
 
 def _beside_its_like(boxes: np.ndarray, pieces: np.ndarray) -> np.ndarray:
     """Whether each of ``pieces`` (rows of ``boxes``) has another blob beside it, not above
-    or below: of about its height (MERGE_SIMILAR_HEIGHT), sharing most of its rows and few
-    of its columns (MERGE_MIN_X_OVERLAP), within MERGE_ROW_GAP of its height."""
+    or below: of about its height (MERGE_SIMILAR_HEIGHT), sharing MERGE_ROW_OVERLAP of its rows
+    and few of its columns (MERGE_MIN_X_OVERLAP), within MERGE_ROW_GAP of its height."""
     x0, y0, w, h = boxes.T
     found = np.zeros(len(pieces), bool)
     for start in range(0, len(pieces), _PIECES_AT_ONCE):  # a noise frame's table, a block at a time
