@@ -107,6 +107,13 @@ def test_pages_of_handwritten_words_give_few_digits(recognizer):
     assert sum(false_digits) / len(pages) <= 0.7, false_digits
 
 
+def _one_word(word: str, family: str, size: int, x: int = 150) -> np.ndarray:
+    """A blank page with ``word`` written on it in ``family`` at ``size`` px."""
+    page = blank_page()
+    _write_word(page, word, fetch_font(family), x, 200, size)
+    return page
+
+
 # Words whose x-height letters, each alone, read as digits (o 0, a 2, s 5) while their
 # ascenders read as letters or ones, in the held-out fonts where they did: "total" read 021,
 # "tools" 0015, "halo" 210 and "Bolt" 80 before the word context knew x-height letters.
@@ -115,9 +122,7 @@ def test_pages_of_handwritten_words_give_few_digits(recognizer):
     [("total", "yomogi"), ("tools", "delius"), ("tools", "yomogi"), ("halo", "yomogi"), ("Bolt", HELD_OUT_FAMILIES[9])],
 )
 def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, family):
-    page = blank_page()
-    _write_word(page, word, fetch_font(family), 200, 200, 40)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word(word, family, 40, x=200)).digits == ()
 
 
 # Words whose first letter, a letter's gap from the rest, reads as a digit while digits
@@ -133,9 +138,7 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
     ],
 )
 def test_a_digit_at_a_words_end_a_letters_gap_from_it_is_a_letter(recognizer, word, family, size):
-    page = blank_page()
-    _write_word(page, word, fetch_font(family), 150, 200, size)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word(word, family, size)).digits == ()
 
 
 # Words whose first letter, an ascender, stands apart from the rest written joined-up
@@ -152,9 +155,7 @@ def test_a_digit_at_a_words_end_a_letters_gap_from_it_is_a_letter(recognizer, wo
     ],
 )
 def test_a_letter_before_a_joined_up_word_with_ascenders_is_not_a_digit(recognizer, word, family, size):
-    page = blank_page()
-    _write_word(page, word, fetch_font(family), 150, 200, size)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word(word, family, size)).digits == ()
 
 
 # "little" in the held-out fonts where its l, i and l read as ones and its tt and e as
@@ -162,9 +163,7 @@ def test_a_letter_before_a_joined_up_word_with_ascenders_is_not_a_digit(recogniz
 # digit among two letters or more, and the run is text.
 @pytest.mark.parametrize("family", ["delius", "yomogi"])
 def test_a_word_of_ls_and_is_is_not_a_number_of_ones(recognizer, family):
-    page = blank_page()
-    _write_word(page, "little", fetch_font(family), 150, 200, 40)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word("little", family, 40)).digits == ()
 
 
 # Words 60 px tall whose x-height letters stand at under half the height of the l or p beside
@@ -172,9 +171,7 @@ def test_a_word_of_ls_and_is_is_not_a_number_of_ones(recognizer, family):
 # each other): "apple" read 011 and "green" 9.
 @pytest.mark.parametrize("word", ["apple", "green"])
 def test_letters_far_shorter_than_their_neighbours_are_linked_into_their_word(recognizer, word):
-    page = blank_page()
-    _write_word(page, word, fetch_font("sue-ellen-francisco"), 150, 200, 60)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word(word, "sue-ellen-francisco", 60)).digits == ()
 
 
 # Words whose capital, apart from the rest written joined-up, read as a digit (D 0, L 1, B 8)
@@ -184,9 +181,7 @@ def test_letters_far_shorter_than_their_neighbours_are_linked_into_their_word(re
     [("Dinner", "the-girl-next-door"), ("Summer", "the-girl-next-door"), ("Lesson", "swanky-and-moo-moo")],
 )
 def test_a_capital_before_a_joined_up_word_is_not_a_digit(recognizer, word, family):
-    page = blank_page()
-    _write_word(page, word, fetch_font(family), 150, 200, 60)
-    assert recognizer.recognize(page).digits == ()
+    assert recognizer.recognize(_one_word(word, family, 60)).digits == ()
 
 
 # A number whose last digit stands on an underline: the digit and the line are one blob too
