@@ -3,6 +3,7 @@
 import pytest
 
 from camdigits.config import GRAINY_RUN, Config
+from camdigits.recognition.candidates import Word
 from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
@@ -282,7 +283,7 @@ def test_a_joined_up_word_counts_its_letters_by_its_x_height():
     b = (10, 100, W, H)
     read = (10 + W + GAP, 100, int(2.2 * H), H)
     assert len(drop_text(digits_at([b], label=6), [read], CONFIG)) == 1
-    assert drop_text(digits_at([b], label=6), [read], CONFIG, [H / 2]) == []
+    assert drop_text(digits_at([b], label=6), [], CONFIG, [Word(read, H // 2)]) == []
 
 
 @pytest.mark.parametrize(

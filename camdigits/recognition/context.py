@@ -50,6 +50,7 @@ from camdigits.config import (
     X_HEIGHT,
     Config,
 )
+from camdigits.recognition.candidates import Word
 from camdigits.recognition.numbers import link_chains
 from camdigits.types import Box, Digit
 
@@ -89,18 +90,18 @@ def _runs(digits: Sequence[Digit], others: Sequence[Box], config: Config) -> Ite
 
 
 def drop_text(
-    digits: Sequence[Digit], letters: Sequence[Box], config: Config, x_heights: Sequence[float] | None = None
+    digits: Sequence[Digit], letters: Sequence[Box], config: Config, words: Sequence[Word] = ()
 ) -> list[Digit]:
-    """The ``digits`` that do not stand in a run of writing made mostly of ``letters``
-    (the boxes of the frame's blobs that were not read as digits, and of joined-up words;
-    ``x_heights``, the height by which each one's width counts in letters, its own by default)."""
-    if not digits or not letters:
+    """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
+    boxes of the frame's blobs that were not read as digits) and joined-up ``words``."""
+    if not digits or not (letters or words):
         return list(digits)
-    boxes = np.array([d.box for d in digits] + list(letters), np.float64)
-    # A letter blob as wide as n letters (joined-up writing) counts n times.
+    boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
+    # A blob as wide as n letters counts n times: a joined-up word measured by its x-height,
+    # not by its box with its ascenders.
+    letter_heights = np.concatenate([boxes[len(digits) : len(digits) + len(letters), 3], [w.x_height for w in words]])
     weight = np.ones(len(boxes))
-    counted_by = boxes[len(digits) :, 3] if x_heights is None else np.asarray(x_heights, np.float64)
-    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / counted_by))
+    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / letter_heights))
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
     labels = [d.label for d in digits]
@@ -115,10 +116,8 @@ def drop_text(
         if _two_sizes(short, is_digit, run_heights, config.min_height_ratio):
             short = [False] * len(chain)
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
-        digits_weight = sum(digit and not low for digit, low in zip(is_digit, short))
-        if letters_weight >= digits_weight or _letterlike_run(
-            letters_weight, [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low], is_digit
-        ):
+        run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
+        if letters_weight >= len(run_digits) or _letterlike_run(letters_weight, run_digits, is_digit):
             for i, digit in zip(chain, is_digit):
                 if digit:
                     keep[i] = False

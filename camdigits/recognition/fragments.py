@@ -27,9 +27,7 @@ from camdigits.config import (
     MERGE_ROW_PIECE_SHARE,
     MERGE_SIMILAR_HEIGHT,
 )
-from camdigits.recognition.geometry import overlapping_boxes
-
-_PIECES_AT_ONCE = 256
+from camdigits.recognition.geometry import overlapping_between, overlapping_boxes
 
 
 def merge_fragments(
@@ -119,17 +117,16 @@ def _beside_its_like(boxes: np.ndarray, pieces: np.ndarray) -> np.ndarray:
     or below: of about its height (MERGE_SIMILAR_HEIGHT), sharing MERGE_ROW_OVERLAP of its rows
     and few of its columns (MERGE_MIN_X_OVERLAP), within MERGE_ROW_GAP of its height."""
     x0, y0, w, h = boxes.T
+    reach = MERGE_ROW_GAP * h[pieces]
+    p, q = overlapping_between(x0[pieces] - reach, x0[pieces] + w[pieces] + reach + 1, x0, x0 + w)
+    piece = pieces[p]
+    rows = np.minimum(y0[q] + h[q], y0[piece] + h[piece]) - np.maximum(y0[q], y0[piece])
+    columns = np.minimum(x0[q] + w[q], x0[piece] + w[piece]) - np.maximum(x0[q], x0[piece])
+    shorter = np.minimum(h[q], h[piece])
+    alike = (shorter >= MERGE_SIMILAR_HEIGHT * np.maximum(h[q], h[piece])) & (rows >= MERGE_ROW_OVERLAP * shorter)
+    beside = (columns < MERGE_MIN_X_OVERLAP * np.minimum(w[q], w[piece])) & (-columns <= reach[p])
     found = np.zeros(len(pieces), bool)
-    for start in range(0, len(pieces), _PIECES_AT_ONCE):  # a noise frame's table, a block at a time
-        block = pieces[start : start + _PIECES_AT_ONCE]
-        px0, py0, pw, ph = boxes[block].T[:, :, None]
-        rows = np.minimum(y0 + h, py0 + ph) - np.maximum(y0, py0)
-        columns = np.minimum(x0 + w, px0 + pw) - np.maximum(x0, px0)
-        shorter = np.minimum(h, ph)
-        alike = (shorter >= MERGE_SIMILAR_HEIGHT * np.maximum(h, ph)) & (rows >= MERGE_ROW_OVERLAP * shorter)
-        beside = (columns < MERGE_MIN_X_OVERLAP * np.minimum(w, pw)) & (-columns <= MERGE_ROW_GAP * ph)
-        itself = np.arange(len(boxes)) == block[:, None]
-        found[start : start + _PIECES_AT_ONCE] = np.any(alike & beside & ~itself, axis=1)
+    found[p[alike & beside & (q != piece)]] = True
     return found
 
 

@@ -367,9 +367,7 @@ class Recognizer:
         if hook:
             hook("split")
         digits, letters = read_in_context(digits, unsure, self.config)
-        x_heights = [box[3] for box in letters] + [word.x_height for word in words]
-        digits = drop_text(digits, letters + [word.box for word in words], self.config, x_heights)
-        numbers = group_numbers(without_only_ones(digits), self.config)
+        numbers = group_numbers(without_only_ones(drop_text(digits, letters, self.config, words)), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (
