@@ -221,6 +221,9 @@ SMALL_BLOB_PX = 20
 # Two small digits merged side by side, their blurred rims and a slant adding a few px; a
 # taller blob's small halves stand at different heights, as a p's bowl and stem do.
 SMALL_PAIR_PX = 24
+# ... and only on a frame with SMALL_FRAME_DIGITS blobs read surely as digits: a frame of
+# noise has none, and the small network reads some of its specks as digits.
+SMALL_FRAME_DIGITS = 2
 
 # --- classification cascade (recognition/classify.py) ---------------------------------------
 # The first stage's probability from which it settles a patch without the full network,

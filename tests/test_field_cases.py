@@ -584,6 +584,21 @@ def test_a_grid_dash_the_small_digit_network_reads_as_a_one_stays_no_digit(monke
     assert false_digits() == 1
 
 
+@pytest.mark.parametrize("seed, size, left", [(36002, (1280, 720), 0), (36023, (640, 480), 1)])
+def test_the_small_digit_network_reads_only_frames_with_writing(recognizer, monkeypatch, seed, size, left):
+    """Noise frames of the field set (bench.field): in each, two specks 11-15 px tall that the
+    full network reads unsurely are digits to the small-digit network (0.74-0.84 surely). A
+    frame with fewer than SMALL_FRAME_DIGITS blobs read surely as digits holds no writing,
+    and the small network does not read it again (the one digit left in the second frame is
+    the full network's reading)."""
+    from camdigits.recognition import recognizer as module
+
+    frame = render("noise", seed, size).image
+    assert len(recognizer.recognize(frame).digits) == left
+    monkeypatch.setattr(module, "SMALL_FRAME_DIGITS", 0)
+    assert len(recognizer.recognize(frame).digits) == left + 2
+
+
 def test_european_ones_and_crossed_sevens(recognizer):
     """Ones with a long flag and sevens with a cross bar, as written in much of Europe."""
     page = blank_page()

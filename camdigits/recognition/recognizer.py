@@ -31,6 +31,7 @@ from camdigits.config import (
     PATCH_SIZE,
     PRINTED_LABELS,
     SMALL_BLOB_PX,
+    SMALL_FRAME_DIGITS,
     SMALL_PAIR_PX,
     STROKE_ASPECT,
     UNSURE_TURN_DEG,
@@ -149,7 +150,8 @@ class Recognizer:
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
         grey levels' patch, read by the full network in a second call, and of its mask and
         grey levels turned UNSURE_TURN_DEG each way (:meth:`_with_turned_readings`); for a
-        small one still that unsure, the small-digit network's (:meth:`_small_blob_readings`).
+        small one still that unsure, on a frame with writing (:func:`_holds_writing`), the
+        small-digit network's (:meth:`_small_blob_readings`).
 
         A small digit's mask, scaled up to the patch, has blocky edges, and its patch at its
         grey levels reads as MNIST's grey digits do. Read from the grey levels alone, every
@@ -160,14 +162,17 @@ class Recognizer:
         if not len(patches):
             return np.zeros((0, self.classifier.num_classes), np.float32)
         probabilities = self.classifier.predict(patches)
-        unsure = np.flatnonzero(probabilities[:, :NOT_A_DIGIT].max(axis=1) < self.config.min_confidence)
+        sure = probabilities[:, :NOT_A_DIGIT].max(axis=1) >= self.config.min_confidence
+        unsure = np.flatnonzero(~sure)
         if not len(unsure):
             return probabilities
         again = [blobs[i] for i in unsure.tolist()]
         shades = [shaded(blob) for blob in again]  # once: read as they are and turned
         both = probabilities[unsure] + self._full_network.predict(to_mnist_patches(shades))
         readings = self._with_turned_readings(again, shades, both)
-        probabilities[unsure] = self._small_blob_readings(again, shades, readings)
+        if _holds_writing(sure):
+            readings = self._small_blob_readings(again, shades, readings)
+        probabilities[unsure] = readings
         return probabilities
 
     def _small_blob_readings(
@@ -312,6 +317,7 @@ class Recognizer:
         # The halves of a cut must be read 0.97-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self._full_network
+        second_opinion = self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
 
         @functools.cache
         def small_blobs() -> np.ndarray:
@@ -323,7 +329,7 @@ class Recognizer:
             # passed (docs/accuracy.md, "Small digits read at their grey levels").
             patches = _grey_patches(blobs)
             readings = full.predict(patches)
-            if self.small_network is not None and blobs:
+            if second_opinion and blobs:
                 readings = self._small_half_readings(blobs, patches, readings, small_blobs())
             return _likeliest_digits(readings)
 
@@ -387,6 +393,14 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _holds_writing(sure: np.ndarray) -> bool:
+    """Whether a frame whose blobs are read surely as digits as ``sure`` says (bools) holds
+    writing, for the small-digit network to read its small blobs again: SMALL_FRAME_DIGITS
+    such digits or more. A frame of noise has none, and the small network reads some of its
+    specks as digits (docs/accuracy.md, "The small network reads only frames with writing")."""
+    return int(np.count_nonzero(sure)) >= SMALL_FRAME_DIGITS
 
 
 def _grey_patches(blobs: list[Candidate]) -> np.ndarray:
