@@ -286,19 +286,27 @@ def test_a_joined_up_word_counts_its_letters_by_its_x_height():
     assert drop_text(digits_at([b], label=6), [], CONFIG, [Word(read, H // 2)]) == []
 
 
+X_HIGH = int(0.72 * H)  # an x-height letter of a print-like hand, above X_HEIGHT of its ascenders
+
+
 @pytest.mark.parametrize(
-    ("label", "letters_at", "kept"),
+    ("label", "letters_at", "heights", "kept"),
     [
-        (1, [2, 4], 0),  # "little" read as 1 1 tt 1 e: three ones weigh as much as 1.5 digits
-        (0, [2, 4], 0),  # a word's o's read as 0s, as many letters between them
-        (7, [2, 4], 3),  # three sevens outweigh two letters
-        (1, [2], 4),  # one blob not read as a digit among ones ("1 4 1" with its 4 unsure): a number
+        # "little" read as 1 1 tt 1 e: three ones weigh as much as 1.5 digits
+        (1, [2, 4], [H, H, H, H, X_HIGH], 0),
+        (0, [2, 4], [H, X_HIGH, H, X_HIGH, H], 0),  # a word's o's read as 0s, as many letters between them
+        (7, [2, 4], [H, H, H, H, X_HIGH], 3),  # three sevens outweigh two letters
+        (1, [2], [H, H, H, H, X_HIGH], 4),  # one blob not read as a digit among ones: a number
+        # a number at one height with two digits unread ("1 0 7 1 7", its crossed sevens unread)
+        (1, [2, 4], [H] * 5, 3),
+        (0, [1, 2], [H] * 5, 3),
     ],
 )
-def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, kept):
-    """A run of five blobs whose digits read as ``label`` and whose blobs at ``letters_at``
-    are letters: ones and zeros, written as l, I, i, O and o are, count half a digit each
-    where two or more of the run's blobs are letters (LETTERLIKE_WEIGHT, LETTERLIKE_AMONG)."""
-    run = boxes(5)
+def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, heights, kept):
+    """A run of five blobs of these ``heights`` whose digits read as ``label`` and whose blobs
+    at ``letters_at`` are letters: ones and zeros, written as l, I, i, O and o are, count half
+    a digit each where two or more of the run's blobs are letters (LETTERLIKE_WEIGHT,
+    LETTERLIKE_AMONG) and its blobs stand at two heights, as a word's do."""
+    run = run_of(heights)
     digits = digits_at([box for k, box in enumerate(run) if k not in letters_at], label=label)
     assert len(drop_text(digits, [run[k] for k in letters_at], CONFIG)) == kept

@@ -11,11 +11,11 @@ o, e) stand beside its ascenders (l, t) at about half to two thirds of their hei
 digits under half their height, all on one side of the tall ones, are a number of a second
 size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
 "2O26") stays a digit, since its run has more digits than letters. Among two letters or
-more, a one or a zero (written as l, I, i, O, o are) counts half a digit
-(:func:`_letterlike_run`). Digits that stand between two letters (the 5 5 0 of "lesson"
-read as 1 e 5 5 0 n) are letters too when the run's other digits are fewer than its
-letters: a number does not stand inside a word; nor does a digit at the word's end, a
-letter's gap from it (the 1 there). A joined-up word is a run of writing by itself when it
+more, in a run whose blobs stand at two heights, a one or a zero (written as l, I, i, O, o
+are) counts half a digit (:func:`_letterlike_run`). Digits that stand between two letters
+(the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other digits are
+fewer than its letters: a number does not stand inside a word; nor does a digit at the
+word's end, a letter's gap from it (the 1 there). A joined-up word is a run of writing by itself when it
 is as wide as a run's least number of blobs (the "D" before "inner" is a letter), while a
 blob two letters wide may as well be two touching digits.
 
@@ -117,7 +117,7 @@ def drop_text(
             short = [False] * len(chain)
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
-        if letters_weight >= len(run_digits) or _letterlike_run(letters_weight, run_digits, is_digit):
+        if letters_weight >= len(run_digits) or _letterlike_run(letters_weight, run_digits, is_digit, run_heights):
             for i, digit in zip(chain, is_digit):
                 if digit:
                     keep[i] = False
@@ -135,13 +135,16 @@ def drop_text(
     return [d for d, kept in zip(digits, keep) if kept]
 
 
-def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[bool]) -> bool:
+def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[bool], heights: list[float]) -> bool:
     """Whether a run of writing whose letters (``letters_weight``) do not outweigh its digits
-    read as ``labels`` (the run's blobs are digits as ``is_digit`` says) is text all the same:
-    with LETTERLIKE_AMONG or more blobs not read as digits, where each digit that a letter is
-    written as (LETTERLIKE: O o, l I i) counts LETTERLIKE_WEIGHT of one and the letters
-    outweigh them ("little" read as 1 1 tt 1 e: two letters, three ones)."""
-    if is_digit.count(False) < LETTERLIKE_AMONG:
+    read as ``labels`` (the run's blobs are digits as ``is_digit`` says, and have these
+    ``heights``) is text all the same: with LETTERLIKE_AMONG or more blobs not read as digits
+    and blobs of two heights, where each digit that a letter is written as (LETTERLIKE: O o,
+    l I i) counts LETTERLIKE_WEIGHT of one and the letters outweigh them ("little" read as
+    1 1 tt 1 e: two letters, three ones, and the e under ASCENDER of the l's height). A
+    number's digits stand at one height, its unread ones too ("0 6 4 0 9" with an open 6 and
+    its 4 unread)."""
+    if is_digit.count(False) < LETTERLIKE_AMONG or min(heights) >= ASCENDER * max(heights):
         return False
     return letters_weight >= sum(LETTERLIKE_WEIGHT if label in LETTERLIKE else 1.0 for label in labels)
 
