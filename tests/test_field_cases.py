@@ -134,7 +134,8 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
 #   weighs two letters, too few for a run of writing with the digit; by its x-height band,
 #   three or four;
 # - "little", its l, i and l read as ones and its tt and e as letters: counted whole, three
-#   digits outvote two letters; a one or a zero weighs half a digit among two letters or more.
+#   digits outvote two letters; a one or a zero weighs half a digit among two letters or
+#   more, in a run of two heights (the e stands lower than the l's).
 @pytest.mark.parametrize(
     "word, family, size",
     [

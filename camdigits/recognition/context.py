@@ -15,9 +15,9 @@ more, in a run whose blobs stand at two heights, a one or a zero (written as l, 
 are) counts half a digit (:func:`_letterlike_run`). Digits that stand between two letters
 (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other digits are
 fewer than its letters: a number does not stand inside a word; nor does a digit at the
-word's end, a letter's gap from it (the 1 there). A joined-up word is a run of writing by itself when it
-is as wide as a run's least number of blobs (the "D" before "inner" is a letter), while a
-blob two letters wide may as well be two touching digits.
+word's end, a letter's gap from it (the 1 there). A joined-up word is a run of writing by
+itself when it is as wide as a run's least number of blobs (the "D" before "inner" is a
+letter), while a blob two letters wide may as well be two touching digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
