@@ -169,6 +169,14 @@ STEM_ENDS = 0.15
 X_HEIGHT = 0.7
 ASCENDER = 0.8
 BASELINE = 0.1  # of the tallest height
+# A digit read as one of DESCENDER_LABELS (as g, q and y read) whose top stands level with its
+# run's x-height letters (within BASELINE of their height) and whose foot hangs DESCENT of
+# their height or more under their baseline is a letter below the line ("eggs" read as e 9 9 5).
+# Only letters at least LETTER_MIN_WIDTH as wide as tall set that line: a sliver of a broken
+# digit is narrower. Measured in docs/accuracy.md, "A nine that hangs below the line is a g".
+DESCENDER_LABELS = (4, 9)
+DESCENT = 0.2
+LETTER_MIN_WIDTH = 0.5
 LETTERLIKE = (0, 1)  # the digits letters are written as (O o, l I i): in a run's vote ...
 LETTERLIKE_WEIGHT = 0.5  # ... each counts this much of a digit, in a run with this many letter blobs or more
 LETTERLIKE_AMONG = 2

@@ -310,3 +310,28 @@ def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, heights, kep
     run = run_of(heights)
     digits = digits_at([box for k, box in enumerate(run) if k not in letters_at], label=label)
     assert len(drop_text(digits, [run[k] for k in letters_at], CONFIG)) == kept
+
+
+X_LETTER = int(0.8 * H)  # the e and s of "eggs" beside its g's, which hang a fifth of that under them
+
+
+@pytest.mark.parametrize(
+    ("label", "e_box", "kept"),
+    [
+        (9, (10, 100, W, X_LETTER), 0),  # "eggs" read as e 9 9 5: the g's hang under the e
+        (4, (10, 100, W, X_LETTER), 0),  # a y read as 4 hangs as a g does
+        (7, (10, 100, W, X_LETTER), 3),  # a seven is no letter a reader writes below the line
+        (9, (10, 100 + H - X_LETTER, W, X_LETTER), 3),  # an unread blob on the nines' line: a number
+        (9, (10, 100 - 4, W, X_LETTER), 3),  # a shorter unread digit standing above the nines' tops
+        (9, (10, 100, 8, X_LETTER), 3),  # a sliver of a broken digit sets no x-height
+    ],
+)
+def test_nines_and_fours_hanging_below_the_letters_line_are_letters(label, e_box, kept):
+    """A run of an unread blob (``e_box``), two blobs read as ``label`` as tall as H with their
+    tops at y 100, and a 5 as tall as an x-height letter: the two are a g's or a y's
+    descenders (DESCENDER_LABELS) only when their tops stand level with the letter's, their
+    feet DESCENT of its height or more under its foot, and the letter is as wide as an e."""
+    g1, g2 = (10 + (W + GAP), 100, W, H), (10 + 2 * (W + GAP), 100, W, H)
+    s = (10 + 3 * (W + GAP), 100, W, X_LETTER)
+    digits = digits_at([g1, g2], label=label) + digits_at([s], label=5)
+    assert len(drop_text(digits, [e_box], CONFIG)) == kept

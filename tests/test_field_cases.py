@@ -136,6 +136,7 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
 # - "little", its l, i and l read as ones and its tt and e as letters: counted whole, three
 #   digits outvote two letters; a one or a zero weighs half a digit among two letters or
 #   more, in a run of two heights (the e stands lower than the l's).
+# - "eggs" read as e 9 9 5: its g's hang under the e's line (context._descenders).
 @pytest.mark.parametrize(
     "word, family, size",
     [
@@ -149,6 +150,9 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
         ("lead", "swanky-and-moo-moo", 60),
         ("little", "delius", 40),
         ("little", "yomogi", 40),
+        ("eggs", "delius", 40),
+        ("eggs", "yomogi", 60),
+        ("eggs", "zen-kurenaido", 60),
     ],
 )
 def test_a_letter_the_word_context_takes_back_is_not_a_digit(recognizer, word, family, size):

@@ -9,15 +9,17 @@ is heights wide; or a blob read as a digit but far shorter than the run's talles
 their baseline: the digits of one number share a height, while a word's x-height letters (a,
 o, e) stand beside its ascenders (l, t) at about half to two thirds of their height; but
 digits under half their height, all on one side of the tall ones, are a number of a second
-size beside a heading (:func:`_two_sizes`). A lone ambiguous glyph next to digits (an O in
-"2O26") stays a digit, since its run has more digits than letters. Among two letters or
-more, in a run whose blobs stand at two heights, a one or a zero (written as l, I, i, O, o
-are) counts half a digit (:func:`_letterlike_run`). Digits that stand between two letters
-(the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are letters too when the run's other digits are
-fewer than its letters: a number does not stand inside a word; nor does a digit at the
-word's end, a letter's gap from it (the 1 there). A joined-up word is a run of writing by
-itself when it is as wide as a run's least number of blobs (the "D" before "inner" is a
-letter), while a blob two letters wide may as well be two touching digits.
+size beside a heading (:func:`_two_sizes`). A nine or a four level at its top with the run's
+x-height letters and hanging below their baseline is a g, q or y (:func:`_descenders`). A
+lone ambiguous glyph next to digits (an O in "2O26") stays a digit, since its run has more
+digits than letters. Among two letters or more, in a run whose blobs stand at two heights, a
+one or a zero (written as l, I, i, O, o are) counts half a digit (:func:`_letterlike_run`).
+Digits that stand between two letters (the 5 5 0 of "lesson" read as 1 e 5 5 0 n) are
+letters too when the run's other digits are fewer than its letters: a number does not stand
+inside a word; nor does a digit at the word's end, a letter's gap from it (the 1 there). A
+joined-up word is a run of writing by itself when it is as wide as a run's least number of
+blobs (the "D" before "inner" is a letter), while a blob two letters wide may as well be two
+touching digits.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -40,8 +42,11 @@ from camdigits.config import (
     BASELINE,
     CONTEXT_MIN_CONFIDENCE,
     CONTEXT_SURE_DIGITS,
+    DESCENDER_LABELS,
+    DESCENT,
     GRAINY_RUN,
     LETTER_GAP,
+    LETTER_MIN_WIDTH,
     LETTERLIKE,
     LETTERLIKE_AMONG,
     LETTERLIKE_WEIGHT,
@@ -106,15 +111,24 @@ def drop_text(
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
     labels = [d.label for d in digits]
     bottoms = (boxes[:, 1] + boxes[:, 3]).tolist()
+    # The blobs a word's x-height is read from: letters as wide as an a or an e, no joined-up word.
+    x_letters = [
+        len(digits) <= i < len(digits) + len(letters) and w >= LETTER_MIN_WIDTH * h
+        for i, (w, h) in enumerate(zip(boxes[:, 2].tolist(), heights))
+    ]
     keep = [True] * len(digits)
     for chain in link_chains(boxes, config, word=True):
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             continue
         is_digit = [i < len(digits) for i in chain]
         run_heights = [heights[i] for i in chain]
-        short = _at_x_height(run_heights, [tops[i] for i in chain], [bottoms[i] for i in chain])
+        run_tops, run_bottoms = [tops[i] for i in chain], [bottoms[i] for i in chain]
+        short = _at_x_height(run_heights, run_tops, run_bottoms)
         if _two_sizes(short, is_digit, run_heights, config.min_height_ratio):
             short = [False] * len(chain)
+        run_labels = [labels[i] if digit else None for i, digit in zip(chain, is_digit)]
+        hanging = _descenders(run_labels, [x_letters[i] for i in chain], run_heights, run_tops, run_bottoms)
+        short = [low or hangs for low, hangs in zip(short, hanging)]  # counted as letters, as x-height ones are
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
         if letters_weight >= len(run_digits) or _letterlike_run(letters_weight, run_digits, is_digit, run_heights):
@@ -147,6 +161,28 @@ def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[boo
     if is_digit.count(False) < LETTERLIKE_AMONG or min(heights) >= ASCENDER * max(heights):
         return False
     return letters_weight >= sum(LETTERLIKE_WEIGHT if label in LETTERLIKE else 1.0 for label in labels)
+
+
+def _descenders(
+    labels: list[int | None], x_letters: list[bool], heights: list[float], tops: list[float], bottoms: list[float]
+) -> list[bool]:
+    """Which blobs of a run (read as ``labels``, None for no digit) are a g, q or y read as a
+    digit of DESCENDER_LABELS: their tops level with the run's ``x_letters`` (its letters as
+    wide as an a or an e) within BASELINE of those letters' height, their feet DESCENT of it
+    or more under those letters' baseline. A number's digits stand on one line with its
+    unread ones; "eggs" read as e 9 9 5 has two nines hanging under the e."""
+    letters = [k for k, is_letter in enumerate(x_letters) if is_letter]
+    if not letters:
+        return [False] * len(labels)
+    x_line = statistics.median(tops[k] for k in letters)
+    baseline = statistics.median(bottoms[k] for k in letters)
+    x_height = statistics.median(heights[k] for k in letters)
+    return [
+        label in DESCENDER_LABELS
+        and abs(top - x_line) <= BASELINE * x_height
+        and bottom - baseline >= DESCENT * x_height
+        for label, top, bottom in zip(labels, tops, bottoms)
+    ]
 
 
 def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
