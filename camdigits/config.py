@@ -167,6 +167,10 @@ STEM_ENDS = 0.15
 # BASELINE of the run's median is a letter (a word's a, o, e stand at 0.5-0.65 of its l, t;
 # one number's digits at 0.8 and up; a capital T or a t at 0.75-0.85 of the l beside it).
 X_HEIGHT = 0.7
+# ... or under X_HEIGHT_BESIDE_ONES of it where the run's tall blobs are two ones or more and
+# letters: an a at 0.72 of the l's height in "Call" read as C 2 1 1 (a number's digits reach
+# 0.77 of its tallest). Measured in docs/accuracy.md, "An a beside two ones is at x-height".
+X_HEIGHT_BESIDE_ONES = 0.75
 ASCENDER = 0.8
 BASELINE = 0.1  # of the tallest height
 # A digit read as one of DESCENDER_LABELS (as g, q and y read) whose top stands level with its

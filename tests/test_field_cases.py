@@ -137,6 +137,8 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
 #   digits outvote two letters; a one or a zero weighs half a digit among two letters or
 #   more, in a run of two heights (the e stands lower than the l's).
 # - "eggs" read as e 9 9 5: its g's hang under the e's line (context._descenders).
+# - "Call", "call" and "wall" read as 2 1 1 after a letter: the a stands at 0.72 of the l's
+#   height, x-height beside a pair of ones (X_HEIGHT_BESIDE_ONES).
 @pytest.mark.parametrize(
     "word, family, size",
     [
@@ -153,6 +155,9 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
         ("eggs", "delius", 40),
         ("eggs", "yomogi", 60),
         ("eggs", "zen-kurenaido", 60),
+        ("Call", "yomogi", 60),
+        ("call", "yomogi", 60),
+        ("wall", "delicious-handrawn", 60),
     ],
 )
 def test_a_letter_the_word_context_takes_back_is_not_a_digit(recognizer, word, family, size):

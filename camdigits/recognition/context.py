@@ -53,6 +53,7 @@ from camdigits.config import (
     ONLY_ONES,
     SIZE_STEP_DIGITS,
     X_HEIGHT,
+    X_HEIGHT_BESIDE_ONES,
     Config,
 )
 from camdigits.recognition.candidates import Word
@@ -123,10 +124,10 @@ def drop_text(
         is_digit = [i < len(digits) for i in chain]
         run_heights = [heights[i] for i in chain]
         run_tops, run_bottoms = [tops[i] for i in chain], [bottoms[i] for i in chain]
-        short = _at_x_height(run_heights, run_tops, run_bottoms)
+        run_labels = [labels[i] if digit else None for i, digit in zip(chain, is_digit)]
+        short = _at_x_height(run_heights, run_tops, run_bottoms, run_labels)
         if _two_sizes(short, is_digit, run_heights, config.min_height_ratio):
             short = [False] * len(chain)
-        run_labels = [labels[i] if digit else None for i, digit in zip(chain, is_digit)]
         hanging = _descenders(run_labels, [x_letters[i] for i in chain], run_heights, run_tops, run_bottoms)
         short = [low or hangs for low, hangs in zip(short, hanging)]  # counted as letters, as x-height ones are
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
@@ -194,15 +195,20 @@ def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
     return list(digits)
 
 
-def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float]) -> list[bool]:
-    """Which blobs of a run (their heights, top and bottom edges) stand at a word's x-height:
-    far shorter than the run's tallest, in a run with at least two blobs of the full height
-    (a word's ascenders or descenders; a lone tall blob is more often two digits merged
-    across lines), and on the run's baseline (beside ascenders: "late") or under its x-line
-    (beside descenders, whose tops stand there: "gray")."""
+def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float], labels: list[int | None]) -> list[bool]:
+    """Which blobs of a run (their heights, top and bottom edges, and what they read as:
+    ``labels``, None for no digit) stand at a word's x-height: under X_HEIGHT of the run's
+    tallest (X_HEIGHT_BESIDE_ONES where its blobs of the full height are two ones or more, as
+    a word's l's read, and letters), in a run with at least two blobs of the full height (a word's ascenders or
+    descenders; a lone tall blob is more often two digits merged across lines), and on the
+    run's baseline (beside ascenders: "late") or under its x-line (beside descenders, whose
+    tops stand there: "gray")."""
     tallest = max(heights)
-    short = [h < X_HEIGHT * tallest for h in heights]
-    if not any(short) or sum(h >= ASCENDER * tallest for h in heights) < 2:
+    tall = [h >= ASCENDER * tallest for h in heights]
+    tall_labels = [label for label, high in zip(labels, tall) if high]
+    beside_ones = tall_labels.count(1) >= 2 and all(label in (1, None) for label in tall_labels)
+    short = [h < (X_HEIGHT_BESIDE_ONES if beside_ones else X_HEIGHT) * tallest for h in heights]
+    if not any(short) or sum(tall) < 2:
         return [False] * len(heights)
     baseline, x_line, near = statistics.median(bottoms), statistics.median(tops), BASELINE * tallest
     return [
