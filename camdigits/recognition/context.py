@@ -198,11 +198,11 @@ def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
 def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float], labels: list[int | None]) -> list[bool]:
     """Which blobs of a run (their heights, top and bottom edges, and what they read as:
     ``labels``, None for no digit) stand at a word's x-height: under X_HEIGHT of the run's
-    tallest (X_HEIGHT_BESIDE_ONES where its blobs of the full height are two ones or more, as
-    a word's l's read, and letters), in a run with at least two blobs of the full height (a word's ascenders or
-    descenders; a lone tall blob is more often two digits merged across lines), and on the
-    run's baseline (beside ascenders: "late") or under its x-line (beside descenders, whose
-    tops stand there: "gray")."""
+    tallest (X_HEIGHT_BESIDE_ONES where its blobs of the full height are two ones or more,
+    as a word's l's read, and letters), in a run with at least two blobs of the full height
+    (a word's ascenders or descenders; a lone tall blob is more often two digits merged
+    across lines), and on the run's baseline (beside ascenders: "late") or under its x-line
+    (beside descenders, whose tops stand there: "gray")."""
     tallest = max(heights)
     tall = [h >= ASCENDER * tallest for h in heights]
     tall_labels = [label for label, high in zip(labels, tall) if high]
