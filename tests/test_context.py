@@ -312,7 +312,7 @@ def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, heights, kep
     assert len(drop_text(digits, [run[k] for k in letters_at], CONFIG)) == kept
 
 
-X_LETTER = int(0.8 * H)  # the e and s of "eggs" beside its g's, which hang a fifth of that under them
+X_LETTER = int(0.8 * H)  # the e and s of "eggs" beside its g's, which hang a quarter of that under them
 
 
 @pytest.mark.parametrize(
