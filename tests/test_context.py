@@ -337,16 +337,13 @@ def test_nines_and_fours_hanging_below_the_letters_line_are_letters(label, e_box
     assert len(drop_text(digits, [e_box], CONFIG)) == kept
 
 
-A_HEIGHT = int(0.72 * H)  # the a of "Call" beside its l's, in a print-like hand
-
-
 @pytest.mark.parametrize(
     ("c_height", "tall_label", "with_letter", "kept"),
     [
-        (A_HEIGHT, 1, True, 0),  # "Call" read as C 2 1 1: the a stands at x-height beside the l's
+        (X_HIGH, 1, True, 0),  # "Call" read as C 2 1 1: the a stands at x-height beside the l's
         (H, 1, True, 0),  # ... with a capital as tall as the l's
-        (A_HEIGHT, 7, True, 3),  # beside two sevens, a 2 at 0.72 of their height is a number's digit
-        (A_HEIGHT, 1, False, 3),  # "2 1 1" with no letter beside it stays a number
+        (X_HIGH, 7, True, 3),  # beside two sevens, a 2 at 0.72 of their height is a number's digit
+        (X_HIGH, 1, False, 3),  # "2 1 1" with no letter beside it stays a number
     ],
 )
 def test_a_digit_at_three_quarters_of_two_ones_beside_a_letter_is_text(c_height, tall_label, with_letter, kept):
@@ -354,7 +351,7 @@ def test_a_digit_at_three_quarters_of_two_ones_beside_a_letter_is_text(c_height,
     it, all on one baseline, and a capital ``c_height`` tall before them if ``with_letter``:
     the 2 stands at x-height (X_HEIGHT_BESIDE_ONES, over X_HEIGHT) only where the tall blobs
     are ones, as a word's l's are read, and letters."""
-    c, a, l1, l2 = run_of((c_height, A_HEIGHT, H, H))
+    c, a, l1, l2 = run_of((c_height, X_HIGH, H, H))
     digits = digits_at([a], label=2) + digits_at([l1, l2], label=tall_label)
     assert len(drop_text(digits, [c] if with_letter else [], CONFIG)) == kept
 
