@@ -312,6 +312,40 @@ def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, heights, kep
     assert len(drop_text(digits, [run[k] for k in letters_at], CONFIG)) == kept
 
 
+@pytest.mark.parametrize(
+    ("label", "letter_width", "elsewhere", "kept"),
+    [
+        (1, 2 * H, [], 0),  # "tota l": a joined-up piece two letters wide and its l read as 1
+        (0, 2 * H, [], 0),  # "AN D", the D read as 0
+        (1, W, boxes(4, y=300), 0),  # a letter and a 1, with more words on the page
+        (7, 2 * H, [], 1),  # a seven is no letter a reader writes as a digit
+        (1, W, [], 1),  # one letter and one digit: no page of writing
+    ],
+)
+def test_a_one_or_zero_beside_a_single_letter_on_a_page_of_writing_is_a_letter(label, letter_width, elsewhere, kept):
+    """A digit read as ``label`` after one letter blob ``letter_width`` wide (a run too short
+    to be judged), on a page whose other blobs are the letters ``elsewhere``: where its letters
+    weigh TEXT_PAGE times its digits or more, a one or a zero there is a word's l or o."""
+    letter = (10, 100, letter_width, H)
+    digit = (10 + letter_width + GAP, 100, W, H)
+    assert len(drop_text(digits_at([digit], label=label), [letter, *elsewhere], CONFIG)) == kept
+
+
+@pytest.mark.parametrize(
+    ("label", "digits_elsewhere"),
+    [
+        (1, boxes(3, y=300)),  # a number on the next line: a page of digits
+        (0, boxes(1, y=300)),  # one digit more: the letters weigh as much as the digits
+    ],
+)
+def test_a_one_or_zero_beside_one_unread_blob_on_a_page_of_digits_stays(label, digits_elsewhere):
+    """A one or a zero beside one unread blob, as a number's digit stands beside an unread one
+    of its number, on a page whose digits the letters do not outweigh TEXT_PAGE times: kept."""
+    letter, digit = boxes(2)
+    digits = digits_at([digit], label=label) + digits_at(digits_elsewhere, label=3)
+    assert len(drop_text(digits, [letter], CONFIG)) == len(digits)
+
+
 X_LETTER = int(0.8 * H)  # the e and s of "eggs" beside its g's, which hang a quarter of that under them
 
 

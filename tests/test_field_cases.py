@@ -139,6 +139,8 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
 # - "eggs" read as e 9 9 5: its g's hang under the e's line (context._descenders).
 # - "Call", "call" and "wall" read as 2 1 1 after a letter: the a stands at 0.72 of the l's
 #   height, x-height beside a pair of ones (X_HEIGHT_BESIDE_ONES).
+# - "total", "AND", "wool" and "tool" read as a joined-up piece and a 1 or a 0: a one or a
+#   zero beside a single letter, on a page of writing, is its l or o (TEXT_PAGE).
 @pytest.mark.parametrize(
     "word, family, size",
     [
@@ -158,6 +160,10 @@ def test_x_height_letters_beside_ascenders_are_not_digits(recognizer, word, fami
         ("Call", "yomogi", 60),
         ("call", "yomogi", 60),
         ("wall", "delicious-handrawn", 60),
+        ("total", "whisper", 60),
+        ("AND", "the-girl-next-door", 40),
+        ("wool", "delicious-handrawn", 40),
+        ("tool", "zen-kurenaido", 40),
     ],
 )
 def test_a_letter_the_word_context_takes_back_is_not_a_digit(recognizer, word, family, size):

@@ -19,7 +19,9 @@ letters too when the run's other digits are fewer than its letters: a number doe
 inside a word; nor does a digit at the word's end, a letter's gap from it (the 1 there). A
 joined-up word is a run of writing by itself when it is as wide as a run's least number of
 blobs (the "D" before "inner" is a letter), while a blob two letters wide may as well be two
-touching digits.
+touching digits. A run of two blobs is too short to be judged, but on a page of writing
+(letters weighing TEXT_PAGE times its digits) a one or a zero beside a single letter is
+that word's l or o ("tota l").
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -52,6 +54,7 @@ from camdigits.config import (
     LETTERLIKE_WEIGHT,
     ONLY_ONES,
     SIZE_STEP_DIGITS,
+    TEXT_PAGE,
     X_HEIGHT,
     X_HEIGHT_BESIDE_ONES,
     Config,
@@ -118,8 +121,12 @@ def drop_text(
         for i, (w, h) in enumerate(zip(boxes[:, 2].tolist(), heights))
     ]
     keep = [True] * len(digits)
+    text_page = sum(weights[len(digits) :]) >= TEXT_PAGE * len(digits)
     for chain in link_chains(boxes, config, word=True):
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
+            if text_page:
+                for i in _letterlike_beside_a_letter(chain, labels):
+                    keep[i] = False
             continue
         is_digit = [i < len(digits) for i in chain]
         run_heights = [heights[i] for i in chain]
@@ -162,6 +169,15 @@ def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[boo
     if is_digit.count(False) < LETTERLIKE_AMONG or min(heights) >= ASCENDER * max(heights):
         return False
     return letters_weight >= sum(LETTERLIKE_WEIGHT if label in LETTERLIKE else 1.0 for label in labels)
+
+
+def _letterlike_beside_a_letter(chain: list[int], labels: list[int]) -> list[int]:
+    """The digit of a run of two blobs (``chain``: indices, the digits first, read as
+    ``labels``) that are a letter and a digit letters are written as (LETTERLIKE)."""
+    digits = [i for i in chain if i < len(labels)]
+    if len(chain) == 2 and len(digits) == 1 and labels[digits[0]] in LETTERLIKE:
+        return digits
+    return []
 
 
 def _descenders(
