@@ -313,21 +313,25 @@ def test_ones_and_zeros_weigh_less_among_letters(label, letters_at, heights, kep
 
 
 @pytest.mark.parametrize(
-    ("label", "letter_width", "elsewhere", "kept"),
+    ("label", "letter_size", "elsewhere", "kept"),
     [
-        (1, 2 * H, [], 0),  # "tota l": a joined-up piece two letters wide and its l read as 1
-        (0, 2 * H, [], 0),  # "AN D", the D read as 0
-        (1, W, boxes(4, y=300), 0),  # a letter and a 1, with more words on the page
-        (7, 2 * H, [], 1),  # a seven is no letter a reader writes as a digit
-        (1, W, [], 1),  # one letter and one digit: no page of writing
+        (1, (2 * H, H), [], 0),  # "tota l": a joined-up piece two letters wide and its l read as 1
+        (0, (2 * H, H), [], 0),  # "AN D", the D read as 0
+        (1, (W, H), boxes(4, y=300), 0),  # a letter and a 1, with more words on the page
+        (1, (W, 2 * H // 5), boxes(4, y=300), 0),  # an x-height letter 0.4 of the l's height ("al")
+        (7, (2 * H, H), [], 1),  # a seven is no letter a reader writes as a digit
+        (1, (W, H), [], 1),  # one letter and one digit: no page of writing
+        (1, (5 * H // 2, 5 * H // 2), boxes(4, y=300), 1),  # a one beside a drawn box 2.5 times its height
     ],
 )
-def test_a_one_or_zero_beside_a_single_letter_on_a_page_of_writing_is_a_letter(label, letter_width, elsewhere, kept):
-    """A digit read as ``label`` after one letter blob ``letter_width`` wide (a run too short
-    to be judged), on a page whose other blobs are the letters ``elsewhere``: where its letters
-    weigh TEXT_PAGE times its digits or more, a one or a zero there is a word's l or o."""
-    letter = (10, 100, letter_width, H)
-    digit = (10 + letter_width + GAP, 100, W, H)
+def test_a_one_or_zero_beside_a_single_letter_on_a_page_of_writing_is_a_letter(label, letter_size, elsewhere, kept):
+    """A digit read as ``label`` after one letter blob of ``letter_size`` standing on its line
+    (a run too short to be judged), on a page whose other blobs are the letters ``elsewhere``:
+    where its letters weigh TEXT_PAGE times its digits or more, a one or a zero there is a
+    word's l or o, unless the letter is over twice the digit's height."""
+    width, height = letter_size
+    letter = (10, 100 + H - height, width, height)
+    digit = (10 + width + GAP, 100, W, H)
     assert len(drop_text(digits_at([digit], label=label), [letter, *elsewhere], CONFIG)) == kept
 
 

@@ -125,7 +125,7 @@ def drop_text(
     for chain in link_chains(boxes, config, word=True):
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             if text_page:
-                for i in _letterlike_beside_a_letter(chain, labels):
+                for i in _letterlike_beside_a_letter(chain, labels, heights, config.min_height_ratio):
                     keep[i] = False
             continue
         is_digit = [i < len(digits) for i in chain]
@@ -171,13 +171,19 @@ def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[boo
     return letters_weight >= sum(LETTERLIKE_WEIGHT if label in LETTERLIKE else 1.0 for label in labels)
 
 
-def _letterlike_beside_a_letter(chain: list[int], labels: list[int]) -> list[int]:
-    """The digit of a run of two blobs (``chain``: indices, the digits first, read as
-    ``labels``) that are a letter and a digit letters are written as (LETTERLIKE)."""
+def _letterlike_beside_a_letter(
+    chain: list[int], labels: list[int], heights: list[float], min_height_ratio: float
+) -> list[int]:
+    """The digit of a run of two blobs (``chain``: indices into ``heights``, the digits first,
+    read as ``labels``) that are a letter and a digit letters are written as (LETTERLIKE),
+    the digit at least ``min_height_ratio`` of the letter's height: a word's l or o stands
+    beside its letters, any of them as short as an x-height letter, but a one beside a drawn
+    box is no letter of it."""
     digits = [i for i in chain if i < len(labels)]
-    if len(chain) == 2 and len(digits) == 1 and labels[digits[0]] in LETTERLIKE:
-        return digits
-    return []
+    if len(chain) != 2 or len(digits) != 1 or labels[digits[0]] not in LETTERLIKE:
+        return []
+    (letter,) = (i for i in chain if i >= len(labels))
+    return digits if heights[digits[0]] >= min_height_ratio * heights[letter] else []
 
 
 def _descenders(
