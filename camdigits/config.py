@@ -186,9 +186,10 @@ LETTERLIKE_WEIGHT = 0.5  # ... each counts this much of a digit, in a run with t
 LETTERLIKE_AMONG = 2
 LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's letters is one of them
 # On a page of writing (its letters weigh TEXT_PAGE times its digits or more), a one or a zero
-# linked to a single letter is that word's l or o, as in "tota l" and "AN D" (a joined-up
-# piece and the letter after it, too short a run to be judged). On a page of digits, a one
-# or a zero beside one unread blob is as often a digit of its number (docs/accuracy.md).
+# linked to a single letter, and at least min_height_ratio of its height, is that word's l or
+# o, as in "tota l" and "AN D" (a joined-up piece and the letter after it, too short a run to
+# be judged). On a page of digits, a one or a zero beside one unread blob is as often a digit
+# of its number (docs/accuracy.md).
 TEXT_PAGE = 2.0
 # The word context links a word's blobs more loosely than a number's digits (Config's
 # word_height_ratio, word_centre_offset), so a run's short digits are its letters only where

@@ -174,11 +174,11 @@ def _letterlike_run(letters_weight: float, labels: list[int], is_digit: list[boo
 def _letterlike_beside_a_letter(
     chain: list[int], labels: list[int], heights: list[float], min_height_ratio: float
 ) -> list[int]:
-    """The digit of a run of two blobs (``chain``: indices into ``heights``, the digits first,
-    read as ``labels``) that are a letter and a digit letters are written as (LETTERLIKE),
-    the digit at least ``min_height_ratio`` of the letter's height: a word's l or o stands
-    beside its letters, any of them as short as an x-height letter, but a one beside a drawn
-    box is no letter of it."""
+    """The digit of a run of two blobs (``chain``: indices into ``heights``, those under
+    ``len(labels)`` digits read as ``labels``) that are a letter and a digit letters are
+    written as (LETTERLIKE), the digit at least ``min_height_ratio`` of the letter's height:
+    a word's l or o stands beside its letters, any of them as short as an x-height letter,
+    but a one beside a drawn box is no letter of it."""
     digits = [i for i in chain if i < len(labels)]
     if len(chain) != 2 or len(digits) != 1 or labels[digits[0]] not in LETTERLIKE:
         return []
