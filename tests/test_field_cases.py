@@ -465,6 +465,32 @@ def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):
     assert sorted(d.label for d in result.digits) == sorted(labels)
 
 
+def test_a_thin_grid_one_degree_off_level_at_720p_is_erased(recognizer):
+    """A 720p page of 5 mm squares in a fine pen, turned 1 degree: each of its rules inks a
+    row for about a tenth of the frame's width, too little for the level search, so the page
+    is searched turned level (RULE_TILT_RETRY). Before, 13 % of the mask stayed inked."""
+    grid = np.full((720, 1280), 255, np.uint8)
+    slope = math.tan(math.radians(1.0))
+    for at in range(-300, 1600, 22):
+        cv2.line(grid, (at, 0), (int(at - slope * 719), 719), 200, 1, cv2.LINE_AA)
+        cv2.line(grid, (0, at), (1279, int(at + slope * 1279)), 200, 1, cv2.LINE_AA)
+    page = blank_page(1280, 720)
+    labels = (2, 0, 1, 7, 4, 9, 3, 8, 5, 6)
+    for i, label in enumerate(labels):
+        write_digit(page, _first(label, 2), 120 + 100 * i, 250 + (i % 2) * 150, 60)
+    page = np.minimum(page, grid[:, :, None])
+    _, mask = recognizer.ink_mask(page)
+    assert np.count_nonzero(mask) <= 0.03 * mask.size
+    assert sorted(d.label for d in recognizer.recognize(page).digits) == sorted(labels)
+
+
+def test_a_field_squared_page_one_degree_off_level_keeps_its_digits(recognizer):
+    """The field's squared page 44000 at 720p, its grid 1 degree off level: 40 of its 119
+    digits were read and 19 digits read were wrong or grid marks while the grid stayed."""
+    right, wrong = _right_and_wrong(recognizer, render("squared", 44000, (1280, 720)))
+    assert right >= 100 and wrong <= 6, (right, wrong)
+
+
 def test_dashes_of_a_faint_grid_are_not_ones_but_a_fine_pen_one_is(recognizer):
     """Dashes a faint printed grid leaves where the rule search cannot find its lines (a grid
     in perspective) read as ones; they are finer and paler than the page's digits. A one

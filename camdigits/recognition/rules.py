@@ -38,6 +38,7 @@ from camdigits.config import (
     RULE_TILT_INK,
     RULE_TILT_MAX_INK,
     RULE_TILT_MIN,
+    RULE_TILT_RETRY,
     RULE_TRIGGER,
     RULING_LONE_EXTENT,
     RULING_MIN_LINES,
@@ -86,11 +87,13 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
 
     Left in, a ruling joins every digit it touches into one page-wide blob, which the
     size filters then drop whole, and the bits of a thin ruling between digits read as
-    ones. Rules tilted past RULE_TILT_MIN (a page held at an angle) are found on the mask
-    turned level (see rule_tilt); on a frame with rules, upright strips are searched again,
-    each turned level by its own tilts (a bowed page, a page in perspective,
-    :func:`_rules_by_strips`). Frames without a well-inked row or column and with little
-    ink (most) are returned as they are, at the cost of two projections.
+    ones. Rules tilted past RULE_TILT_MIN (a page held at an angle), or past RULE_TILT_RETRY
+    where the level search finds none, are found on the mask turned level (see rule_tilt):
+    a thin rule one degree off level crosses a 720p frame's rows too briefly to trigger the
+    level search. On a frame with rules, upright strips are searched again, each turned
+    level by its own tilts (a bowed page, a page in perspective, :func:`_rules_by_strips`).
+    Frames without a well-inked row or column and with little ink (most) are returned as
+    they are, at the cost of two projections.
 
     ``depth`` (the mask's :func:`~camdigits.recognition.threshold.ink_depth`), where given,
     keeps the ink on a rule that lies RULE_INK_DEPTH times deeper than the median of the
@@ -105,15 +108,14 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     # A ruled page's share of ink: searched for rules at any angle, and strip by strip.
     page_like = RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK
     tilt = rule_tilt(mask) if page_like else 0.0
-    if abs(tilt) >= RULE_TILT_MIN:
+    rules = None if abs(tilt) >= RULE_TILT_MIN else _find_rules(mask, sizes, max_thickness, (h, w))
+    if rules is None and abs(tilt) >= RULE_TILT_RETRY:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
         turn, side = square_turn(h, w, tilt)
         levelled = cv2.warpAffine(mask, turn, (side, side), flags=cv2.INTER_NEAREST)
         rules = _find_rules(levelled, sizes, max_thickness, (h, w), searched=True)
         if rules is not None:
             rules = cv2.warpAffine(rules, cv2.invertAffineTransform(turn), (w, h), flags=cv2.INTER_NEAREST)
-    else:
-        rules = _find_rules(mask, sizes, max_thickness, (h, w))
     if rules is None or not rules.any():
         return mask
     if page_like:
