@@ -64,8 +64,8 @@ RULE_INK_DEPTH = 2.0  # times the median depth of the ink erased as rules, from 
 RULE_TILT_INK = 0.035  # fraction of the mask inked from which rules at any angle are searched (a ruled page)
 RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line search costs most and finds none
 RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask turned level
-# ... and from this tilt, where the level search finds no rule: a thin grid 1 degree off level
-# at 720p inks no row 30 % across (docs/accuracy.md, "A grid one degree off level").
+# ... and from this many degrees, where the level search finds no rule: a thin grid 1 degree
+# off level at 720p inks no row 30 % across (docs/accuracy.md, "A grid one degree off level").
 RULE_TILT_RETRY = 0.5
 RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
