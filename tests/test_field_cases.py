@@ -468,7 +468,8 @@ def test_squared_paper_gives_its_digits_and_no_grid_ones(recognizer):
 def test_a_thin_grid_one_degree_off_level_at_720p_is_erased(recognizer):
     """A 720p page of 5 mm squares in a fine pen, turned 1 degree: each of its rules inks a
     row for about a tenth of the frame's width, too little for the level search, so the page
-    is searched turned level (RULE_TILT_RETRY). Before, 13 % of the mask stayed inked."""
+    is searched turned level (RULE_TILT_RETRY). Without that search, 13 % of the mask stays
+    inked."""
     grid = np.full((720, 1280), 255, np.uint8)
     slope = math.tan(math.radians(1.0))
     for at in range(-300, 1600, 22):
@@ -485,8 +486,8 @@ def test_a_thin_grid_one_degree_off_level_at_720p_is_erased(recognizer):
 
 
 def test_a_field_squared_page_one_degree_off_level_keeps_its_digits(recognizer):
-    """The field's squared page 44000 at 720p, its grid 1 degree off level: 40 of its 119
-    digits were read and 19 digits read were wrong or grid marks while the grid stayed."""
+    """The field's squared page 44000 at 720p, its grid 1 degree off level: with the grid left
+    whole, 40 of its 119 digits are read right and 19 digits read are wrong or grid marks."""
     right, wrong = _right_and_wrong(recognizer, render("squared", 44000, (1280, 720)))
     assert right >= 100 and wrong <= 6, (right, wrong)
 
