@@ -269,6 +269,12 @@ MIN_HALF_CONFIDENCE = 0.99  # both halves read at least this surely: cut letters
 # are), LOOSE_HALF_CONFIDENCE, unless a half reads as a one, the stem of an n, h, u or m
 # (chosen on touching pairs of both benchmarks, docs/accuracy.md).
 LOOSE_HALF_CONFIDENCE = 0.97
+# ... or, for such a blob at most SMALL_PAIR_PX tall on a page of digits (whose letters weigh
+# DIGIT_PAGE times its digits or less, as the word context counts them), SMALL_HALF_CONFIDENCE:
+# two small digits merged in their blurred rims read 0.9-0.97. A small word's letters cut in two
+# read as surely, hence the page (docs/accuracy.md, "Small merged pairs on a page of digits").
+SMALL_HALF_CONFIDENCE = 0.9
+DIGIT_PAGE = 0.75
 NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 0-0.1; a 3 with a stroke across 0.5-0.8)
 # A cut (or dark parts) whose left part reads as a one is taken only for a blob read as no
 # digit, every part read MIN_HALF_CONFIDENCE surely, the one at most LEADING_ONE_ASPECT as wide

@@ -4,7 +4,14 @@ import pytest
 
 from camdigits.config import GRAINY_RUN, Config
 from camdigits.recognition.candidates import Word
-from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
+from camdigits.recognition.context import (
+    drop_text,
+    in_runs_of_digits,
+    is_page_of_digits,
+    letter_weights,
+    read_in_context,
+    without_only_ones,
+)
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
 from tests.pages import blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
@@ -400,3 +407,28 @@ def test_a_number_beside_one_tall_one_and_an_unread_digit_stays():
     eight, one, four = run_of((int(0.73 * H), H, int(0.9 * H)))
     digits = digits_at([eight], label=8) + digits_at([one], label=1)
     assert len(drop_text(digits, [four], CONFIG)) == 2
+
+
+def test_letters_weigh_as_many_as_they_are_heights_wide():
+    """An unread blob counts by its own height, a joined-up word by its x-height (not its
+    box with its ascenders), each at least one letter."""
+    letters = [(0, 0, 24, 40), (0, 0, 60, 20), (0, 0, 3, 30)]
+    words = [Word((0, 0, 100, 40), x_height=20)]
+    assert letter_weights(letters, words).tolist() == [1, 3, 1, 5]
+    assert letter_weights([]).tolist() == []
+
+
+@pytest.mark.parametrize(
+    "digit_count, letters, words, expected",
+    [
+        (4, boxes(3), (), True),  # letters three quarters of the digits: still a page of digits
+        (3, boxes(3), (), False),
+        (8, boxes(1), [Word((0, 0, 100, 40), x_height=20)], True),  # 1 + 5 letters
+        (7, boxes(1), [Word((0, 0, 100, 40), x_height=20)], False),
+        (0, [], (), False),  # no digit: no page of digits
+    ],
+)
+def test_a_page_of_digits_has_letters_weighing_at_most_three_quarters_of_its_digits(
+    digit_count, letters, words, expected
+):
+    assert is_page_of_digits(digit_count, letters, words) == expected

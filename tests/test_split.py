@@ -10,8 +10,8 @@ import pytest
 
 from bench.field.scene import render
 from bench.metrics import score
-from camdigits.config import NOT_A_DIGIT, SMALL_PAIR_PX, Config
-from camdigits.recognition import split
+from camdigits.config import LOOSE_HALF_CONFIDENCE, NOT_A_DIGIT, SMALL_PAIR_PX, Config
+from camdigits.recognition import recognizer, split
 from camdigits.recognition.candidates import Candidate, shaded
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.recognizer import Recognizer
@@ -401,7 +401,9 @@ def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypa
     under 0.97. Their dark parts read 1.0 and 0.970 (the second 7: a hair over the bar, so a
     retrained network may need other pages here), and 1.0 and 0.99; without the rule
     neither digit of either pair is found by the full network (the small-digit network
-    reads both pairs' halves surely, and is left out here)."""
+    reads both pairs' halves surely, and is left out here). Their cuts are read at the bar
+    of a page of words: on a page of digits the first pair's read over SMALL_HALF_CONFIDENCE."""
+    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
     scene = render("mixed_sizes", seed, (1280, 720))
     found = _pair_found(scene, pair, replace(Config(), small_network=False))
     assert found() == 2
@@ -416,12 +418,46 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     """Field mixed-size pages at 640x480 (bench.field, seeds 4 and 31): a 6 8 and a 7 8
     13-14 px tall, merged into one blob, whose cuts' halves the full network reads under
     0.97. The small-digit network, which learnt digits that small, reads them surely; with
-    the full network's readings alone neither digit of either pair is found."""
+    the full network's readings alone neither digit of either pair is found, at the bar of
+    a page of words (on a page of digits, the second pair's read over SMALL_HALF_CONFIDENCE)."""
+    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
     scene = render("mixed_sizes", seed, (640, 480))
     found = _pair_found(scene, pair)
     assert found() == 2
     monkeypatch.setattr(Recognizer, "_small_half_readings", lambda self, halves, patches, readings, wholes: readings)
     assert found() == 0
+
+
+@pytest.mark.parametrize(
+    "seed, pair", [(4, [(0, (171, 587)), (6, (182, 585))]), (8, [(3, (598, 644)), (6, (614, 644))])]
+)
+def test_small_merged_digits_on_a_page_of_digits_are_read_at_a_lower_bar(seed, pair, monkeypatch):
+    """Field mixed-size pages at 720p (bench.field, seeds 4 and 8): a 0 6 and a 3 6, 13 and
+    21 px tall, merged in their blurred rims into one blob read as no digit. A cut reads
+    each pair 1.00 and 0.94, and 1.00 and 0.96: under the 0.97 of a page of words, over
+    SMALL_HALF_CONFIDENCE, which holds on these pages of digits."""
+    scene = render("mixed_sizes", seed, (1280, 720))
+    found = _pair_found(scene, pair)
+    assert found() == 2
+    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
+    assert found() == 0
+
+
+def test_a_page_of_words_keeps_the_higher_bar_for_small_blobs(monkeypatch):
+    """A field page of words at 640x480 (bench.field, seed 29004): "house", 24 px tall, whose
+    e cuts into halves read as 6 and 3 at 0.93 and 0.97. At SMALL_HALF_CONFIDENCE the word
+    read as the number 0 5 6 3 (its o and s read surely), and pages 29014 and 29039 each lost
+    a word so; the page's letters weigh more than its digits, so its blobs' halves keep the
+    0.97 bar and the word reads no digit."""
+    scene = render("words_only", 29004, (640, 480))
+
+    def digits_in_the_word() -> list[int]:
+        digits = Recognizer().recognize(scene.image).digits
+        return [d.label for d in digits if 250 <= d.box[0] <= 400 and 240 <= d.box[1] <= 290]
+
+    assert digits_in_the_word() == []
+    monkeypatch.setattr(recognizer, "is_page_of_digits", lambda digit_count, letters, words: True)
+    assert digits_in_the_word() == [0, 5, 6, 3]
 
 
 def test_the_small_halves_of_a_taller_blob_are_left_to_the_full_network():

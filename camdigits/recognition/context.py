@@ -46,6 +46,7 @@ from camdigits.config import (
     CONTEXT_SURE_DIGITS,
     DESCENDER_LABELS,
     DESCENT,
+    DIGIT_PAGE,
     GRAINY_RUN,
     LETTER_GAP,
     LETTER_MIN_WIDTH,
@@ -98,6 +99,23 @@ def _runs(digits: Sequence[Digit], others: Sequence[Box], config: Config) -> Ite
         yield sum(i < sure for i in chain), [i - sure for i in chain if i >= sure]
 
 
+def letter_weights(letters: Sequence[Box], words: Sequence[Word] = ()) -> np.ndarray:
+    """How many letters each of ``letters`` (boxes of blobs not read as digits) and then of
+    ``words`` counts for: as many as it is heights wide, at least one. A joined-up word is
+    measured by its x-height, not by its box with its ascenders."""
+    boxes = np.array(list(letters) + [word.box for word in words], np.float64).reshape(-1, 4)
+    heights = np.concatenate([boxes[: len(letters), 3], [word.x_height for word in words]])
+    return np.maximum(1, np.rint(boxes[:, 2] / heights))
+
+
+def is_page_of_digits(digit_count: int, letters: Sequence[Box], words: Sequence[Word] = ()) -> bool:
+    """Whether a frame with ``digit_count`` blobs read surely as digits, and ``letters`` and
+    ``words`` besides, is a page of digits: its letters weigh DIGIT_PAGE times its digits or
+    less (:func:`letter_weights`). A page of words is not, nor one of words with a number
+    here and there."""
+    return digit_count > 0 and float(letter_weights(letters, words).sum()) <= DIGIT_PAGE * digit_count
+
+
 def drop_text(
     digits: Sequence[Digit], letters: Sequence[Box], config: Config, words: Sequence[Word] = ()
 ) -> list[Digit]:
@@ -106,11 +124,8 @@ def drop_text(
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
-    # A blob as wide as n letters counts n times: a joined-up word measured by its x-height,
-    # not by its box with its ascenders.
-    letter_heights = np.concatenate([boxes[len(digits) : len(digits) + len(letters), 3], [w.x_height for w in words]])
     weight = np.ones(len(boxes))
-    weight[len(digits) :] = np.maximum(1, np.rint(boxes[len(digits) :, 2] / letter_heights))
+    weight[len(digits) :] = letter_weights(letters, words)
     # Runs hold a few blobs each: plain Python on lists is several times faster than numpy here.
     weights, heights, tops = weight.tolist(), boxes[:, 3].tolist(), boxes[:, 1].tolist()
     labels = [d.label for d in digits]

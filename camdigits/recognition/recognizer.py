@@ -10,7 +10,7 @@ the frame.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cv2
@@ -39,7 +39,13 @@ from camdigits.config import (
 )
 from camdigits.recognition.candidates import Candidate, Word, find_candidates, hit_candidate_cap, shaded
 from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier, load_small_network
-from camdigits.recognition.context import drop_text, in_runs_of_digits, read_in_context, without_only_ones
+from camdigits.recognition.context import (
+    drop_text,
+    in_runs_of_digits,
+    is_page_of_digits,
+    read_in_context,
+    without_only_ones,
+)
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers
@@ -310,14 +316,19 @@ class Recognizer:
         return self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
 
     def split_touching(
-        self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray
+        self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, words: Sequence[Word] = ()
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
-        full network): the frame's digits and the blobs not read surely as digits."""
+        full network): the frame's digits and the blobs not read surely as digits. A page of
+        digits (:func:`camdigits.recognition.context.is_page_of_digits`: ``words`` and the
+        blobs read unsurely count as letters) reads its small blobs' halves more loosely."""
         # The halves of a cut must be read 0.97-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self._full_network
-        second_opinion = self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
+        sure = confidences >= self.config.min_confidence
+        second_opinion = self.small_network is not None and _holds_writing(sure)
+        unread = [blob.box for blob, read in zip(candidates, sure.tolist()) if not read]
+        page_of_digits = is_page_of_digits(int(np.count_nonzero(sure)), unread, words)
 
         @functools.cache
         def small_blobs() -> np.ndarray:
@@ -334,7 +345,13 @@ class Recognizer:
             return _likeliest_digits(readings)
 
         return split_touching(
-            candidates, labels, confidences, read_halves, self.config.min_confidence, self.config.min_digit_height
+            candidates,
+            labels,
+            confidences,
+            read_halves,
+            self.config.min_confidence,
+            self.config.min_digit_height,
+            page_of_digits,
         )
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
@@ -366,7 +383,7 @@ class Recognizer:
         labels, confidences = _likeliest_digits(probabilities)
         if hook:
             hook("classify")
-        digits, unsure = self.split_touching(candidates, labels, confidences)
+        digits, unsure = self.split_touching(candidates, labels, confidences, words)
         if grainy and len(digits) >= GRAINY_FRAME_DIGITS:
             digits += self.read_grainy(digits, grainy, candidates, probabilities)
         digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)

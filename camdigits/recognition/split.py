@@ -36,6 +36,8 @@ from camdigits.config import (
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
     NO_DIGIT_BELOW,
+    SMALL_HALF_CONFIDENCE,
+    SMALL_PAIR_PX,
 )
 from camdigits.recognition.candidates import Candidate, component_parts, part_of
 from camdigits.recognition.stacks import Classify, Reading, stacked_readings, whole_score, worth_cutting
@@ -160,17 +162,20 @@ def dark_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
 
 
 def dark_parts_win(
-    whole_confidence: float, readings: list[tuple[int, float]], parts: Sequence[Candidate] | None = None
+    whole_confidence: float,
+    readings: list[tuple[int, float]],
+    parts: Sequence[Candidate] | None = None,
+    loose: float = LOOSE_HALF_CONFIDENCE,
 ) -> bool:
     """Whether a blob read as no digit (``whole_confidence`` under NO_DIGIT_BELOW) is the
     digits of its :func:`dark_parts`, ``parts``, read as ``readings`` (label, confidence) in
     their order: as for the halves of a cut of such a blob (:func:`choose_split`), each read
-    LOOSE_HALF_CONFIDENCE surely, or MIN_HALF_CONFIDENCE where one of them is a one
+    ``loose`` surely (:func:`loose_bar`), or MIN_HALF_CONFIDENCE where one of them is a one
     (:func:`least_half_confidence`; a lower bar read touching letters as digits,
     docs/accuracy.md), and a first part read as a one only as :func:`leading_one_may_win`
     allows (never, without ``parts``)."""
     labels = tuple(label for label, _ in readings)
-    least = least_half_confidence(whole_confidence, labels)
+    least = least_half_confidence(whole_confidence, labels, loose)
     sure = all(confidence >= least for _, confidence in readings)  # as high a bar as left_half_may_win's, or higher
     return sure and first_part_may_lead(whole_confidence, labels, None if parts is None else parts[0])
 
@@ -179,12 +184,12 @@ def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Cand
     return all(a.box == b.box and np.array_equal(a.ink, b.ink) for a, b in zip(pair, other))
 
 
-def left_half_may_win(label: int, confidence: float) -> bool:
+def left_half_may_win(label: int, confidence: float, loose: float = LOOSE_HALF_CONFIDENCE) -> bool:
     """Whether a cut whose left half reads as ``label`` this surely may be taken (see
-    :func:`choose_split`): LOOSE_HALF_CONFIDENCE, or MIN_HALF_CONFIDENCE for a one (which
-    :func:`leading_one_may_win` checks further). Most cuts of a blob that is one digit fail
+    :func:`choose_split`): ``loose`` (:func:`loose_bar`), or MIN_HALF_CONFIDENCE for a one
+    (which :func:`leading_one_may_win` checks further). Most cuts of a blob that is one digit fail
     here, so the recognizer classifies the right halves only of the cuts that pass."""
-    return confidence >= (MIN_HALF_CONFIDENCE if label == 1 else LOOSE_HALF_CONFIDENCE)
+    return confidence >= (MIN_HALF_CONFIDENCE if label == 1 else loose)
 
 
 def leading_one_may_win(whole_confidence: float, one: Candidate, next_label: int) -> bool:
@@ -211,12 +216,20 @@ def first_part_may_lead(whole_confidence: float, labels: tuple[int, ...], first:
     return first is not None and len(labels) > 1 and leading_one_may_win(whole_confidence, first, labels[1])
 
 
-def least_half_confidence(whole_confidence: float, labels: tuple[int, ...]) -> float:
+def least_half_confidence(
+    whole_confidence: float, labels: tuple[int, ...], loose: float = LOOSE_HALF_CONFIDENCE
+) -> float:
     """How surely each half of a cut must read, for a blob read as one digit this surely
-    and halves read as ``labels``: MIN_HALF_CONFIDENCE, or LOOSE_HALF_CONFIDENCE for a
-    blob read as no digit at all (touching digits are) when neither half is a one."""
-    loose = whole_confidence < NO_DIGIT_BELOW and 1 not in labels
-    return LOOSE_HALF_CONFIDENCE if loose else MIN_HALF_CONFIDENCE
+    and halves read as ``labels``: MIN_HALF_CONFIDENCE, or ``loose`` (:func:`loose_bar`)
+    for a blob read as no digit at all (touching digits are) when neither half is a one."""
+    return loose if whole_confidence < NO_DIGIT_BELOW and 1 not in labels else MIN_HALF_CONFIDENCE
+
+
+def loose_bar(candidate: Candidate, page_of_digits: bool) -> float:
+    """The bar of :func:`least_half_confidence` for the parts of ``candidate``, a blob read as
+    no digit: SMALL_HALF_CONFIDENCE for one at most SMALL_PAIR_PX tall on a page of digits
+    (two small digits merged in their blurred rims), else LOOSE_HALF_CONFIDENCE."""
+    return SMALL_HALF_CONFIDENCE if page_of_digits and candidate.box[3] <= SMALL_PAIR_PX else LOOSE_HALF_CONFIDENCE
 
 
 def choose_split(
@@ -224,13 +237,14 @@ def choose_split(
     halves: list[tuple[tuple[int, float], tuple[int, float]]],
     min_confidence: float,
     lefts: Sequence[Candidate] | None = None,
+    loose: float = LOOSE_HALF_CONFIDENCE,
 ) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
     ``halves`` holds, per cut, the (label, confidence) of its left and right half. Only a
     blob the model does not read confidently as one digit (below SPLIT_WHEN_WHOLE_BELOW)
     is cut: halves of a wide 0 or a flat 2 can each pass as a confident 1 or 7. A cut wins
-    when both halves are very confident digits (:func:`least_half_confidence`) and
+    when both halves are very confident digits (:func:`least_half_confidence`, at ``loose``) and
     together (the product of their confidences) they beat the whole blob's reading, whose
     confidence counts only if it is at least ``min_confidence``. A cut whose left half
     (``lefts``, one per cut) reads as a one is taken only as :func:`leading_one_may_win`
@@ -241,7 +255,7 @@ def choose_split(
         return None
     best, best_score = None, whole_score(whole_confidence, min_confidence)
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
-        least = least_half_confidence(whole_confidence, (left_label, right_label))
+        least = least_half_confidence(whole_confidence, (left_label, right_label), loose)
         first = None if lefts is None else lefts[i]
         # least is as high a bar as left_half_may_win's, or higher.
         if min(left, right) < least or not first_part_may_lead(whole_confidence, (left_label, right_label), first):
@@ -259,6 +273,7 @@ def split_touching(
     classify: Classify,
     min_confidence: float,
     min_height: float,
+    page_of_digits: bool = False,
 ) -> tuple[list[Digit], list[Digit]]:
     """The frame's digits, with wide blobs that were not read surely as one digit tried as
     two touching ones, and the blobs not read surely as digits, with their likeliest digit
@@ -269,6 +284,8 @@ def split_touching(
         classify: reads the cuts' halves, the stacked parts and the dark parts.
         min_confidence: a reading at least this sure is a digit.
         min_height: the least height of a digit, in px (the least a stacked or dark part is read).
+        page_of_digits: whether the frame is a page of digits, whose small blobs' parts need
+            to read less surely (:func:`loose_bar`).
 
     The cuts of all such blobs are classified together, and only for frames that have
     such a blob: classifying the cuts of every wide blob up front would add up to two
@@ -282,6 +299,7 @@ def split_touching(
         [(c, int(label), float(confidence))] for c, label, confidence in zip(candidates, labels, confidences)
     ]
     unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
+    bars = {i: loose_bar(candidates[i], page_of_digits) for i in unsure}
     stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
     for i, parts in stacked.items():
         readings[i] = parts
@@ -289,12 +307,15 @@ def split_touching(
     if tried:
         left_labels, left_confidences = classify([left for _, pairs in tried for left, _ in pairs])
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
-        may_win = [[(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left)] for _, pairs in tried]
+        may_win = [
+            [(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left, bars[i])]
+            for i, pairs in tried
+        ]
         right_labels, right_confidences = classify([pair[1] for cuts in may_win for pair, _ in cuts])
         rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
         for (i, _), cuts in zip(tried, may_win):
             halves = [(left, next(rights)) for _, left in cuts]
-            chosen = choose_split(float(confidences[i]), halves, min_confidence, [pair[0] for pair, _ in cuts])
+            chosen = choose_split(float(confidences[i]), halves, min_confidence, [pair[0] for pair, _ in cuts], bars[i])
             if chosen is not None:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
     parted = [
@@ -310,7 +331,7 @@ def split_touching(
         read = iter(zip(part_labels.tolist(), part_confidences.tolist()))
         for i, parts in parted:
             got = [next(read) for _ in parts]
-            if dark_parts_win(float(confidences[i]), got, parts):
+            if dark_parts_win(float(confidences[i]), got, parts, bars[i]):
                 readings[i] = [(part, *reading) for part, reading in zip(parts, got)]
     flat = [reading for blob_readings in readings for reading in blob_readings]
     return (
