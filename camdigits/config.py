@@ -204,6 +204,10 @@ SIZE_STEP_DIGITS = 2
 # stands in a number (chosen on bench.scenes' validation scenes, docs/accuracy.md).
 CONTEXT_MIN_CONFIDENCE = 0.5
 CONTEXT_SURE_DIGITS = 2
+# ... or PAGE_OF_DIGITS_SURE_DIGITS on a page of digits (DIGIT_PAGE): there a blob read so
+# beside one digit is a small or faint digit of its number more often than a letter
+# (docs/accuracy.md, "An unsure digit beside one sure digit on a page of digits").
+PAGE_OF_DIGITS_SURE_DIGITS = 1
 # A frame whose digits are all ones, ONLY_ONES of them or more, holds strokes, not writing: the
 # grain of a desk, a faint grid's lines, the l's and I's of a page of words (field frames with
 # only ones: 1 to 22 of them, none of them a digit; a page of digits reads other digits too).

@@ -2,7 +2,9 @@
 
 import pytest
 
-from camdigits.config import GRAINY_RUN, Config
+from bench.field.scene import render
+from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, Config
+from camdigits.recognition import recognizer
 from camdigits.recognition.candidates import Word
 from camdigits.recognition.context import (
     drop_text,
@@ -221,22 +223,38 @@ def test_a_number_with_a_small_digit_stays():
 
 
 @pytest.mark.parametrize(
-    "sure, unsure_confidence, read",
+    "sure, unsure_confidence, sure_digits, read",
     [
-        ([0, 2, 3], 0.6, True),  # a faint 3 in "2036": linked to three sure digits
-        ([0, 2], 0.6, True),  # two sure digits in its run are enough
-        ([0], 0.6, False),  # one sure digit beside it: as likely a letter beside a digit
-        ([0, 2, 3], 0.4, False),  # read too unsurely for context to vouch for it
-        ([], 0.6, False),  # no digit near it
+        ([0, 2, 3], 0.6, 2, True),  # a faint 3 in "2036": linked to three sure digits
+        ([0, 2], 0.6, 2, True),  # two sure digits in its run are enough
+        ([0], 0.6, 2, False),  # one sure digit beside it: as likely a letter beside a digit ...
+        ([0], 0.6, 1, True),  # ... but on a page of digits, a digit of its number
+        ([0, 2, 3], 0.4, 1, False),  # read too unsurely for context to vouch for it
+        ([], 0.6, 1, False),  # no digit near it
     ],
 )
-def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence, read):
+def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence, sure_digits, read):
     row = boxes(4)
     unsure = digits_at([row[1]], label=3, confidence=unsure_confidence)
-    digits, letters = read_in_context(digits_at([row[i] for i in sure]), unsure, CONFIG)
+    digits, letters = read_in_context(digits_at([row[i] for i in sure]), unsure, CONFIG, sure_digits)
     assert (unsure[0] in digits) == read
     assert letters == ([] if read else [row[1]])
     assert len(digits) == len(sure) + read
+
+
+def test_an_unsure_digit_beside_one_sure_digit_on_a_page_of_digits_is_read(monkeypatch):
+    """Field mixed-size page 8 at 720p (bench.field): "91", 21 px tall, its 1 hooked at the
+    top and read 0.55. On a page of digits one sure digit in its run is enough; with the
+    two that other pages need, the 1 is lost."""
+    scene = render("mixed_sizes", 8, (1280, 720))
+
+    def the_one() -> list[int]:
+        digits = Recognizer().recognize(scene.image).digits
+        return [d.label for d in digits if abs(d.box[0] - 1115) <= 3 and abs(d.box[1] - 579) <= 3]
+
+    assert the_one() == [1]
+    monkeypatch.setattr(recognizer, "PAGE_OF_DIGITS_SURE_DIGITS", CONTEXT_SURE_DIGITS)
+    assert the_one() == []
 
 
 def test_an_unsure_digit_on_another_line_is_not_read():

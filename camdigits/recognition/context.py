@@ -25,7 +25,8 @@ that word's l or o ("tota l").
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
-digits read surely (a faint 3 in "2036"), and a letter otherwise; and which of the blobs the
+digits read surely (a faint 3 in "2036"), or to one on a page of digits
+(:func:`is_page_of_digits`), and a letter otherwise; and which of the blobs the
 grain check set aside stand in runs of digits (:func:`in_runs_of_digits`).
 
 A frame that reads only ones, several of them, has no writing in it at all
@@ -65,16 +66,18 @@ from camdigits.recognition.numbers import link_chains
 from camdigits.types import Box, Digit
 
 
-def read_in_context(digits: Sequence[Digit], unsure: Sequence[Digit], config: Config) -> tuple[list[Digit], list[Box]]:
+def read_in_context(
+    digits: Sequence[Digit], unsure: Sequence[Digit], config: Config, sure_digits: int = CONTEXT_SURE_DIGITS
+) -> tuple[list[Digit], list[Box]]:
     """The ``digits`` (read surely), with those of ``unsure`` (the frame's other blobs, with
     their likeliest digit) read at least CONTEXT_MIN_CONFIDENCE surely that a run of
-    writing links to CONTEXT_SURE_DIGITS of ``digits``; and the boxes of the rest, letters."""
+    writing links to ``sure_digits`` of ``digits``; and the boxes of the rest, letters."""
     maybe = [k for k, d in enumerate(unsure) if d.confidence >= CONTEXT_MIN_CONFIDENCE]
-    if not maybe or len(digits) < CONTEXT_SURE_DIGITS:
+    if not maybe or len(digits) < sure_digits:
         return list(digits), [d.box for d in unsure]
     read: set[int] = set()  # indices into ``unsure``
     for sure, linked in _runs(digits, [unsure[k].box for k in maybe], config):
-        if sure >= CONTEXT_SURE_DIGITS:
+        if sure >= sure_digits:
             read.update(maybe[j] for j in linked)
     return (
         list(digits) + [unsure[k] for k in sorted(read)],

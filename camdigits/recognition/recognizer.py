@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import (
+    CONTEXT_SURE_DIGITS,
     GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
     NOT_A_DIGIT,
@@ -28,6 +29,7 @@ from camdigits.config import (
     ONE_PAPER_QUANTILE,
     ONE_PEERS,
     ONE_PEERS_READ,
+    PAGE_OF_DIGITS_SURE_DIGITS,
     PATCH_SIZE,
     PRINTED_LABELS,
     SMALL_BLOB_PX,
@@ -316,19 +318,15 @@ class Recognizer:
         return self.classifier.full if isinstance(self.classifier, Cascade) else self.classifier
 
     def split_touching(
-        self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, words: Sequence[Word] = ()
+        self, candidates: list[Candidate], labels: np.ndarray, confidences: np.ndarray, page_of_digits: bool = False
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
         full network): the frame's digits and the blobs not read surely as digits. A page of
-        digits (:func:`camdigits.recognition.context.is_page_of_digits`: ``words`` and the
-        blobs read unsurely count as letters) reads its small blobs' halves more loosely."""
+        digits (:func:`_is_page_of_digits`) reads its small blobs' halves more loosely."""
         # The halves of a cut must be read 0.97-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self._full_network
-        sure = confidences >= self.config.min_confidence
-        second_opinion = self.small_network is not None and _holds_writing(sure)
-        unread = [blob.box for blob, read in zip(candidates, sure.tolist()) if not read]
-        page_of_digits = is_page_of_digits(int(np.count_nonzero(sure)), unread, words)
+        second_opinion = self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
 
         @functools.cache
         def small_blobs() -> np.ndarray:
@@ -383,13 +381,15 @@ class Recognizer:
         labels, confidences = _likeliest_digits(probabilities)
         if hook:
             hook("classify")
-        digits, unsure = self.split_touching(candidates, labels, confidences, words)
+        page_of_digits = _is_page_of_digits(candidates, confidences >= self.config.min_confidence, words)
+        digits, unsure = self.split_touching(candidates, labels, confidences, page_of_digits)
         if grainy and len(digits) >= GRAINY_FRAME_DIGITS:
             digits += self.read_grainy(digits, grainy, candidates, probabilities)
         digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)
         if hook:
             hook("split")
-        digits, letters = read_in_context(digits, unsure, self.config)
+        sure_digits = PAGE_OF_DIGITS_SURE_DIGITS if page_of_digits else CONTEXT_SURE_DIGITS
+        digits, letters = read_in_context(digits, unsure, self.config, sure_digits)
         numbers = group_numbers(without_only_ones(drop_text(digits, letters, self.config, words)), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
@@ -410,6 +410,15 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _is_page_of_digits(candidates: list[Candidate], sure: np.ndarray, words: Sequence[Word]) -> bool:
+    """Whether a frame whose ``candidates`` are read surely as digits as ``sure`` says (bools),
+    with joined-up ``words`` besides, is a page of digits
+    (:func:`camdigits.recognition.context.is_page_of_digits`): the blobs read unsurely and
+    the words count as letters."""
+    unread = [blob.box for blob, read in zip(candidates, sure.tolist()) if not read]
+    return is_page_of_digits(int(np.count_nonzero(sure)), unread, words)
 
 
 def _holds_writing(sure: np.ndarray) -> bool:
