@@ -215,6 +215,12 @@ ONLY_ONES = 4
 X_BAND_SHARE = 0.35  # of a joined-up word's rows' ink (upper quartile): rows with less are its ascenders and descenders
 X_BAND_SPAN = (0.4, 0.8)  # of its height, the x-height band taken for it (a word's with ascenders: 0.5)
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)
+# Off a page of digits (DIGIT_PAGE), one whose ink travels LOOSE_WORD_MIN_TRAVEL widths counts as
+# a letter as well: a print hand's touching letters ("ar" of "sugar": 1.8), not a 5's flag come
+# apart (1.15); only one, as a 2 with a long tail travels 1.7. On a page of digits such blobs
+# are a rule's piece joined to a digit as often (docs/accuracy.md, "Touching letters off a
+# page of digits").
+LOOSE_WORD_MIN_TRAVEL = 1.5
 STROKE_ASPECT = 0.35  # width / height below which a blob is a bare stroke (a 1), exempt from the most ink density
 
 # --- lines (recognition/lines.py) -----------------------------------------------------------

@@ -3,8 +3,8 @@
 import pytest
 
 from bench.field.scene import render
-from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, Config
-from camdigits.recognition import recognizer
+from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, WORD_MIN_TRAVEL, Config
+from camdigits.recognition import candidates, recognizer
 from camdigits.recognition.candidates import Word
 from camdigits.recognition.context import (
     drop_text,
@@ -450,3 +450,42 @@ def test_a_page_of_digits_has_letters_weighing_at_most_three_quarters_of_its_dig
     digit_count, letters, words, expected
 ):
     assert is_page_of_digits(digit_count, letters, words) == expected
+
+
+def _digits_in(condition: str, seed: int, region: tuple[int, int, int, int]) -> list[int]:
+    """The labels a fresh recognizer reads, left to right, with boxes whose corner lies in
+    ``region`` (x, y, w, h) of field scene ``condition`` ``seed`` at 640x480."""
+    x, y, w, h = region
+    digits = Recognizer().recognize(render(condition, seed, (640, 480)).image).digits
+    inside = [d for d in digits if x <= d.box[0] < x + w and y <= d.box[1] < y + h]
+    return [d.label for d in sorted(inside, key=lambda d: d.box[0])]
+
+
+@pytest.mark.parametrize(
+    "seed, region, false_digits",
+    [(25008, (40, 260, 80, 40), [4]), (25019, (330, 60, 40, 40), [9])],
+)
+def test_touching_letters_off_a_page_of_digits_count_as_a_letter(seed, region, false_digits, monkeypatch):
+    """Field pages of words at 640x480 (bench.field, seeds 25008 and 25019): the u of
+    "Number" read as 4, the g of "garden" as 9, beside letters touching in a print hand
+    ("mb", "ar"), blobs too wide for a digit whose ink travels 1.7-1.9 widths: under
+    joined-up writing's WORD_MIN_TRAVEL, over LOOSE_WORD_MIN_TRAVEL. Off a page of digits
+    each counts as a letter, and the run is a word; not counted, or counted only on a page of
+    digits, the false digit is back."""
+    assert _digits_in("words_only", seed, region) == []
+    monkeypatch.setattr(recognizer, "_is_page_of_digits", lambda candidates, sure, words: True)
+    assert _digits_in("words_only", seed, region) == false_digits
+    monkeypatch.undo()
+    monkeypatch.setattr(candidates, "LOOSE_WORD_MIN_TRAVEL", WORD_MIN_TRAVEL)
+    assert _digits_in("words_only", seed, region) == false_digits
+
+
+def test_a_loosely_joined_blob_weighs_one_letter():
+    """A 2 with a long flat tail, 80 x 37 px, travels 1.7 widths (field letters among digits,
+    page 49033 at 640x480): counted by its width it weighed two letters, and took the 8 and
+    5 after it with it; as one letter, the 8 5 stays."""
+    two, eight, five = (172, 206, 80, 37), (261, 206, 28, 39), (292, 212, 39, 35)
+    number = digits_at([eight, five], label=8)
+    assert drop_text(number, [], CONFIG, [Word(two, 37, loose=True)]) == number
+    assert drop_text(number, [], CONFIG, [Word(two, 37)]) == []
+    assert _digits_in("letters_digits", 49033, (250, 195, 100, 40)) == [8, 5]

@@ -21,6 +21,7 @@ from camdigits.config import (
     GRAIN_REACH,
     HOLLOW_DARK,
     INK_QUANTILE,
+    LOOSE_WORD_MIN_TRAVEL,
     MAX_GRAIN,
     MAX_GRAIN_IN_CONTEXT,
     MAX_GRAIN_NOISY,
@@ -58,10 +59,12 @@ def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
 @dataclass(frozen=True)
 class Word:
     """Joined-up writing, too wide to be a digit: its box and the height of its x-height
-    band, by which its width counts in letters."""
+    band, by which its width counts in letters; or, ``loose``, a blob as wide whose ink
+    travels less far (LOOSE_WORD_MIN_TRAVEL), which counts as one letter."""
 
     box: Box
     x_height: int
+    loose: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ def find_candidates(
     config: Config,
     too_wide: list[Word] | None = None,
     grainy: list[Candidate] | None = None,
+    loosely_joined: list[Word] | None = None,
 ) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
@@ -232,7 +236,10 @@ def find_candidates(
     page edges, hollowed-out dark objects and blobs cut off by the frame border. Stops at
     ``config.max_candidates`` (see :func:`hit_candidate_cap`). Blobs whose paper spreads as
     grain's does (``Candidate.grainy``) are not candidates; they go to ``grainy``, for the
-    recognizer to read where lines of digits stand around them.
+    recognizer to read where lines of digits stand around them. Blobs too wide for a digit
+    go to ``too_wide`` as words where their ink travels as joined-up writing's does, and to
+    ``loosely_joined`` where it travels LOOSE_WORD_MIN_TRAVEL widths but not that far
+    (:func:`_travel`).
     """
     frame_h, frame_w = mask.shape[:2]
     if mask.size == 0:
@@ -297,8 +304,11 @@ def find_candidates(
         if density < min_density:
             continue
         if wide:
-            if _is_joined_up(own, ink):
+            travel = _travel(own, ink)
+            if travel >= WORD_MIN_TRAVEL:
                 too_wide.append(Word((x0, y0, w, h), _x_height(own)))  # for the word context
+            elif loosely_joined is not None and travel >= LOOSE_WORD_MIN_TRAVEL:
+                loosely_joined.append(Word((x0, y0, w, h), _x_height(own), loose=True))
             continue
         # A mask this solid is a filled shape whatever its tightened ink (:func:`_is_filled`):
         # dropped before tightening, which costs a page of filled marks several times the rest.
@@ -343,12 +353,12 @@ def _x_height(own: np.ndarray) -> int:
     return height if least * len(rows) <= height <= most * len(rows) else len(rows)
 
 
-def _is_joined_up(own: np.ndarray, ink: int) -> bool:
-    """True if the ink of a blob too wide for a digit travels WORD_MIN_TRAVEL times its
-    width or more, up and down as joined-up writing does, where a rule's stray piece or an
-    underline runs straight along."""
+def _travel(own: np.ndarray, ink: int) -> float:
+    """How many times its width the ink of a blob too wide for a digit travels (its ink over
+    its stroke width): WORD_MIN_TRAVEL or more up and down as joined-up writing does, about
+    1 where a rule's stray piece or an underline runs straight along; 0 for no stroke."""
     width = stroke_width(own)
-    return width > 0 and ink / (width * own.shape[1]) >= WORD_MIN_TRAVEL
+    return ink / (width * own.shape[1]) if width > 0 else 0.0
 
 
 def _is_filled(ink: np.ndarray, config: Config) -> bool:

@@ -105,10 +105,13 @@ def _runs(digits: Sequence[Digit], others: Sequence[Box], config: Config) -> Ite
 def letter_weights(letters: Sequence[Box], words: Sequence[Word] = ()) -> np.ndarray:
     """How many letters each of ``letters`` (boxes of blobs not read as digits) and then of
     ``words`` counts for: as many as it is heights wide, at least one. A joined-up word is
-    measured by its x-height, not by its box with its ascenders."""
+    measured by its x-height, not by its box with its ascenders; a loose one counts one (a
+    print hand's touching "ar", a 2 with a long tail)."""
     boxes = np.array(list(letters) + [word.box for word in words], np.float64).reshape(-1, 4)
     heights = np.concatenate([boxes[: len(letters), 3], [word.x_height for word in words]])
-    return np.maximum(1, np.rint(boxes[:, 2] / heights))
+    weights = np.maximum(1, np.rint(boxes[:, 2] / heights))
+    weights[len(letters) :][[word.loose for word in words]] = 1
+    return weights
 
 
 def is_page_of_digits(digit_count: int, letters: Sequence[Box], words: Sequence[Word] = ()) -> bool:

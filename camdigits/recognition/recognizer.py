@@ -120,11 +120,13 @@ class Recognizer:
         mask: np.ndarray,
         too_wide: list[Word] | None = None,
         grainy: list[Candidate] | None = None,
+        loosely_joined: list[Word] | None = None,
     ) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the
-        boxes of joined-up writing too wide to be a digit; in ``grainy``, the blobs whose
-        paper spreads as grain's does, for :meth:`read_grainy`)."""
-        return find_candidates(paper, mask, self.config, too_wide, grainy)
+        boxes of joined-up writing too wide to be a digit; in ``loosely_joined``, those of
+        blobs as wide whose ink travels less far, words only off a page of digits; in
+        ``grainy``, the blobs whose paper spreads as grain's does, for :meth:`read_grainy`)."""
+        return find_candidates(paper, mask, self.config, too_wide, grainy, loosely_joined)
 
     def patches(self, blobs: list[Candidate]) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
@@ -371,7 +373,8 @@ class Recognizer:
             hook("threshold")
         words: list[Word] = []  # joined-up writing, too wide to be a digit: for the word context
         grainy: list[Candidate] = []
-        candidates = self.find(paper, mask, words, grainy)
+        loosely_joined: list[Word] = []  # words too, off a page of digits
+        candidates = self.find(paper, mask, words, grainy, loosely_joined)
         if hook:
             hook("candidates")
         patches = self.patches(candidates)
@@ -390,6 +393,8 @@ class Recognizer:
             hook("split")
         sure_digits = PAGE_OF_DIGITS_SURE_DIGITS if page_of_digits else CONTEXT_SURE_DIGITS
         digits, letters = read_in_context(digits, unsure, self.config, sure_digits)
+        if not page_of_digits:
+            words += loosely_joined
         numbers = group_numbers(without_only_ones(drop_text(digits, letters, self.config, words)), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
