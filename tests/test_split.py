@@ -428,16 +428,14 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     assert found() == 0
 
 
-@pytest.mark.parametrize(
-    "seed, pair", [(4, [(0, (171, 587)), (6, (182, 585))]), (8, [(3, (598, 644)), (6, (614, 644))])]
-)
-def test_small_merged_digits_on_a_page_of_digits_are_read_at_a_lower_bar(seed, pair, monkeypatch):
-    """Field mixed-size pages at 720p (bench.field, seeds 4 and 8): a 0 6 and a 3 6, 13 and
-    21 px tall, merged in their blurred rims into one blob read as no digit. A cut reads
-    each pair 1.00 and 0.94, and 1.00 and 0.96: under the 0.97 of a page of words, over
-    SMALL_HALF_CONFIDENCE, which holds on these pages of digits."""
-    scene = render("mixed_sizes", seed, (1280, 720))
-    found = _pair_found(scene, pair)
+def test_small_merged_digits_on_a_page_of_digits_are_read_at_a_lower_bar(monkeypatch):
+    """Field mixed-size page 4 at 720p (bench.field): a 0 6, 13 px tall, merged in their
+    blurred rims into one blob read as no digit. A cut reads them 1.00 and 0.94: under the
+    0.97 of a page of words, over SMALL_HALF_CONFIDENCE, which holds on this page of digits.
+    (The 3 6 of page 8, whose 6 reads 0.96, reads over 0.97 with the oldest versions the
+    package supports, and is not pinned here.)"""
+    scene = render("mixed_sizes", 4, (1280, 720))
+    found = _pair_found(scene, [(0, (171, 587)), (6, (182, 585))])
     assert found() == 2
     monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
     assert found() == 0
