@@ -10,7 +10,14 @@ import pytest
 
 from bench.field.scene import render
 from bench.metrics import score
-from camdigits.config import LOOSE_HALF_CONFIDENCE, NOT_A_DIGIT, SMALL_PAIR_PX, Config
+from camdigits.config import (
+    CONTEXT_MIN_CONFIDENCE,
+    LOOSE_HALF_CONFIDENCE,
+    NOT_A_DIGIT,
+    SMALL_HALF_CONFIDENCE,
+    SMALL_PAIR_PX,
+    Config,
+)
 from camdigits.recognition import recognizer, split
 from camdigits.recognition.candidates import Candidate, shaded
 from camdigits.recognition.normalise import to_mnist_patches
@@ -24,6 +31,7 @@ from camdigits.recognition.split import (
     propose_splits,
     split_at,
     split_touching,
+    unsure_half_bar,
 )
 from camdigits.recognition.stacks import worth_cutting
 from tests.pages import blank_page, first_of_each_label, mnist_test, write_digit
@@ -378,6 +386,12 @@ def test_dark_parts_with_a_narrow_one_first(readings, one, wins):
     assert not dark_parts_win(0.05, readings)  # without the parts' boxes: never a one first
 
 
+def _bars_of_a_page_of_words(monkeypatch) -> None:
+    """Small blobs' cuts read at the bars of a page of words: both halves LOOSE_HALF_CONFIDENCE."""
+    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
+    monkeypatch.setattr(split, "unsure_half_bar", lambda candidate, page_of_digits: None)
+
+
 def _pair_found(scene, pair: list[tuple[int, tuple[int, int]]], config: Config | None = None) -> Callable[[], int]:
     """How many of the two digits of ``scene`` at ``pair`` (label, (x, y) of the box's corner,
     within 3 px) a fresh recognizer (with ``config``) reads, counted as the benchmarks count hits."""
@@ -403,7 +417,7 @@ def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypa
     neither digit of either pair is found by the full network (the small-digit network
     reads both pairs' halves surely, and is left out here). Their cuts are read at the bar
     of a page of words: on a page of digits the first pair's read over SMALL_HALF_CONFIDENCE."""
-    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
+    _bars_of_a_page_of_words(monkeypatch)
     scene = render("mixed_sizes", seed, (1280, 720))
     found = _pair_found(scene, pair, replace(Config(), small_network=False))
     assert found() == 2
@@ -420,7 +434,7 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     0.97. The small-digit network, which learnt digits that small, reads them surely; with
     the full network's readings alone neither digit of either pair is found, at the bar of
     a page of words (on a page of digits, the second pair's read over SMALL_HALF_CONFIDENCE)."""
-    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
+    _bars_of_a_page_of_words(monkeypatch)
     scene = render("mixed_sizes", seed, (640, 480))
     found = _pair_found(scene, pair)
     assert found() == 2
@@ -437,7 +451,61 @@ def test_small_merged_digits_on_a_page_of_digits_are_read_at_a_lower_bar(monkeyp
     scene = render("mixed_sizes", 4, (1280, 720))
     found = _pair_found(scene, [(0, (171, 587)), (6, (182, 585))])
     assert found() == 2
-    monkeypatch.setattr(split, "SMALL_HALF_CONFIDENCE", LOOSE_HALF_CONFIDENCE)
+    _bars_of_a_page_of_words(monkeypatch)
+    assert found() == 0
+
+
+@pytest.mark.parametrize(
+    "whole, halves, expected",
+    [
+        (0.00, [((5, 0.87), (6, 0.95))], 0),  # one half over the small bar, the other over the unsure one
+        (0.00, [((9, 0.78), (0, 0.99))], 0),  # the sure half may be either
+        (0.00, [((3, 1.00), (6, 0.55))], 0),  # an unsure half: the word context reads it
+        (0.00, [((3, 1.00), (6, 0.45))], None),  # under CONTEXT_MIN_CONFIDENCE
+        (0.00, [((5, 0.87), (6, 0.89))], None),  # neither half sure
+        (0.00, [((1, 1.00), (6, 0.60))], None),  # a one among the halves: 0.99 each, as ever
+        (0.30, [((3, 1.00), (6, 0.60))], None),  # a blob read as some digit: 0.99 each
+        (0.00, [((3, 1.00), (6, 0.60)), ((3, 0.95), (6, 0.95))], 1),  # the surer pair wins
+    ],
+)
+def test_on_a_page_of_digits_one_sure_half_of_a_small_pair_carries_the_other(whole, halves, expected):
+    assert choose_split(whole, halves, 0.7, loose=SMALL_HALF_CONFIDENCE, unsure=CONTEXT_MIN_CONFIDENCE) == expected
+    if expected is not None and min(half[1] for half in halves[expected]) < SMALL_HALF_CONFIDENCE:
+        assert choose_split(whole, halves, 0.7, loose=SMALL_HALF_CONFIDENCE) != expected  # both halves sure
+
+
+def test_an_unsure_left_half_is_read_on_when_the_right_half_may_be_the_sure_one():
+    assert not left_half_may_win(9, 0.78, SMALL_HALF_CONFIDENCE)
+    assert left_half_may_win(9, 0.78, SMALL_HALF_CONFIDENCE, CONTEXT_MIN_CONFIDENCE)
+    assert not left_half_may_win(9, 0.45, SMALL_HALF_CONFIDENCE, CONTEXT_MIN_CONFIDENCE)
+    assert not left_half_may_win(1, 0.98, SMALL_HALF_CONFIDENCE, CONTEXT_MIN_CONFIDENCE)  # a one: 0.99
+
+
+def test_only_small_blobs_on_a_page_of_digits_may_have_an_unsure_half():
+    small, tall = _blob(24, SMALL_PAIR_PX), _blob(40, SMALL_PAIR_PX + 1)
+    assert unsure_half_bar(small, page_of_digits=True) == CONTEXT_MIN_CONFIDENCE
+    assert unsure_half_bar(small, page_of_digits=False) is None
+    assert unsure_half_bar(tall, page_of_digits=True) is None
+
+
+@pytest.mark.parametrize(
+    "size, seed, pair",
+    [
+        ((640, 480), 20, [(3, (69, 295)), (6, (80, 296))]),
+        ((640, 480), 16, [(8, (446, 137)), (7, (462, 137))]),
+        ((1280, 720), 15, [(9, (1078, 682)), (0, (1088, 682))]),
+    ],
+)
+def test_a_small_pair_with_one_sure_half_is_read_on_a_page_of_digits(size, seed, pair, monkeypatch):
+    """Field mixed-size pages (bench.field): a 3 6, an 8 7 and a 9 0, 13-18 px tall, merged in
+    their blurred rims into one blob read as no digit. Their best cuts read 1.00 and 0.61,
+    0.78 and 1.00, 0.78 and 0.99: one half over SMALL_HALF_CONFIDENCE, the other under it.
+    The 6 at 0.61 is read in its run, beside the 3. With both halves held to
+    SMALL_HALF_CONFIDENCE, neither digit of any pair is found."""
+    scene = render("mixed_sizes", seed, size)
+    found = _pair_found(scene, pair)
+    assert found() == 2
+    monkeypatch.setattr(split, "unsure_half_bar", lambda candidate, page_of_digits: None)
     assert found() == 0
 
 

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from camdigits.config import (
+    CONTEXT_MIN_CONFIDENCE,
     CUT_RANGE,
     CUT_SPACING,
     DARK_PART_LEVEL,
@@ -184,12 +185,17 @@ def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Cand
     return all(a.box == b.box and np.array_equal(a.ink, b.ink) for a, b in zip(pair, other))
 
 
-def left_half_may_win(label: int, confidence: float, loose: float = LOOSE_HALF_CONFIDENCE) -> bool:
+def left_half_may_win(
+    label: int, confidence: float, loose: float = LOOSE_HALF_CONFIDENCE, unsure: float | None = None
+) -> bool:
     """Whether a cut whose left half reads as ``label`` this surely may be taken (see
-    :func:`choose_split`): ``loose`` (:func:`loose_bar`), or MIN_HALF_CONFIDENCE for a one
-    (which :func:`leading_one_may_win` checks further). Most cuts of a blob that is one digit fail
+    :func:`choose_split`): ``loose`` (:func:`loose_bar`), or ``unsure`` where the right half
+    may be the sure one (:func:`unsure_half_bar`), or MIN_HALF_CONFIDENCE for a one (which
+    :func:`leading_one_may_win` checks further). Most cuts of a blob that is one digit fail
     here, so the recognizer classifies the right halves only of the cuts that pass."""
-    return confidence >= (MIN_HALF_CONFIDENCE if label == 1 else loose)
+    if label == 1:
+        return confidence >= MIN_HALF_CONFIDENCE
+    return confidence >= (loose if unsure is None else min(loose, unsure))
 
 
 def leading_one_may_win(whole_confidence: float, one: Candidate, next_label: int) -> bool:
@@ -221,15 +227,34 @@ def least_half_confidence(
 ) -> float:
     """How surely each half of a cut must read, for a blob read as one digit this surely
     and halves read as ``labels``: MIN_HALF_CONFIDENCE, or ``loose`` (:func:`loose_bar`)
-    for a blob read as no digit at all (touching digits are) when neither half is a one."""
-    return loose if whole_confidence < NO_DIGIT_BELOW and 1 not in labels else MIN_HALF_CONFIDENCE
+    where :func:`_loose_pair` holds."""
+    return loose if _loose_pair(whole_confidence, labels) else MIN_HALF_CONFIDENCE
+
+
+def _loose_pair(whole_confidence: float, labels: tuple[int, ...]) -> bool:
+    """Whether the parts of a blob read as one digit this surely, read as ``labels``, take the
+    loose bars: a blob read as no digit at all (touching digits are), no part of it a one."""
+    return whole_confidence < NO_DIGIT_BELOW and 1 not in labels
 
 
 def loose_bar(candidate: Candidate, page_of_digits: bool) -> float:
     """The bar of :func:`least_half_confidence` for the parts of ``candidate``, a blob read as
     no digit: SMALL_HALF_CONFIDENCE for one at most SMALL_PAIR_PX tall on a page of digits
     (two small digits merged in their blurred rims), else LOOSE_HALF_CONFIDENCE."""
-    return SMALL_HALF_CONFIDENCE if page_of_digits and candidate.box[3] <= SMALL_PAIR_PX else LOOSE_HALF_CONFIDENCE
+    return SMALL_HALF_CONFIDENCE if _small_on_digit_page(candidate, page_of_digits) else LOOSE_HALF_CONFIDENCE
+
+
+def unsure_half_bar(candidate: Candidate, page_of_digits: bool) -> float | None:
+    """The least the other half of a cut of ``candidate``, a blob read as no digit, may read
+    where one half reads :func:`loose_bar` surely: CONTEXT_MIN_CONFIDENCE for a blob at most
+    SMALL_PAIR_PX tall on a page of digits, whose half read under ``min_confidence`` then
+    goes to the word context as any unsure blob does, and is read there beside the sure
+    half; else None (both halves at the loose bar)."""
+    return CONTEXT_MIN_CONFIDENCE if _small_on_digit_page(candidate, page_of_digits) else None
+
+
+def _small_on_digit_page(candidate: Candidate, page_of_digits: bool) -> bool:
+    return page_of_digits and candidate.box[3] <= SMALL_PAIR_PX
 
 
 def choose_split(
@@ -238,15 +263,17 @@ def choose_split(
     min_confidence: float,
     lefts: Sequence[Candidate] | None = None,
     loose: float = LOOSE_HALF_CONFIDENCE,
+    unsure: float | None = None,
 ) -> int | None:
     """Index of the cut to take, or None to read the blob whole.
 
     ``halves`` holds, per cut, the (label, confidence) of its left and right half. Only a
     blob the model does not read confidently as one digit (below SPLIT_WHEN_WHOLE_BELOW)
     is cut: halves of a wide 0 or a flat 2 can each pass as a confident 1 or 7. A cut wins
-    when both halves are very confident digits (:func:`least_half_confidence`, at ``loose``) and
-    together (the product of their confidences) they beat the whole blob's reading, whose
-    confidence counts only if it is at least ``min_confidence``. A cut whose left half
+    when both halves are very confident digits (:func:`least_half_confidence`, at ``loose``),
+    or where ``unsure`` is given (:func:`unsure_half_bar`) one of them is and the other reads
+    at least ``unsure``, and together (the product of their confidences) they beat the whole
+    blob's reading, whose confidence counts only if it is at least ``min_confidence``. A cut whose left half
     (``lefts``, one per cut) reads as a one is taken only as :func:`leading_one_may_win`
     allows, and never without ``lefts``: a letter's stem on the left is how K, k, h, n, H,
     N, M, R and E come apart into a one and a digit (1+4, 1+7, 1+1).
@@ -255,10 +282,14 @@ def choose_split(
         return None
     best, best_score = None, whole_score(whole_confidence, min_confidence)
     for i, ((left_label, left), (right_label, right)) in enumerate(halves):
-        least = least_half_confidence(whole_confidence, (left_label, right_label), loose)
+        labels = (left_label, right_label)
+        least = least_half_confidence(whole_confidence, labels, loose)
+        other = least if unsure is None or not _loose_pair(whole_confidence, labels) else unsure
         first = None if lefts is None else lefts[i]
-        # least is as high a bar as left_half_may_win's, or higher.
-        if min(left, right) < least or not first_part_may_lead(whole_confidence, (left_label, right_label), first):
+        # least and other are as high bars as left_half_may_win's, or higher.
+        if max(left, right) < least or min(left, right) < other:
+            continue
+        if not first_part_may_lead(whole_confidence, labels, first):
             continue
         score = left * right
         if score > best_score:
@@ -300,6 +331,7 @@ def split_touching(
     ]
     unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
     bars = {i: loose_bar(candidates[i], page_of_digits) for i in unsure}
+    unsure_bars = {i: unsure_half_bar(candidates[i], page_of_digits) for i in unsure}
     stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
     for i, parts in stacked.items():
         readings[i] = parts
@@ -308,14 +340,15 @@ def split_touching(
         left_labels, left_confidences = classify([left for _, pairs in tried for left, _ in pairs])
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
         may_win = [
-            [(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left, bars[i])]
+            [(pair, left) for pair, left in zip(pairs, lefts) if left_half_may_win(*left, bars[i], unsure_bars[i])]
             for i, pairs in tried
         ]
         right_labels, right_confidences = classify([pair[1] for cuts in may_win for pair, _ in cuts])
         rights = iter(zip(right_labels.tolist(), right_confidences.tolist()))
         for (i, _), cuts in zip(tried, may_win):
             halves = [(left, next(rights)) for _, left in cuts]
-            chosen = choose_split(float(confidences[i]), halves, min_confidence, [pair[0] for pair, _ in cuts], bars[i])
+            lefts_of_cuts = [pair[0] for pair, _ in cuts]
+            chosen = choose_split(float(confidences[i]), halves, min_confidence, lefts_of_cuts, bars[i], unsure_bars[i])
             if chosen is not None:
                 readings[i] = [(half, *reading) for half, reading in zip(cuts[chosen][0], halves[chosen])]
     parted = [
