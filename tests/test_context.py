@@ -489,3 +489,26 @@ def test_a_loosely_joined_blob_weighs_one_letter():
     assert drop_text(number, [], CONFIG, [Word(two, 37, loose=True)]) == number
     assert drop_text(number, [], CONFIG, [Word(two, 37)]) == []
     assert _digits_in("letters_digits", 49033, (250, 195, 100, 40)) == [8, 5]
+
+
+def test_on_a_page_of_digits_letters_must_outweigh_the_digits():
+    # Two digits and two unread blobs of one height: a word off a page of digits, where a tie
+    # is text; digits on one, where unread blobs are as often digits read unsurely.
+    run = boxes(4)
+    digits, letters = digits_at(run[:2]), run[2:]
+    assert drop_text(digits, letters, CONFIG) == []
+    assert drop_text(digits, letters, CONFIG, page_of_digits=True) == digits
+
+
+def test_a_number_beside_an_unread_blob_on_a_tilted_page_of_digits_stays(monkeypatch):
+    """Field tilted ruled page 17 at 640x480 (bench.field): a 2 3 7 read at 1.00, 26, 25 and
+    30 px tall, after an unread blob 36 px tall. The 3 stands at x-height beside two
+    ascenders (the blob, the 7), so the run's letters (the blob, the 3) weigh as much as its
+    digits (the 2, the 7): a tie, which off a page of digits loses the number."""
+    region = (55, 375, 70, 30)
+    assert _digits_in("tilted_ruled", 17, region) == [2, 3, 7]
+    off_a_page = recognizer.drop_text
+    monkeypatch.setattr(
+        recognizer, "drop_text", lambda digits, letters, config, words, page: off_a_page(digits, letters, config, words)
+    )
+    assert _digits_in("tilted_ruled", 17, region) == []

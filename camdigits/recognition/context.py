@@ -21,7 +21,9 @@ joined-up word is a run of writing by itself when it is as wide as a run's least
 blobs (the "D" before "inner" is a letter), while a blob two letters wide may as well be two
 touching digits. A run of two blobs is too short to be judged, but on a page of writing
 (letters weighing TEXT_PAGE times its digits) a one or a zero beside a single letter is
-that word's l or o ("tota l").
+that word's l or o ("tota l"). On a page of digits (:func:`is_page_of_digits`) a run is
+text only where its letters outweigh its digits: there an unread blob is as often a digit
+read unsurely or a grid's piece as a letter.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -123,10 +125,15 @@ def is_page_of_digits(digit_count: int, letters: Sequence[Box], words: Sequence[
 
 
 def drop_text(
-    digits: Sequence[Digit], letters: Sequence[Box], config: Config, words: Sequence[Word] = ()
+    digits: Sequence[Digit],
+    letters: Sequence[Box],
+    config: Config,
+    words: Sequence[Word] = (),
+    page_of_digits: bool = False,
 ) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
-    boxes of the frame's blobs that were not read as digits) and joined-up ``words``."""
+    boxes of the frame's blobs that were not read as digits) and joined-up ``words``, more
+    strictly judged on a ``page_of_digits`` (see the module's docstring)."""
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
@@ -160,7 +167,9 @@ def drop_text(
         short = [low or hangs for low, hangs in zip(short, hanging)]  # counted as letters, as x-height ones are
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
-        if letters_weight >= len(run_digits) or _letterlike_run(letters_weight, run_digits, is_digit, run_heights):
+        # On a page of digits, a tie leaves the digits (see the module's docstring).
+        outweighed = letters_weight > len(run_digits) if page_of_digits else letters_weight >= len(run_digits)
+        if outweighed or _letterlike_run(letters_weight, run_digits, is_digit, run_heights):
             for i, digit in zip(chain, is_digit):
                 if digit:
                     keep[i] = False

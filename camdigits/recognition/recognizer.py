@@ -395,7 +395,8 @@ class Recognizer:
         digits, letters = read_in_context(digits, unsure, self.config, sure_digits)
         if not page_of_digits:
             words += loosely_joined
-        numbers = group_numbers(without_only_ones(drop_text(digits, letters, self.config, words)), self.config)
+        digits = drop_text(digits, letters, self.config, words, page_of_digits)
+        numbers = group_numbers(without_only_ones(digits), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (
