@@ -285,6 +285,9 @@ LOOSE_HALF_CONFIDENCE = 0.97
 # read as surely, hence the page (docs/accuracy.md, "Small merged pairs on a page of digits").
 SMALL_HALF_CONFIDENCE = 0.9
 DIGIT_PAGE = 0.75
+# ... and that holds this many digits read surely or more: a word alone on a page ("Call" read
+# as C 2 1 1, "lesson" as 1 e 5 5 0 n) reads as few digits, and is no page of digits.
+PAGE_OF_DIGITS_MIN_DIGITS = 5
 NO_DIGIT_BELOW = 0.1  # read as one digit less surely: no digit (touching pairs 0-0.1; a 3 with a stroke across 0.5-0.8)
 # A cut (or dark parts) whose left part reads as a one is taken only for a blob read as no
 # digit, every part read MIN_HALF_CONFIDENCE surely, the one at most LEADING_ONE_ASPECT as wide

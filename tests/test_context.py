@@ -439,14 +439,16 @@ def test_letters_weigh_as_many_as_they_are_heights_wide():
 @pytest.mark.parametrize(
     "digit_count, letters, words, expected",
     [
-        (4, boxes(3), (), True),  # letters three quarters of the digits: still a page of digits
-        (3, boxes(3), (), False),
-        (8, boxes(1), [Word((0, 0, 100, 40), x_height=20)], True),  # 1 + 5 letters
-        (7, boxes(1), [Word((0, 0, 100, 40), x_height=20)], False),
-        (0, [], (), False),  # no digit: no page of digits
+        (8, boxes(6), (), True),  # letters three quarters of the digits: still a page of digits
+        (8, boxes(7), (), False),
+        (12, boxes(4), [Word((0, 0, 100, 40), x_height=20)], True),  # 4 + 5 letters
+        (11, boxes(4), [Word((0, 0, 100, 40), x_height=20)], False),
+        (5, [], (), True),
+        (4, [], (), False),  # a word alone, its letters read as digits: too few for a page
+        (0, [], (), False),
     ],
 )
-def test_a_page_of_digits_has_letters_weighing_at_most_three_quarters_of_its_digits(
+def test_a_page_of_digits_holds_enough_digits_and_letters_weighing_at_most_three_quarters_of_them(
     digit_count, letters, words, expected
 ):
     assert is_page_of_digits(digit_count, letters, words) == expected

@@ -57,6 +57,7 @@ from camdigits.config import (
     LETTERLIKE_AMONG,
     LETTERLIKE_WEIGHT,
     ONLY_ONES,
+    PAGE_OF_DIGITS_MIN_DIGITS,
     SIZE_STEP_DIGITS,
     TEXT_PAGE,
     X_HEIGHT,
@@ -119,9 +120,12 @@ def letter_weights(letters: Sequence[Box], words: Sequence[Word] = ()) -> np.nda
 def is_page_of_digits(digit_count: int, letters: Sequence[Box], words: Sequence[Word] = ()) -> bool:
     """Whether a frame with ``digit_count`` blobs read surely as digits, and ``letters`` and
     ``words`` besides, is a page of digits: its letters weigh DIGIT_PAGE times its digits or
-    less (:func:`letter_weights`). A page of words is not, nor one of words with a number
-    here and there."""
-    return digit_count > 0 and float(letter_weights(letters, words).sum()) <= DIGIT_PAGE * digit_count
+    less (:func:`letter_weights`), and it holds PAGE_OF_DIGITS_MIN_DIGITS digits or more. A
+    page of words is not, nor one of words with a number here and there, nor a word alone
+    whose letters read as digits."""
+    if digit_count < PAGE_OF_DIGITS_MIN_DIGITS:
+        return False
+    return float(letter_weights(letters, words).sum()) <= DIGIT_PAGE * digit_count
 
 
 def drop_text(
@@ -132,8 +136,9 @@ def drop_text(
     page_of_digits: bool = False,
 ) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
-    boxes of the frame's blobs that were not read as digits) and joined-up ``words``, more
-    strictly judged on a ``page_of_digits`` (see the module's docstring)."""
+    boxes of the frame's blobs that were not read as digits) and joined-up ``words``; on a
+    ``page_of_digits`` a tie between a run's letters and digits leaves the digits (see the
+    module's docstring)."""
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
