@@ -325,7 +325,7 @@ class Recognizer:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
         full network): the frame's digits and the blobs not read surely as digits. A page of
         digits (:func:`_is_page_of_digits`) reads its small blobs' halves more loosely."""
-        # The halves of a cut must be read 0.9-0.99 surely (split.least_half_confidence), a
+        # The sure halves of a cut must be read 0.9-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         full = self._full_network
         second_opinion = self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)

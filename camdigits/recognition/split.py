@@ -273,8 +273,8 @@ def choose_split(
     when both halves are very confident digits (:func:`least_half_confidence`, at ``loose``),
     or where ``unsure`` is given (:func:`unsure_half_bar`) one of them is and the other reads
     at least ``unsure``, and together (the product of their confidences) they beat the whole
-    blob's reading, whose confidence counts only if it is at least ``min_confidence``. A cut whose left half
-    (``lefts``, one per cut) reads as a one is taken only as :func:`leading_one_may_win`
+    blob's reading, whose confidence counts only if it is at least ``min_confidence``. A cut
+    whose left half (``lefts``, one per cut) reads as a one is taken only as :func:`leading_one_may_win`
     allows, and never without ``lefts``: a letter's stem on the left is how K, k, h, n, H,
     N, M, R and E come apart into a one and a digit (1+4, 1+7, 1+1).
     """
