@@ -333,3 +333,23 @@ def test_negatives_are_patches(fonts):
     patches = make_negatives(30, x[:50], np.random.default_rng(2), fetch_fonts(fonts) if fonts else None)
     assert patches.shape == (30, 28, 28, 1)
     assert (patches.reshape(30, -1).max(axis=1) > 0.5).all()
+
+
+def test_the_letter_networks_data_holds_digits_and_letters_but_no_bare_stroke():
+    """`python -m train.letters`: each copy holds its digits, a third as many font digits
+    (label 0), and as many letters as both (label 1), from pages of words of all letters and
+    from single letters; a bare stroke (an l, an I) is a one to any reader and is left out."""
+    from train import letters
+
+    x, y = mnist_test()
+    letters._init_worker(x[:60], y[:60], fetch_fonts(TRAIN_FAMILIES[:3]))
+    inputs, labels = letters._draw_copy(5)
+    assert inputs.shape == (140, 28, 28, 1) and inputs.dtype == np.float32
+    assert (labels == 0).sum() == 80 and (labels == 1).sum() == 60
+    assert (inputs.reshape(140, -1).max(axis=1) > 0.5).all()
+    rng = np.random.default_rng(0)
+    drawn = [letters.single_letter(fetch_fonts(TRAIN_FAMILIES[:3]), rng, "lI") for _ in range(20)]
+    assert all(ink is None or not letters._bare(ink) for ink in drawn)
+    assert sum(ink is None for ink in drawn) >= 10  # most l's and I's are one straight stroke
+    blobs = letters.page_letters(10, fetch_fonts(TRAIN_FAMILIES[:3]), rng)
+    assert len(blobs) == 10 and not any(letters._bare(blob) for blob in blobs)

@@ -52,12 +52,12 @@ def cut_blobs(
     paper = to_dark_ink(grey, CONFIG)
     mask = ink_mask(paper, CONFIG) if runtime_mask else binarize(paper, CONFIG)
     found = find_candidates(paper, mask, CONFIG)
-    candidates = [c for c in found if c.box[2] >= MIN_ASPECT * c.box[3] and not (runtime_mask and _bare_stroke(c.ink))]
+    candidates = [c for c in found if c.box[2] >= MIN_ASPECT * c.box[3] and not (runtime_mask and bare_stroke(c.ink))]
     order = rng.permutation(len(candidates))[:limit]
     return [candidates[i].ink for i in order]
 
 
-def _bare_stroke(ink: np.ndarray) -> bool:
+def bare_stroke(ink: np.ndarray) -> bool:
     """Whether a blob is one stroke at any slant (its turned bounding box under MIN_ASPECT as
     wide as long): what is left of a letter cut by an erased rule is often a slanted stem."""
     (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(ink))
@@ -88,11 +88,15 @@ def _turned_in_perspective(page: np.ndarray, degrees: float, rng: np.random.Gene
 
 
 def word_page(
-    fonts: list[Path], rng: np.random.Generator, shape: tuple[int, int] = FRAME_SHAPE, ruled: bool = False
+    fonts: list[Path],
+    rng: np.random.Generator,
+    shape: tuple[int, int] = FRAME_SHAPE,
+    ruled: bool = False,
+    letters: str = SAFE_LETTERS,
 ) -> np.ndarray:
-    """A grey page of handwritten words in one font, dark ink on light paper, slightly turned;
-    ``ruled``: written between the rules of ruled or squared paper, turned further and seen
-    in perspective."""
+    """A grey page of handwritten words of ``letters`` in one font, dark ink on light paper,
+    slightly turned; ``ruled``: written between the rules of ruled or squared paper, turned
+    further and seen in perspective."""
     h, w = shape
     paper = float(rng.uniform(170, 250))
     ink = float(rng.uniform(10, paper - 80))
@@ -109,7 +113,7 @@ def word_page(
     while y < h:
         x = int(rng.integers(0, size))
         while x < w:
-            word = "".join(rng.choice(list(SAFE_LETTERS), size=int(rng.integers(1, 8))))
+            word = "".join(rng.choice(list(letters), size=int(rng.integers(1, 8))))
             glyphs = draw_glyphs(word, font, size, stroke)
             if glyphs.size:
                 top = y

@@ -32,9 +32,13 @@ def _block(filters: int, convs: int, separable: bool) -> list[layers.Layer]:
 
 
 def build_model(
-    widths: tuple[int, int, int] = (16, 32, 64), dense: int = 128, separable: int = 0, convs: int = 2
+    widths: tuple[int, int, int] = (16, 32, 64),
+    dense: int = 128,
+    separable: int = 0,
+    convs: int = 2,
+    classes: int = NUM_CLASSES,
 ) -> keras.Model:
-    """Conv(w0) x2 - pool - Conv(w1) x2 - pool - Conv(w2) x2 - pool - Dense(dense) - Dense(11).
+    """Conv(w0) x2 - pool - Conv(w1) x2 - pool - Conv(w2) x2 - pool - Dense(dense) - Dense(classes).
 
     ``convs``: convolutions per block, 2 for the full network; the cascade's first stage
     (camdigits/recognition/classify.py) has 1 in each block at half the widths, which
@@ -46,6 +50,8 @@ def build_model(
     under LiteRT; trained on labels alone, and distilled from the shipped network
     (``python -m train.train --teacher``), it let more non-digits through than the full
     network, so it is not the shipped one (see models/MODEL_CARD.md).
+
+    ``classes``: 11 for a digit network; 2 for the letter network (train/letters.py).
     """
     first, second, third = widths
     return keras.Sequential(
@@ -60,7 +66,7 @@ def build_model(
             layers.BatchNormalization(),
             layers.ReLU(),
             layers.Dropout(DROPOUT),
-            layers.Dense(NUM_CLASSES, activation="softmax"),
+            layers.Dense(classes, activation="softmax"),
         ],
         name="camdigits_cnn",
     )

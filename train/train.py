@@ -167,10 +167,11 @@ def train(
     distilled: bool = False,
     init: Path | None = None,
     learning_rate: float = PEAK_LEARNING_RATE,
+    classes: int = NOT_A_DIGIT + 1,
 ):
     """Fit a model, one epoch per augmented copy in turn: a fresh one, or ``init`` (a saved
     .keras model) trained further; ``distilled``: the copies' targets come from
-    :func:`with_teacher`.
+    :func:`with_teacher`; ``classes``: outputs of a fresh network.
 
     Returns the Keras model and the wall time of each epoch in seconds.
     """
@@ -179,7 +180,9 @@ def train(
     from train.model import build_model
 
     keras.utils.set_random_seed(seed)
-    model = keras.models.load_model(init, compile=False) if init else build_model(widths, dense, separable, convs)
+    model = (
+        keras.models.load_model(init, compile=False) if init else build_model(widths, dense, separable, convs, classes)
+    )
     steps = epochs * int(np.ceil(len(copies[0][0]) / BATCH_SIZE))
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=0.01)
     model.compile(
@@ -226,13 +229,16 @@ def litert_batch_ms(path: Path, patches: np.ndarray, repeats: int = 200) -> floa
     return 1000 * float(np.median(times))
 
 
-def export_tflite(model, path: Path, check_inputs: np.ndarray, int8_weights: bool = True) -> float:
+def export_tflite(
+    model, path: Path, check_inputs: np.ndarray, int8_weights: bool = True, classes: tuple[int, ...] | None = None
+) -> float:
     """Write the .tflite with a dynamic batch dimension; return the largest output difference
     from Keras on ``check_inputs``, which must stay within the tolerance of its weights.
 
     With ``int8_weights`` the weights are stored as int8 and LiteRT quantises each layer's
     inputs as it runs (dynamic range quantisation): a patch costs about half the float32 network's
     under XNNPACK, and reads the same but for a few in 10,000 (docs/performance.md).
+    ``classes``: the outputs the network may have, where it is no digit network (train/letters.py).
     """
     import tensorflow as tf
 
@@ -243,7 +249,9 @@ def export_tflite(model, path: Path, check_inputs: np.ndarray, int8_weights: boo
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     path.write_bytes(converter.convert())
     expected = model.predict(check_inputs, verbose=0)
-    actual = DigitClassifier(path).predict(check_inputs)
+    actual = (DigitClassifier(path) if classes is None else DigitClassifier(path, classes=classes)).predict(
+        check_inputs
+    )
     difference = float(np.abs(expected - actual).max())
     if difference > (INT8_EXPORT_TOLERANCE if int8_weights else EXPORT_TOLERANCE):
         raise RuntimeError(f"{path}: LiteRT outputs differ from Keras by {difference:.2e}")

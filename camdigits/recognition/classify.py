@@ -13,7 +13,11 @@ most clear non-digits; the full network still reads every patch it is unsure of.
 The small-digit network is the full network's shape, trained further on camera digits down
 to 10 px (`python -m train.train --small-digits`). The recognizer asks it for a second
 opinion on the small blobs and cut halves the full network reads unsurely
-(camdigits/recognition/recognizer.py); both extra networks come only with the shipped one.
+(camdigits/recognition/recognizer.py).
+
+The letter network has two outputs, digit and letter (`python -m train.letters`): the word
+context asks it whether a blob read as a digit beside a word is one of its letters. The
+three extra networks come only with the shipped one.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from camdigits.quiet import native_stderr_silenced
 MODEL_FILE = "camdigits.tflite"
 FIRST_STAGE_FILE = "camdigits_first.tflite"  # the cascade's first stage, shipped beside MODEL_FILE
 SMALL_NETWORK_FILE = "camdigits_small.tflite"  # the small-digit network, shipped beside MODEL_FILE
+LETTER_NETWORK_FILE = "camdigits_letters.tflite"  # the letter network (two outputs), shipped beside MODEL_FILE
+DIGIT_CLASSES = (NOT_A_DIGIT, NOT_A_DIGIT + 1)  # a digit network's outputs: the ten digits, and "not a digit"
+LETTER_CLASSES = (2,)  # the letter network's: digit, letter
 # sha256 of the network the first stage was distilled from, as shipped: its weights stored as
 # int8 (the first stage learnt from the same network with float32 weights, whose outputs
 # differ by at most 0.04). A network retrained into the model's place stands alone until a
@@ -87,7 +94,9 @@ def _load_interpreter(path: Path, num_threads: int):
 class DigitClassifier:
     """Classifies batches of 28x28 patches with one interpreter call per batch."""
 
-    def __init__(self, model_path: str | Path | None = None, num_threads: int = 2) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, num_threads: int = 2, classes: tuple[int, ...] = DIGIT_CLASSES
+    ) -> None:
         self.path = Path(model_path) if model_path is not None else default_model_path()
         self._interpreter = _load_interpreter(self.path, num_threads)
         inputs = self._interpreter.get_input_details()
@@ -102,8 +111,9 @@ class DigitClassifier:
                 f"got {np.dtype(inputs[0]['dtype']).name} {in_shape}",
                 _MODEL_HINT,
             )
-        if len(out_shape) != 2 or out_shape[1] not in (NOT_A_DIGIT, NOT_A_DIGIT + 1):
-            raise ModelError(f"{self.path}: expected 10 or 11 class outputs, got shape {out_shape}", _MODEL_HINT)
+        if len(out_shape) != 2 or out_shape[1] not in classes:
+            expected = " or ".join(str(count) for count in classes)
+            raise ModelError(f"{self.path}: expected {expected} class outputs, got shape {out_shape}", _MODEL_HINT)
         self.num_classes = int(out_shape[1])
         self._input_index = inputs[0]["index"]
         self._output_index = outputs[0]["index"]
@@ -205,10 +215,12 @@ def _is_shipped_network(full: DigitClassifier) -> bool:
         return False  # the network itself was read a moment ago; without a checksum it stands alone
 
 
-def _shipped_beside(name: str, what: str, num_threads: int) -> DigitClassifier:
+def _shipped_beside(
+    name: str, what: str, num_threads: int, classes: tuple[int, ...] = DIGIT_CLASSES
+) -> DigitClassifier:
     """The network in file ``name`` beside the shipped model; its errors name it as ``what``."""
     try:
-        return DigitClassifier(default_model_path().with_name(name), num_threads)
+        return DigitClassifier(default_model_path().with_name(name), num_threads, classes)
     except ModelError as error:
         raise ModelError(f"{what}: {error.message}", _BESIDE_HINT) from error
 
@@ -238,3 +250,15 @@ def load_small_network(full: DigitClassifier, num_threads: int, enabled: bool) -
     if not enabled or not _is_shipped_network(full):
         return None
     return _shipped_beside(SMALL_NETWORK_FILE, "the small-digit network", num_threads)
+
+
+def load_letter_network(full: DigitClassifier, num_threads: int, enabled: bool) -> DigitClassifier | None:
+    """The letter network (two outputs: digit, letter), if ``enabled`` and ``full`` is the
+    shipped network, beside which its share was measured; else None.
+
+    Raises:
+        ModelError: the letter network is missing or not a usable model.
+    """
+    if not enabled or not _is_shipped_network(full):
+        return None
+    return _shipped_beside(LETTER_NETWORK_FILE, "the letter network", num_threads, LETTER_CLASSES)
