@@ -188,6 +188,10 @@ LETTERLIKE = (0, 1)  # the digits letters are written as (O o, l I i): in a run'
 LETTERLIKE_WEIGHT = 0.5  # ... each counts this much of a digit, in a run with this many letter blobs or more
 LETTERLIKE_AMONG = 2
 LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's letters is one of them
+# A blob that the letter network (classify.LETTER_NETWORK_FILE) reads at least this surely as
+# a letter is one where it stands within LETTER_GAP of a word's letters (context.drop_text;
+# docs/accuracy.md, "A letter network beside the word context").
+LETTER_SHARE = 0.5
 # On a page of writing (its letters weigh TEXT_PAGE times its digits or more), a one or a zero
 # linked to a single letter, and at least min_height_ratio of its height, is that word's l or
 # o, as in "tota l" and "AN D" (a joined-up piece and the letter after it, too short a run to
@@ -372,6 +376,7 @@ class Config:
     # --- runtime ----------------------------------------------------------------------------
     first_stage: bool = True  # the cheap first network settles the patches it is sure of (shipped model only)
     small_network: bool = True  # the small-digit network reads again small unsure blobs (shipped model only)
+    letter_network: bool = True  # the letter network reads blobs beside words for the word context (shipped model only)
     num_threads: int = 2  # LiteRT interpreter threads: a laptop's spare cores, leaving capture and display theirs
     max_megapixels: float = 50.0  # MP: larger images are refused, as decoding them takes seconds and gigabytes
     max_candidates: int = 20_000  # candidates read per frame at most: past it the frame is noise, and says so

@@ -173,6 +173,55 @@ def test_the_shipped_model_comes_with_its_small_digit_network_and_other_models_w
     assert Recognizer(copy).small_network is None
 
 
+def test_the_shipped_model_comes_with_its_letter_network_and_other_models_without(tmp_path):
+    from dataclasses import replace
+
+    from camdigits.config import Config
+    from camdigits.recognition.classify import LETTER_NETWORK_FILE
+    from camdigits.recognition.recognizer import Recognizer
+
+    letters = Recognizer().letter_network
+    assert letters is not None and letters.path.name == LETTER_NETWORK_FILE and letters.num_classes == 2
+    assert Recognizer(config=replace(Config(), letter_network=False)).letter_network is None
+    copy = tmp_path / "mine.tflite"  # a user's own model: the letter network's share was measured beside another
+    copy.write_bytes(default_model_path().read_bytes())
+    assert Recognizer(copy).letter_network is None
+
+
+def test_the_letter_network_reads_mnist_digits_as_digits():
+    """Of 2,000 MNIST test digits, few read as letters (244 of all 10,000 at 0.5, printed by
+    `python -m train.letters`): the word context asks it only beside a word."""
+    from camdigits.config import LETTER_SHARE
+    from camdigits.recognition.recognizer import Recognizer
+
+    x, _ = mnist_test()
+    shares = Recognizer().letter_network.predict(as_batch(x[:2000]))[:, 1]
+    assert (shares >= LETTER_SHARE).mean() <= 0.04
+
+
+def test_the_letter_network_reads_letters_as_letters():
+    """Letters no careful reader takes for a digit, in three Hershey fonts (print, script,
+    sans): 83 of 84 read as letters (an f as a digit)."""
+    from camdigits.config import LETTER_SHARE
+    from camdigits.recognition.normalise import to_mnist_patches
+    from camdigits.recognition.recognizer import Recognizer
+    from train.glyphs import draw_text
+
+    letters = "acdefhkmnpruvwxyAEFHKMNPRWXY"
+    inks = [draw_text(char, font, 60, 4) for font in ("rowmans", "scripts", "futural") for char in letters]
+    patches = to_mnist_patches([np.where(ink >= 128, 255, 0).astype(np.uint8) for ink in inks])
+    shares = Recognizer().letter_network.predict(patches)[:, 1]
+    assert (shares >= LETTER_SHARE).mean() >= 0.9
+
+
+def test_a_two_output_network_is_no_digit_network(tmp_path):
+    """--model given the letter network is refused with the usual message, not read as digits."""
+    from camdigits.recognition.classify import LETTER_NETWORK_FILE
+
+    with pytest.raises(ModelError, match="expected 10 or 11 class outputs, got shape"):
+        DigitClassifier(default_model_path().with_name(LETTER_NETWORK_FILE))
+
+
 def test_the_cascade_takes_the_first_stage_where_it_is_sure_and_the_full_network_elsewhere(cascade):
     x, _ = mnist_test()
     batch = as_batch(x[:300])
@@ -209,12 +258,14 @@ def test_a_network_retrained_in_the_shipped_models_place_stands_alone(monkeypatc
     full = classify.load_classifier(None, num_threads=1, first_stage=True)
     assert type(full) is DigitClassifier
     assert classify.load_small_network(full, num_threads=1, enabled=True) is None
+    assert classify.load_letter_network(full, num_threads=1, enabled=True) is None
 
 
 # Each network shipped beside the model: the name of its file in classify, and how its errors begin.
 BESIDE = {
     "first stage": ("FIRST_STAGE_FILE", "the cascade's first stage: "),
     "small-digit network": ("SMALL_NETWORK_FILE", "the small-digit network: "),
+    "letter network": ("LETTER_NETWORK_FILE", "the letter network: "),
 }
 
 
@@ -233,6 +284,8 @@ def test_a_missing_or_corrupt_network_beside_the_model_is_an_error_naming_it(mon
     with pytest.raises(ModelError) as raised:
         if network == "first stage":
             classify.load_classifier(None, num_threads=1, first_stage=True)
+        elif network == "letter network":
+            classify.load_letter_network(classify.DigitClassifier(None, num_threads=1), num_threads=1, enabled=True)
         else:
             classify.load_small_network(classify.DigitClassifier(None, num_threads=1), num_threads=1, enabled=True)
     message = str(raised.value)

@@ -511,6 +511,66 @@ def test_a_number_beside_an_unread_blob_on_a_tilted_page_of_digits_stays(monkeyp
     assert _digits_in("tilted_ruled", 17, region) == [2, 3, 7]
     off_a_page = recognizer.drop_text
     monkeypatch.setattr(
-        recognizer, "drop_text", lambda digits, letters, config, words, page: off_a_page(digits, letters, config, words)
+        recognizer,
+        "drop_text",
+        lambda digits, letters, config, words, page, read_as_letters: off_a_page(digits, letters, config, words),
     )
     assert _digits_in("tilted_ruled", 17, region) == []
+
+
+def _sugar():
+    """ "sugar" at 640x480 (field letters among digits, page 29): s u g read as 5 4 9 at
+    0.98-1.00, and the touching "ar" a loose word."""
+    s, u, g, ar = (26, 193, 19, 16), (48, 195, 26, 16), (75, 200, 18, 32), (96, 199, 30, 15)
+    digits = [Digit(5, 1.0, s), Digit(4, 0.98, u), Digit(9, 0.99, g)]
+    return digits, [Word(ar, 15, loose=True)], (s, u, g)
+
+
+def test_digits_the_letter_network_reads_as_letters_beside_a_word_are_its_letters():
+    """The letter network reads the u and the g of "sugar" as letters (0.65, 0.76), the s as
+    a digit (0.03): the g stands a letter's gap from the "ar", the u from the g, and three
+    letters against one digit are a word. Without the network's reading, one letter stands
+    against three digits: a number."""
+    digits, words, (s, u, g) = _sugar()
+    assert drop_text(digits, [], CONFIG, words) == digits
+    assert drop_text(digits, [], CONFIG, words, read_as_letters=lambda boxes: {u, g} & set(boxes)) == []
+    # The u alone is read as a letter: it stands beside digits only, and the run is a number.
+    assert drop_text(digits, [], CONFIG, words, read_as_letters=lambda boxes: {u} & set(boxes)) == digits
+
+
+def test_a_digit_read_as_a_letter_a_word_space_from_the_word_stays():
+    """The "ar" moved 12 px to the right: 15 px from the g, still in its run (a number's gap
+    is 0.6 of the g's 32 px) but past a letter's gap (0.3 of it): the 5 4 9 are a number."""
+    digits, words, (s, u, g) = _sugar()
+    (ar,) = words
+    apart = [Word((ar.box[0] + 12, *ar.box[1:]), ar.x_height, loose=True)]
+    assert drop_text(digits, [], CONFIG, apart, read_as_letters=lambda boxes: {u, g}) == digits
+
+
+def test_a_digit_read_as_a_letter_beside_an_unread_digit_stays():
+    """ "9 8 8 6" after "order" (field letters among digits, page 36 at 640x480): the second 8
+    is unread, the 6 read as a letter (0.83). An unread blob counts as a letter beside which a
+    digit read as a letter is one only where the letter network reads it as a letter too."""
+    nine, eight, unread, six = (460, 390, 22, 26), (493, 386, 25, 29), (523, 384, 20, 29), (547, 382, 27, 31)
+    number = [Digit(9, 1.0, nine), Digit(8, 0.99, eight), Digit(6, 0.91, six)]
+    assert drop_text(number, [unread], CONFIG, read_as_letters=lambda boxes: {six}) == number
+    assert drop_text(number, [unread], CONFIG, read_as_letters=lambda boxes: {six, unread}) == []
+
+
+def test_the_letters_of_sugar_on_a_field_page_are_no_digits():
+    """Field letters among digits, page 29 at 640x480 (bench.field): without the letter
+    network the s u g of "sugar" read as 5 4 9; with it they are the word's letters, and the
+    page's numbers are read as before."""
+    from dataclasses import replace
+
+    scene = render("letters_digits", 29, (640, 480))
+    with_letters = Recognizer().recognize(scene.image).digits
+    without = Recognizer(config=replace(CONFIG, letter_network=False)).recognize(scene.image).digits
+    x, y, w, h = 20, 185, 80, 40
+
+    def in_sugar(digit):
+        return x <= digit.box[0] < x + w and y <= digit.box[1] < y + h
+
+    assert [d.label for d in without if in_sugar(d)] == [5, 4, 9]
+    assert [d for d in without if not in_sugar(d)] == list(with_letters)
+    assert len(with_letters) >= 15  # of its 17 digits, all 17 read

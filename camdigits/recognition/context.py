@@ -23,7 +23,11 @@ touching digits. A run of two blobs is too short to be judged, but on a page of 
 (letters weighing TEXT_PAGE times its digits) a one or a zero beside a single letter is
 that word's l or o ("tota l"). On a page of digits (:func:`is_page_of_digits`) a run is
 text only where its letters outweigh its digits: there an unread blob is as often a digit
-read unsurely or a grid's piece as a letter.
+read unsurely or a grid's piece as a letter. Off a page of digits, a blob the letter network
+reads as a letter (LETTER_SHARE) is one where it stands a letter's gap from a word's letters:
+a joined-up word, an unread blob it reads as a letter, or a digit taken so before it
+(:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"). On a page of digits MNIST's
+odd shapes (a 6 like an L, a 4 like a Y) read as letters to it, and took their numbers.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -38,7 +42,7 @@ A frame that reads only ones, several of them, has no writing in it at all
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 import numpy as np
 
@@ -134,11 +138,13 @@ def drop_text(
     config: Config,
     words: Sequence[Word] = (),
     page_of_digits: bool = False,
+    read_as_letters: Callable[[list[Box]], Collection[Box]] | None = None,
 ) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
     boxes of the frame's blobs that were not read as digits) and joined-up ``words``; on a
-    ``page_of_digits`` a tie between a run's letters and digits leaves the digits (see the
-    module's docstring)."""
+    ``page_of_digits`` a tie between a run's letters and digits leaves the digits; off one,
+    ``read_as_letters`` (the letter network, if given) says which of the boxes of digits and
+    letters it is asked about, in runs of both, read as letters (see the module's docstring)."""
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
@@ -155,7 +161,14 @@ def drop_text(
     ]
     keep = [True] * len(digits)
     text_page = sum(weights[len(digits) :]) >= TEXT_PAGE * len(digits)
-    for chain in link_chains(boxes, config, word=True):
+    chains = link_chains(boxes, config, word=True)
+    as_letters: Collection[Box] = ()
+    if read_as_letters is not None and not page_of_digits:
+        # One call of the network, on the digits and unread blobs of runs that hold both.
+        mixed = [chain for chain in chains if min(chain) < len(digits) <= max(chain)]  # digits and others
+        asked = [_box(boxes[i]) for chain in mixed for i in chain if i < len(digits) + len(letters)]
+        as_letters = read_as_letters(asked) if asked else ()
+    for chain in chains:
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             if text_page:
                 for i in _letterlike_beside_a_letter(chain, labels, heights, config.min_height_ratio):
@@ -170,6 +183,12 @@ def drop_text(
             short = [False] * len(chain)
         hanging = _descenders(run_labels, [x_letters[i] for i in chain], run_heights, run_tops, run_bottoms)
         short = [low or hangs for low, hangs in zip(short, hanging)]  # counted as letters, as x-height ones are
+        if as_letters and not all(is_digit):
+            lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
+            read = [_box(boxes[i]) in as_letters for i in chain]
+            is_word = [i >= len(digits) + len(letters) for i in chain]
+            beside = _letters_beside_words(is_digit, is_word, read, lefts, rights, run_heights)
+            short = [low or digit and letter for low, digit, letter in zip(short, is_digit, beside)]
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
         # On a page of digits, a tie leaves the digits (see the module's docstring).
@@ -305,6 +324,44 @@ def _joined_to_the_word(
             k += step
             joined.append(k)
     return joined
+
+
+def _box(row: np.ndarray) -> Box:
+    x, y, w, h = (int(v) for v in row)
+    return x, y, w, h
+
+
+def _letters_beside_words(
+    is_digit: list[bool],
+    is_word: list[bool],
+    read: list[bool],
+    lefts: list[float],
+    rights: list[float],
+    heights: list[float],
+) -> list[bool]:
+    """Which blobs of a run (left to right: digits as ``is_digit`` says, joined-up words as
+    ``is_word`` says, the blobs the letter network reads as letters as ``read`` says, with
+    their left and right edges and heights) are letters of a word: a joined-up word, an
+    unread blob read as a letter, and a digit read as a letter within LETTER_GAP of the
+    taller's height of such a letter, one after another ("sugar" read as 5 4 9 + "ar": the g
+    beside the "ar", then the u beside the g). A digit read as a letter beside other digits
+    only, or a word space from the word, stays a digit; so does one beside an unread blob
+    the letter network reads as a digit (a digit read unsurely)."""
+    letter = [word or (not digit and as_letter) for digit, word, as_letter in zip(is_digit, is_word, read)]
+    grown = True
+    while grown:
+        grown = False
+        for k, (digit, as_letter) in enumerate(zip(is_digit, read)):
+            if not digit or not as_letter or letter[k]:
+                continue
+            for m in (k - 1, k + 1):
+                if not 0 <= m < len(letter) or not letter[m]:
+                    continue
+                near, far = min(k, m), max(k, m)
+                if lefts[far] - rights[near] <= LETTER_GAP * max(heights[k], heights[m]):
+                    letter[k] = grown = True
+                    break
+    return letter
 
 
 def _between_letters(is_digit: list[bool]) -> list[int]:

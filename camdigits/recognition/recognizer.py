@@ -20,6 +20,7 @@ from camdigits.config import (
     CONTEXT_SURE_DIGITS,
     GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
+    LETTER_SHARE,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
     ONE_MARGIN,
@@ -40,7 +41,13 @@ from camdigits.config import (
     Config,
 )
 from camdigits.recognition.candidates import Candidate, Word, find_candidates, hit_candidate_cap, shaded
-from camdigits.recognition.classify import Cascade, DigitClassifier, load_classifier, load_small_network
+from camdigits.recognition.classify import (
+    Cascade,
+    DigitClassifier,
+    load_classifier,
+    load_letter_network,
+    load_small_network,
+)
 from camdigits.recognition.context import (
     drop_text,
     in_runs_of_digits,
@@ -101,6 +108,9 @@ class Recognizer:
         self.config = config or Config()
         self.classifier = load_classifier(model_path, self.config.num_threads, self.config.first_stage)
         self.small_network = load_small_network(self._full_network, self.config.num_threads, self.config.small_network)
+        self.letter_network = load_letter_network(
+            self._full_network, self.config.num_threads, self.config.letter_network
+        )
         self._patches = np.zeros((64, PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         self.stage_hook: Callable[[str], None] | None = None
         """Called by :meth:`recognize` with each stage's name as the stage ends (see bench.stage_times)."""
@@ -354,6 +364,19 @@ class Recognizer:
             page_of_digits,
         )
 
+    def read_as_letters(self, boxes: list[Box], candidates: list[Candidate]) -> set[Box]:
+        """Those of ``boxes`` (of digits and unread blobs) that are whole ``candidates`` and
+        that the letter network reads LETTER_SHARE surely or more as letters, for the word
+        context (:func:`camdigits.recognition.context.drop_text`); none without the network."""
+        if self.letter_network is None:
+            return set()
+        by_box = {blob.box: blob for blob in candidates}
+        boxes = [box for box in boxes if box in by_box]
+        if not boxes:
+            return set()
+        shares = self.letter_network.predict(to_mnist_patches([by_box[box].ink for box in boxes]))[:, 1]
+        return {box for box, share in zip(boxes, shares.tolist()) if share >= LETTER_SHARE}
+
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
         paper, mask = self.ink_mask(image)
@@ -395,7 +418,9 @@ class Recognizer:
         digits, letters = read_in_context(digits, unsure, self.config, sure_digits)
         if not page_of_digits:
             words += loosely_joined
-        digits = drop_text(digits, letters, self.config, words, page_of_digits)
+        has_letters = self.letter_network is not None
+        read_as_letters = functools.partial(self.read_as_letters, candidates=candidates) if has_letters else None
+        digits = drop_text(digits, letters, self.config, words, page_of_digits, read_as_letters)
         numbers = group_numbers(without_only_ones(digits), self.config)
         note = ""
         if hit_candidate_cap(candidates, self.config):
