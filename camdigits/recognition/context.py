@@ -188,7 +188,7 @@ def drop_text(
             read = [_box(boxes[i]) in as_letters for i in chain]
             is_word = [i >= len(digits) + len(letters) for i in chain]
             beside = _letters_beside_words(is_digit, is_word, read, lefts, rights, run_heights)
-            short = [low or digit and letter for low, digit, letter in zip(short, is_digit, beside)]
+            short = [low or (digit and letter) for low, digit, letter in zip(short, is_digit, beside)]
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
         # On a page of digits, a tie leaves the digits (see the module's docstring).
