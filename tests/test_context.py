@@ -574,3 +574,20 @@ def test_the_letters_of_sugar_on_a_field_page_are_no_digits():
     assert [d.label for d in without if in_sugar(d)] == [5, 4, 9]
     assert [d for d in without if not in_sugar(d)] == list(with_letters)
     assert len(with_letters) >= 15  # of its 17 digits, all 17 read
+
+
+def test_a_digit_read_as_a_letter_beside_a_word_in_a_run_too_short_to_weigh_is_a_letter():
+    """ "DAMP" (field letters among digits, page 25038 at 640x480): the D read as 0 at 1.00,
+    and the letter network reads it as a letter (1.00), a letter's gap from the joined-up
+    "AMP"; a run of two blobs is too short to be judged by its letters' weight, and the 0
+    was read. Beside a digit instead of a word, it stays. (A number elsewhere keeps the frame
+    from being a page of writing, where a 0 beside one letter is its o, as on that page.)"""
+    d, amp = (18, 276, 15, 23), (34, 274, 57, 26)
+    number = digits_at(boxes(3))
+    zero = [Digit(0, 1.0, d)]
+    assert drop_text(zero + number, [], CONFIG, [Word(amp, 26)]) == zero + number
+    assert drop_text(zero + number, [], CONFIG, [Word(amp, 26)], read_as_letters=lambda boxes: {d}) == number
+    seven = Digit(7, 1.0, (34, 274, 15, 26))
+    with_seven = [*zero, seven, *number]
+    far = [Word((400, 274, 57, 26), 26)]
+    assert drop_text(with_seven, [], CONFIG, far, read_as_letters=lambda boxes: {d}) == with_seven

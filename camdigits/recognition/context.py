@@ -26,8 +26,10 @@ text only where its letters outweigh its digits: there an unread blob is as ofte
 read unsurely or a grid's piece as a letter. Off a page of digits, a blob the letter network
 reads as a letter (LETTER_SHARE) is one where it stands a letter's gap from a word's letters:
 a joined-up word, an unread blob it reads as a letter, or a digit taken so before it
-(:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"). On a page of digits MNIST's
-odd shapes (a 6 like an L, a 4 like a Y) read as letters to it, and took their numbers.
+(:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"); in a run too short to be
+judged, such a digit is a letter all the same (the D of "DAMP", read as 0 beside "AMP").
+On a page of digits MNIST's odd shapes (a 6 like an L, a 4 like a Y) read as letters to
+it, and took their numbers.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -168,11 +170,23 @@ def drop_text(
         mixed = [chain for chain in chains if min(chain) < len(digits) <= max(chain)]  # digits and others
         asked = [_box(boxes[i]) for chain in mixed for i in chain if i < len(digits) + len(letters)]
         as_letters = read_as_letters(asked) if asked else ()
+
+    def beside_words(chain: list[int]) -> list[bool]:
+        # Which of the run's blobs are letters of a word, by the letter network (see the module's docstring).
+        lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
+        read = [_box(boxes[i]) in as_letters for i in chain]
+        kinds = [i < len(digits) for i in chain], [i >= len(digits) + len(letters) for i in chain]
+        return _letters_beside_words(*kinds, read, lefts, rights, [heights[i] for i in chain])
+
     for chain in chains:
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
             if text_page:
                 for i in _letterlike_beside_a_letter(chain, labels, heights, config.min_height_ratio):
                     keep[i] = False
+            if as_letters and min(chain) < len(digits) <= max(chain):  # too short to weigh: "D" + "AMP"
+                for i, letter in zip(chain, beside_words(chain)):
+                    if i < len(digits) and letter:
+                        keep[i] = False
             continue
         is_digit = [i < len(digits) for i in chain]
         run_heights = [heights[i] for i in chain]
@@ -184,11 +198,7 @@ def drop_text(
         hanging = _descenders(run_labels, [x_letters[i] for i in chain], run_heights, run_tops, run_bottoms)
         short = [low or hangs for low, hangs in zip(short, hanging)]  # counted as letters, as x-height ones are
         if as_letters and not all(is_digit):
-            lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
-            read = [_box(boxes[i]) in as_letters for i in chain]
-            is_word = [i >= len(digits) + len(letters) for i in chain]
-            beside = _letters_beside_words(is_digit, is_word, read, lefts, rights, run_heights)
-            short = [low or (digit and letter) for low, digit, letter in zip(short, is_digit, beside)]
+            short = [low or (digit and letter) for low, digit, letter in zip(short, is_digit, beside_words(chain))]
         letters_weight = sum(weights[i] for i, digit, low in zip(chain, is_digit, short) if low or not digit)
         run_digits = [labels[i] for i, digit, low in zip(chain, is_digit, short) if digit and not low]
         # On a page of digits, a tie leaves the digits (see the module's docstring).
