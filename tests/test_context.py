@@ -560,7 +560,7 @@ def test_a_digit_read_as_a_letter_beside_an_unread_digit_stays():
 def test_the_letters_of_sugar_on_a_field_page_are_no_digits():
     """Field letters among digits, page 29 at 640x480 (bench.field): without the letter
     network the s u g of "sugar" read as 5 4 9; with it they are the word's letters, and the
-    page's numbers are read as before."""
+    page's other digits are read either way."""
     from dataclasses import replace
 
     scene = render("letters_digits", 29, (640, 480))

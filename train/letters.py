@@ -42,7 +42,7 @@ from train.data import load_mnist
 from train.fonts import HELD_OUT_FAMILIES, TRAIN_FAMILIES, draw_glyphs, fetch_fonts
 from train.glyphs import draw_text
 from train.harvest import PER_FRAME, bare_stroke, cut_blobs, word_page
-from train.negatives import BINARISE_AT, CANVAS, CAP_PX, FONTS, HANDWRITING_EM_PX, PEN_PX, _slant
+from train.negatives import BINARISE_AT, CANVAS, CAP_PX, FONTS, HANDWRITING_EM_PX, PEN_PX, slant
 
 ALL_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MNIST_DIGITS = 30_000  # training digits in each copy (the letters match digits and font digits in number)
@@ -84,7 +84,7 @@ def single_letter(fonts: list[Path], rng: np.random.Generator, letters: str = AL
     h, w = glyph.shape
     y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
     canvas[y : y + h, x : x + w] = glyph
-    ink = np.where(_slant(canvas, rng) >= BINARISE_AT, np.uint8(255), np.uint8(0))
+    ink = np.where(slant(canvas, rng) >= BINARISE_AT, np.uint8(255), np.uint8(0))
     return None if _bare(ink) else ink
 
 

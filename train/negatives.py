@@ -61,7 +61,7 @@ KINDS = {
 HARVESTED = ("words", "ruled words", "texture")
 
 
-def _slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def slant(canvas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Random rotation (+-15 deg) and shear (+-0.3) about the centre, like a hand would."""
     angle = np.radians(rng.uniform(-15, 15))
     shear = rng.uniform(-0.3, 0.3)
@@ -85,7 +85,7 @@ def _text(chars: str, rng: np.random.Generator) -> np.ndarray:
     h, w = glyph.shape
     y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
     canvas[y : y + h, x : x + w] = glyph
-    return _slant(canvas, rng)
+    return slant(canvas, rng)
 
 
 def _handwriting(fonts: list, rng: np.random.Generator) -> np.ndarray:
@@ -97,7 +97,7 @@ def _handwriting(fonts: list, rng: np.random.Generator) -> np.ndarray:
     h, w = glyph.shape
     y, x = (CANVAS - h) // 2, (CANVAS - w) // 2
     canvas[y : y + h, x : x + w] = glyph
-    return _slant(canvas, rng)
+    return slant(canvas, rng)
 
 
 def _pair(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -154,7 +154,7 @@ def _frame(rng: np.random.Generator) -> np.ndarray:
     h = int(rng.integers(30, int(w / 1.1)))
     x, y = (CANVAS - w) // 2, (CANVAS - h) // 2
     cv2.rectangle(canvas, (int(x), int(y)), (int(x + w), int(y + h)), 255, _pen(rng))
-    return _slant(canvas, rng)
+    return slant(canvas, rng)
 
 
 def _blob(rng: np.random.Generator) -> np.ndarray:
