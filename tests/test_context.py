@@ -439,7 +439,7 @@ def test_letters_weigh_as_many_as_they_are_heights_wide():
 @pytest.mark.parametrize(
     "digit_count, letters, words, expected",
     [
-        (8, boxes(6), (), True),  # letters three quarters of the digits: still a page of digits
+        (8, boxes(6), (), True),  # letters three quarters of the digits: a page of digits all the same
         (8, boxes(7), (), False),
         (12, boxes(4), [Word((0, 0, 100, 40), x_height=20)], True),  # 4 + 5 letters
         (11, boxes(4), [Word((0, 0, 100, 40), x_height=20)], False),
@@ -539,7 +539,7 @@ def test_digits_the_letter_network_reads_as_letters_beside_a_word_are_its_letter
 
 
 def test_a_digit_read_as_a_letter_a_word_space_from_the_word_stays():
-    """The "ar" moved 12 px to the right: 15 px from the g, still in its run (a number's gap
+    """The "ar" moved 12 px to the right: 15 px from the g, within its run (a number's gap
     is 0.6 of the g's 32 px) but past a letter's gap (0.3 of it): the 5 4 9 are a number."""
     digits, words, (s, u, g) = _sugar()
     (ar,) = words

@@ -328,12 +328,18 @@ def _joined_to_the_word(
     joined = list(inside)
     for step, k in ((-1, first), (1, last)):
         while 0 <= k + step < len(is_digit) and is_digit[k + step]:
-            near, far = (k + step, k) if step < 0 else (k, k + step)
-            if lefts[far] - rights[near] > LETTER_GAP * max(heights[near], heights[far]):
+            if not _a_letter_apart(k, k + step, lefts, rights, heights):
                 break
             k += step
             joined.append(k)
     return joined
+
+
+def _a_letter_apart(a: int, b: int, lefts: list[float], rights: list[float], heights: list[float]) -> bool:
+    """Whether blobs ``a`` and ``b`` of a run (left to right) stand within LETTER_GAP of the
+    taller's height of each other, as a word's letters do."""
+    near, far = min(a, b), max(a, b)
+    return lefts[far] - rights[near] <= LETTER_GAP * max(heights[near], heights[far])
 
 
 def _box(row: np.ndarray) -> Box:
@@ -367,8 +373,7 @@ def _letters_beside_words(
             for m in (k - 1, k + 1):
                 if not 0 <= m < len(letter) or not letter[m]:
                     continue
-                near, far = min(k, m), max(k, m)
-                if lefts[far] - rights[near] <= LETTER_GAP * max(heights[k], heights[m]):
+                if _a_letter_apart(k, m, lefts, rights, heights):
                     letter[k] = grown = True
                     break
     return letter
