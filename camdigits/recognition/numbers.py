@@ -47,6 +47,15 @@ def _links(
     return list(zip(costs[order].tolist(), i[order].tolist(), j[order].tolist()))
 
 
+def word_neighbours(box: Box, boxes: np.ndarray, config: Config, max_gap: float) -> list[int]:
+    """Indices into ``boxes`` (N, 4) of those linked to ``box`` as a word's letters are
+    (:func:`link_chains` with ``word``), on either side, at most ``max_gap`` of the
+    taller's height apart."""
+    both = np.vstack([np.array(box, np.float64)[None], np.asarray(boxes, np.float64).reshape(-1, 4)])
+    links = _links(both, max_gap, config.word_centre_offset, config.word_height_ratio)
+    return sorted({i + j - 1 for _, i, j in links if 0 in (i, j)})
+
+
 def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
     """The number the digits of ``chain`` spell, left to right.
 

@@ -20,6 +20,7 @@ from camdigits.config import (
     CONTEXT_SURE_DIGITS,
     GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
+    LETTER_GAP,
     LETTER_SHARE,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
@@ -57,7 +58,7 @@ from camdigits.recognition.context import (
 )
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
-from camdigits.recognition.numbers import group_numbers
+from camdigits.recognition.numbers import group_numbers, word_neighbours
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.split import split_touching
 from camdigits.recognition.styles import with_flagged_ones
@@ -364,6 +365,44 @@ class Recognizer:
             page_of_digits,
         )
 
+    def letters_left_whole(
+        self,
+        candidates: list[Candidate],
+        labels: np.ndarray,
+        confidences: np.ndarray,
+        digits: list[Digit],
+        unsure: list[Digit],
+        words: Sequence[Word],
+    ) -> tuple[list[Digit], list[Digit]]:
+        """Split stage, off a page of digits: the ``digits`` and ``unsure`` blobs of
+        :meth:`split_touching`, where the parts of a cut blob (of ``candidates``, read as
+        ``labels`` with ``confidences``) are that blob again, unsure, for the word context,
+        if the letter network reads it LETTER_SHARE surely or more as a letter and it stands
+        a letter's gap (LETTER_GAP) from one of a word's letters: a joined-up word of
+        ``words`` or a blob the network also reads as a letter. A print hand's "a" cut into
+        a 0 and a 1 beside "per" is one; two touching digits alone are read as before
+        (docs/accuracy.md, "Letters cut into digits")."""
+        if self.letter_network is None:
+            return digits, unsure
+        whole = {blob.box for blob in candidates}
+        held = _holders([d.box for d in digits + unsure if d.box not in whole], candidates)
+        if not held:
+            return digits, unsure
+        boxes = np.array([blob.box for blob in candidates] + [word.box for word in words], np.float64)
+        cut = sorted(set(held.values()))
+        beside = {k: [n for n in word_neighbours(boxes[k], boxes, self.config, LETTER_GAP) if n != k] for k in cut}
+        asked = sorted(set(cut).union(n for near in beside.values() for n in near if n < len(candidates)))
+        shares = self.letter_network.predict(to_mnist_patches([candidates[k].ink for k in asked]))[:, 1]
+        letter = {k for k, share in zip(asked, shares.tolist()) if share >= LETTER_SHARE}
+        letter.update(range(len(candidates), len(boxes)))  # the joined-up words
+        uncut = [k for k in cut if k in letter and letter.intersection(beside[k])]
+        if not uncut:
+            return digits, unsure
+        parts = {box for box, k in held.items() if k in uncut}
+        kept = [d for d in digits if d.box not in parts]
+        wholes = [Digit(int(labels[k]), float(confidences[k]), candidates[k].box) for k in uncut]
+        return kept, [d for d in unsure if d.box not in parts] + wholes
+
     def read_as_letters(self, boxes: list[Box], candidates: list[Candidate]) -> set[Box]:
         """Those of ``boxes`` (of digits and unread blobs) that are whole ``candidates`` and
         that the letter network reads LETTER_SHARE surely or more as letters, for the word
@@ -409,6 +448,10 @@ class Recognizer:
             hook("classify")
         page_of_digits = _is_page_of_digits(candidates, confidences >= self.config.min_confidence, words)
         digits, unsure = self.split_touching(candidates, labels, confidences, page_of_digits)
+        if not page_of_digits:
+            digits, unsure = self.letters_left_whole(
+                candidates, labels, confidences, digits, unsure, words + loosely_joined
+            )
         if grainy and len(digits) >= GRAINY_FRAME_DIGITS:
             digits += self.read_grainy(digits, grainy, candidates, probabilities)
         digits = _without_printed_marks(_without_lying_ones(digits), paper, mask)
@@ -441,6 +484,22 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _holders(parts: list[Box], candidates: list[Candidate]) -> dict[Box, int]:
+    """The index into ``candidates`` of the smallest one holding each of the ``parts`` (boxes
+    of the halves and parts of cut blobs), for those that one holds."""
+    if not parts or not candidates:
+        return {}
+    boxes = np.array([blob.box for blob in candidates], np.int64)
+    rights, bottoms = boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]
+    areas = boxes[:, 2] * boxes[:, 3]
+    held = {}
+    for x, y, w, h in parts:
+        inside = (boxes[:, 0] <= x) & (boxes[:, 1] <= y) & (rights >= x + w) & (bottoms >= y + h)
+        if inside.any():
+            held[(x, y, w, h)] = int(np.flatnonzero(inside)[np.argmin(areas[inside])])
+    return held
 
 
 def _is_page_of_digits(candidates: list[Candidate], sure: np.ndarray, words: Sequence[Word]) -> bool:
