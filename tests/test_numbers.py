@@ -1,9 +1,10 @@
 """Grouping digits into numbers read left to right."""
 
+import numpy as np
 import pytest
 
 from camdigits.config import Config
-from camdigits.recognition.numbers import group_numbers
+from camdigits.recognition.numbers import group_numbers, word_neighbours
 from camdigits.types import Digit
 
 CONFIG = Config()
@@ -127,3 +128,12 @@ def test_links_match_the_pairwise_rule(seed, word):
     if word:  # the stem (41) links to the t (40), listed before it
         assert any((i, j) == (41, 40) for _, i, j in expected)
     assert _links(np.array(boxes, np.float64), CONFIG.max_gap, *limits) == expected
+
+
+def test_word_neighbours_are_linked_as_a_word_s_letters_within_the_gap_given():
+    """An x-height letter's neighbours: an ascender a pixel right of it and one 3 px left
+    (within 0.3 of the taller's 30 px), not one a word space away, nor a speck a fifth of
+    its height."""
+    a = (100, 116, 12, 14)
+    boxes = np.array([(113, 100, 10, 30), (85, 100, 12, 30), (140, 100, 10, 30), (95, 125, 3, 3)], np.float64)
+    assert word_neighbours(a, boxes, Config(), 0.3) == [0, 1]

@@ -19,7 +19,7 @@ from camdigits.config import (
     Config,
 )
 from camdigits.recognition import recognizer, split
-from camdigits.recognition.candidates import Candidate, shaded
+from camdigits.recognition.candidates import Candidate, Word, shaded
 from camdigits.recognition.normalise import to_mnist_patches
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.split import (
@@ -34,6 +34,7 @@ from camdigits.recognition.split import (
     unsure_half_bar,
 )
 from camdigits.recognition.stacks import worth_cutting
+from camdigits.types import Digit
 from tests.pages import blank_page, first_of_each_label, mnist_test, write_digit
 
 
@@ -589,3 +590,67 @@ def test_a_part_one_pixel_wide_is_shaded_as_a_crop():
     shade = shaded(part)
     assert shade.dtype == np.uint8 and shade.shape == (4, 1) and shade.min() >= 1
     assert to_mnist_patches([shade]).shape == (1, 28, 28, 1)
+
+
+class _LetterShares:
+    """A letter network that reads each blob (passed unnormalised, by the monkeypatch
+    below) as a letter as surely as ``shares`` says of its box; 0 for any other."""
+
+    def __init__(self, candidates: list[Candidate], shares: dict[tuple, float]) -> None:
+        self._shares = {id(blob.ink): shares.get(blob.box, 0.0) for blob in candidates}
+
+    def predict(self, inks: list[np.ndarray]) -> np.ndarray:
+        share = np.array([self._shares[id(ink)] for ink in inks], np.float32)
+        return np.stack([1 - share, share], axis=1)
+
+
+A, P = (757, 139, 11, 14), (770, 136, 34, 38)  # the a and p of "Paper" (field words page 20, 720p)
+A_CUT = [Digit(0, 1.0, (757, 139, 8, 14)), Digit(1, 1.0, (765, 139, 3, 12))]
+
+
+def _left_whole(monkeypatch, others: list[tuple], shares: dict[tuple, float], words=()):
+    candidates = [Candidate(box, np.full(box[:1:-1], 255, np.uint8)) for box in [A, *others]]
+    recognizer_ = Recognizer()
+    recognizer_.letter_network = _LetterShares(candidates, shares)
+    monkeypatch.setattr(recognizer, "to_mnist_patches", lambda inks: inks)
+    labels, confidences = np.array([4] * len(candidates)), np.array([0.3] * len(candidates))
+    return recognizer_.letters_left_whole(candidates, labels, confidences, list(A_CUT), [], list(words))
+
+
+@pytest.mark.parametrize(
+    "others, shares, words, whole",
+    [
+        ([P], {A: 0.95, P: 0.9}, (), True),  # an a cut into 0 1, beside a letter: left whole
+        ([], {A: 0.95}, [Word(P, 20)], True),  # ... or beside a joined-up word
+        ([P], {A: 0.95, P: 0.1}, (), False),  # beside a blob read as a digit: a number's digits
+        ([P], {A: 0.2, P: 0.9}, (), False),  # the whole not read as a letter
+        ([], {A: 0.95}, (), False),  # alone: two touching digits as likely
+        ([(790, 136, 34, 38)], {A: 0.95, (790, 136, 34, 38): 0.9}, (), False),  # a word space away
+    ],
+)
+def test_a_cut_blob_read_as_a_letter_beside_a_word_is_left_whole(monkeypatch, others, shares, words, whole):
+    """Off a page of digits, the parts of a cut blob are that blob again, unsure, where the
+    letter network reads it as a letter (LETTER_SHARE) a letter's gap from a word's letters."""
+    digits, unsure = _left_whole(monkeypatch, others, shares, words)
+    if whole:
+        assert digits == [] and unsure == [Digit(4, 0.3, A)]
+    else:
+        assert digits == A_CUT and unsure == []
+
+
+def test_the_a_of_paper_on_a_field_page_is_no_zero_and_one(monkeypatch):
+    """Field words page 20 at 720p (bench.field): a print hand's "a" in "Paper" is cut into
+    a 0 and a 1 read at 1.00. The letter network reads the whole a as a letter beside the p,
+    so the word context sees it as one; the page then holds no digit there."""
+    scene = render("words_only", 20, (1280, 720))
+
+    def in_a(digits):
+        return [d.label for d in digits if 750 <= d.box[0] <= 770 and 130 <= d.box[1] <= 150]
+
+    assert in_a(Recognizer().recognize(scene.image).digits) == []
+
+    def as_cut(self, candidates, labels, confidences, digits, unsure, words):
+        return digits, unsure
+
+    monkeypatch.setattr(Recognizer, "letters_left_whole", as_cut)
+    assert in_a(Recognizer().recognize(scene.image).digits) == [0, 1]
