@@ -608,13 +608,24 @@ A, P = (757, 139, 11, 14), (770, 136, 34, 38)  # the a and p of "Paper" (field w
 A_CUT = [Digit(0, 1.0, (757, 139, 8, 14)), Digit(1, 1.0, (765, 139, 3, 12))]
 
 
-def _left_whole(monkeypatch, others: list[tuple], shares: dict[tuple, float], words=()):
+def _left_whole(monkeypatch, others: list[tuple], shares: dict[tuple, float], words=(), cut_others=()):
     candidates = [Candidate(box, np.full(box[:1:-1], 255, np.uint8)) for box in [A, *others]]
     recognizer_ = Recognizer()
     recognizer_.letter_network = _LetterShares(candidates, shares)
     monkeypatch.setattr(recognizer, "to_mnist_patches", lambda inks: inks)
     labels, confidences = np.array([4] * len(candidates)), np.array([0.3] * len(candidates))
-    return recognizer_.letters_left_whole(candidates, labels, confidences, list(A_CUT), [], list(words))
+    parts = list(A_CUT) + list(cut_others)
+    return recognizer_.letters_left_whole(candidates, labels, confidences, parts, [], list(words))
+
+
+P_CUT = [Digit(2, 1.0, (770, 136, 17, 38)), Digit(6, 1.0, (787, 136, 17, 38))]
+
+
+def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before(monkeypatch):
+    """ "2026" written as two touching pairs, each read as a letter: neither vouches for the
+    other, as an uncut letter or a joined-up word would."""
+    digits, unsure = _left_whole(monkeypatch, [P], {A: 0.95, P: 0.9}, cut_others=P_CUT)
+    assert digits == A_CUT + P_CUT and unsure == []
 
 
 @pytest.mark.parametrize(

@@ -379,9 +379,9 @@ class Recognizer:
         ``labels`` with ``confidences``) are that blob again, unsure, for the word context,
         if the letter network reads it LETTER_SHARE surely or more as a letter and it stands
         a letter's gap (LETTER_GAP) from one of a word's letters: a joined-up word of
-        ``words`` or a blob the network also reads as a letter. A print hand's "a" cut into
-        a 0 and a 1 beside "per" is one; two touching digits alone are read as before
-        (docs/accuracy.md, "Letters cut into digits")."""
+        ``words`` or an uncut blob the network also reads as a letter. A print hand's "a"
+        cut into a 0 and a 1 beside "per" is one; two touching digits alone, or beside
+        another such pair, are read as before (docs/accuracy.md, "Letters cut into digits")."""
         if self.letter_network is None:
             return digits, unsure
         whole = {blob.box for blob in candidates}
@@ -394,8 +394,10 @@ class Recognizer:
         asked = sorted(set(cut).union(n for near in beside.values() for n in near if n < len(candidates)))
         shares = self.letter_network.predict(to_mnist_patches([candidates[k].ink for k in asked]))[:, 1]
         letter = {k for k, share in zip(asked, shares.tolist()) if share >= LETTER_SHARE}
-        letter.update(range(len(candidates), len(boxes)))  # the joined-up words
-        uncut = [k for k in cut if k in letter and letter.intersection(beside[k])]
+        # A word's letters beside it: joined-up words, and blobs read so that were not cut
+        # ("2026" as two touching pairs, each read as a letter, vouches for no letter).
+        beside_letters = (letter - set(cut)).union(range(len(candidates), len(boxes)))
+        uncut = [k for k in cut if k in letter and beside_letters.intersection(beside[k])]
         if not uncut:
             return digits, unsure
         parts = {box for box, k in held.items() if k in uncut}
