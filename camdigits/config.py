@@ -324,6 +324,9 @@ STACK_MAX_OVERLAP = 0.3
 # --- numbers (recognition/numbers.py) -------------------------------------------------------
 SAME_LINE_OVERLAP = 0.5  # fraction of the shorter's height two numbers' extents overlap to be on one line
 MAX_OVERLAP = 0.3  # digit heights a right neighbour may overlap the digit to its left (handwriting touches)
+# ... and, off a page of digits, a word's letter the letter to its left: an o under a T's
+# bar (docs/accuracy.md, "A letter under a capital's bar").
+WORD_MAX_OVERLAP = 0.5
 
 # --- runtime: limits on work and memory, and speed (results are the same whatever they are) -
 # A frame of crossing lines, every box meeting every other, would compare millions of pairs.

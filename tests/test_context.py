@@ -3,8 +3,8 @@
 import pytest
 
 from bench.field.scene import render
-from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, WORD_MIN_TRAVEL, Config
-from camdigits.recognition import candidates, recognizer
+from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, MAX_OVERLAP, WORD_MIN_TRAVEL, Config
+from camdigits.recognition import candidates, context, recognizer
 from camdigits.recognition.candidates import Word
 from camdigits.recognition.context import (
     drop_text,
@@ -591,3 +591,21 @@ def test_a_digit_read_as_a_letter_beside_a_word_in_a_run_too_short_to_weigh_is_a
     with_seven = [*zero, seven, *number]
     far = [Word((400, 274, 57, 26), 26)]
     assert drop_text(with_seven, [], CONFIG, far, read_as_letters=lambda boxes: {d}) == with_seven
+
+
+def test_the_o_under_the_bar_of_total_on_a_field_page_is_a_letter(monkeypatch):
+    """ "Total" (field letters among digits, page 39 at 640x480): the T read as 7 (0.85),
+    the o under its bar as 0 (1.00), then the joined-up "tal". Linked as a word's letters
+    may overlap (WORD_MAX_OVERLAP), the o stands in the word's run and is a letter; held
+    to a number's overlap, it stood in a run of its own and was read as a 0."""
+    scene = render("letters_digits", 39, (640, 480))
+
+    def in_total(digits):
+        return [d.label for d in digits if 405 <= d.box[0] <= 490 and 10 <= d.box[1] <= 50]
+
+    digits = Recognizer().recognize(scene.image).digits
+    assert in_total(digits) == []
+    monkeypatch.setattr(context, "WORD_MAX_OVERLAP", MAX_OVERLAP)
+    held = Recognizer().recognize(scene.image).digits
+    assert in_total(held) == [0]
+    assert [d for d in held if not in_total([d])] == list(digits)  # the page's other digits alike

@@ -62,10 +62,12 @@ from camdigits.config import (
     LETTERLIKE,
     LETTERLIKE_AMONG,
     LETTERLIKE_WEIGHT,
+    MAX_OVERLAP,
     ONLY_ONES,
     PAGE_OF_DIGITS_MIN_DIGITS,
     SIZE_STEP_DIGITS,
     TEXT_PAGE,
+    WORD_MAX_OVERLAP,
     X_HEIGHT,
     X_HEIGHT_BESIDE_ONES,
     Config,
@@ -163,7 +165,9 @@ def drop_text(
     ]
     keep = [True] * len(digits)
     text_page = sum(weights[len(digits) :]) >= TEXT_PAGE * len(digits)
-    chains = link_chains(boxes, config, word=True)
+    # Off a page of digits a letter may stand under a capital's bar; on one, a box that far
+    # inside another is a stacked or merged piece of writing.
+    chains = link_chains(boxes, config, word=True, max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP)
     as_letters: Collection[Box] = ()
     if read_as_letters is not None and not page_of_digits:
         # One call of the network, on the digits and unread blobs of runs that hold both.

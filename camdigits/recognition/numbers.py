@@ -15,30 +15,31 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, Config
+from camdigits.config import MAX_OVERLAP, SAME_LINE_OVERLAP, WORD_MAX_OVERLAP, Config
 from camdigits.recognition.geometry import overlapping_between
 from camdigits.types import Box, Digit, Number, union_box
 
 
 def _links(
-    boxes: np.ndarray, max_gap: float, max_centre_offset: float, min_height_ratio: float
+    boxes: np.ndarray, max_gap: float, max_centre_offset: float, min_height_ratio: float, max_overlap: float
 ) -> list[tuple[float, int, int]]:
     """Every pair (i, j) of the boxes (N, 4) that may be neighbours in a number (or a word:
     see :func:`link_chains`), with j right of i (its centre past i's), as (gap from i to j in
     digit heights, i, j), cheapest first; the limits are those of
-    :class:`~camdigits.config.Config`. The boxes may come in any order.
+    :class:`~camdigits.config.Config`, and j may overlap i by ``max_overlap`` of the taller's
+    height (MAX_OVERLAP, WORD_MAX_OVERLAP). The boxes may come in any order.
 
     Only pairs whose gap could pass are weighed (see :mod:`camdigits.recognition.geometry`): a page of
     30 digits has 435 pairs, a large photo of a printed page 20 million."""
     x, y, w, h = boxes.T
     tallest = h.max(initial=0.0)
-    # j's left edge lies within [-MAX_OVERLAP, max_gap] digit heights of i's right edge,
+    # j's left edge lies within [-max_overlap, max_gap] digit heights of i's right edge,
     # and no digit height exceeds the tallest; the exact test follows.
-    i, j = overlapping_between(x + w - MAX_OVERLAP * tallest, x + w + max_gap * tallest + 1, x, x + 1)
+    i, j = overlapping_between(x + w - max_overlap * tallest, x + w + max_gap * tallest + 1, x, x + 1)
     height = np.maximum(h[i], h[j])
     gap = (x[j] - (x[i] + w[i])) / height
     centre_x, centre_y = x + w / 2, y + h / 2
-    linked = (gap >= -MAX_OVERLAP) & (gap <= max_gap)
+    linked = (gap >= -max_overlap) & (gap <= max_gap)
     linked &= centre_x[j] > centre_x[i]  # must lie to the right, centre past centre: each pair once
     linked &= np.abs(centre_y[i] - centre_y[j]) <= max_centre_offset * height
     linked &= np.minimum(h[i], h[j]) >= min_height_ratio * height
@@ -52,7 +53,7 @@ def word_neighbours(box: Box, boxes: np.ndarray, config: Config, max_gap: float)
     (:func:`link_chains` with ``word``), on either side, at most ``max_gap`` of the
     taller's height apart."""
     both = np.vstack([np.array(box, np.float64)[None], np.asarray(boxes, np.float64).reshape(-1, 4)])
-    links = _links(both, max_gap, config.word_centre_offset, config.word_height_ratio)
+    links = _links(both, max_gap, config.word_centre_offset, config.word_height_ratio, WORD_MAX_OVERLAP)
     return sorted({i + j - 1 for _, i, j in links if 0 in (i, j)})
 
 
@@ -73,14 +74,18 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
     )
 
 
-def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[list[int]]:
+def link_chains(
+    boxes: np.ndarray, config: Config, word: bool = False, max_overlap: float = MAX_OVERLAP
+) -> list[list[int]]:
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
     into ``boxes`` from left to right by their centres (a narrow box in the left part of a
     wider one stands before it: the stem of an i whose dot joined the t after it, a 1 under
     the overhanging bar of the 7 after it); a box with no neighbour is a chain of one.
     Linked as the digits of a number are, or if ``word``, as the letters of a word: with
     heights and centres further apart (``config.word_height_ratio``, ``word_centre_offset``),
-    since a word's x-height letters stand beside its ascenders.
+    since a word's x-height letters stand beside its ascenders. A box may overlap the one
+    to its left by ``max_overlap`` of the taller's height (WORD_MAX_OVERLAP off a page of
+    digits: an o under a T's bar).
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
@@ -94,7 +99,7 @@ def link_chains(boxes: np.ndarray, config: Config, word: bool = False) -> list[l
         if word
         else (config.max_centre_offset, config.min_height_ratio)
     )
-    for _, i, j in _links(boxes[order], config.max_gap, offset, ratio):
+    for _, i, j in _links(boxes[order], config.max_gap, offset, ratio, max_overlap):
         if i not in right_of and j not in left_of:
             right_of[i] = j
             left_of[j] = i
