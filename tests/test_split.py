@@ -633,6 +633,7 @@ def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before(m
     [
         ([P], {A: 0.95, P: 0.9}, (), True),  # an a cut into 0 1, beside a letter: left whole
         ([], {A: 0.95}, [Word(P, 20)], True),  # ... or beside a joined-up word
+        ([], {A: 0.95}, [Word((770, 136, 400, 38), 20)], True),  # ... however long
         ([P], {A: 0.95, P: 0.1}, (), False),  # beside a blob read as a digit: a number's digits
         ([P], {A: 0.2, P: 0.9}, (), False),  # the whole not read as a letter
         ([], {A: 0.95}, (), False),  # alone: two touching digits as likely

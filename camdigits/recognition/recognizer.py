@@ -390,7 +390,7 @@ class Recognizer:
             return digits, unsure
         boxes = np.array([blob.box for blob in candidates] + [word.box for word in words], np.float64)
         cut = sorted(set(held.values()))
-        beside = {k: [n for n in word_neighbours(boxes[k], boxes, self.config, LETTER_GAP) if n != k] for k in cut}
+        beside = {k: _word_neighbours(k, boxes, self.config) for k in cut}
         asked = sorted(set(cut).union(n for near in beside.values() for n in near if n < len(candidates)))
         shares = self.letter_network.predict(to_mnist_patches([candidates[k].ink for k in asked]))[:, 1]
         letter = {k for k, share in zip(asked, shares.tolist()) if share >= LETTER_SHARE}
@@ -486,6 +486,19 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _word_neighbours(k: int, boxes: np.ndarray, config: Config) -> list[int]:
+    """Indices into ``boxes`` (N, 4) of those linked to box ``k`` as a word's letters are,
+    LETTER_GAP apart at most (:func:`camdigits.recognition.numbers.word_neighbours`), among
+    the boxes near it only: a photo of a page holds thousands."""
+    x, y, w, h = boxes[k]
+    reach = max(w, h) / config.word_height_ratio  # the tallest a linked box can be: gaps and offsets are less
+    xs, ys, ws, hs = boxes.T
+    across = (xs <= x + w + reach) & (xs + ws >= x - reach)
+    near = np.flatnonzero(across & (ys <= y + h + reach) & (ys + hs >= y - reach))
+    near = near[near != k]
+    return [int(near[n]) for n in word_neighbours(boxes[k], boxes[near], config, LETTER_GAP)]
 
 
 def _holders(parts: list[Box], candidates: list[Candidate]) -> dict[Box, int]:
