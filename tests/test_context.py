@@ -596,8 +596,9 @@ def test_a_digit_read_as_a_letter_beside_a_word_in_a_run_too_short_to_weigh_is_a
 def test_the_o_under_the_bar_of_total_on_a_field_page_is_a_letter(monkeypatch):
     """ "Total" (field letters among digits, page 39 at 640x480): the T read as 7 (0.85),
     the o under its bar as 0 (1.00), then the joined-up "tal". Linked as a word's letters
-    may overlap (WORD_MAX_OVERLAP), the o stands in the word's run and is a letter; held
-    to a number's overlap, it stood in a run of its own and was read as a 0."""
+    off a page of digits may overlap (WORD_MAX_OVERLAP), the o stands in the word's run and
+    is a letter; held
+    to a number's overlap, it stands in a run of its own and is read as a 0."""
     scene = render("letters_digits", 39, (640, 480))
 
     def in_total(digits):

@@ -641,8 +641,9 @@ def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before(m
     ],
 )
 def test_a_cut_blob_read_as_a_letter_beside_a_word_is_left_whole(monkeypatch, others, shares, words, whole):
-    """Off a page of digits, the parts of a cut blob are that blob again, unsure, where the
-    letter network reads it as a letter (LETTER_SHARE) a letter's gap from a word's letters."""
+    """Off a page of digits, the parts of a cut blob give way to the whole blob, unsure,
+    where the letter network reads it as a letter (LETTER_SHARE) a letter's gap from a
+    word's letters."""
     digits, unsure = _left_whole(monkeypatch, others, shares, words)
     if whole:
         assert digits == [] and unsure == [Digit(4, 0.3, A)]

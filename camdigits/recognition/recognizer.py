@@ -376,12 +376,12 @@ class Recognizer:
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage, off a page of digits: the ``digits`` and ``unsure`` blobs of
         :meth:`split_touching`, where the parts of a cut blob (of ``candidates``, read as
-        ``labels`` with ``confidences``) are that blob again, unsure, for the word context,
-        if the letter network reads it LETTER_SHARE surely or more as a letter and it stands
-        a letter's gap (LETTER_GAP) from one of a word's letters: a joined-up word of
-        ``words`` or an uncut blob the network also reads as a letter. A print hand's "a"
+        ``labels`` with ``confidences``) give way to the whole blob, unsure, for the word
+        context, if the letter network reads it LETTER_SHARE surely or more as a letter and
+        it stands a letter's gap (LETTER_GAP) from one of a word's letters: a joined-up word
+        of ``words`` or an uncut blob the network also reads as a letter. A print hand's "a"
         cut into a 0 and a 1 beside "per" is one; two touching digits alone, or beside
-        another such pair, are read as before (docs/accuracy.md, "Letters cut into digits")."""
+        another such pair, keep their cut (docs/accuracy.md, "Letters cut into digits")."""
         if self.letter_network is None:
             return digits, unsure
         whole = {blob.box for blob in candidates}
