@@ -68,6 +68,13 @@ def video(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, ["--model", str(MODEL), "video", *map(str, args)], catch_exceptions=False)
 
 
+def video_ok(*args: str | Path) -> Result:
+    """:func:`video` that must end with exit code 0; what it printed is the message if not."""
+    result = video(*args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -131,7 +138,7 @@ def test_sample_clip_end_to_end(tmp_path):
 
 def test_annotated_copy_shows_the_boxes(clip, tmp_path):
     out, jsonl = tmp_path / "annotated.mp4", tmp_path / "results.jsonl"
-    assert video(clip, "--output", out, "--json", jsonl, "--no-track").exit_code == 0
+    video_ok(clip, "--output", out, "--json", jsonl, "--no-track")
     first = records(jsonl)[0]
     assert first["digits"] and all("track" not in d for d in first["digits"])
     ok, annotated = cv2.VideoCapture(str(out)).read()
@@ -156,7 +163,7 @@ def test_json_to_stdout_is_pure_json(clip):
 @pytest.mark.parametrize("every, frames", [(1, list(range(30))), (3, list(range(0, 30, 3))), (7, [0, 7, 14, 21, 28])])
 def test_every_nth_frame(every, frames, clip, tmp_path):
     out, jsonl = tmp_path / "annotated.mp4", tmp_path / "results.jsonl"
-    assert video(clip, "--every", every, "--json", jsonl, "--output", out).exit_code == 0
+    video_ok(clip, "--every", every, "--json", jsonl, "--output", out)
     assert [r["frame"] for r in records(jsonl)] == frames
     assert [r["time"] for r in records(jsonl)] == [round(f / 30, 3) for f in frames]
     # the annotated copy holds each read frame until the next one: same pace as the input
@@ -373,9 +380,8 @@ def test_output_folders_are_created(tmp_path):
 def test_worker_processes_change_nothing_but_speed(workers, clip, tmp_path):
     """One process or several (frames through shared memory), the JSON is the same."""
     reference, jsonl = tmp_path / "serial.jsonl", tmp_path / "pool.jsonl"
-    assert video(clip, "--json", reference, "--workers", "1").exit_code == 0
-    result = video(clip, "--json", jsonl, "--workers", workers)
-    assert result.exit_code == 0, result.output
+    video_ok(clip, "--json", reference, "--workers", "1")
+    video_ok(clip, "--json", jsonl, "--workers", workers)
     assert jsonl.read_text() == reference.read_text()
     assert len(records(jsonl)) == 30
 
@@ -389,7 +395,7 @@ def test_without_worker_processes_video_mode_runs_in_one(clip, tmp_path, monkeyp
         raise OSError(38, "Function not implemented")
 
     reference, jsonl = tmp_path / "serial.jsonl", tmp_path / "fallback.jsonl"
-    assert video(clip, "--json", reference, "--workers", "1").exit_code == 0
+    video_ok(clip, "--json", reference, "--workers", "1")
     monkeypatch.setattr(camdigits.cli, "RecognizerPool", no_processes)
     result = video(clip, "--json", jsonl, "--workers", "2")
     assert result.exit_code == 0, result.output
