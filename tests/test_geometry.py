@@ -27,3 +27,11 @@ def test_a_tight_canvas_is_smaller_than_a_square_one_for_a_tall_strip():
     _, size = tight_turn(480, 213, 5.0)
     _, side = square_turn(480, 213, 5.0)
     assert size[0] * size[1] < 0.5 * side * side
+
+
+def test_within_says_which_boxes_hold_each_box_edges_included():
+    from camdigits.recognition.geometry import within
+
+    halves = np.array([(10, 10, 8, 14), (18, 10, 3, 12), (30, 5, 5, 5)])
+    wholes = np.array([(10, 10, 11, 14), (0, 0, 100, 100)])
+    assert within(halves, wholes).tolist() == [[True, True], [True, True], [False, True]]

@@ -101,6 +101,15 @@ def overlapping_boxes(
     return np.minimum(a, b), np.maximum(a, b)
 
 
+def within(boxes: np.ndarray, wholes: np.ndarray) -> np.ndarray:
+    """(N, M) bools: whether each of ``boxes`` (N, 4: x, y, w, h) lies within each of
+    ``wholes`` (M, 4), edges included: the halves and parts of a cut blob within it."""
+    inner = boxes[:, None, :]
+    starts_inside = inner[..., :2] >= wholes[:, :2]
+    ends_inside = inner[..., :2] + inner[..., 2:] <= wholes[:, :2] + wholes[:, 2:]
+    return (starts_inside & ends_inside).all(axis=2)
+
+
 def true_runs(filled: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) of each run of True in the 1-D ``filled``, end exclusive."""
     edges = np.flatnonzero(np.diff(np.concatenate(([False], filled, [False])).astype(np.int8)))

@@ -56,6 +56,7 @@ from camdigits.recognition.context import (
     read_in_context,
     without_only_ones,
 )
+from camdigits.recognition.geometry import within
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers, word_neighbours
@@ -236,9 +237,7 @@ class Recognizer:
         heights, as a p's bowl and stem do, and are not taken."""
         if not len(wholes):
             return readings
-        boxes = np.array([half.box for half in halves])[:, None, :]
-        inside = (boxes[..., :2] >= wholes[:, :2]) & (boxes[..., :2] + boxes[..., 2:] <= wholes[:, :2] + wholes[:, 2:])
-        small = np.flatnonzero(inside.all(axis=2).any(axis=1))
+        small = np.flatnonzero(within(np.array([half.box for half in halves]), wholes).any(axis=1))
         if not len(small):
             return readings
         second = self.small_network.predict(patches[small])
@@ -392,8 +391,7 @@ class Recognizer:
         cut = sorted(set(held.values()))
         beside = {k: _word_neighbours(k, boxes, self.config) for k in cut}
         asked = sorted(set(cut).union(n for near in beside.values() for n in near if n < len(candidates)))
-        shares = self.letter_network.predict(to_mnist_patches([candidates[k].ink for k in asked]))[:, 1]
-        letter = {k for k, share in zip(asked, shares.tolist()) if share >= LETTER_SHARE}
+        letter = {k for k, is_letter in zip(asked, self._letters([candidates[k] for k in asked])) if is_letter}
         # A word's letters beside it: joined-up words, and blobs read so that were not cut
         # ("2026" as two touching pairs, each read as a letter, vouches for no letter).
         beside_letters = (letter - set(cut)).union(range(len(candidates), len(boxes)))
@@ -415,8 +413,12 @@ class Recognizer:
         boxes = [box for box in boxes if box in by_box]
         if not boxes:
             return set()
-        shares = self.letter_network.predict(to_mnist_patches([by_box[box].ink for box in boxes]))[:, 1]
-        return {box for box, share in zip(boxes, shares.tolist()) if share >= LETTER_SHARE}
+        return {box for box, is_letter in zip(boxes, self._letters([by_box[box] for box in boxes])) if is_letter}
+
+    def _letters(self, blobs: list[Candidate]) -> list[bool]:
+        """Whether the letter network reads each of ``blobs`` LETTER_SHARE surely or more as a letter."""
+        shares = self.letter_network.predict(to_mnist_patches([blob.ink for blob in blobs]))[:, 1]
+        return (shares >= LETTER_SHARE).tolist()
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
@@ -507,13 +509,12 @@ def _holders(parts: list[Box], candidates: list[Candidate]) -> dict[Box, int]:
     if not parts or not candidates:
         return {}
     boxes = np.array([blob.box for blob in candidates], np.int64)
-    rights, bottoms = boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]
     areas = boxes[:, 2] * boxes[:, 3]
     held = {}
-    for x, y, w, h in parts:
-        inside = (boxes[:, 0] <= x) & (boxes[:, 1] <= y) & (rights >= x + w) & (bottoms >= y + h)
+    for part in parts:  # one at a time: a photo of a page holds thousands of candidates
+        (inside,) = within(np.array([part], np.int64), boxes)
         if inside.any():
-            held[(x, y, w, h)] = int(np.flatnonzero(inside)[np.argmin(areas[inside])])
+            held[part] = int(np.flatnonzero(inside)[np.argmin(areas[inside])])
     return held
 
 
