@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.field.scene import render
 from camdigits.recognition import split, stacks
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
@@ -290,6 +291,52 @@ def test_three_pieces_come_apart_only_if_each_pair_is_one_above_the_other():
 )
 def test_pieces_side_by_side_or_alone_do_not_come_apart(rects):
     assert stacked_pieces(_blob(*rects), min_height=10) == []
+
+
+def test_pieces_that_share_rows_come_apart_on_a_page_of_digits():
+    """A 2 over the 22 below it, whose digits share rows: no pieces on a page of words (a
+    word's letters stand so), its three pieces on a page of digits, top first."""
+    rects = [(20, 0, 12, 25), (0, 24, 12, 25), (40, 24, 12, 28)]
+    pieces = stacked_pieces(_blob(*rects), min_height=10, side_by_side=True)
+    assert [p.box for p in pieces] == [(120, 200, 12, 25), (100, 224, 12, 25), (140, 224, 12, 28)]
+
+
+def _field_digits(seed: int, region: tuple[int, int, int, int]) -> list[tuple[int, tuple[int, int]]]:
+    """The digits (label, top left corner), left to right, that a fresh recognizer reads
+    with boxes whose corner lies in ``region`` (x, y, w, h) of field tilted ruled page
+    ``seed`` at 640x480."""
+    x, y, w, h = region
+    digits = Recognizer().recognize(render("tilted_ruled", seed, (640, 480)).image).digits
+    inside = [d for d in digits if x <= d.box[0] < x + w and y <= d.box[1] < y + h]
+    return [(d.label, d.box[:2]) for d in sorted(inside, key=lambda d: d.box[0])]
+
+
+def test_two_lines_digits_that_share_rows_are_read_in_their_pieces_on_a_page_of_digits(monkeypatch):
+    """Field tilted ruled page 1 at 640x480 (bench.field): a 0 above the 1 0 of the next
+    line, joined into one blob 61 px tall among digits of 25. Its empty rows part the 0
+    from the 1 0, which read as no digit together; its pieces of ink, of which the 1 and
+    the 0 share rows, read 0, 1 and 0 at 0.98 or more. Without the pieces of a blob whose
+    pieces share rows, only the upper 0 is read."""
+    region = (520, 270, 60, 50)
+    assert [label for label, _ in _field_digits(1, region)] == [1, 0, 0]
+    pieces = stacks.stacked_pieces
+
+    def only_one_above_another(candidate, min_height, side_by_side=False):
+        return pieces(candidate, min_height)
+
+    monkeypatch.setattr(stacks, "stacked_pieces", only_one_above_another)
+    assert [label for label, _ in _field_digits(1, region)] == [0]
+
+
+def test_a_tall_blob_is_read_in_its_parts_or_its_pieces_whichever_reads_more_digits(monkeypatch):
+    """Field tilted ruled page 14 at 640x480 (bench.field): a 2 over a 4 over a 1 joined into
+    one blob 61 px tall. Cut along its empty rows, the 4's part keeps a sliver of the 1 and
+    reads 0.47 surely; as a piece of ink of its own it reads 1.00. Read only in its parts,
+    as before pieces were tried beside them, the 4 is lost."""
+    region = (150, 40, 30, 40)
+    assert (4, (159, 64)) in _field_digits(14, region)
+    monkeypatch.setattr(stacks, "stacked_pieces", lambda candidate, min_height, side_by_side=False: [])
+    assert 4 not in [label for label, _ in _field_digits(14, region)]
 
 
 def _part(height: int) -> Candidate:

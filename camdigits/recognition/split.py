@@ -316,7 +316,8 @@ def split_touching(
         min_confidence: a reading at least this sure is a digit.
         min_height: the least height of a digit, in px (the least a stacked or dark part is read).
         page_of_digits: whether the frame is a page of digits, whose small blobs' parts need
-            to read less surely (:func:`loose_bar`).
+            to read less surely (:func:`loose_bar`) and whose tall blobs come apart into
+            pieces side by side too (:func:`~camdigits.recognition.stacks.stacked_readings`).
 
     The cuts of all such blobs are classified together, and only for frames that have
     such a blob: classifying the cuts of every wide blob up front would add up to two
@@ -332,7 +333,7 @@ def split_touching(
     unsure = [i for i in range(len(candidates)) if worth_cutting(float(confidences[i]))]
     bars = {i: loose_bar(candidates[i], page_of_digits) for i in unsure}
     unsure_bars = {i: unsure_half_bar(candidates[i], page_of_digits) for i in unsure}
-    stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height)
+    stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height, page_of_digits)
     for i, parts in stacked.items():
         readings[i] = parts
     tried = [(i, pairs) for i in unsure if i not in stacked and (pairs := propose_splits(candidates[i]))]

@@ -62,13 +62,15 @@ def stacked_parts(candidate: Candidate, min_height: float) -> list[Candidate]:
     return [part for _, part in kept] if len({band for band, _ in kept}) >= 2 else []
 
 
-def stacked_pieces(candidate: Candidate, min_height: float) -> list[Candidate]:
+def stacked_pieces(candidate: Candidate, min_height: float, side_by_side: bool = False) -> list[Candidate]:
     """The pieces of connected ink of a blob, top first, each tightened to its ink: pieces
     under MIN_STACK_PART of the tallest piece's height or under ``min_height`` px left out,
-    as in :func:`stacked_parts`. Empty unless two pieces or more are left and each shares
-    at most STACK_MAX_OVERLAP of the shorter's height with the rows of the piece above it:
-    the pieces of a word's letters stand side by side on their line, and a piece inside
-    another's loop shares all its rows."""
+    as in :func:`stacked_parts`. Empty unless two pieces or more are left and, unless
+    ``side_by_side`` (a page of digits), each shares at most STACK_MAX_OVERLAP of the
+    shorter's height with the rows of the piece above it: the pieces of a word's letters
+    stand side by side on their line, and a piece inside another's loop shares all its rows.
+    On a page of digits, pieces side by side are the digits of a line, which on a tilted
+    page reach into the rows of the line above."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.ink, connectivity=8)
     if count < 3:  # the background and one piece
         return []
@@ -77,7 +79,7 @@ def stacked_pieces(candidate: Candidate, min_height: float) -> list[Candidate]:
     if len(kept) < 2:
         return []
     kept.sort(key=lambda label: stats[label, cv2.CC_STAT_TOP])
-    for upper, lower in zip(kept, kept[1:]):
+    for upper, lower in zip(kept, kept[1:]) if not side_by_side else ():
         top, height = stats[upper, cv2.CC_STAT_TOP], stats[upper, cv2.CC_STAT_HEIGHT]
         shared = top + height - stats[lower, cv2.CC_STAT_TOP]
         if shared > STACK_MAX_OVERLAP * min(height, stats[lower, cv2.CC_STAT_HEIGHT]):
@@ -193,40 +195,54 @@ def stacked_readings(
     classify: Classify,
     min_confidence: float,
     min_height: float,
+    page_of_digits: bool = False,
 ) -> dict[int, list[Reading]]:
     """The readings of the blobs that are taken apart into the digits stacked in them, by
     index: those among ``unsure`` (indices into ``candidates``) that :func:`choose_stack`
     takes apart or that keep the parts that read as digits (:func:`sure_parts`), and those,
     among them or read surely, STACK_TALL times as tall as the frame's digits that
-    :func:`sure_stack` takes apart. A blob that tall whose ink does not fall apart along
-    empty rows into parts (:func:`stacked_parts`) is tried in its pieces of connected ink.
-    The parts of all of them are read in one call; those of a blob read surely, only when
-    each part is as tall as the frame's digits (else :func:`sure_stack` cannot take them)."""
+    :func:`sure_stack` takes apart. A blob that tall is tried in its parts between empty rows
+    (:func:`stacked_parts`) and in its pieces of connected ink (:func:`stacked_pieces`, side
+    by side too on a ``page_of_digits``), and read in the way that gives more digits. The
+    parts of all of them are read in one call; those of a blob read surely, only when each
+    part is as tall as the frame's digits (else :func:`sure_stack` cannot take them)."""
     digits_height = median_digit_height(candidates, confidences, min_confidence)
     unsure_set = set(unsure)
     tall_sure = [i for i, blob in enumerate(candidates) if i not in unsure_set and is_tall(blob.box[3], digits_height)]
-    stacks = [
-        (i, parts)
-        for i in unsure + tall_sure
-        if (
-            (parts := stacked_parts(candidates[i], min_height))
-            or (is_tall(candidates[i].box[3], digits_height) and (parts := stacked_pieces(candidates[i], min_height)))
-        )
+
+    def ways(i: int) -> list[list[Candidate]]:
+        # Its parts between empty rows and, for a tall blob, its pieces of connected ink: a
+        # tilted line's digits reach into the rows of the digit beside them.
+        parts = stacked_parts(candidates[i], min_height)
+        tall = is_tall(candidates[i].box[3], digits_height)
+        pieces = stacked_pieces(candidates[i], min_height, side_by_side=page_of_digits) if tall else []
+        found = [way for way in (parts, pieces) if way]
+        if len(found) == 2 and [p.box for p in parts] == [p.box for p in pieces]:
+            found.pop()
         # A surely read blob's parts are read only if sure_stack may take them: all of the digits' height.
-        and (i in unsure_set or (digits_height is not None and all(peer_height(p, digits_height) for p in parts)))
-    ]
+        return [
+            way
+            for way in found
+            if i in unsure_set or (digits_height is not None and all(peer_height(p, digits_height) for p in way))
+        ]
+
+    stacks = [(i, way) for i in unsure + tall_sure for way in ways(i)]
     if not stacks:
         return {}
     labels, part_confidences = classify([part for _, parts in stacks for part in parts])
     part_readings = iter(zip(labels.tolist(), part_confidences.tolist()))
-    taken = {}
+    taken: dict[int, list[Reading]] = {}
     for i, parts in stacks:
         read = [(part, *next(part_readings)) for part in parts]
         whole, height = float(confidences[i]), candidates[i].box[3]
         if choose_stack(whole, [confidence for _, _, confidence in read], min_confidence):
-            taken[i] = read
+            chosen = read
         elif kept := sure_parts(whole, height, read, digits_height, min_confidence):
-            taken[i] = kept
+            chosen = kept
         elif sure_stack(whole, height, read, digits_height, min_confidence):
-            taken[i] = read
+            chosen = read
+        else:
+            continue
+        if len(chosen) > len(taken.get(i, ())):  # the way that reads more digits
+            taken[i] = chosen
     return taken
