@@ -119,7 +119,7 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     if rules is None or not rules.any():
         return mask
     if page_like:
-        rules |= _rules_by_strips(mask, sizes, max_thickness, tilt)
+        rules |= _rules_by_strips(mask, sizes, max_thickness, tilt, _has_upright_rules(rules, sizes))
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
     # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
@@ -140,7 +140,9 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules))
 
 
-def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, tilt: float) -> np.ndarray:
+def _rules_by_strips(
+    mask: np.ndarray, sizes: RuleSizes, max_thickness: float, tilt: float, upright: bool = False
+) -> np.ndarray:
     """The rules found in each of RULE_STRIPS upright strips of a ruled frame's ``mask``, each
     strip turned level by each of its own tilts (:func:`~camdigits.recognition.tilts.strip_tilts`,
     near the frame's ``tilt``: a page in perspective fans its rules out over a strip) and its
@@ -159,7 +161,14 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
     fans its rules over more angles than RULE_TILTS, and the few rules at the far side of
     the fan (level at the top, 10 degrees off at the bottom) make no peak of their own
     until the many others are erased. On a level page that search finds nothing and costs
-    a third more time (docs/accuracy.md)."""
+    a third more time (docs/accuracy.md).
+
+    With ``upright`` (the frame holds a ruling of upright rules, :func:`_has_upright_rules`),
+    each strip is searched again turned on its side, at the tilts of its upright rules that
+    lean RULE_TILT_MIN or more from square to its level ones: in perspective a squared
+    page's upright rules fan out across the frame as its level ones do down it, and those
+    near its left and right edges lean past what the search turned by the level tilts lets
+    through."""
     h, w = mask.shape
     rules = np.zeros_like(mask)
     for k in range(RULE_STRIPS):
@@ -170,8 +179,23 @@ def _rules_by_strips(mask: np.ndarray, sizes: RuleSizes, max_thickness: float, t
         if found.any() and abs(tilt) >= RULE_TILT_MIN:
             left_over = cv2.bitwise_and(strip, cv2.bitwise_not(found))
             found |= _strip_rules(strip, strip_tilts(left_over, tilt, 1, tried), sizes, max_thickness)
+        if upright:
+            # Upright rules square to the level ones were searched with them; searched again,
+            # they gave digits' strokes along a faint grid's lines away (docs/accuracy.md).
+            turned = cv2.transpose(strip)
+            leaning = [t for t in strip_tilts(turned, -tilt) if all(abs(t + u) >= RULE_TILT_MIN for u in tried)]
+            found |= cv2.transpose(_strip_rules(turned, leaning, sizes, max_thickness))
         rules[:, left:right] = found
     return rules
+
+
+def _has_upright_rules(rules: np.ndarray, sizes: RuleSizes) -> bool:
+    """Whether a mask of rules (as :func:`_find_rules` draws them) holds a ruling of upright
+    ones, RULING_MIN_LINES of them (squared paper, a table; a ruled page's margin is one):
+    a level rule, however tilted, is never a rule run tall."""
+    upright = cv2.morphologyEx(rules, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, sizes.run)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(upright, connectivity=8)
+    return int(np.count_nonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= RULE_MIN_EXTENT * rules.shape[0])) >= RULING_MIN_LINES
 
 
 def _strip_rules(strip: np.ndarray, tilts: list[float], sizes: RuleSizes, max_thickness: float) -> np.ndarray:
