@@ -494,11 +494,10 @@ def test_a_field_squared_page_one_degree_off_level_keeps_its_digits(recognizer):
 
 def test_the_upright_rules_of_a_squared_page_in_perspective_are_erased(recognizer, monkeypatch):
     """The field's squared page 62001 at 720p (bench.field), in perspective: its upright
-    rules lean a few degrees one way at the left edge and the other way at the right. The
-    search over upright strips, each turned by the tilts of its level rules, left them in
-    the mask, where they joined digits and read as tall ones: 96 of its 156 digits read
-    right and 28 wrong or not digits. Searched again in each strip turned on its side, 130
-    and 14."""
+    rules lean a few degrees one way at the left edge and the other way at the right.
+    Searched for only in upright strips turned by the tilts of their level rules, they stay
+    in the mask, join digits and read as tall ones: 96 of its 156 digits read right and 28
+    wrong or not digits. Searched again in each strip turned on its side: 130 and 15."""
     scene = render("squared", 62001, (1280, 720))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 125 and wrong <= 17, (right, wrong)

@@ -331,8 +331,8 @@ def test_two_lines_digits_that_share_rows_are_read_in_their_pieces_on_a_page_of_
 def test_a_tall_blob_is_read_in_its_parts_or_its_pieces_whichever_reads_more_digits(monkeypatch):
     """Field tilted ruled page 14 at 640x480 (bench.field): a 2 over a 4 over a 1 joined into
     one blob 61 px tall. Cut along its empty rows, the 4's part keeps a sliver of the 1 and
-    reads 0.47 surely; as a piece of ink of its own it reads 1.00. Read only in its parts,
-    as before pieces were tried beside them, the 4 is lost."""
+    reads 0.47 surely; as a piece of ink of its own it reads 1.00. Read in its parts only,
+    the blob gives no 4."""
     region = (150, 40, 30, 40)
     assert (4, (159, 64)) in _field_digits(14, region)
     monkeypatch.setattr(stacks, "stacked_pieces", lambda candidate, min_height, side_by_side=False: [])

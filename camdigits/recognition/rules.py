@@ -190,9 +190,11 @@ def _rules_by_strips(
 
 
 def _has_upright_rules(rules: np.ndarray, sizes: RuleSizes) -> bool:
-    """Whether a mask of rules (as :func:`_find_rules` draws them) holds a ruling of upright
-    ones, RULING_MIN_LINES of them (squared paper, a table; a ruled page's margin is one):
-    a level rule, however tilted, is never a rule run tall."""
+    """Whether a mask of rules (as :func:`_find_rules` draws them) holds RULING_MIN_LINES
+    upright ones spanning RULE_MIN_EXTENT of its height (squared paper, a table; a ruled
+    page's margin is one), in what an opening by a column as tall as a rule's least run
+    (RULE_RUN, grown with the frame) leaves of it: no level rule, drawn a few px thick and
+    tilted, survives that."""
     upright = cv2.morphologyEx(rules, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, sizes.run)))
     _, _, stats, _ = cv2.connectedComponentsWithStats(upright, connectivity=8)
     return int(np.count_nonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= RULE_MIN_EXTENT * rules.shape[0])) >= RULING_MIN_LINES

@@ -211,8 +211,8 @@ def stacked_readings(
     tall_sure = [i for i, blob in enumerate(candidates) if i not in unsure_set and is_tall(blob.box[3], digits_height)]
 
     def ways(i: int) -> list[list[Candidate]]:
-        # Its parts between empty rows and, for a tall blob, its pieces of connected ink: a
-        # tilted line's digits reach into the rows of the digit beside them.
+        # Its parts between empty rows and, for a tall blob, its pieces of connected ink: on a
+        # tilted page a line's digits reach into the rows of the line below.
         parts = stacked_parts(candidates[i], min_height)
         tall = is_tall(candidates[i].box[3], digits_height)
         pieces = stacked_pieces(candidates[i], min_height, side_by_side=page_of_digits) if tall else []
