@@ -69,6 +69,12 @@ RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask
 RULE_TILT_RETRY = 0.5
 RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
+# A frame inked past RULE_TILT_MAX_INK whose ink repeats like a printed grid, turned
+# RULE_TILT_MIN or more, is searched as a ruled page (recognition/grid.py): dense field grids
+# rise 0.77-1.35, noise frames 0.43 and desks 0.32 at most (docs/accuracy.md, "A page in a dense grid").
+GRID_BANDS = 8  # bands of the shrunk mask whose row (column) sums are compared
+GRID_MIN_LAG = 3  # px of the shrunk mask, least spacing of a grid's lines
+GRID_PEAK = 0.6  # least rise of the bands' autocorrelation at the grid's spacing, both ways
 RULE_STRIPS = 3  # upright strips a ruled frame is searched in again, each turned level by its own tilts (a bowed page)
 STRIP_RULE_EXTENT = 0.6  # of a strip's width, the least a rule found in it spans (a pen's straight stroke: less)
 # Each strip is searched at the tilts its ink lines up along most sharply (recognition/tilts.py):

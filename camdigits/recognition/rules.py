@@ -45,6 +45,7 @@ from camdigits.config import (
     STRIP_RULE_EXTENT,
 )
 from camdigits.recognition.geometry import square_turn, tight_turn
+from camdigits.recognition.grid import is_printed_grid
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.not_rules import is_aligned_strokes, is_box_side, is_line_of_writing
 from camdigits.recognition.tilts import strip_tilts
@@ -90,8 +91,11 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     ones. Rules tilted past RULE_TILT_MIN (a page held at an angle), or past RULE_TILT_RETRY
     where the level search finds none, are found on the mask turned level (see rule_tilt):
     a thin rule one degree off level crosses a 720p frame's rows too briefly to trigger the
-    level search. On a frame with rules, upright strips are searched again, each turned
-    level by its own tilts (a bowed page, a page in perspective, :func:`_rules_by_strips`).
+    level search. A frame with more ink than a ruled page (RULE_TILT_MAX_INK) is searched so
+    only where its ink repeats like a printed grid's and tilts past RULE_TILT_MIN
+    (:func:`~camdigits.recognition.grid.is_printed_grid`). On a frame with rules, upright
+    strips are searched again, each turned level by its own tilts (a bowed page, a page in
+    perspective, :func:`_rules_by_strips`).
     Frames without a well-inked row or column and with little ink (most) are returned as
     they are, at the cost of two projections.
 
@@ -108,6 +112,11 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     # A ruled page's share of ink: searched for rules at any angle, and strip by strip.
     page_like = RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK
     tilt = rule_tilt(mask) if page_like else 0.0
+    if inked > RULE_TILT_MAX_INK and is_printed_grid(mask):
+        # A page in a fine grid inks more. Turned, it is searched as a ruled page; level, the
+        # level search erases it, and the strips' searches leave pieces of its rules.
+        tilt = rule_tilt(mask)
+        page_like = abs(tilt) >= RULE_TILT_MIN
     rules = None if abs(tilt) >= RULE_TILT_MIN else _find_rules(mask, sizes, max_thickness, (h, w))
     if rules is None and abs(tilt) >= RULE_TILT_RETRY:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
