@@ -427,6 +427,26 @@ def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypa
 
 
 @pytest.mark.parametrize(
+    "seed, pair, read",
+    [
+        (19, [(1, (520, 353)), (2, (543, 354))], 2),  # 1 9 2: the 9's part read 0.25
+        (9, [(1, (193, 577)), (2, (199, 577))], 2),  # the 1's part read 0.78
+        (9, [(8, (504, 659)), (4, (515, 659))], 1),  # the 8's part read as no digit
+        (34, [(7, (92, 282)), (1, (104, 285))], 1),  # the 1's part read 0.41
+    ],
+)
+def test_the_sure_dark_parts_of_small_merged_digits_are_read(seed, pair, read, monkeypatch):
+    """Field mixed-size pages at 720p (bench.field): small digits 13-19 px tall merged by their
+    blurred rims into one blob read as no digit, whose dark parts stand apart, one of them
+    read unsurely. The parts read surely are digits, and the others go to the word context
+    (split.sure_dark_parts); without that, none of these digits is found."""
+    found = _pair_found(render("mixed_sizes", seed, (1280, 720)), pair)
+    assert found() == read
+    monkeypatch.setattr(split, "sure_dark_parts", lambda whole, readings, parts, loose: [False] * len(readings))
+    assert found() == 0
+
+
+@pytest.mark.parametrize(
     "seed, pair", [(4, [(6, (267, 110)), (8, (277, 110))]), (31, [(7, (24, 264)), (8, (33, 265))])]
 )
 def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(seed, pair, monkeypatch):
