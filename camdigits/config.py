@@ -71,7 +71,7 @@ RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
 # A frame inked past RULE_TILT_MAX_INK whose ink repeats like a printed grid, turned
 # RULE_TILT_MIN or more, is searched as a ruled page (recognition/grid.py): dense field grids
-# rise 0.77-1.35, noise frames 0.43 and desks 0.32 at most (docs/accuracy.md, "A page in a dense grid").
+# rise 0.67-1.25, noise frames 0.43 and desks 0.32 at most (docs/accuracy.md, "A page in a dense grid").
 GRID_BANDS = 8  # bands of the shrunk mask whose row (column) sums are compared
 GRID_MIN_LAG = 3  # px of the shrunk mask, least spacing of a grid's lines
 GRID_PEAK = 0.6  # least rise of the bands' autocorrelation at the grid's spacing, both ways
