@@ -31,6 +31,7 @@ from camdigits.recognition.split import (
     propose_splits,
     split_at,
     split_touching,
+    sure_dark_parts,
     unsure_half_bar,
 )
 from camdigits.recognition.stacks import worth_cutting
@@ -385,6 +386,22 @@ def test_dark_parts_with_a_narrow_one_first(readings, one, wins):
     parts = [_blob(*one)] + [_blob(10, 27)] * (len(readings) - 1)
     assert dark_parts_win(0.05, readings, parts) == wins
     assert not dark_parts_win(0.05, readings)  # without the parts' boxes: never a one first
+
+
+@pytest.mark.parametrize(
+    "readings, one, sure",
+    [
+        ([(1, 1.0), (9, 0.25), (2, 1.0)], (6, 27), [True, False, True]),  # the 1 9 2 of a field page
+        ([(8, 0.0), (4, 1.0)], None, [False, True]),
+        ([(5, 0.95), (4, 0.5)], None, [True, False]),  # no one: the loose bar, 0.9
+        ([(4, 0.93), (1, 0.995)], None, [False, True]),  # a one among them: every part at 0.99
+        ([(1, 1.0), (4, 0.2)], (6, 27), [False, False]),  # a letter's stem and the rest: no part
+        ([(1, 1.0), (6, 0.3)], (20, 31), [False, False]),  # a one too wide to lead
+    ],
+)
+def test_sure_dark_parts_of_a_small_blob_on_a_page_of_digits(readings, one, sure):
+    parts = [_blob(*(one or (10, 27)))] + [_blob(10, 27)] * (len(readings) - 1)
+    assert sure_dark_parts(0.05, readings, parts, loose=0.9) == sure
 
 
 def _bars_of_a_page_of_words(monkeypatch) -> None:

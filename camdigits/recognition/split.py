@@ -185,15 +185,17 @@ def sure_dark_parts(
     whole_confidence: float, readings: list[tuple[int, float]], parts: Sequence[Candidate], loose: float
 ) -> list[bool]:
     """Which :func:`dark_parts` of a small blob on a page of digits, read as ``readings`` and
-    not all sure enough for :func:`dark_parts_win`, are digits all the same: each read as
-    surely as a cut's half on its own (``loose``, MIN_HALF_CONFIDENCE for a one); none where
-    the first reads as a one that :func:`leading_one_may_win` does not allow. The parts stand apart
-    in their dark cores, so each is a digit or a letter of its own, and the others go to the
-    word context unsure (a 9 read 0.25 between a sure 1 and 2)."""
+    not all sure enough for :func:`dark_parts_win`, are digits all the same: those read at the
+    bar :func:`dark_parts_win` holds every part to (:func:`least_half_confidence`: ``loose``,
+    or MIN_HALF_CONFIDENCE where a part reads as a one); none where the first reads as a one
+    that :func:`leading_one_may_win` does not allow. The parts stand apart in their dark
+    cores, so each is a digit or a mark of its own, and the others go to the word context
+    unsure (a 9 read 0.25 between a sure 1 and 2)."""
     labels = tuple(label for label, _ in readings)
     if not first_part_may_lead(whole_confidence, labels, parts[0]):  # a letter's stem and the rest
         return [False] * len(readings)
-    return [confidence >= (MIN_HALF_CONFIDENCE if label == 1 else loose) for label, confidence in readings]
+    least = least_half_confidence(whole_confidence, labels, loose)
+    return [confidence >= least for _, confidence in readings]
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
