@@ -508,9 +508,9 @@ def test_the_upright_rules_of_a_squared_page_in_perspective_are_erased(recognize
 
 def test_a_page_in_a_dense_grid_is_searched_for_its_rules(recognizer, monkeypatch):
     """The field's squared page 65034 at 720p: a fine grid turned about 5 degrees inks 21 %
-    of the mask, as much as noise does, and was searched for level rules only; the grid then
-    joined every digit, and 2 of its 150 digits were read. Its ink repeats both ways like a
-    printed grid's (recognition/grid.py), and searched as a ruled page it reads 88 (15 wrong)."""
+    of the mask, as much as noise does. Searched for level rules only, as texture, its grid
+    joins every digit, and 2 of its 150 digits are read. Its ink repeats both ways like a
+    printed grid's (grid.is_printed_grid), and searched as a ruled page it reads 88 (15 wrong)."""
     scene = render("squared", 65034, (1280, 720))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 80 and wrong <= 18, (right, wrong)
@@ -579,7 +579,7 @@ def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, se
 def test_a_faint_grid_is_not_thresholded_into_texture(recognizer, monkeypatch):
     """Field squared page 22028 (640x480): a faint pencil on a faint grid turned 5 degrees.
     At 0.8 of the offset its grid's lines thicken past the 20 % of the frame the rule search
-    takes for texture; unless its ink is taken for a printed grid's (rules.is_printed_grid),
+    takes for texture; unless its ink is taken for a printed grid's (grid.is_printed_grid),
     they are never erased and join every digit: 7 of its 92 digits are read (49 with the
     grid test). At the threshold's own offset, kept for such a frame, 54 are."""
     scene = render("squared", 22028, (640, 480))

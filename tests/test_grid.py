@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from bench.field.scene import render
-from camdigits.config import RULE_TILT_MAX_INK, Config
-from camdigits.recognition.grid import is_printed_grid
+from camdigits.config import GRID_BANDS, GRID_PEAK, RULE_HOUGH_SHRINK, RULE_TILT_MAX_INK, Config
+from camdigits.recognition.grid import _repeat, is_printed_grid
 from camdigits.recognition.recognizer import to_gray
 from camdigits.recognition.threshold import threshold_mask, to_dark_ink
 from tests.pages import noise
@@ -36,16 +36,32 @@ def _grid(tilt: float, spacing: int = 14, size: tuple[int, int] = (480, 640)) ->
     return cv2.warpAffine(canvas, turn, (w, h), flags=cv2.INTER_NEAREST)
 
 
+def _rises(mask: np.ndarray) -> tuple[float, float]:
+    """The rises of grid._repeat down the mask and across it, on the mask shrunk as is_printed_grid shrinks it."""
+    h, w = mask.shape
+    small = cv2.resize(mask, (w // RULE_HOUGH_SHRINK, h // RULE_HOUGH_SHRINK), interpolation=cv2.INTER_AREA)
+    small = small.astype(np.float32)
+    return _repeat(small), _repeat(small.T)
+
+
 @pytest.mark.parametrize("tilt", [0.0, 3.0, 6.0, -8.0])
 def test_a_drawn_grid_turned_a_few_degrees_is_a_grid(tilt):
     assert is_printed_grid(_grid(tilt))
 
 
 def test_lines_one_way_only_are_no_grid():
-    """Level lines alone (a desk's grain, a ruled page) repeat down the frame, not across it."""
+    """Level lines alone (a desk's grain, a ruled page, here in dashes broken at random) repeat
+    down the frame, not across it."""
+    rng = np.random.default_rng(0)
     mask = np.zeros((480, 640), np.uint8)
-    mask[::14, :] = 255
-    mask[1::14, :] = 255
+    for y in range(0, 480, 14):
+        x = int(rng.integers(0, 20))
+        while x < 640:
+            length = int(rng.integers(5, 40))
+            mask[y : y + 2, x : x + length] = 255
+            x += length + int(rng.integers(3, 25))
+    down, across = _rises(mask)
+    assert down >= GRID_PEAK > across
     assert not is_printed_grid(mask)
 
 
@@ -64,11 +80,15 @@ def test_field_noise_and_desks_are_no_grid(condition, seed):
     assert not is_printed_grid(_mask(condition, seed, (640, 480)))
 
 
-@pytest.mark.parametrize("sigma", [0, 1.5])
+@pytest.mark.parametrize("sigma", [0, 0.5, 1.0])
 def test_thresholded_noise_is_no_grid(sigma):
-    frame = noise(sigma)
-    assert not is_printed_grid(threshold_mask(to_dark_ink(to_gray(frame), CONFIG), CONFIG))
+    """Noise inked past RULE_TILT_MAX_INK (blurred more, it inks less and is never tested)."""
+    mask = threshold_mask(to_dark_ink(to_gray(noise(sigma)), CONFIG), CONFIG)
+    assert cv2.countNonZero(mask) > RULE_TILT_MAX_INK * mask.size
+    assert not is_printed_grid(mask)
 
 
-def test_a_small_mask_is_no_grid():
-    assert not is_printed_grid(np.full((20, 20), 255, np.uint8))
+def test_a_mask_too_small_for_its_bands_is_no_grid():
+    """Under RULE_HOUGH_SHRINK * GRID_BANDS px a side the bands would be empty."""
+    assert is_printed_grid(_grid(5.0, size=(64, 640)))
+    assert not is_printed_grid(_grid(5.0, size=(RULE_HOUGH_SHRINK * GRID_BANDS - 1, 640)))

@@ -115,8 +115,9 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     if inked > RULE_TILT_MAX_INK and is_printed_grid(mask):
         # A page in a fine grid inks more. Turned, it is searched as a ruled page; level, the
         # level search erases it, and the strips' searches leave pieces of its rules.
-        tilt = rule_tilt(mask)
-        page_like = abs(tilt) >= RULE_TILT_MIN
+        grid_tilt = rule_tilt(mask)
+        if abs(grid_tilt) >= RULE_TILT_MIN:
+            tilt, page_like = grid_tilt, True
     rules = None if abs(tilt) >= RULE_TILT_MIN else _find_rules(mask, sizes, max_thickness, (h, w))
     if rules is None and abs(tilt) >= RULE_TILT_RETRY:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
