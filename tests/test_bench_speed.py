@@ -53,12 +53,13 @@ def test_stages_add_up_to_one_recognize_call(recognizer, scenes):
     for scene in scenes * 3:  # warm up
         recognizer.recognize(scene)
     frames = 12
-    whole = np.median(time_calls(lambda i: recognizer.recognize(scenes[i % len(scenes)]), frames))
+    whole = np.min(time_calls(lambda i: recognizer.recognize(scenes[i % len(scenes)]), frames))
     stages = time_stages(recognizer, scenes, frames)
     assert all(len(ms) == frames and (ms >= 0).all() for ms in stages.values())
     assert np.median(stages["classify"]) > 0  # 10 digits: the interpreter ran
-    split = np.median(sum(stages.values()))  # per-frame sums: a stall in any stage counts, as in the whole
-    # Generous: the machine may be shared.
+    # Per-frame sums, and the least of each: another process's load only adds time (compared
+    # by their medians, the two runs failed this check once in a full `pytest -n 2` run).
+    split = np.min(sum(stages.values()))
     assert 0.6 * whole < split < 1.6 * whole, (split, whole)
     assert recognizer.stage_hook is None  # unset again: recognize() costs nothing extra
 
