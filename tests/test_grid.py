@@ -9,7 +9,7 @@ import pytest
 
 from bench.field.scene import render
 from camdigits.config import GRID_BANDS, GRID_PEAK, RULE_HOUGH_SHRINK, RULE_TILT_MAX_INK, Config
-from camdigits.recognition.grid import _repeat, is_printed_grid
+from camdigits.recognition.grid import _repeat, is_printed_grid, shrunk
 from camdigits.recognition.recognizer import to_gray
 from camdigits.recognition.threshold import threshold_mask, to_dark_ink
 from tests.pages import noise
@@ -38,9 +38,7 @@ def _grid(tilt: float, spacing: int = 14, size: tuple[int, int] = (480, 640)) ->
 
 def _rises(mask: np.ndarray) -> tuple[float, float]:
     """The rises of grid._repeat down the mask and across it, on the mask shrunk as is_printed_grid shrinks it."""
-    h, w = mask.shape
-    small = cv2.resize(mask, (w // RULE_HOUGH_SHRINK, h // RULE_HOUGH_SHRINK), interpolation=cv2.INTER_AREA)
-    small = small.astype(np.float32)
+    small = shrunk(mask).astype(np.float32)
     return _repeat(small), _repeat(small.T)
 
 

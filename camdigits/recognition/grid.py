@@ -17,15 +17,21 @@ import numpy as np
 from camdigits.config import GRID_BANDS, GRID_MIN_LAG, GRID_PEAK, RULE_HOUGH_SHRINK
 
 
+def shrunk(mask: np.ndarray) -> np.ndarray:
+    """``mask`` shrunk RULE_HOUGH_SHRINK times by area (a thin rule stays a line of grey), as
+    the grid test and the line search (:func:`camdigits.recognition.rules.rule_tilt`) read it."""
+    h, w = mask.shape
+    size = (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK))
+    return cv2.resize(mask, size, interpolation=cv2.INTER_AREA)
+
+
 def is_printed_grid(mask: np.ndarray) -> bool:
     """Whether the ink of ``mask`` (uint8, 255 = ink) repeats like a printed grid's in both
-    directions (:func:`_repeat`, at least GRID_PEAK each), measured on the mask shrunk
-    RULE_HOUGH_SHRINK times (a rule stays a line of grey)."""
-    h, w = mask.shape
-    if min(h, w) < RULE_HOUGH_SHRINK * GRID_BANDS:
+    directions (:func:`_repeat`, at least GRID_PEAK each), measured on the mask
+    :func:`shrunk`."""
+    if min(mask.shape) < RULE_HOUGH_SHRINK * GRID_BANDS:
         return False
-    small = cv2.resize(mask, (w // RULE_HOUGH_SHRINK, h // RULE_HOUGH_SHRINK), interpolation=cv2.INTER_AREA)
-    small = small.astype(np.float32)
+    small = shrunk(mask).astype(np.float32)
     return min(_repeat(small), _repeat(small.T)) >= GRID_PEAK
 
 

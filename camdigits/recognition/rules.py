@@ -27,7 +27,6 @@ from camdigits.config import (
     RULE_FULL_COVER,
     RULE_GAP,
     RULE_HOUGH_GAP,
-    RULE_HOUGH_SHRINK,
     RULE_INK_DEPTH,
     RULE_MAX_THICKNESS,
     RULE_MIN_EXTENT,
@@ -45,7 +44,7 @@ from camdigits.config import (
     STRIP_RULE_EXTENT,
 )
 from camdigits.recognition.geometry import square_turn, tight_turn
-from camdigits.recognition.grid import is_printed_grid
+from camdigits.recognition.grid import is_printed_grid, shrunk
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.not_rules import is_aligned_strokes, is_box_side, is_line_of_writing
 from camdigits.recognition.tilts import strip_tilts
@@ -235,10 +234,7 @@ def rule_tilt(mask: np.ndarray) -> float:
     The median of a page's lines, since perspective makes them converge by a few degrees,
     which the level search then takes up (it lets lines about 3 degrees off level through).
     """
-    h, w = mask.shape
-    small = cv2.resize(
-        mask, (max(1, w // RULE_HOUGH_SHRINK), max(1, h // RULE_HOUGH_SHRINK)), interpolation=cv2.INTER_AREA
-    )
+    small = shrunk(mask)
     length = RULE_MIN_EXTENT * min(small.shape)
     lines = cv2.HoughLinesP(
         cv2.compare(small, 64, cv2.CMP_GE),

@@ -79,11 +79,12 @@ def stacked_pieces(candidate: Candidate, min_height: float, side_by_side: bool =
     if len(kept) < 2:
         return []
     kept.sort(key=lambda label: stats[label, cv2.CC_STAT_TOP])
-    for upper, lower in zip(kept, kept[1:]) if not side_by_side else ():
-        top, height = stats[upper, cv2.CC_STAT_TOP], stats[upper, cv2.CC_STAT_HEIGHT]
-        shared = top + height - stats[lower, cv2.CC_STAT_TOP]
-        if shared > STACK_MAX_OVERLAP * min(height, stats[lower, cv2.CC_STAT_HEIGHT]):
-            return []
+    if not side_by_side:
+        for upper, lower in zip(kept, kept[1:]):
+            top, height = stats[upper, cv2.CC_STAT_TOP], stats[upper, cv2.CC_STAT_HEIGHT]
+            shared = top + height - stats[lower, cv2.CC_STAT_TOP]
+            if shared > STACK_MAX_OVERLAP * min(height, stats[lower, cv2.CC_STAT_HEIGHT]):
+                return []
     return component_parts(candidate, labels, stats, kept)
 
 
