@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -28,6 +28,7 @@ from camdigits.config import (
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
+    SMALL_PAIR_PX,
     SOLID_MASK_DENSITY,
     STROKE_ASPECT,
     WORD_MIN_TRAVEL,
@@ -60,11 +61,13 @@ def min_ink_density(shape: tuple[int, ...], config: Config) -> float:
 class Word:
     """Joined-up writing, too wide to be a digit: its box and the height of its x-height
     band, by which its width counts in letters; or, ``loose``, a blob as wide whose ink
-    travels less far (LOOSE_WORD_MIN_TRAVEL), which counts as one letter."""
+    travels less far (LOOSE_WORD_MIN_TRAVEL), which counts as one letter; for one at most
+    SMALL_PAIR_PX tall, ``own``, the mask of its own ink (:func:`small_word_blob`)."""
 
     box: Box
     x_height: int
     loose: bool = False
+    own: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -305,10 +308,11 @@ def find_candidates(
             continue
         if wide:
             travel = _travel(own, ink)
+            small = own if h <= SMALL_PAIR_PX else None
             if travel >= WORD_MIN_TRAVEL:
-                too_wide.append(Word((x0, y0, w, h), _x_height(own)))  # for the word context
+                too_wide.append(Word((x0, y0, w, h), _x_height(own), own=small))  # for the word context
             elif loosely_joined is not None and travel >= LOOSE_WORD_MIN_TRAVEL:
-                loosely_joined.append(Word((x0, y0, w, h), _x_height(own), loose=True))
+                loosely_joined.append(Word((x0, y0, w, h), _x_height(own), loose=True, own=small))
             continue
         # A mask this solid is a filled shape whatever its tightened ink (:func:`_is_filled`):
         # dropped before tightening, which costs a page of filled marks several times the rest.
@@ -331,6 +335,14 @@ def find_candidates(
             if len(candidates) == config.max_candidates:
                 break
     return candidates
+
+
+def small_word_blob(paper: np.ndarray, unmarked: np.ndarray, word: Word, config: Config) -> Candidate | None:
+    """The blob of a ``word`` at most SMALL_PAIR_PX tall (its ``own`` ink), tightened as a
+    candidate is (``unmarked``: the frame's paper pixels), or None for another word or one
+    that a candidate's tests would drop. A small number's digits blurred by the camera merge
+    into one blob as wide as a word (docs/accuracy.md, "Small numbers merged into one blob")."""
+    return None if word.own is None else _tighten(paper, unmarked, word.own, word.box, config)
 
 
 def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:

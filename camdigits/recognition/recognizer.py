@@ -41,7 +41,14 @@ from camdigits.config import (
     UNSURE_TURN_DEG,
     Config,
 )
-from camdigits.recognition.candidates import Candidate, Word, find_candidates, hit_candidate_cap, shaded
+from camdigits.recognition.candidates import (
+    Candidate,
+    Word,
+    find_candidates,
+    hit_candidate_cap,
+    shaded,
+    small_word_blob,
+)
 from camdigits.recognition.classify import (
     Cascade,
     DigitClassifier,
@@ -61,7 +68,7 @@ from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers, word_neighbours
 from camdigits.recognition.rules import erase_rules
-from camdigits.recognition.split import split_touching
+from camdigits.recognition.split import small_word_parts, split_touching
 from camdigits.recognition.styles import with_flagged_ones
 from camdigits.recognition.texture import clear_texture
 from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
@@ -225,6 +232,26 @@ class Recognizer:
         readings[np.array(small)[taken]] = second[taken]
         return readings
 
+    def _second_opinion(self, confidences: np.ndarray) -> bool:
+        """Whether the small-digit network reads the small parts of a frame whose candidates
+        read this surely (``confidences``): it is loaded, and the frame holds writing."""
+        return self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
+
+    def _part_readings(
+        self, parts: list[Candidate], wholes: Callable[[], np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The likeliest digit of each of ``parts`` (cuts' halves, stacked or dark parts) and
+        its probability, read at their grey levels by the full network, and by the small-digit
+        network too where ``wholes`` gives the boxes of the small blobs they may lie in
+        (:meth:`_small_half_readings`; None: none). At their grey levels: read from their
+        masks, fewer halves of field digits passed (docs/accuracy.md, "Small digits read at
+        their grey levels")."""
+        patches = _grey_patches(parts)
+        readings = self._full_network.predict(patches)
+        if wholes is not None and parts:
+            readings = self._small_half_readings(parts, patches, readings, wholes())
+        return _likeliest_digits(readings)
+
     def _small_half_readings(
         self, halves: list[Candidate], patches: np.ndarray, readings: np.ndarray, wholes: np.ndarray
     ) -> np.ndarray:
@@ -337,32 +364,48 @@ class Recognizer:
         digits (:func:`_is_page_of_digits`) reads its small blobs' halves more loosely."""
         # The sure halves of a cut must be read 0.9-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
-        full = self._full_network
-        second_opinion = self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
+        second_opinion = self._second_opinion(confidences)
 
         @functools.cache
         def small_blobs() -> np.ndarray:
             # Made once a frame, and only for a frame with cuts to read: noise has thousands of blobs.
             return np.array([blob.box for blob in candidates if blob.box[3] <= SMALL_PAIR_PX], np.int64).reshape(-1, 4)
 
-        def read_halves(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-            # At their grey levels: read from their masks, fewer halves of field digits
-            # passed (docs/accuracy.md, "Small digits read at their grey levels").
-            patches = _grey_patches(blobs)
-            readings = full.predict(patches)
-            if second_opinion and blobs:
-                readings = self._small_half_readings(blobs, patches, readings, small_blobs())
-            return _likeliest_digits(readings)
-
         return split_touching(
             candidates,
             labels,
             confidences,
-            read_halves,
+            functools.partial(self._part_readings, wholes=small_blobs if second_opinion else None),
             self.config.min_confidence,
             self.config.min_digit_height,
             page_of_digits,
         )
+
+    def read_small_words(
+        self, paper: np.ndarray, mask: np.ndarray, words: list[Word], confidences: np.ndarray
+    ) -> tuple[list[Digit], list[Digit], list[Word]]:
+        """Split stage, on a page of digits: the digits read in the blobs of ``words`` at most
+        SMALL_PAIR_PX tall (:func:`camdigits.recognition.split.small_word_parts`, their parts
+        read as the halves of a cut are, :meth:`split_touching`), the parts held for the word
+        context unsure, and the words that gave a digit (numbers, not words): a small number
+        merged into one blob in its blurred rims (docs/accuracy.md, "Small numbers merged into
+        one blob"). ``confidences``: how surely the frame's candidates read."""
+        small = [k for k, word in enumerate(words) if word.own is not None]
+        if not small:
+            return [], [], []
+        unmarked = cv2.bitwise_not(mask)  # made only for a frame with small words
+        blobs = {k: blob for k in small if (blob := small_word_blob(paper, unmarked, words[k], self.config))}
+        if not blobs:
+            return [], [], []
+        second_opinion = self._second_opinion(confidences)
+        wholes = np.array([blob.box for blob in blobs.values()], np.int64)
+        read_parts = functools.partial(self._part_readings, wholes=(lambda: wholes) if second_opinion else None)
+        found = small_word_parts(list(blobs.values()), read_parts, self.config.min_digit_height)
+        digits, held = [], []
+        for sure, unsure in found:
+            digits += [Digit(label, confidence, part.box) for part, label, confidence in sure]
+            held += [Digit(label, confidence, part.box) for part, label, confidence in unsure]
+        return digits, held, [words[k] for k, (sure, _) in zip(blobs, found) if sure]
 
     def letters_left_whole(
         self,
@@ -452,7 +495,11 @@ class Recognizer:
             hook("classify")
         page_of_digits = _is_page_of_digits(candidates, confidences >= self.config.min_confidence, words)
         digits, unsure = self.split_touching(candidates, labels, confidences, page_of_digits)
-        if not page_of_digits:
+        if page_of_digits:
+            numbers_found, held, read = self.read_small_words(paper, mask, words + loosely_joined, confidences)
+            digits, unsure = digits + numbers_found, unsure + held
+            words = [word for word in words if all(word is not number for number in read)]
+        else:
             digits, unsure = self.letters_left_whole(
                 candidates, labels, confidences, digits, unsure, words + loosely_joined
             )

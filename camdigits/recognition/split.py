@@ -198,6 +198,30 @@ def sure_dark_parts(
     return [confidence >= least for _, confidence in readings]
 
 
+def small_word_parts(
+    blobs: Sequence[Candidate], classify: Classify, min_height: float
+) -> list[tuple[list[Reading], list[Reading]]]:
+    """For each of ``blobs``, the blobs of words at most SMALL_PAIR_PX tall on a page of
+    digits, its :func:`dark_parts` read by ``classify`` as digits, and those held for the word
+    context unsure (both empty where none is read surely): the parts :func:`sure_dark_parts`
+    takes, of a blob read as no digit (one too wide for a digit is not read whole) at the bar
+    of such a small blob, SMALL_HALF_CONFIDENCE. A small number's digits blurred by the camera
+    merge into one blob as wide as a word, and stand apart in their dark cores."""
+    parted = [(k, parts) for k, blob in enumerate(blobs) if (parts := dark_parts(blob, min_height))]
+    found: list[tuple[list[Reading], list[Reading]]] = [([], []) for _ in blobs]
+    if not parted:
+        return found
+    labels, confidences = classify([part for _, parts in parted for part in parts])
+    read = iter(zip(labels.tolist(), confidences.tolist()))
+    for k, parts in parted:
+        got = [next(read) for _ in parts]
+        sure = sure_dark_parts(0.0, got, parts, SMALL_HALF_CONFIDENCE)
+        if any(sure):
+            readings = [(part, *reading) for part, reading in zip(parts, got)]
+            found[k] = ([r for r, s in zip(readings, sure) if s], [r for r, s in zip(readings, sure) if not s])
+    return found
+
+
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
     return all(a.box == b.box and np.array_equal(a.ink, b.ink) for a, b in zip(pair, other))
 
