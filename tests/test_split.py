@@ -465,7 +465,8 @@ def test_the_sure_dark_parts_of_small_merged_digits_are_read(seed, pair, read, m
 
 
 def _fixed_readings(readings: list[tuple[int, float]]) -> Callable[[list[Candidate]], tuple[np.ndarray, np.ndarray]]:
-    """A classify callback that reads its blobs as ``readings``, in turn, and counts its calls."""
+    """A classify callback that reads the blobs of each call as the first of ``readings``,
+    one each, and counts its calls."""
 
     def classify(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
         classify.calls += 1
@@ -476,26 +477,55 @@ def _fixed_readings(readings: list[tuple[int, float]]) -> Callable[[list[Candida
     return classify
 
 
+def _blurred_number_blob(count: int) -> Candidate:
+    """``count`` dark 10x16 px strokes side by side, each joined to the next by a bridge of
+    grey 130 (paper 200, ink 40): a small number merged by the blur into one blob as wide as
+    a word (3 strokes: 42x16 px)."""
+    width = 16 * count - 6
+    grey = np.full((16, width), 130, np.uint8)
+    for k in range(count):
+        grey[:, 16 * k : 16 * k + 10] = 40
+    return Candidate(box=(100, 100, width, 16), ink=np.full((16, width), 255, np.uint8), grey=grey, levels=(200, 40))
+
+
 @pytest.mark.parametrize(
     "readings, sure, held",
     [
-        ([(6, 0.99), (8, 0.95)], [6, 8], []),
-        ([(6, 0.99), (8, 0.5)], [6], [8]),  # the unsure part goes to the word context
-        ([(6, 0.85), (8, 0.5)], [], []),  # no part sure: a word's letters, left as a word
-        ([(1, 1.0), (7, 1.0)], [], []),  # a letter's stem before a 7 ("hi", "n")
-        ([(4, 0.995), (1, 0.98)], [4], [1]),  # a part read as a one: every part at 0.99
-        ([(4, 0.95), (1, 0.98)], [], []),
+        ([(6, 0.99), (8, 0.95), (3, 0.97)], [6, 8, 3], []),
+        ([(6, 0.99), (8, 0.5), (3, 0.97)], [6, 3], [8]),  # the unsure part goes to the word context
+        ([(6, 0.85), (8, 0.5), (3, 0.6)], [], []),  # no part sure: a word's letters, left as a word
+        ([(1, 1.0), (7, 1.0), (3, 1.0)], [], []),  # a one first, 10 px wide by 16: too wide to lead
+        ([(4, 0.995), (1, 0.98), (3, 0.995)], [4, 3], [1]),  # a part read as a one: every part at 0.99
+        ([(4, 0.95), (1, 0.98), (3, 0.95)], [], []),
     ],
 )
 def test_the_dark_parts_of_a_small_word_are_read_as_a_small_blob_on_a_page_of_digits(readings, sure, held):
     classify = _fixed_readings(readings)
-    blobs = [_blurred_pair_blob(gap_shade=130), _blurred_pair_blob(gap_shade=60)]  # the second has no dark parts
-    found = small_word_parts(blobs, classify, min_height=10)
-    assert [[label for _, label, _ in taken] for taken in found[0]] == [sure, held]
-    assert found[1] == ([], [])
-    assert classify.calls == 1  # every part of every word in one call
-    parts = [(100, 100, 10, 16), (116, 100, 10, 16)]  # in frame pixels, left to right
-    assert [part.box for part, _, _ in found[0][0] + found[0][1]] == parts[: len(sure) + len(held)]
+    number, merged = _blurred_number_blob(3), _blurred_pair_blob(gap_shade=60)  # the second has no dark parts
+    assert number.box[2] > Config().max_aspect * number.box[3]  # too wide for a digit
+    digits, unsure, numbers = small_word_parts([number, merged], classify, min_height=10, min_confidence=0.7)
+    assert [d.label for d in digits] == sure
+    assert [d.label for d in unsure] == held
+    assert numbers == ([0] if sure else [])
+    assert classify.calls == 1  # every part of every blob in one call
+    boxes = {d.label: d.box for d in digits + unsure}
+    parts = [(100, 100, 10, 16), (116, 100, 10, 16), (132, 100, 10, 16)]  # in frame pixels, left to right
+    assert [boxes[label] for label, _ in readings if label in boxes] == parts[: len(boxes)]
+
+
+def test_the_dark_parts_of_small_words_take_no_call_without_words():
+    classify = _fixed_readings([])
+    assert small_word_parts([], classify, min_height=10, min_confidence=0.7) == ([], [], [])
+    assert small_word_parts([_blurred_pair_blob(gap_shade=60)], classify, 10, 0.7) == ([], [], [])
+    assert classify.calls == 0
+
+
+def test_a_sure_dark_part_of_a_small_word_read_under_min_confidence_is_unsure():
+    """A part read 0.92 passes the small blob's bar (0.9) but not a user's ``min_confidence``
+    of 0.95: it goes to the word context, as split_touching's parts do."""
+    classify = _fixed_readings([(6, 0.99), (8, 0.92), (3, 0.97)])
+    digits, unsure, numbers = small_word_parts([_blurred_number_blob(3)], classify, 10, min_confidence=0.95)
+    assert [d.label for d in digits] == [6, 3] and [d.label for d in unsure] == [8] and numbers == [0]
 
 
 @pytest.mark.parametrize(
@@ -513,7 +543,9 @@ def test_a_small_number_merged_into_one_blob_as_wide_as_a_word_is_read(seed, num
     (split.small_word_parts); without that, none of these digits is found."""
     found = _pair_found(render("mixed_sizes", seed, (1280, 720)), number)
     assert found() == len(number)
-    monkeypatch.setattr(recognizer, "small_word_parts", lambda blobs, classify, min_height: [([], [])] * len(blobs))
+    monkeypatch.setattr(
+        recognizer, "small_word_parts", lambda blobs, classify, min_height, min_confidence: ([], [], [])
+    )
     assert found() == 0
 
 

@@ -340,9 +340,16 @@ def find_candidates(
 def small_word_blob(paper: np.ndarray, unmarked: np.ndarray, word: Word, config: Config) -> Candidate | None:
     """The blob of a ``word`` at most SMALL_PAIR_PX tall (its ``own`` ink), tightened as a
     candidate is (``unmarked``: the frame's paper pixels), or None for another word or one
-    that a candidate's tests would drop. A small number's digits blurred by the camera merge
-    into one blob as wide as a word (docs/accuracy.md, "Small numbers merged into one blob")."""
-    return None if word.own is None else _tighten(paper, unmarked, word.own, word.box, config)
+    that a candidate's contrast, grain, line or filled-shape tests drop; its holes are not
+    filled, being the rims between a small number's digits rather than inside strokes. A
+    small number's digits blurred by the camera merge into one blob as wide as a word
+    (docs/accuracy.md, "Small numbers merged into one blob")."""
+    if word.own is None:
+        return None
+    blob = _tighten(paper, unmarked, word.own, word.box, config)
+    if blob is None or _is_filled(blob.ink, config) or _is_long_line(blob.ink, paper.shape[0], config):
+        return None
+    return blob
 
 
 def hit_candidate_cap(candidates: list[Candidate], config: Config) -> bool:

@@ -386,26 +386,25 @@ class Recognizer:
     ) -> tuple[list[Digit], list[Digit], list[Word]]:
         """Split stage, on a page of digits: the digits read in the blobs of ``words`` at most
         SMALL_PAIR_PX tall (:func:`camdigits.recognition.split.small_word_parts`, their parts
-        read as the halves of a cut are, :meth:`split_touching`), the parts held for the word
-        context unsure, and the words that gave a digit (numbers, not words): a small number
-        merged into one blob in its blurred rims (docs/accuracy.md, "Small numbers merged into
-        one blob"). ``confidences``: how surely the frame's candidates read."""
+        read as the halves of a cut are, :meth:`split_touching`), the parts read less surely
+        or left, for the word context unsure, and the words whose parts were taken: a small
+        number merged into one blob in its blurred rims, not a word (docs/accuracy.md, "Small
+        numbers merged into one blob"). ``confidences``: how surely the frame's candidates read."""
         small = [k for k, word in enumerate(words) if word.own is not None]
         if not small:
             return [], [], []
         unmarked = cv2.bitwise_not(mask)  # made only for a frame with small words
-        blobs = {k: blob for k in small if (blob := small_word_blob(paper, unmarked, words[k], self.config))}
-        if not blobs:
+        kept = [(k, blob) for k in small if (blob := small_word_blob(paper, unmarked, words[k], self.config))]
+        if not kept:
             return [], [], []
-        second_opinion = self._second_opinion(confidences)
-        wholes = np.array([blob.box for blob in blobs.values()], np.int64)
-        read_parts = functools.partial(self._part_readings, wholes=(lambda: wholes) if second_opinion else None)
-        found = small_word_parts(list(blobs.values()), read_parts, self.config.min_digit_height)
-        digits, held = [], []
-        for sure, unsure in found:
-            digits += [Digit(label, confidence, part.box) for part, label, confidence in sure]
-            held += [Digit(label, confidence, part.box) for part, label, confidence in unsure]
-        return digits, held, [words[k] for k, (sure, _) in zip(blobs, found) if sure]
+        wholes = np.array([blob.box for _, blob in kept], np.int64)
+        read_parts = functools.partial(
+            self._part_readings, wholes=(lambda: wholes) if self._second_opinion(confidences) else None
+        )
+        digits, held, numbers = small_word_parts(
+            [blob for _, blob in kept], read_parts, self.config.min_digit_height, self.config.min_confidence
+        )
+        return digits, held, [words[kept[n][0]] for n in numbers]
 
     def letters_left_whole(
         self,

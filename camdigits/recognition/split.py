@@ -199,27 +199,56 @@ def sure_dark_parts(
 
 
 def small_word_parts(
-    blobs: Sequence[Candidate], classify: Classify, min_height: float
-) -> list[tuple[list[Reading], list[Reading]]]:
-    """For each of ``blobs``, the blobs of words at most SMALL_PAIR_PX tall on a page of
-    digits, its :func:`dark_parts` read by ``classify`` as digits, and those held for the word
-    context unsure (both empty where none is read surely): the parts :func:`sure_dark_parts`
-    takes, of a blob read as no digit (one too wide for a digit is not read whole) at the bar
-    of such a small blob, SMALL_HALF_CONFIDENCE. A small number's digits blurred by the camera
+    blobs: Sequence[Candidate], classify: Classify, min_height: float, min_confidence: float
+) -> tuple[list[Digit], list[Digit], list[int]]:
+    """The digits in ``blobs``, the blobs of words at most SMALL_PAIR_PX tall on a page of
+    digits: their :func:`dark_parts`, read by ``classify`` in one call, that
+    :func:`sure_dark_parts` takes at the bar of such a small blob (SMALL_HALF_CONFIDENCE; a
+    blob too wide for a digit is not read whole, so as one read as no digit); the parts read
+    under ``min_confidence`` and those it leaves, for the word context unsure; and the
+    indices of the blobs it takes parts of. A small number's digits blurred by the camera
     merge into one blob as wide as a word, and stand apart in their dark cores."""
     parted = [(k, parts) for k, blob in enumerate(blobs) if (parts := dark_parts(blob, min_height))]
-    found: list[tuple[list[Reading], list[Reading]]] = [([], []) for _ in blobs]
-    if not parted:
-        return found
-    labels, confidences = classify([part for _, parts in parted for part in parts])
-    read = iter(zip(labels.tolist(), confidences.tolist()))
-    for k, parts in parted:
-        got = [next(read) for _ in parts]
+    taken: list[Reading] = []
+    held: list[Reading] = []
+    numbers = []
+    for (k, parts), got in zip(parted, _part_readings(parted, classify)):
         sure = sure_dark_parts(0.0, got, parts, SMALL_HALF_CONFIDENCE)
         if any(sure):
-            readings = [(part, *reading) for part, reading in zip(parts, got)]
-            found[k] = ([r for r, s in zip(readings, sure) if s], [r for r, s in zip(readings, sure) if not s])
-    return found
+            kept, left = _kept_and_left(parts, got, sure)
+            taken += kept
+            held += left
+            numbers.append(k)
+    digits, unsure = _sure_and_unsure(taken, min_confidence)
+    return digits, unsure + _digits(held), numbers
+
+
+def _part_readings(parted: list[tuple[int, list[Candidate]]], classify: Classify) -> list[list[tuple[int, float]]]:
+    """The (label, confidence) of every part of each blob of ``parted`` (index, parts), in
+    order, from one ``classify`` call (none for no blob)."""
+    if not parted:
+        return []
+    labels, confidences = classify([part for _, parts in parted for part in parts])
+    read = iter(zip(labels.tolist(), confidences.tolist()))
+    return [[next(read) for _ in parts] for _, parts in parted]
+
+
+def _kept_and_left(
+    parts: Sequence[Candidate], got: list[tuple[int, float]], sure: list[bool]
+) -> tuple[list[Reading], list[Reading]]:
+    """The ``parts`` read as ``got`` that ``sure`` takes, and the others."""
+    readings = [(part, *reading) for part, reading in zip(parts, got)]
+    return [r for r, s in zip(readings, sure) if s], [r for r, s in zip(readings, sure) if not s]
+
+
+def _digits(readings: Sequence[Reading]) -> list[Digit]:
+    return [Digit(label=label, confidence=confidence, box=blob.box) for blob, label, confidence in readings]
+
+
+def _sure_and_unsure(readings: Sequence[Reading], min_confidence: float) -> tuple[list[Digit], list[Digit]]:
+    """The ``readings`` read at least ``min_confidence`` surely, as digits, and the others."""
+    digits = _digits(readings)
+    return [d for d in digits if d.confidence >= min_confidence], [d for d in digits if d.confidence < min_confidence]
 
 
 def _same_halves(pair: tuple[Candidate, Candidate], other: tuple[Candidate, Candidate]) -> bool:
@@ -402,29 +431,14 @@ def split_touching(
         and (parts := dark_parts(candidates[i], min_height))
     ]
     held: list[Reading] = []  # parts that go to the word context unsure, however surely read
-    if parted:
-        part_labels, part_confidences = classify([part for _, parts in parted for part in parts])
-        read = iter(zip(part_labels.tolist(), part_confidences.tolist()))
-        for i, parts in parted:
-            got = [next(read) for _ in parts]
-            if dark_parts_win(float(confidences[i]), got, parts, bars[i]):
-                readings[i] = [(part, *reading) for part, reading in zip(parts, got)]
-            elif unsure_bars[i] is not None:  # a small blob on a page of digits
-                sure = sure_dark_parts(float(confidences[i]), got, parts, bars[i])
-                if any(sure):
-                    readings[i] = [(part, *reading) for part, reading, s in zip(parts, got, sure) if s]
-                    held += [(part, *reading) for part, reading, s in zip(parts, got, sure) if not s]
+    for (i, parts), got in zip(parted, _part_readings(parted, classify)):
+        if dark_parts_win(float(confidences[i]), got, parts, bars[i]):
+            readings[i] = _kept_and_left(parts, got, [True] * len(parts))[0]
+        elif unsure_bars[i] is not None:  # a small blob on a page of digits
+            sure = sure_dark_parts(float(confidences[i]), got, parts, bars[i])
+            if any(sure):
+                readings[i], left = _kept_and_left(parts, got, sure)
+                held += left
     flat = [reading for blob_readings in readings for reading in blob_readings]
-    return (
-        [
-            Digit(label=label, confidence=confidence, box=blob.box)
-            for blob, label, confidence in flat
-            if confidence >= min_confidence
-        ],
-        [
-            Digit(label=label, confidence=confidence, box=blob.box)
-            for blob, label, confidence in flat
-            if confidence < min_confidence
-        ]
-        + [Digit(label=label, confidence=confidence, box=blob.box) for blob, label, confidence in held],
-    )
+    digits, unsure = _sure_and_unsure(flat, min_confidence)
+    return digits, unsure + _digits(held)
