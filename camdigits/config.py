@@ -262,6 +262,13 @@ SMALL_BLOB_PX = 20
 # Two small digits merged side by side, their blurred rims and a slant adding a few px; a
 # taller blob's small halves stand at different heights, as a p's bowl and stem do.
 SMALL_PAIR_PX = 24
+# On a page of digits, the halves and dark parts of such a blob are read once more, sharpened
+# (candidates.sharpened): their grey levels against the darkest SHARP_INK_QUANTILE of their own
+# ink, raised to SHARP_GAMMA, by the full network, taken where it reads them more surely. The
+# blur fills a small digit's loops with mid grey, and its patch is a blob (docs/accuracy.md,
+# "Small parts read sharpened").
+SHARP_INK_QUANTILE = 0.05
+SHARP_GAMMA = 2.0
 # ... and only on a frame with SMALL_FRAME_DIGITS blobs read surely as digits: a frame of
 # noise has none, and the small network reads some of its specks as digits.
 SMALL_FRAME_DIGITS = 2

@@ -1,5 +1,7 @@
 """Thresholding and candidate finding on pages with real MNIST test digits."""
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from bench.mnist_grids import grid_page
 from bench.scenes import render_scene
 from camdigits.config import Config
-from camdigits.recognition.candidates import _grain, find_candidates, part_of, shaded
+from camdigits.recognition.candidates import Candidate, _grain, find_candidates, part_of, shaded, sharpened
 from camdigits.recognition.fragments import merge_fragments
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.threshold import binarize, is_dark_background, threshold_mask, to_dark_ink
@@ -262,6 +264,24 @@ def test_shaded_ink_is_the_mask_at_its_grey_levels():
     top = part_of(candidate, candidate.ink, 0, 0, w, h // 2)
     assert top.box == (*candidate.box[:3], h // 2)
     assert np.array_equal(shaded(top), shade[: h // 2])
+
+
+def test_a_blurred_small_zero_is_sharpened_against_its_own_darkest_ink():
+    """A 0 18 px tall blurred until its ring is grey 100-150, cut from a blob whose ink level
+    (30) a darker neighbour set: shaded against that level its ring stays light grey; sharpened,
+    against its own darkest ink and squared, the ring's core reaches 255 and its blurred
+    edges fall away, on the mask's pixels only."""
+    grey = np.full((18, 14), 200, np.uint8)
+    cv2.ellipse(grey, (7, 9), (4, 6), 0, 0, 360, 80, 2)
+    grey = cv2.GaussianBlur(grey, (0, 0), 1.2)
+    ink = np.where(grey <= 170, 255, 0).astype(np.uint8)
+    zero = Candidate(box=(0, 0, 14, 18), ink=ink, grey=grey, levels=(200, 30))
+    shade, sharp = shaded(zero), sharpened(zero)
+    assert np.array_equal(sharp > 0, ink > 0)
+    assert shade.max() < 160 and sharp.max() == 255
+    edges = (shade > 0) & (shade < shade.max() / 2)
+    assert (sharp[edges] / 255).mean() < 0.6 * (shade[edges] / shade.max()).mean()
+    assert np.array_equal(sharpened(replace(zero, grey=None)), ink)  # no grey levels: its mask
 
 
 @pytest.mark.parametrize("condition", ["clean", "touching", "distractors", "board"])

@@ -28,6 +28,8 @@ from camdigits.config import (
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
+    SHARP_GAMMA,
+    SHARP_INK_QUANTILE,
     SMALL_PAIR_PX,
     SOLID_MASK_DENSITY,
     STROKE_ASPECT,
@@ -115,8 +117,30 @@ def shaded(candidate: Candidate) -> np.ndarray:
     if candidate.grey is None:
         return candidate.ink
     paper_level, ink_level = candidate.levels
-    lighter = cv2.subtract(np.full_like(candidate.grey, paper_level), candidate.grey)  # 0 past the paper level
-    shade = cv2.convertScaleAbs(lighter, alpha=255.0 / max(paper_level - ink_level, 1))
+    return _on_ink(cv2.convertScaleAbs(_lighter(candidate), alpha=255.0 / max(paper_level - ink_level, 1)), candidate)
+
+
+def sharpened(candidate: Candidate) -> np.ndarray:
+    """The candidate's ink at its grey levels as :func:`shaded` draws it, but against the
+    darkest SHARP_INK_QUANTILE of its own ink, not its blob's ink level, and raised to
+    SHARP_GAMMA; its mask if it has no grey levels. A small digit blurred by the camera has
+    its loops filled with mid grey, and a part cut from a blob holds a lighter neighbour's rim:
+    so drawn, its dark cores stand out (docs/accuracy.md, "Small parts read sharpened")."""
+    if candidate.grey is None:
+        return candidate.ink
+    paper_level, ink_level = candidate.levels
+    own = grey_quantile(candidate.grey, candidate.ink, SHARP_INK_QUANTILE)
+    darkness = _lighter(candidate).astype(np.float32) / max(paper_level - (ink_level if own is None else own), 1)
+    return _on_ink((255 * np.minimum(darkness, 1) ** SHARP_GAMMA).astype(np.uint8), candidate)
+
+
+def _lighter(candidate: Candidate) -> np.ndarray:
+    """How much darker than its paper each pixel under ``candidate`` is: 0 past the paper level."""
+    return cv2.subtract(np.full_like(candidate.grey, candidate.levels[0]), candidate.grey)
+
+
+def _on_ink(shade: np.ndarray, candidate: Candidate) -> np.ndarray:
+    """``shade`` on the pixels of ``candidate``'s mask, at least 1 on each, 0 off it."""
     # np.maximum, not cv2.max: OpenCV takes an array of 4 values or fewer in one column for a Scalar.
     return cv2.bitwise_and(np.maximum(shade, np.uint8(1)), candidate.ink)
 

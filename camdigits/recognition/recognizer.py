@@ -47,6 +47,7 @@ from camdigits.recognition.candidates import (
     find_candidates,
     hit_candidate_cap,
     shaded,
+    sharpened,
     small_word_blob,
 )
 from camdigits.recognition.classify import (
@@ -238,22 +239,27 @@ class Recognizer:
         return self.small_network is not None and _holds_writing(confidences >= self.config.min_confidence)
 
     def _part_readings(
-        self, parts: list[Candidate], wholes: Callable[[], np.ndarray] | None
+        self, parts: list[Candidate], wholes: Callable[[], np.ndarray] | None, sharpen: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """The likeliest digit of each of ``parts`` (cuts' halves, stacked or dark parts) and
         its probability, read at their grey levels by the full network, and by the small-digit
         network too where ``wholes`` gives the boxes of the small blobs they may lie in
-        (:meth:`_small_half_readings`; None: none). At their grey levels: read from their
+        (:meth:`_small_half_readings`, and there ``sharpen``; None: none). At their grey levels: read from their
         masks, fewer halves of field digits passed (docs/accuracy.md, "Small digits read at
         their grey levels")."""
         patches = _grey_patches(parts)
         readings = self._full_network.predict(patches)
         if wholes is not None and parts:
-            readings = self._small_half_readings(parts, patches, readings, wholes())
+            readings = self._small_half_readings(parts, patches, readings, wholes(), sharpen)
         return _likeliest_digits(readings)
 
     def _small_half_readings(
-        self, halves: list[Candidate], patches: np.ndarray, readings: np.ndarray, wholes: np.ndarray
+        self,
+        halves: list[Candidate],
+        patches: np.ndarray,
+        readings: np.ndarray,
+        wholes: np.ndarray,
+        sharpen: bool = False,
     ) -> np.ndarray:
         """The full network's ``readings`` of the halves of cuts (``patches``: at their grey
         levels; at least one half, and this recognizer has a small-digit network), with the
@@ -261,7 +267,10 @@ class Recognizer:
         tall (within one of the boxes ``wholes``, (N, 4)) that it reads more surely as a digit
         but one: a pair of small digits merged in their blurred rims (docs/accuracy.md, "A
         second opinion on small digits"). The small halves of a taller blob stand at different
-        heights, as a p's bowl and stem do, and are not taken."""
+        heights, as a p's bowl and stem do, and are not taken. With ``sharpen`` (on a page of
+        digits), the full network's reading of such a half :func:`sharpened` is then taken
+        where it is surer than the reading it has, a one too (docs/accuracy.md, "Small parts
+        read sharpened")."""
         if not len(wholes):
             return readings
         small = np.flatnonzero(within(np.array([half.box for half in halves]), wholes).any(axis=1))
@@ -271,6 +280,10 @@ class Recognizer:
         surer = second[:, :NOT_A_DIGIT].max(axis=1) > readings[small, :NOT_A_DIGIT].max(axis=1)
         taken = surer & _not_ones(second)
         readings[small[taken]] = second[taken]
+        if sharpen:
+            sharp = self._full_network.predict(to_mnist_patches([sharpened(halves[k]) for k in small.tolist()]))
+            surer = sharp[:, :NOT_A_DIGIT].max(axis=1) > readings[small, :NOT_A_DIGIT].max(axis=1)
+            readings[small[surer]] = sharp[surer]
         return readings
 
     def _with_turned_readings(self, blobs: list[Candidate], shades: list[np.ndarray], both: np.ndarray) -> np.ndarray:
@@ -375,7 +388,9 @@ class Recognizer:
             candidates,
             labels,
             confidences,
-            functools.partial(self._part_readings, wholes=small_blobs if second_opinion else None),
+            functools.partial(
+                self._part_readings, wholes=small_blobs if second_opinion else None, sharpen=page_of_digits
+            ),
             self.config.min_confidence,
             self.config.min_digit_height,
             page_of_digits,
@@ -399,7 +414,7 @@ class Recognizer:
             return [], [], []
         wholes = np.array([blob.box for _, blob in kept], np.int64)
         read_parts = functools.partial(
-            self._part_readings, wholes=(lambda: wholes) if self._second_opinion(confidences) else None
+            self._part_readings, wholes=(lambda: wholes) if self._second_opinion(confidences) else None, sharpen=True
         )
         digits, held, numbers = small_word_parts(
             [blob for _, blob in kept], read_parts, self.config.min_digit_height, self.config.min_confidence
