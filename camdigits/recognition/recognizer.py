@@ -243,10 +243,10 @@ class Recognizer:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The likeliest digit of each of ``parts`` (cuts' halves, stacked or dark parts) and
         its probability, read at their grey levels by the full network, and by the small-digit
-        network too where ``wholes`` gives the boxes of the small blobs they may lie in
-        (:meth:`_small_half_readings`, and there ``sharpen``; None: none). At their grey levels: read from their
-        masks, fewer halves of field digits passed (docs/accuracy.md, "Small digits read at
-        their grey levels")."""
+        network too where ``wholes`` gives the boxes of the small blobs they may lie in (None:
+        none), and then ``sharpen``ed (:meth:`_small_half_readings`). At their grey levels:
+        read from their masks, fewer halves of field digits passed (docs/accuracy.md, "Small
+        digits read at their grey levels")."""
         patches = _grey_patches(parts)
         readings = self._full_network.predict(patches)
         if wholes is not None and parts:
@@ -374,7 +374,8 @@ class Recognizer:
     ) -> tuple[list[Digit], list[Digit]]:
         """Split stage (:func:`camdigits.recognition.split.split_touching`, the halves read by the
         full network): the frame's digits and the blobs not read surely as digits. A page of
-        digits (:func:`_is_page_of_digits`) reads its small blobs' halves more loosely."""
+        digits (:func:`_is_page_of_digits`) reads its small blobs' halves more loosely, and
+        sharpened too (:meth:`_small_half_readings`)."""
         # The sure halves of a cut must be read 0.9-0.99 surely (split.least_half_confidence), a
         # finer line than the cascade's first stage was chosen to draw: the full network reads them.
         second_opinion = self._second_opinion(confidences)

@@ -212,7 +212,7 @@ def small_word_parts(
     taken: list[Reading] = []
     held: list[Reading] = []
     numbers = []
-    for (k, parts), got in zip(parted, _part_readings(parted, classify)):
+    for (k, parts), got in zip(parted, _read_parts(parted, classify)):
         sure = sure_dark_parts(0.0, got, parts, SMALL_HALF_CONFIDENCE)
         if any(sure):
             kept, left = _kept_and_left(parts, got, sure)
@@ -223,7 +223,7 @@ def small_word_parts(
     return digits, unsure + _digits(held), numbers
 
 
-def _part_readings(parted: list[tuple[int, list[Candidate]]], classify: Classify) -> list[list[tuple[int, float]]]:
+def _read_parts(parted: list[tuple[int, list[Candidate]]], classify: Classify) -> list[list[tuple[int, float]]]:
     """The (label, confidence) of every part of each blob of ``parted`` (index, parts), in
     order, from one ``classify`` call (none for no blob)."""
     if not parted:
@@ -242,6 +242,7 @@ def _kept_and_left(
 
 
 def _digits(readings: Sequence[Reading]) -> list[Digit]:
+    """The ``readings`` as digits, however surely read."""
     return [Digit(label=label, confidence=confidence, box=blob.box) for blob, label, confidence in readings]
 
 
@@ -431,7 +432,7 @@ def split_touching(
         and (parts := dark_parts(candidates[i], min_height))
     ]
     held: list[Reading] = []  # parts that go to the word context unsure, however surely read
-    for (i, parts), got in zip(parted, _part_readings(parted, classify)):
+    for (i, parts), got in zip(parted, _read_parts(parted, classify)):
         if dark_parts_win(float(confidences[i]), got, parts, bars[i]):
             readings[i] = _kept_and_left(parts, got, [True] * len(parts))[0]
         elif unsure_bars[i] is not None:  # a small blob on a page of digits
