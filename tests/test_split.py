@@ -568,7 +568,6 @@ def test_a_small_number_merged_into_one_blob_as_wide_as_a_word_is_read(seed, num
     "seed, pair",
     [
         (68029, [(9, (324, 638)), (0, (340, 638))]),
-        (68032, [(6, (917, 173)), (6, (931, 172))]),
         (68009, [(3, (41, 670)), (1, (58, 668))]),
     ],
 )
@@ -576,7 +575,9 @@ def test_the_parts_of_small_merged_digits_are_read_sharpened_on_a_page_of_digits
     """Field mixed-size pages at 720p (bench.field): pairs 13-20 px tall merged by the blur,
     whose parts both networks read wrongly or unsurely at their grey levels (the 9 0 as 4 0 at
     0.01 and 0.03): the blur fills their loops. Read :func:`sharpened` by the full network they
-    read surely; without that reading, neither digit of any pair is found."""
+    read surely; without that reading, neither digit of either pair is found. (The 6 6 of page
+    68032, read so too, has one 6 read without it by the oldest versions the package
+    supports, and is not pinned here.)"""
     found = _pair_found(render("mixed_sizes", seed, (1280, 720)), pair)
     assert found() == 2
     _without_sharpening(monkeypatch)
