@@ -2,7 +2,8 @@
 
 A page of fine squared paper, its grid darkened by the camera, inks more of the mask than
 RULE_TILT_MAX_INK, where frames are taken for texture (noise, grain, a desk) and searched
-for level rules only; a grid turned a few degrees then stays whole and joins every digit.
+for level rules only unless they hold such a grid: level rules leave a grid turned a few
+degrees whole, joining every digit.
 Its ink repeats at the grid's spacing down every narrow upright band of the frame and
 across every narrow level band: the rows of a band a spacing apart are alike, and those
 half a spacing apart are not. Noise repeats at no spacing, and a desk's grain repeats
