@@ -34,6 +34,7 @@ from camdigits.config import (
     PAGE_OF_DIGITS_SURE_DIGITS,
     PATCH_SIZE,
     PRINTED_LABELS,
+    RULE_TILT_MIN,
     SMALL_BLOB_PX,
     SMALL_FRAME_DIGITS,
     SMALL_PAIR_PX,
@@ -68,7 +69,7 @@ from camdigits.recognition.geometry import within
 from camdigits.recognition.levels import grey_quantile
 from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers, word_neighbours
-from camdigits.recognition.rules import erase_rules
+from camdigits.recognition.rules import erase_rules_and_tilt
 from camdigits.recognition.split import small_word_parts, split_touching
 from camdigits.recognition.styles import with_flagged_ones
 from camdigits.recognition.texture import clear_texture
@@ -100,9 +101,16 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 def ink_mask(paper: np.ndarray, config: Config) -> np.ndarray:
     """The binary ink mask of a dark-ink frame ``paper`` (:func:`to_dark_ink`): thresholded,
     its rules erased and the ink of texture, noise and grain cleared."""
+    return ink_mask_and_tilt(paper, config)[0]
+
+
+def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, float]:
+    """:func:`ink_mask`, and the tilt in degrees of the page's rules it erased
+    (:func:`~camdigits.recognition.rules.erase_rules_and_tilt`; 0 on a frame without)."""
     thresholded, depth = threshold_with_depth(paper, config)
     window = threshold_window(paper.shape, config)
-    return clear_texture(paper, thresholded, erase_rules(thresholded, depth), window, config.threshold_offset)
+    erased, tilt = erase_rules_and_tilt(thresholded, depth)
+    return clear_texture(paper, thresholded, erased, window, config.threshold_offset), tilt
 
 
 class Recognizer:
@@ -131,8 +139,14 @@ class Recognizer:
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
         (with the ink of texture, noise and grain cleared)."""
+        paper, mask, _ = self.ink_mask_and_tilt(image)
+        return paper, mask
+
+    def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """:meth:`ink_mask`, and the tilt in degrees of the rules erased from a ruled or squared
+        page (0 on a frame without), by which its digits are read level (:meth:`patches`)."""
         paper = to_dark_ink(to_gray(image), self.config)
-        return paper, ink_mask(paper, self.config)
+        return paper, *ink_mask_and_tilt(paper, self.config)
 
     def find(
         self,
@@ -148,12 +162,13 @@ class Recognizer:
         ``grainy``, the blobs whose paper spreads as grain's does, for :meth:`read_grainy`)."""
         return find_candidates(paper, mask, self.config, too_wide, grainy, loosely_joined)
 
-    def patches(self, blobs: list[Candidate]) -> np.ndarray:
+    def patches(self, blobs: list[Candidate], tilt: float = 0.0) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
-        levels, see :meth:`probabilities`), in a buffer reused across frames."""
+        levels, see :meth:`probabilities`), turned level on a page whose rules ``tilt``
+        (:func:`_levelled`), in a buffer reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
-        return to_mnist_patches([c.ink for c in blobs], out=self._patches)
+        return to_mnist_patches([_levelled(c.ink, c.box, tilt) for c in blobs], out=self._patches)
 
     def read(
         self, patches: np.ndarray, classifier: DigitClassifier | Cascade | None = None
@@ -167,18 +182,19 @@ class Recognizer:
         probabilities = (classifier or self.classifier).predict(patches)
         return _likeliest_digits(probabilities)
 
-    def probabilities(self, blobs: list[Candidate], patches: np.ndarray) -> np.ndarray:
+    def probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: float = 0.0) -> np.ndarray:
         """Classify stage: the class probabilities each of the ``blobs`` is read by
         (:meth:`_network_probabilities`), as the page's style reads them: on a page whose
         sevens are crossed, a seven without a bar is a flagged one
         (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
-        return with_flagged_ones(blobs, self._network_probabilities(blobs, patches), self.config.min_confidence)
+        return with_flagged_ones(blobs, self._network_probabilities(blobs, patches, tilt), self.config.min_confidence)
 
-    def _network_probabilities(self, blobs: list[Candidate], patches: np.ndarray) -> np.ndarray:
+    def _network_probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: float = 0.0) -> np.ndarray:
         """The class probabilities the network reads each of the ``blobs`` by, from
         ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
-        grey levels' patch, read by the full network in a second call, and of its mask and
+        grey levels' patch (turned level as the mask's is, by ``tilt``), read by the full
+        network in a second call, and of its mask and
         grey levels turned UNSURE_TURN_DEG each way (:meth:`_with_turned_readings`); for a
         small one still that unsure, on a frame with writing (:func:`_holds_writing`), the
         small-digit network's (:meth:`_small_blob_readings`).
@@ -197,7 +213,7 @@ class Recognizer:
         if not len(unsure):
             return probabilities
         again = [blobs[i] for i in unsure.tolist()]
-        shades = [shaded(blob) for blob in again]  # once: read as they are and turned
+        shades = [_levelled(shaded(blob), blob.box, tilt) for blob in again]  # once: read as they are and turned
         both = probabilities[unsure] + self._full_network.predict(to_mnist_patches(shades))
         readings = self._with_turned_readings(again, shades, both)
         if _holds_writing(sure):
@@ -352,10 +368,10 @@ class Recognizer:
         """The class probabilities of every whole blob of a frame that :meth:`recognize` reads
         (its candidates and its grainy blobs), by box, as it reads them: a digit read from a
         whole blob has its box (the halves of a cut and the parts of a stack have none)."""
-        paper, mask = self.ink_mask(image)
+        paper, mask, tilt = self.ink_mask_and_tilt(image)
         grainy: list[Candidate] = []
         candidates = self.find(paper, mask, None, grainy)
-        probabilities = self.probabilities(candidates, self.patches(candidates))
+        probabilities = self.probabilities(candidates, self.patches(candidates, tilt), tilt)
         boxes = [blob.box for blob in candidates]
         if grainy:
             probabilities = np.concatenate(
@@ -492,7 +508,7 @@ class Recognizer:
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
         hook = self.stage_hook
-        paper, mask = self.ink_mask(image)
+        paper, mask, tilt = self.ink_mask_and_tilt(image)
         if hook:
             hook("threshold")
         words: list[Word] = []  # joined-up writing, too wide to be a digit: for the word context
@@ -501,10 +517,10 @@ class Recognizer:
         candidates = self.find(paper, mask, words, grainy, loosely_joined)
         if hook:
             hook("candidates")
-        patches = self.patches(candidates)
+        patches = self.patches(candidates, tilt)
         if hook:
             hook("patches")
-        probabilities = self.probabilities(candidates, patches)
+        probabilities = self.probabilities(candidates, patches, tilt)
         labels, confidences = _likeliest_digits(probabilities)
         if hook:
             hook("classify")
@@ -550,6 +566,16 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
+
+
+def _levelled(ink: np.ndarray, box: Box, tilt: float) -> np.ndarray:
+    """A blob's ``ink`` (of ``box``) on a page whose rules tilt ``tilt`` degrees, turned level
+    where that is RULE_TILT_MIN or more: a page held at an angle turns its digits as much, and
+    the network learnt them upright. Not a bare stroke (STROKE_ASPECT): a grid's dash turned
+    upright reads as a one (docs/accuracy.md, "Digits on a tilted page read level")."""
+    if abs(tilt) < RULE_TILT_MIN or box[2] < STROKE_ASPECT * box[3]:
+        return ink
+    return turned(ink, tilt)
 
 
 def _word_neighbours(k: int, boxes: np.ndarray, config: Config) -> list[int]:
