@@ -22,6 +22,7 @@ from camdigits.config import (
     GRAINY_MIN_CONFIDENCE,
     LETTER_GAP,
     LETTER_SHARE,
+    LEVEL_MIN_PX,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
     ONE_MARGIN,
@@ -571,9 +572,10 @@ class Recognizer:
 def _levelled(ink: np.ndarray, box: Box, tilt: float) -> np.ndarray:
     """A blob's ``ink`` (of ``box``) on a page whose rules tilt ``tilt`` degrees, turned level
     where that is RULE_TILT_MIN or more: a page held at an angle turns its digits as much, and
-    the network learnt them upright. Not a bare stroke (STROKE_ASPECT): a grid's dash turned
-    upright reads as a one (docs/accuracy.md, "Digits on a tilted page read level")."""
-    if abs(tilt) < RULE_TILT_MIN or box[2] < STROKE_ASPECT * box[3]:
+    the network learnt them upright. Not a bare stroke (STROKE_ASPECT), nor a blob at most
+    LEVEL_MIN_PX tall: a grid's dash or corner turned square reads as a one or a six
+    (docs/accuracy.md, "Digits on a tilted page read level")."""
+    if abs(tilt) < RULE_TILT_MIN or box[3] <= LEVEL_MIN_PX or box[2] < STROKE_ASPECT * box[3]:
         return ink
     return turned(ink, tilt)
 
