@@ -254,9 +254,10 @@ INK_LEVEL = 128  # grey level at or above which a pixel counts as ink for measur
 # bare stroke (STROKE_ASPECT), turned this many degrees each way: four more readings of a digit
 # in a style or at a size the network reads unsurely (docs/accuracy.md, "Unsure blobs read turned").
 UNSURE_TURN_DEG = 10.0
-# On a page whose rules tilt RULE_TILT_MIN or more, blobs taller than this are read turned
-# level; shorter ones on squared pages are a grid's corners and dashes as often as digits,
-# and levelled read as ones and sixes (docs/accuracy.md, "Digits on a tilted page read level").
+# On a page whose rules tilt RULE_TILT_MIN or more, blobs taller than this (px at 480p, grown
+# with the frame as the rule sizes are) are read turned level; shorter ones on squared pages
+# are a grid's corners and dashes as often as digits, and levelled read as ones and sixes
+# (docs/accuracy.md, "Digits on a tilted page read level").
 LEVEL_MIN_PX = 16
 # A blob at most SMALL_BLOB_PX tall still read under Config.min_confidence, and the halves of
 # a cut blob at most SMALL_PAIR_PX tall, are read again by the small-digit network (trained on

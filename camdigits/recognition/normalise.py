@@ -13,11 +13,24 @@ towards it before scaling.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-from camdigits.config import INK_LEVEL, MNIST_STROKE_RATIO, PATCH_BOX, PATCH_SIZE, STROKE_TOO_THICK, STROKE_TOO_THIN
+from camdigits.config import (
+    INK_LEVEL,
+    LEVEL_MIN_PX,
+    MNIST_STROKE_RATIO,
+    PATCH_BOX,
+    PATCH_SIZE,
+    RULE_TILT_MIN,
+    STROKE_ASPECT,
+    STROKE_TOO_THICK,
+    STROKE_TOO_THIN,
+)
 from camdigits.recognition.geometry import square_turn
+from camdigits.types import Box
 
 _ELLIPSES: dict[int, np.ndarray] = {}
 
@@ -111,6 +124,29 @@ def turned(ink: np.ndarray, degrees: float) -> np.ndarray:
     that keeps its corners; its edges come out grey, as bilinear sampling draws them."""
     turn, side = square_turn(*ink.shape, degrees, pad=2)
     return cv2.warpAffine(ink, turn, (side, side), flags=cv2.INTER_LINEAR)
+
+
+@dataclass(frozen=True)
+class PageTilt:
+    """How far a frame's page is turned, for reading its blobs level (:meth:`levelled`): the
+    tilt in degrees of the rules erased from it (0: none found) and its frame scale
+    (:func:`camdigits.recognition.rules.frame_scale`)."""
+
+    degrees: float = 0.0
+    scale: float = 1.0
+
+    def levelled(self, ink: np.ndarray, box: Box) -> np.ndarray:
+        """A blob's ``ink`` (of ``box``) turned level where the page tilts RULE_TILT_MIN or
+        more: a page held at an angle turns its digits as much, and the network learnt them
+        upright. Not a bare stroke (STROKE_ASPECT), nor a blob at most LEVEL_MIN_PX tall
+        (grown with the frame): a grid's dash or corner turned square reads as a one or a
+        six (docs/accuracy.md, "Digits on a tilted page read level")."""
+        if abs(self.degrees) < RULE_TILT_MIN or box[3] <= LEVEL_MIN_PX * self.scale or box[2] < STROKE_ASPECT * box[3]:
+            return ink
+        return turned(ink, self.degrees)
+
+
+UPRIGHT = PageTilt()  # a frame read as it stands: no rules found, or level ones
 
 
 def to_mnist_patches(crops: list[np.ndarray] | np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

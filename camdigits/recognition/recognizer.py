@@ -22,7 +22,6 @@ from camdigits.config import (
     GRAINY_MIN_CONFIDENCE,
     LETTER_GAP,
     LETTER_SHARE,
-    LEVEL_MIN_PX,
     NOT_A_DIGIT,
     ONE_INK_QUANTILE,
     ONE_MARGIN,
@@ -35,7 +34,6 @@ from camdigits.config import (
     PAGE_OF_DIGITS_SURE_DIGITS,
     PATCH_SIZE,
     PRINTED_LABELS,
-    RULE_TILT_MIN,
     SMALL_BLOB_PX,
     SMALL_FRAME_DIGITS,
     SMALL_PAIR_PX,
@@ -68,9 +66,9 @@ from camdigits.recognition.context import (
 )
 from camdigits.recognition.geometry import within
 from camdigits.recognition.levels import grey_quantile
-from camdigits.recognition.normalise import stroke_width, to_mnist_patches, turned
+from camdigits.recognition.normalise import UPRIGHT, PageTilt, stroke_width, to_mnist_patches, turned
 from camdigits.recognition.numbers import group_numbers, word_neighbours
-from camdigits.recognition.rules import erase_rules_and_tilt
+from camdigits.recognition.rules import erase_rules_and_tilt, frame_scale
 from camdigits.recognition.split import small_word_parts, split_touching
 from camdigits.recognition.styles import with_flagged_ones
 from camdigits.recognition.texture import clear_texture
@@ -105,13 +103,14 @@ def ink_mask(paper: np.ndarray, config: Config) -> np.ndarray:
     return ink_mask_and_tilt(paper, config)[0]
 
 
-def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, float]:
-    """:func:`ink_mask`, and the tilt in degrees of the page's rules it erased
+def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, PageTilt]:
+    """:func:`ink_mask`, and the tilt of the page's rules it erased
     (:func:`~camdigits.recognition.rules.erase_rules_and_tilt`; 0 on a frame without)."""
     thresholded, depth = threshold_with_depth(paper, config)
     window = threshold_window(paper.shape, config)
     erased, tilt = erase_rules_and_tilt(thresholded, depth)
-    return clear_texture(paper, thresholded, erased, window, config.threshold_offset), tilt
+    cleared = clear_texture(paper, thresholded, erased, window, config.threshold_offset)
+    return cleared, PageTilt(tilt, frame_scale(paper.shape))
 
 
 class Recognizer:
@@ -143,9 +142,9 @@ class Recognizer:
         paper, mask, _ = self.ink_mask_and_tilt(image)
         return paper, mask
 
-    def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """:meth:`ink_mask`, and the tilt in degrees of the rules erased from a ruled or squared
-        page (0 on a frame without), by which its digits are read level (:meth:`patches`)."""
+    def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, PageTilt]:
+        """:meth:`ink_mask`, and the tilt of the rules erased from a ruled or squared page (0 on
+        a frame without), by which its digits are read level (:meth:`patches`)."""
         paper = to_dark_ink(to_gray(image), self.config)
         return paper, *ink_mask_and_tilt(paper, self.config)
 
@@ -163,13 +162,13 @@ class Recognizer:
         ``grainy``, the blobs whose paper spreads as grain's does, for :meth:`read_grainy`)."""
         return find_candidates(paper, mask, self.config, too_wide, grainy, loosely_joined)
 
-    def patches(self, blobs: list[Candidate], tilt: float = 0.0) -> np.ndarray:
+    def patches(self, blobs: list[Candidate], tilt: PageTilt = UPRIGHT) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
         levels, see :meth:`probabilities`), turned level on a page whose rules ``tilt``
-        (:func:`_levelled`), in a buffer reused across frames."""
+        (:meth:`PageTilt.levelled`), in a buffer reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
-        return to_mnist_patches([_levelled(c.ink, c.box, tilt) for c in blobs], out=self._patches)
+        return to_mnist_patches([tilt.levelled(c.ink, c.box) for c in blobs], out=self._patches)
 
     def read(
         self, patches: np.ndarray, classifier: DigitClassifier | Cascade | None = None
@@ -183,14 +182,16 @@ class Recognizer:
         probabilities = (classifier or self.classifier).predict(patches)
         return _likeliest_digits(probabilities)
 
-    def probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: float = 0.0) -> np.ndarray:
+    def probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: PageTilt = UPRIGHT) -> np.ndarray:
         """Classify stage: the class probabilities each of the ``blobs`` is read by
         (:meth:`_network_probabilities`), as the page's style reads them: on a page whose
         sevens are crossed, a seven without a bar is a flagged one
         (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
         return with_flagged_ones(blobs, self._network_probabilities(blobs, patches, tilt), self.config.min_confidence)
 
-    def _network_probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: float = 0.0) -> np.ndarray:
+    def _network_probabilities(
+        self, blobs: list[Candidate], patches: np.ndarray, tilt: PageTilt = UPRIGHT
+    ) -> np.ndarray:
         """The class probabilities the network reads each of the ``blobs`` by, from
         ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
@@ -214,7 +215,7 @@ class Recognizer:
         if not len(unsure):
             return probabilities
         again = [blobs[i] for i in unsure.tolist()]
-        shades = [_levelled(shaded(blob), blob.box, tilt) for blob in again]  # once: read as they are and turned
+        shades = [tilt.levelled(shaded(blob), blob.box) for blob in again]  # once: read as they are and turned
         both = probabilities[unsure] + self._full_network.predict(to_mnist_patches(shades))
         readings = self._with_turned_readings(again, shades, both)
         if _holds_writing(sure):
@@ -567,17 +568,6 @@ class Recognizer:
         if hook:
             hook("numbers")
         return result
-
-
-def _levelled(ink: np.ndarray, box: Box, tilt: float) -> np.ndarray:
-    """A blob's ``ink`` (of ``box``) on a page whose rules tilt ``tilt`` degrees, turned level
-    where that is RULE_TILT_MIN or more: a page held at an angle turns its digits as much, and
-    the network learnt them upright. Not a bare stroke (STROKE_ASPECT), nor a blob at most
-    LEVEL_MIN_PX tall: a grid's dash or corner turned square reads as a one or a six
-    (docs/accuracy.md, "Digits on a tilted page read level")."""
-    if abs(tilt) < RULE_TILT_MIN or box[3] <= LEVEL_MIN_PX or box[2] < STROKE_ASPECT * box[3]:
-        return ink
-    return turned(ink, tilt)
 
 
 def _word_neighbours(k: int, boxes: np.ndarray, config: Config) -> list[int]:
