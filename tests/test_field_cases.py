@@ -19,7 +19,8 @@ import camdigits.recognition.threshold as threshold
 import camdigits.recognition.tilts as tilts
 from bench.field.scene import render
 from bench.metrics import iou
-from camdigits.config import Config
+from camdigits.config import LEVEL_MIN_PX, RULE_TILT_MIN, Config
+from camdigits.recognition.normalise import PageTilt
 from camdigits.recognition.recognizer import Recognizer, to_gray
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import is_faint, threshold_mask, threshold_with_depth, to_dark_ink
@@ -318,6 +319,61 @@ def test_a_ruled_page_at_an_angle_keeps_its_digits(recognizer, degrees):
         write_digit(page, _first(label, 3), x, int(rule + slope * (x + 20)) + 2, 40)
     result = recognizer.recognize(page)
     assert sorted(d.label for d in result.digits) == sorted(labels)
+
+
+# Digits of field tilted ruled pages (bench.field, 640x480; rules turned 3-8 degrees) that are
+# read right only turned level by their rules' tilt (measured 2026-12-07).
+LEVELLED_DIGITS = {
+    68002: [(8, (289, 76, 14, 21)), (6, (312, 111, 23, 18)), (6, (180, 230, 17, 21)), (2, (352, 330, 25, 23))],
+    68024: [(6, (542, 103, 20, 27)), (6, (524, 172, 20, 28)), (4, (35, 405, 18, 20))],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(LEVELLED_DIGITS))
+def test_the_digits_of_a_tilted_page_are_read_level(recognizer, monkeypatch, seed):
+    """A page held at an angle turns its digits as much as its rules: a 6 open at the top
+    reads as a 5 or a 0, a 2 as a 0, until it is read turned level."""
+    scene = render("tilted_ruled", seed, (640, 480))
+    digits = LEVELLED_DIGITS[seed]
+
+    def read() -> int:
+        found = recognizer.recognize(scene.image).digits
+        return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in digits)
+
+    assert read() >= len(digits) - 1
+    monkeypatch.setattr(PageTilt, "levelled", lambda self, ink, box: ink)
+    assert read() <= 1
+
+
+@pytest.mark.parametrize("degrees", [-7.0, -3.0, 2.0, 6.0])
+def test_a_blob_is_turned_level_by_the_tilt_its_pages_rules_are_found_at(degrees):
+    """rules.rule_tilt of a ruled mask and PageTilt.levelled agree on the direction: a
+    rectangle of ink turned with the rules comes back square to the frame."""
+    mask = np.zeros((480, 640), np.uint8)
+    _ruled(mask, degrees, spacing=52)
+    tilt = rules.rule_tilt(cv2.compare(mask, 0, cv2.CMP_GT))
+    assert abs(tilt - degrees) <= 1.0
+    ink = np.zeros((80, 80), np.uint8)
+    ink[25:55, 20:60] = 255
+    turn = cv2.getRotationMatrix2D((40, 40), -degrees, 1.0)  # as the page turns it, rows down
+    on_page = cv2.warpAffine(ink, turn, (80, 80), flags=cv2.INTER_LINEAR)
+    levelled = PageTilt(tilt).levelled(on_page, (0, 0, 50, 50))
+    (_, _), (w, h), angle = cv2.minAreaRect(cv2.findNonZero(cv2.compare(levelled, 127, cv2.CMP_GE)))
+    assert min(abs(angle) % 90, 90 - abs(angle) % 90) <= 1.0, angle
+    assert sorted((w, h)) == pytest.approx([30, 40], abs=3)
+
+
+def test_small_blobs_and_bare_strokes_are_not_turned_level():
+    """A grid's dash or corner, turned square, reads as a one or a six: blobs at most
+    LEVEL_MIN_PX tall (grown with the frame) and bare strokes are read as they stand, as
+    every blob is on a page turned less than RULE_TILT_MIN."""
+    ink = np.full((30, 30), 255, np.uint8)
+    assert PageTilt(6.0).levelled(ink, (0, 0, 20, LEVEL_MIN_PX)) is ink
+    assert PageTilt(6.0).levelled(ink, (0, 0, 5, 40)) is ink  # a bare stroke
+    assert PageTilt(6.0, scale=1.5).levelled(ink, (0, 0, 20, 20)) is ink
+    assert PageTilt(RULE_TILT_MIN / 2).levelled(ink, (0, 0, 30, 30)) is ink
+    assert PageTilt(6.0).levelled(ink, (0, 0, 20, 20)) is not ink
+    assert PageTilt(6.0, scale=1.5).levelled(ink, (0, 0, 30, 30)) is not ink
 
 
 def _curling_page(sag: float) -> tuple[np.ndarray, list]:
