@@ -46,9 +46,9 @@ def record_patches(scenes: int, conditions: tuple[str, ...] = tuple(CONDITIONS))
     patches, wide = [], []
     for condition in conditions:
         for seed in range(VALIDATION_SEED, VALIDATION_SEED + scenes):
-            paper, mask = recognizer.ink_mask(render_scene(condition, seed).image)
+            paper, mask, tilt = recognizer.ink_mask_and_tilt(render_scene(condition, seed).image)
             candidates = recognizer.find(paper, mask, [])
-            patches.append(recognizer.patches(candidates).copy())
+            patches.append(recognizer.patches(candidates, tilt).copy())
             wide.extend(c.box[2] >= MIN_SPLIT_ASPECT * c.box[3] for c in candidates)
     return np.concatenate(patches), np.array(wide, bool)
 

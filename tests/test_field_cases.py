@@ -363,6 +363,27 @@ def test_a_blob_is_turned_level_by_the_tilt_its_pages_rules_are_found_at(degrees
     assert sorted((w, h)) == pytest.approx([30, 40], abs=3)
 
 
+@pytest.mark.parametrize("degrees", [0.0, 4.0, -6.0])
+def test_the_tilt_of_a_pages_rules_is_given_with_its_mask(recognizer, degrees):
+    """Recognizer.ink_mask_and_tilt gives the tilt of the rules it erased: about the page's
+    on a ruled page turned 4 or 6 degrees; under RULE_TILT_MIN on a level one; 0 on a blank
+    page and on a page of digits without rules."""
+    page = blank_page()
+    _ruled(page, degrees, spacing=52)
+    assert recognizer.ink_mask_and_tilt(page)[2].degrees == pytest.approx(degrees, abs=1.0)
+    assert recognizer.ink_mask_and_tilt(blank_page())[2] == PageTilt()
+    digits, _ = page_with_row([3, 1, 4, 1, 5], height=40)
+    assert recognizer.ink_mask_and_tilt(digits)[2].degrees == 0.0
+
+
+def test_a_page_tilt_past_the_folded_range_is_refused():
+    """rules.rule_tilt folds a page's lines into [-45, 45] degrees; a tilt outside, or a frame
+    scale under 1 (rules.frame_scale never gives one), is a caller's mistake."""
+    for degrees, scale in ((50.0, 1.0), (float("nan"), 1.0), (3.0, 0.5)):
+        with pytest.raises(ValueError):
+            PageTilt(degrees, scale)
+
+
 def test_small_blobs_and_bare_strokes_are_not_turned_level():
     """A grid's dash or corner, turned square, reads as a one or a six: blobs at most
     LEVEL_MIN_PX tall (grown with the frame) and bare strokes are read as they stand, as

@@ -13,6 +13,7 @@ towards it before scaling.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -134,6 +135,12 @@ class PageTilt:
 
     degrees: float = 0.0
     scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.degrees) and abs(self.degrees) <= 45.0 and self.scale >= 1.0):
+            raise ValueError(
+                f"PageTilt needs degrees within [-45, 45] and scale >= 1, got {self.degrees}, {self.scale}"
+            )
 
     def levelled(self, ink: np.ndarray, box: Box) -> np.ndarray:
         """A blob's ``ink`` (of ``box``) turned level where the page tilts RULE_TILT_MIN or

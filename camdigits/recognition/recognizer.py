@@ -105,7 +105,8 @@ def ink_mask(paper: np.ndarray, config: Config) -> np.ndarray:
 
 def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, PageTilt]:
     """:func:`ink_mask`, and the tilt of the page's rules it erased
-    (:func:`~camdigits.recognition.rules.erase_rules_and_tilt`; 0 on a frame without)."""
+    (:func:`~camdigits.recognition.rules.erase_rules_and_tilt`; ``degrees`` 0 on a frame
+    without)."""
     thresholded, depth = threshold_with_depth(paper, config)
     window = threshold_window(paper.shape, config)
     erased, tilt = erase_rules_and_tilt(thresholded, depth)
@@ -143,8 +144,8 @@ class Recognizer:
         return paper, mask
 
     def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, PageTilt]:
-        """:meth:`ink_mask`, and the tilt of the rules erased from a ruled or squared page (0 on
-        a frame without), by which its digits are read level (:meth:`patches`)."""
+        """:meth:`ink_mask`, and the tilt of the rules erased from a ruled or squared page
+        (``degrees`` 0 on a frame without), by which its blobs are read level (:meth:`patches`)."""
         paper = to_dark_ink(to_gray(image), self.config)
         return paper, *ink_mask_and_tilt(paper, self.config)
 
@@ -184,9 +185,9 @@ class Recognizer:
 
     def probabilities(self, blobs: list[Candidate], patches: np.ndarray, tilt: PageTilt = UPRIGHT) -> np.ndarray:
         """Classify stage: the class probabilities each of the ``blobs`` is read by
-        (:meth:`_network_probabilities`), as the page's style reads them: on a page whose
-        sevens are crossed, a seven without a bar is a flagged one
-        (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
+        (:meth:`_network_probabilities`; ``patches`` made by :meth:`patches` at the page's
+        ``tilt``), as the page's style reads them: on a page whose sevens are crossed, a seven
+        without a bar is a flagged one (:func:`camdigits.recognition.styles.with_flagged_ones`)."""
         return with_flagged_ones(blobs, self._network_probabilities(blobs, patches, tilt), self.config.min_confidence)
 
     def _network_probabilities(
@@ -227,9 +228,9 @@ class Recognizer:
         self, blobs: list[Candidate], shades: list[np.ndarray], readings: np.ndarray
     ) -> np.ndarray:
         """The ``readings`` of ``blobs`` read unsurely (``shades``: their ink at its grey
-        levels), with the small-digit network's mean reading of the mask and grey levels of
-        each at most SMALL_BLOB_PX tall and still read under ``min_confidence`` in place of
-        its own, unless that says one.
+        levels, turned level on a tilted page), with the small-digit network's mean reading of
+        the mask (as it stands) and grey levels of each at most SMALL_BLOB_PX tall and still
+        read under ``min_confidence`` in place of its own, unless that says one.
 
         The full network learnt digits drawn 20-80 px tall; a smaller one's patch is blocky or
         blurred. The small-digit network learnt them down to 10 px, but reads a grid's dashes
@@ -306,9 +307,10 @@ class Recognizer:
 
     def _with_turned_readings(self, blobs: list[Candidate], shades: list[np.ndarray], both: np.ndarray) -> np.ndarray:
         """For ``blobs`` read unsurely from their masks (``shades``: their ink at its grey
-        levels; ``both``: the sums of the readings of the two), the mean of those two, or of
-        six: those two and the mask and grey levels turned UNSURE_TURN_DEG each way, all four
-        read in one call.
+        levels, turned level on a tilted page; ``both``: the sums of the readings of the two),
+        the mean of those two, or of six: those two and the mask (as it stands) and grey levels
+        turned UNSURE_TURN_DEG each way, all four read in one call. Turning the mask from level
+        too changed nothing that held (docs/accuracy.md, "Digits on a tilted page read level").
 
         A digit in a style the network reads unsurely (a held-out handwriting family's 4 or 6,
         a small digit's blocky mask) often reads surely turned a little, where its strokes
