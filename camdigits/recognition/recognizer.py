@@ -197,10 +197,10 @@ class Recognizer:
         ``patches`` (their masks' patches) in one call; for a blob whose likeliest digit is
         under ``min_confidence`` (one not reported as a digit), the mean of those and of its
         grey levels' patch (turned level as the mask's is, by ``tilt``), read by the full
-        network in a second call, and of its mask and
-        grey levels turned UNSURE_TURN_DEG each way (:meth:`_with_turned_readings`); for a
-        small one still that unsure, on a frame with writing (:func:`_holds_writing`), the
-        small-digit network's (:meth:`_small_blob_readings`).
+        network in a second call, and of its mask and grey levels turned UNSURE_TURN_DEG each
+        way (:meth:`_with_turned_readings`); for a small one still that unsure, on a frame
+        with writing (:func:`_holds_writing`), the small-digit network's
+        (:meth:`_small_blob_readings`).
 
         A small digit's mask, scaled up to the patch, has blocky edges, and its patch at its
         grey levels reads as MNIST's grey digits do. Read from the grey levels alone, every
