@@ -222,6 +222,10 @@ PAGE_OF_DIGITS_SURE_DIGITS = 1
 # grain of a desk, a faint grid's lines, the l's and I's of a page of words (field frames with
 # only ones: 1 to 22 of them, none of them a digit; a page of digits reads other digits too).
 ONLY_ONES = 4
+# On a ruled or squared page, a one standing alone (a number of one digit) under this share
+# of the median height of the page's digits is a piece of a rule the erase left: a squared
+# page's grid dash between cells (docs/accuracy.md, "A short lone one on a ruled page").
+LONE_ONE_HEIGHT = 0.5
 X_BAND_SHARE = 0.35  # of a joined-up word's rows' ink (upper quartile): rows with less are its ascenders and descenders
 X_BAND_SPAN = (0.4, 0.8)  # of its height, the x-height band taken for it (a word's with ascenders: 0.5)
 WORD_MIN_TRAVEL = 2.0  # widths a too-wide blob's ink travels at least to count as joined-up writing (a rule's piece: 1)

@@ -62,6 +62,7 @@ from camdigits.config import (
     LETTERLIKE,
     LETTERLIKE_AMONG,
     LETTERLIKE_WEIGHT,
+    LONE_ONE_HEIGHT,
     MAX_OVERLAP,
     ONLY_ONES,
     PAGE_OF_DIGITS_MIN_DIGITS,
@@ -74,7 +75,7 @@ from camdigits.config import (
 )
 from camdigits.recognition.candidates import Word
 from camdigits.recognition.numbers import link_chains
-from camdigits.types import Box, Digit
+from camdigits.types import Box, Digit, Number
 
 
 def read_in_context(
@@ -283,6 +284,18 @@ def without_only_ones(digits: Sequence[Digit]) -> list[Digit]:
     if len(digits) >= ONLY_ONES and all(d.label == 1 for d in digits):
         return []
     return list(digits)
+
+
+def without_short_lone_ones(numbers: Sequence[Number]) -> list[Number]:
+    """The ``numbers`` of a ruled or squared page without those that are one digit, a one,
+    under LONE_ONE_HEIGHT of the median height of the page's digits (counted where it has
+    three or more): the pieces of a grid's upright lines that the rule erase leaves read as
+    ones, one cell tall among digits written two cells tall, apart from any number."""
+    heights = [d.box[3] for number in numbers for d in number.digits]
+    if len(heights) < 3:
+        return list(numbers)
+    least = LONE_ONE_HEIGHT * statistics.median(heights)
+    return [n for n in numbers if not (len(n.digits) == 1 and n.digits[0].label == 1 and n.digits[0].box[3] < least)]
 
 
 def _at_x_height(heights: list[float], tops: list[float], bottoms: list[float], labels: list[int | None]) -> list[bool]:

@@ -131,10 +131,12 @@ def turned(ink: np.ndarray, degrees: float) -> np.ndarray:
 class PageTilt:
     """How far a frame's page is turned, for reading its blobs level (:meth:`levelled`): the
     tilt in degrees of the rules erased from it (0: none found) and its frame scale
-    (:func:`camdigits.recognition.rules.frame_scale`)."""
+    (:func:`camdigits.recognition.rules.frame_scale`); and whether a ruled or squared page's
+    rules were erased from it (``ruled``)."""
 
     degrees: float = 0.0
     scale: float = 1.0
+    ruled: bool = False
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.degrees) and abs(self.degrees) <= 45.0 and self.scale >= 1.0):

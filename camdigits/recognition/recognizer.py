@@ -63,6 +63,7 @@ from camdigits.recognition.context import (
     is_page_of_digits,
     read_in_context,
     without_only_ones,
+    without_short_lone_ones,
 )
 from camdigits.recognition.geometry import within
 from camdigits.recognition.levels import grey_quantile
@@ -109,9 +110,9 @@ def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, Pa
     without)."""
     thresholded, depth = threshold_with_depth(paper, config)
     window = threshold_window(paper.shape, config)
-    erased, tilt = erase_rules_and_tilt(thresholded, depth)
+    erased, tilt, ruled = erase_rules_and_tilt(thresholded, depth)
     cleared = clear_texture(paper, thresholded, erased, window, config.threshold_offset)
-    return cleared, PageTilt(tilt, frame_scale(paper.shape))
+    return cleared, PageTilt(tilt, frame_scale(paper.shape), ruled)
 
 
 class Recognizer:
@@ -551,6 +552,8 @@ class Recognizer:
         read_as_letters = functools.partial(self.read_as_letters, candidates=candidates) if has_letters else None
         digits = drop_text(digits, letters, self.config, words, page_of_digits, read_as_letters)
         numbers = group_numbers(without_only_ones(digits), self.config)
+        if tilt.ruled:
+            numbers = without_short_lone_ones(numbers)
         note = ""
         if hit_candidate_cap(candidates, self.config):
             note = (

@@ -105,12 +105,14 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     return erase_rules_and_tilt(mask, depth)[0]
 
 
-def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """:func:`erase_rules`, and the tilt in degrees of the rules it erased on a ruled or
-    squared page (:func:`rule_tilt`; 0 where it erased none, or none of a page's)."""
+def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
+    """:func:`erase_rules`, the tilt in degrees of the rules it erased on a ruled or squared
+    page (:func:`rule_tilt`; 0 where it erased none, or none of a page's), and whether it
+    erased a page's rules (a frame inked as a ruled page is, RULE_TILT_INK to
+    RULE_TILT_MAX_INK, or a printed grid)."""
     h, w = mask.shape
     if min(h, w) < RULE_RUN:
-        return mask, 0.0
+        return mask, 0.0, False
     sizes = RuleSizes.for_frame(mask.shape)
     max_thickness = max(sizes.min_thickness, RULE_MAX_THICKNESS * min(h, w))
     inked = cv2.countNonZero(mask) / mask.size
@@ -132,7 +134,7 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
         if rules is not None:
             rules = cv2.warpAffine(rules, cv2.invertAffineTransform(turn), (w, h), flags=cv2.INTER_NEAREST)
     if rules is None or not rules.any():
-        return mask, 0.0
+        return mask, 0.0, False
     page_tilt = tilt if page_like else 0.0
     if page_like:
         rules |= _rules_by_strips(mask, sizes, max_thickness, tilt, _has_upright_rules(rules, sizes))
@@ -149,11 +151,11 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
     kept = cv2.bitwise_or(erased, cv2.bitwise_and(bridged, on_rules))
     rule_depth = None if depth is None else grey_quantile(depth, on_rules, 0.5)
     if rule_depth is None:
-        return kept, page_tilt
+        return kept, page_tilt, page_like
     # Printed rules lie 11-21 grey levels deep (median) and 18-31 at the 99th percentile on
     # the field set's squared pages; the pen ink erased with them, 30-89 (median).
     deep = cv2.compare(depth, RULE_INK_DEPTH * rule_depth, cv2.CMP_GE)
-    return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules)), page_tilt
+    return cv2.bitwise_or(kept, cv2.bitwise_and(deep, on_rules)), page_tilt, page_like
 
 
 def _rules_by_strips(
