@@ -13,10 +13,11 @@ from camdigits.recognition.context import (
     letter_weights,
     read_in_context,
     without_only_ones,
+    without_short_lone_ones,
 )
 from camdigits.recognition.normalise import PageTilt
 from camdigits.recognition.recognizer import Recognizer
-from camdigits.types import Digit
+from camdigits.types import Digit, Number
 from tests.pages import blank_page, first_of_each_label, mnist_test, page_with_row, write_digit
 
 CONFIG = Config()
@@ -613,3 +614,28 @@ def test_the_o_under_the_bar_of_total_on_a_field_page_is_a_letter(monkeypatch):
     held = Recognizer().recognize(scene.image).digits
     assert in_total(held) == [0]
     assert [d for d in held if not in_total([d])] == list(digits)  # the page's other digits alike
+
+
+def _numbers(*groups: tuple[tuple[int, int], ...]) -> list[Number]:
+    """Numbers of digits given as (label, height), each 0.9 sure, side by side."""
+    numbers, x = [], 0
+    for group in groups:
+        digits = tuple(
+            Digit(label, 0.9, (x + 20 * k, 100 - height, 12, height)) for k, (label, height) in enumerate(group)
+        )
+        x += 20 * len(group) + 60
+        box = (digits[0].box[0], 100 - max(h for _, h in group), 20 * len(group), max(h for _, h in group))
+        numbers.append(Number("".join(str(label) for label, _ in group), 0.9, box, digits))
+    return numbers
+
+
+def test_only_a_lone_one_under_half_the_pages_median_height_is_taken_for_a_grid_dash():
+    """context.without_short_lone_ones: a one standing alone and under half the median
+    height of the page's digits goes; a one of the page's height, a short one inside a
+    number, a short lone seven, and the digits of a page of too few to judge stay."""
+    page = _numbers(((3, 40), (8, 40)), ((1, 15),), ((1, 38),), ((4, 40), (1, 15)), ((7, 15),))
+    kept = without_short_lone_ones(page)
+    assert [n.text for n in kept] == ["38", "1", "41", "7"]
+    assert kept[1].digits[0].box[3] == 38
+    few = _numbers(((5, 40),), ((1, 12),))
+    assert without_short_lone_ones(few) == few
