@@ -46,8 +46,8 @@ def record_patches(scenes: int, conditions: tuple[str, ...] = tuple(CONDITIONS))
     patches, wide = [], []
     for condition in conditions:
         for seed in range(VALIDATION_SEED, VALIDATION_SEED + scenes):
-            paper, mask, tilt = recognizer.ink_mask_and_tilt(render_scene(condition, seed).image)
-            candidates = recognizer.find(paper, mask, [])
+            paper, mask, tilt, rules = recognizer.ink_mask_and_tilt(render_scene(condition, seed).image)
+            candidates = recognizer.find(paper, mask, [], rules=rules)
             patches.append(recognizer.patches(candidates, tilt).copy())
             wide.extend(c.box[2] >= MIN_SPLIT_ASPECT * c.box[3] for c in candidates)
     return np.concatenate(patches), np.array(wide, bool)

@@ -129,6 +129,10 @@ HOLLOW_DARK = 0.8  # share of a blob's hole as dark as its ink from which the ho
 MAX_GRAIN = 0.3  # fraction of the ink's contrast the paper's spread may reach; more is grain (MAX_GRAIN_IN_CONTEXT)
 NOISY_PAPER = 30.0  # grey levels of spread, and of its brightest tenth above its median, from which paper is noise ...
 MAX_GRAIN_NOISY = 0.2  # ... and the spread may reach only this fraction of the ink's contrast
+# A blob on a ruled page that fails the grain check with the page's rules counted as its paper
+# passes where, the rules left out, its paper spreads at most this share of the limit: light
+# pencil between darker rules. At 1.0, more of a grainy squared page's corners read as sevens.
+RULED_GRAIN = 0.85
 # A blob that fails the grain check by at most MAX_GRAIN_IN_CONTEXT times its limit is grainy:
 # on a frame with GRAINY_FRAME_DIGITS digits read surely, it is read all the same, and is a
 # digit where it reads GRAINY_MIN_CONFIDENCE surely in a run of GRAINY_RUN digits (the frame's

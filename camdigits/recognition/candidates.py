@@ -28,6 +28,7 @@ from camdigits.config import (
     MIN_FRAGMENT_AREA,
     MIN_FRAGMENT_SIDE,
     NOISY_PAPER,
+    RULED_GRAIN,
     SHARP_GAMMA,
     SHARP_INK_QUANTILE,
     SMALL_PAIR_PX,
@@ -153,6 +154,7 @@ def _tighten(
     config: Config,
     holes: Sequence[np.ndarray] = (),
     grain_allowance: float = 1.0,
+    paper_only: np.ndarray | None = None,
 ) -> Candidate | None:
     """Keep the blob's ink darker than halfway between its paper and its ink; None if no paper.
 
@@ -166,8 +168,11 @@ def _tighten(
     local threshold leaves of such an object (a phone, a hand, a filled shape): None. The
     ink level is a low quantile, not the median: a thin line's blob is mostly blurred rim.
     A blob whose paper spreads more than MAX_GRAIN of its contrast is grain (``grainy``;
-    None past ``grain_allowance`` times that), and a bare stroke that runs on as a fainter
-    line is a dash of that line: None. Those of the blob's ``holes`` (contours in frame
+    None past ``grain_allowance`` times that), unless it is no bare stroke and its paper
+    without a ruled page's rules (``paper_only``, where given) spreads at most RULED_GRAIN of
+    the limit: light pencil between rules darker than itself (the rules are neither ink nor
+    paper, as for :func:`~camdigits.recognition.grain.grain_blocks`). A bare stroke that
+    runs on as a fainter line is a dash of that line: None. Those of the blob's ``holes`` (contours in frame
     pixels) as dark as its ink are its strokes' insides, and are filled first
     (:func:`_with_dark_holes`).
     """
@@ -184,10 +189,13 @@ def _tighten(
     ink_level = grey_quantile(region, own, INK_QUANTILE)
     if ink_level is None or paper_level - ink_level < config.threshold_offset:
         return None
-    spread, bright = _grain(paper, unmarked, box)
-    noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
-    limit = (MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * (paper_level - ink_level)
-    if spread > limit * grain_allowance:
+    grain = _grain_share(paper, unmarked, box, paper_level - ink_level)
+    between_rules = (
+        grain > 1
+        and paper_only is not None
+        and _grain_share(paper, paper_only, box, paper_level - ink_level) <= RULED_GRAIN
+    )
+    if grain > grain_allowance and not between_rules:
         return None
     # 255 where region <= halfway (THRESH_BINARY_INV floors the level, as <= does for integers)
     dark = cv2.threshold(region, (paper_level + ink_level) / 2, 255, cv2.THRESH_BINARY_INV)[1]
@@ -202,10 +210,25 @@ def _tighten(
     if is_bare_stroke(ink):
         if continues_a_line(paper, ink, tight, paper_level, ink_level):
             return None
+        # However smooth the paper between rules: a desk's grain cut by its lines reads as ones.
+        if between_rules:
+            between_rules = False
+            if grain > grain_allowance:
+                return None
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):
         return None
     grey = region[cy : cy + ch, cx : cx + cw]
-    return Candidate(box=tight, ink=ink, grey=grey, levels=(paper_level, ink_level), grainy=spread > limit)
+    grainy = grain > 1 and not between_rules
+    return Candidate(box=tight, ink=ink, grey=grey, levels=(paper_level, ink_level), grainy=grainy)
+
+
+def _grain_share(paper: np.ndarray, unmarked: np.ndarray, box: Box, contrast: float) -> float:
+    """The spread of the paper around a blob (:func:`_grain`) over the most a pen stroke's
+    paper spreads, MAX_GRAIN of its ``contrast`` (MAX_GRAIN_NOISY on noise): more than 1 is
+    grain."""
+    spread, bright = _grain(paper, unmarked, box)
+    noisy = spread >= NOISY_PAPER and bright >= NOISY_PAPER
+    return spread / ((MAX_GRAIN_NOISY if noisy else MAX_GRAIN) * contrast)
 
 
 def _with_dark_holes(
@@ -256,6 +279,7 @@ def find_candidates(
     too_wide: list[Word] | None = None,
     grainy: list[Candidate] | None = None,
     loosely_joined: list[Word] | None = None,
+    rules: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Ink mask (of the dark-ink frame ``paper``) -> digit-like candidates, in no particular order.
 
@@ -263,7 +287,9 @@ def find_candidates(
     page edges, hollowed-out dark objects and blobs cut off by the frame border. Stops at
     ``config.max_candidates`` (see :func:`hit_candidate_cap`). Blobs whose paper spreads as
     grain's does (``Candidate.grainy``) are not candidates; they go to ``grainy``, for the
-    recognizer to read where lines of digits stand around them. Blobs too wide for a digit
+    recognizer to read where lines of digits stand around them; ``rules`` (the pixels of a
+    ruled page's rules erased from ``mask``, where given) are left out of the paper whose
+    spread a blob is judged by (:func:`_tighten`). Blobs too wide for a digit
     go to ``too_wide`` as words where their ink travels as joined-up writing's does, and to
     ``loosely_joined`` where it travels LOOSE_WORD_MIN_TRAVEL widths but not that far
     (:func:`_travel`).
@@ -301,6 +327,7 @@ def find_candidates(
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
     # A caller that does not take the grainy blobs is spared their tightening.
     grain_allowance = 1.0 if grainy is None else MAX_GRAIN_IN_CONTEXT
+    paper_only = None if rules is None else cv2.bitwise_not(cv2.bitwise_or(mask, rules))  # nor rules
     for group in merge_fragments(
         np.array(fragments, np.int64),
         np.array(inks),
@@ -345,7 +372,7 @@ def find_candidates(
         # A blob under half the threshold's window tall lies wholly in a window mostly paper,
         # so the threshold leaves none of its strokes hollow: its holes are loops.
         holes = [hole for i in group for hole in hollows[i]] if 2 * h >= window else []
-        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config, holes, grain_allowance)
+        candidate = _tighten(paper, unmarked, own, (x0, y0, w, h), config, holes, grain_allowance, paper_only)
         if (
             candidate is not None
             and not _is_filled(candidate.ink, config)

@@ -104,15 +104,17 @@ def ink_mask(paper: np.ndarray, config: Config) -> np.ndarray:
     return ink_mask_and_tilt(paper, config)[0]
 
 
-def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, PageTilt]:
-    """:func:`ink_mask`, and the tilt of the page's rules it erased
+def ink_mask_and_tilt(paper: np.ndarray, config: Config) -> tuple[np.ndarray, PageTilt, np.ndarray | None]:
+    """:func:`ink_mask`, the tilt of the page's rules it erased
     (:func:`~camdigits.recognition.rules.erase_rules_and_tilt`; ``degrees`` 0 on a frame
-    without)."""
+    without), and the pixels of those rules (None on a frame without a page's rules), which
+    are no paper to judge a blob's grain by (:func:`~camdigits.recognition.candidates.find_candidates`)."""
     thresholded, depth = threshold_with_depth(paper, config)
     window = threshold_window(paper.shape, config)
     erased, tilt, ruled = erase_rules_and_tilt(thresholded, depth)
     cleared = clear_texture(paper, thresholded, erased, window, config.threshold_offset)
-    return cleared, PageTilt(tilt, frame_scale(paper.shape), ruled)
+    rules = cv2.bitwise_and(thresholded, cv2.bitwise_not(erased)) if ruled else None
+    return cleared, PageTilt(tilt, frame_scale(paper.shape), ruled), rules
 
 
 class Recognizer:
@@ -141,12 +143,13 @@ class Recognizer:
     def ink_mask(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Threshold stage: the frame as dark ink on light ground, and its binary ink mask
         (with the ink of texture, noise and grain cleared)."""
-        paper, mask, _ = self.ink_mask_and_tilt(image)
+        paper, mask, _, _ = self.ink_mask_and_tilt(image)
         return paper, mask
 
-    def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, PageTilt]:
-        """:meth:`ink_mask`, and the tilt of the rules erased from a ruled or squared page
-        (``degrees`` 0 on a frame without), by which its blobs are read level (:meth:`patches`)."""
+    def ink_mask_and_tilt(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, PageTilt, np.ndarray | None]:
+        """:meth:`ink_mask`, the tilt of the rules erased from a ruled or squared page
+        (``degrees`` 0 on a frame without), by which its blobs are read level (:meth:`patches`),
+        and those rules' pixels (None on a frame without), for :meth:`find`."""
         paper = to_dark_ink(to_gray(image), self.config)
         return paper, *ink_mask_and_tilt(paper, self.config)
 
@@ -157,12 +160,14 @@ class Recognizer:
         too_wide: list[Word] | None = None,
         grainy: list[Candidate] | None = None,
         loosely_joined: list[Word] | None = None,
+        rules: np.ndarray | None = None,
     ) -> list[Candidate]:
         """Candidate stage: the digit-like blobs of an ink mask (and, in ``too_wide``, the
         boxes of joined-up writing too wide to be a digit; in ``loosely_joined``, those of
         blobs as wide whose ink travels less far, words only off a page of digits; in
-        ``grainy``, the blobs whose paper spreads as grain's does, for :meth:`read_grainy`)."""
-        return find_candidates(paper, mask, self.config, too_wide, grainy, loosely_joined)
+        ``grainy``, the blobs whose paper spreads as grain's does, for :meth:`read_grainy`,
+        not counting a ruled page's ``rules`` as paper)."""
+        return find_candidates(paper, mask, self.config, too_wide, grainy, loosely_joined, rules)
 
     def patches(self, blobs: list[Candidate], tilt: PageTilt = UPRIGHT) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
@@ -373,9 +378,9 @@ class Recognizer:
         """The class probabilities of every whole blob of a frame that :meth:`recognize` reads
         (its candidates and its grainy blobs), by box, as it reads them: a digit read from a
         whole blob has its box (the halves of a cut and the parts of a stack have none)."""
-        paper, mask, tilt = self.ink_mask_and_tilt(image)
+        paper, mask, tilt, rules = self.ink_mask_and_tilt(image)
         grainy: list[Candidate] = []
-        candidates = self.find(paper, mask, None, grainy)
+        candidates = self.find(paper, mask, None, grainy, rules=rules)
         probabilities = self.probabilities(candidates, self.patches(candidates, tilt), tilt)
         boxes = [blob.box for blob in candidates]
         if grainy:
@@ -513,13 +518,13 @@ class Recognizer:
         if image.size == 0:
             raise ValueError("recognize() got an empty image")
         hook = self.stage_hook
-        paper, mask, tilt = self.ink_mask_and_tilt(image)
+        paper, mask, tilt, rules = self.ink_mask_and_tilt(image)
         if hook:
             hook("threshold")
         words: list[Word] = []  # joined-up writing, too wide to be a digit: for the word context
         grainy: list[Candidate] = []
         loosely_joined: list[Word] = []  # words too, off a page of digits
-        candidates = self.find(paper, mask, words, grainy, loosely_joined)
+        candidates = self.find(paper, mask, words, grainy, loosely_joined, rules)
         if hook:
             hook("candidates")
         patches = self.patches(candidates, tilt)
