@@ -413,6 +413,7 @@ class Config:
     def __post_init__(self) -> None:
         checks = {
             "threshold_window": 0.0 < self.threshold_window < 1.0,
+            "threshold_offset": self.threshold_offset > 0.0,
             "min_digit_height": self.min_digit_height >= 4,
             "max_digit_height": 0.0 < self.max_digit_height <= 1.0,
             "line_min_height": 0.0 < self.line_min_height <= 1.0,

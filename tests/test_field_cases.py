@@ -342,7 +342,7 @@ def _pencil_page(degrees: float) -> tuple[np.ndarray, list[int]]:
 @pytest.mark.parametrize("degrees", [0.0, 3.0])
 def test_light_pencil_between_darker_rules_is_read(recognizer, monkeypatch, degrees):
     """Counted as paper, rules darker than the pencil spread the paper around each digit as
-    grain does, and not one digit of the page was read. Its three ones, bare strokes, stay
+    grain does, and not one digit of the page was read. Its two ones, bare strokes, stay
     grain (:func:`test_a_desks_grain_cut_by_its_lines_gives_no_digit`)."""
     page, labels = _pencil_page(degrees)
 

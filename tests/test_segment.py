@@ -1,5 +1,6 @@
 """Thresholding and candidate finding on pages with real MNIST test digits."""
 
+import math
 from dataclasses import replace
 
 import cv2
@@ -635,7 +636,7 @@ def test_the_paper_spread_around_a_blob_is_its_deviation_and_bright_tail():
         else:
             n = len(values)
             assert bright == values[int(0.9 * n)] - values[int(0.5 * n)] > 30
-    assert _grain(paper, np.zeros_like(unmarked), box) == (0.0, 0.0)  # no paper at all
+    assert _grain(paper, np.zeros_like(unmarked), box) == (math.inf, 0.0)  # no paper at all: nothing to judge by
 
 
 def _counts(scene, digits):

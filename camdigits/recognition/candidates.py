@@ -257,14 +257,18 @@ def _grain(paper: np.ndarray, unmarked: np.ndarray, box: Box) -> tuple[float, fl
     itself.
 
     The second is measured only where the first reaches NOISY_PAPER (0 otherwise): only then
-    can the two together call the paper noise, and most blobs are spared a histogram.
+    can the two together call the paper noise, and most blobs are spared a histogram. The
+    first is infinite where ``unmarked`` leaves no paper there (a blob's own paper, which
+    its paper level was taken from, always lies within reach; a page's rules need not).
     """
     x, y, w, h = box
     reach = round(GRAIN_REACH * h)
     x0, y0 = max(x - reach, 0), max(y - reach, 0)
     x1, y1 = min(x + w + reach, paper.shape[1]), min(y + h + reach, paper.shape[0])
     region, where = paper[y0:y1, x0:x1], unmarked[y0:y1, x0:x1]
-    deviation = float(cv2.meanStdDev(region, mask=where)[1][0, 0])  # 0 where there is no paper
+    if not where.any():
+        return math.inf, 0.0
+    deviation = float(cv2.meanStdDev(region, mask=where)[1][0, 0])
     if deviation < NOISY_PAPER:
         return deviation, 0.0
     counts = np.add.accumulate(grey_histogram(region, where))
@@ -289,7 +293,7 @@ def find_candidates(
     grain's does (``Candidate.grainy``) are not candidates; they go to ``grainy``, for the
     recognizer to read where lines of digits stand around them; ``rules`` (the pixels of a
     ruled page's rules erased from ``mask``, where given) are left out of the paper whose
-    spread a blob is judged by (:func:`_tighten`). Blobs too wide for a digit
+    spread a candidate is judged by (:func:`_tighten`; not :func:`small_word_blob`'s). Blobs too wide for a digit
     go to ``too_wide`` as words where their ink travels as joined-up writing's does, and to
     ``loosely_joined`` where it travels LOOSE_WORD_MIN_TRAVEL widths but not that far
     (:func:`_travel`).

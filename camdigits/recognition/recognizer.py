@@ -506,8 +506,8 @@ class Recognizer:
 
     def candidates(self, image: np.ndarray) -> tuple[np.ndarray, list[Candidate]]:
         """The ink mask of a frame and its digit-like blobs (for display and debugging)."""
-        paper, mask = self.ink_mask(image)
-        return mask, self.find(paper, mask)
+        paper, mask, _, rules = self.ink_mask_and_tilt(image)
+        return mask, self.find(paper, mask, rules=rules)
 
     def recognize(self, image: np.ndarray, source: str = "", frame: int = 0, time: float = 0.0) -> FrameResult:
         """Every digit and number in one BGR (or grey) uint8 image.
