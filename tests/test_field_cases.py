@@ -341,9 +341,9 @@ def _pencil_page(degrees: float) -> tuple[np.ndarray, list[int]]:
 
 @pytest.mark.parametrize("degrees", [0.0, 3.0])
 def test_light_pencil_between_darker_rules_is_read(recognizer, monkeypatch, degrees):
-    """Counted as paper, rules darker than the pencil spread the paper around each digit as
-    grain does, and not one digit of the page was read. Its two ones, bare strokes, stay
-    grain (:func:`test_a_desks_grain_cut_by_its_lines_gives_no_digit`)."""
+    """Rules darker than the pencil, counted as paper, spread the paper around each digit as
+    grain does: then no digit of the page is read. Its two ones, bare strokes, stay grain
+    (:func:`test_a_desks_grain_cut_by_its_lines_gives_no_digit`)."""
     page, labels = _pencil_page(degrees)
 
     def read_right() -> int:
@@ -358,7 +358,7 @@ def test_light_pencil_between_darker_rules_is_read(recognizer, monkeypatch, degr
 
 def test_a_field_page_in_faint_pencil_between_darker_rules_is_read(recognizer):
     """bench.field's tilted ruled page 72002 (640x480): faint digits between darker rules,
-    31 of its 115 read right with the rules counted as paper (measured 2026-12-07)."""
+    of its 115, 31 are read right with the rules counted as paper."""
     scene = render("tilted_ruled", 72002, (640, 480))
     found = recognizer.recognize(scene.image).digits
     right = sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in scene.digits)

@@ -172,9 +172,9 @@ def _tighten(
     without a ruled page's rules (``paper_only``, where given) spreads at most RULED_GRAIN of
     the limit: light pencil between rules darker than itself (the rules are neither ink nor
     paper, as for :func:`~camdigits.recognition.grain.grain_blocks`). A bare stroke that
-    runs on as a fainter line is a dash of that line: None. Those of the blob's ``holes`` (contours in frame
-    pixels) as dark as its ink are its strokes' insides, and are filled first
-    (:func:`_with_dark_holes`).
+    runs on as a fainter line is a dash of that line: None. Those of the blob's ``holes``
+    (contours in frame pixels) as dark as its ink are its strokes' insides, and are filled
+    first (:func:`_with_dark_holes`).
     """
     x, y, w, h = box
     pad = max(2, int(CONTRAST_MARGIN * h))
@@ -211,11 +211,10 @@ def _tighten(
         if continues_a_line(paper, ink, tight, paper_level, ink_level):
             return None
         # However smooth the paper between rules: a desk's grain cut by its lines reads as ones.
-        if between_rules:
-            between_rules = False
-            if grain > grain_allowance:
-                return None
+        between_rules = False
     elif crosses_lines(paper, ink, tight, paper_level, ink_level):
+        return None
+    if grain > grain_allowance and not between_rules:  # a bare stroke the rules alone let through
         return None
     grey = region[cy : cy + ch, cx : cx + cw]
     grainy = grain > 1 and not between_rules
@@ -293,8 +292,8 @@ def find_candidates(
     grain's does (``Candidate.grainy``) are not candidates; they go to ``grainy``, for the
     recognizer to read where lines of digits stand around them; ``rules`` (the pixels of a
     ruled page's rules erased from ``mask``, where given) are left out of the paper whose
-    spread a candidate is judged by (:func:`_tighten`; not :func:`small_word_blob`'s). Blobs too wide for a digit
-    go to ``too_wide`` as words where their ink travels as joined-up writing's does, and to
+    spread a candidate is judged by (:func:`_tighten`; not :func:`small_word_blob`'s).
+    Blobs too wide for a digit go to ``too_wide`` as words where their ink travels as joined-up writing's does, and to
     ``loosely_joined`` where it travels LOOSE_WORD_MIN_TRAVEL widths but not that far
     (:func:`_travel`).
     """
@@ -331,7 +330,8 @@ def find_candidates(
     unmarked = cv2.bitwise_not(mask)  # the paper's pixels: one frame-wide call, not two per blob
     # A caller that does not take the grainy blobs is spared their tightening.
     grain_allowance = 1.0 if grainy is None else MAX_GRAIN_IN_CONTEXT
-    paper_only = None if rules is None else cv2.bitwise_not(cv2.bitwise_or(mask, rules))  # nor rules
+    # The paper's pixels without a ruled page's rules, for blobs that fail the grain check.
+    paper_only = None if rules is None else cv2.bitwise_not(cv2.bitwise_or(mask, rules))
     for group in merge_fragments(
         np.array(fragments, np.int64),
         np.array(inks),
