@@ -144,14 +144,14 @@ GRAINY_RUN = 2  # blobs linked as a number's digits, sure digits and grainy ones
 # Ink px / box area of a blob's mask from which it is a filled shape before it is tightened
 # (MNIST digits 12-16 px tall: at most 0.96; a filled square: 1.0).
 SOLID_MASK_DENSITY = 0.97
-# A blob read as a one (recognizer._without_lying_ones) wider than ONE_MAX_ASPECT times its
+# A blob read as a one (marks.without_lying_ones) wider than ONE_MAX_ASPECT times its
 # height is a line lying flat (true ones in the field set: 1.17 at most).
 ONE_MAX_ASPECT = 1.5
 # ... and a digit a grid's mark reads as (PRINTED_LABELS: a dash reads as a one, a corner or a
 # crossing as a seven or a four) both finer than ONE_MIN_STROKE of the median stroke width of
 # the frame's other digits (ONE_PEERS to ONE_PEERS_READ of them) and fainter than
 # ONE_MIN_CONTRAST of their median contrast is a mark of a printed grid
-# (recognizer._without_printed_marks). Contrast: the
+# (marks.without_printed_marks). Contrast: the
 # ONE_PAPER_QUANTILE grey level of the box and ONE_MARGIN px around it less the
 # ONE_INK_QUANTILE of the ink.
 PRINTED_LABELS = (1, 4, 7)

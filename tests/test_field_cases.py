@@ -21,8 +21,9 @@ import camdigits.recognition.tilts as tilts
 from bench.field.scene import render
 from bench.metrics import iou
 from camdigits.config import LEVEL_MIN_PX, RULE_TILT_MIN, Config
+from camdigits.recognition.mask import to_gray
 from camdigits.recognition.normalise import PageTilt
-from camdigits.recognition.recognizer import Recognizer, to_gray
+from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import is_faint, threshold_mask, threshold_with_depth, to_dark_ink
 from tests.pages import PAPER, PEN, blank_page, mnist_test, page_with_row, pen_stroke, write_digit
@@ -793,7 +794,7 @@ def test_a_grid_dash_the_small_digit_network_reads_as_a_one_stays_no_digit(monke
     network, which learnt small ones from MNIST's strokes. Its ones are not taken: with them
     the page reads that one false digit."""
     from bench.field.run import score_scene
-    from camdigits.recognition import recognizer as module
+    from camdigits.recognition import reading as module
 
     scene = render("squared", 7, (640, 480))
     recognizer = Recognizer()
@@ -814,7 +815,7 @@ def test_the_small_digit_network_reads_only_frames_with_writing(recognizer, monk
     frame with fewer than SMALL_FRAME_DIGITS blobs read surely as digits holds no writing,
     and the small network does not read it again (the one digit left in the second frame is
     the full network's reading)."""
-    from camdigits.recognition import recognizer as module
+    from camdigits.recognition import reading as module
 
     frame = render("noise", seed, size).image
     assert len(recognizer.recognize(frame).digits) == left

@@ -10,7 +10,7 @@ import pytest
 from bench.field.scene import render
 from camdigits.config import GRID_BANDS, GRID_PEAK, RULE_HOUGH_SHRINK, RULE_TILT_MAX_INK, Config
 from camdigits.recognition.grid import _repeat, is_printed_grid, shrunk
-from camdigits.recognition.recognizer import to_gray
+from camdigits.recognition.mask import to_gray
 from camdigits.recognition.threshold import threshold_mask, to_dark_ink
 from tests.pages import noise
 

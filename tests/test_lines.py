@@ -9,6 +9,7 @@ import pytest
 import camdigits.recognition.lines as lines
 import camdigits.recognition.recognizer as recognizer_module
 from camdigits.recognition.lines import continues_a_line, crosses_lines, is_bare_stroke
+from camdigits.recognition.marks import without_printed_marks
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.types import Digit
 from tests.pages import PAPER, blank_page, mnist_test, write_digit
@@ -116,7 +117,7 @@ def test_a_squared_page_bending_away_loses_its_grid_ones(monkeypatch):
     ones = sum(d.label == 1 for d in recognizer.recognize(page).digits)
     monkeypatch.setattr(lines, "LINE_CONTINUES", math.inf)
     printed_only = sum(d.label == 1 for d in recognizer.recognize(page).digits)
-    monkeypatch.setattr(recognizer_module, "_without_printed_marks", lambda digits, paper, mask: digits)
+    monkeypatch.setattr(recognizer_module, "without_printed_marks", lambda digits, paper, mask: digits)
     read_without = [d.label for d in recognizer.recognize(page).digits]
     assert read_without.count(1) >= 20  # the grid reads as ones
     assert ones <= read_without.count(1) // 3
@@ -190,5 +191,5 @@ def test_a_printed_grids_faint_fine_marks_are_not_digits(label, arms, grey, widt
         _stroke(paper, (x + x0, y + y0), (x + x1, y + y1), grey, width)
     mark = Digit(label, 0.99, (x - 1, y - 1, 23, 33))
     mask = cv2.compare(paper, PAPER - 10, cv2.CMP_LT)
-    read = recognizer_module._without_printed_marks([*digits, mark], paper, mask)
+    read = without_printed_marks([*digits, mark], paper, mask)
     assert read[:4] == digits and (mark in read) == kept

@@ -12,6 +12,7 @@ from bench.field.scene import render
 from bench.metrics import score
 from camdigits.config import (
     CONTEXT_MIN_CONFIDENCE,
+    LETTER_SHARE,
     LOOSE_HALF_CONFIDENCE,
     NOT_A_DIGIT,
     SMALL_HALF_CONFIDENCE,
@@ -20,7 +21,9 @@ from camdigits.config import (
 )
 from camdigits.recognition import recognizer, split
 from camdigits.recognition.candidates import Candidate, Word, shaded
+from camdigits.recognition.cut_letters import letters_left_whole
 from camdigits.recognition.normalise import to_mnist_patches
+from camdigits.recognition.reading import Reader
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.split import (
     choose_split,
@@ -407,10 +410,10 @@ def test_sure_dark_parts_of_a_small_blob_on_a_page_of_digits(readings, one, sure
 
 def _without_sharpening(monkeypatch) -> None:
     """Small halves and parts not read :func:`sharpened` (the ``sharpen`` of
-    Recognizer._small_half_readings ignored), so that another rule's own effect shows."""
-    readings = Recognizer._small_half_readings
+    Reader._small_half_readings ignored), so that another rule's own effect shows."""
+    readings = Reader._small_half_readings
     monkeypatch.setattr(
-        Recognizer,
+        Reader,
         "_small_half_readings",
         lambda self, halves, patches, got, wholes, sharpen=False: readings(self, halves, patches, got, wholes),
     )
@@ -598,7 +601,7 @@ def test_the_halves_of_small_merged_digits_are_read_by_the_small_digit_network(s
     found = _pair_found(scene, pair)
     assert found() == 2
     monkeypatch.setattr(
-        Recognizer, "_small_half_readings", lambda self, halves, patches, readings, wholes, sharpen=False: readings
+        Reader, "_small_half_readings", lambda self, halves, patches, readings, wholes, sharpen=False: readings
     )
     assert found() == 0
 
@@ -705,7 +708,7 @@ def test_the_small_digit_network_reads_only_the_halves_inside_small_blobs():
     unsurely: inside the box of one of the frame's blobs at most SMALL_PAIR_PX tall (those
     Recognizer.split_touching passes), the small-digit network's readings replace those;
     outside every such box (halves of a taller blob) they stand."""
-    recognizer = Recognizer()
+    reader = Recognizer().reader
     x, y = mnist_test()
     picks = [first_of_each_label()[label] for label in (6, 8)]
     patches = to_mnist_patches([x[i] for i in picks])
@@ -716,7 +719,7 @@ def test_the_small_digit_network_reads_only_the_halves_inside_small_blobs():
     unsure = np.full((2, NOT_A_DIGIT + 1), 1 / (NOT_A_DIGIT + 1), np.float32)
 
     def read(wholes: list[tuple[int, int, int, int]]) -> list[int]:
-        readings = recognizer._small_half_readings(halves, patches, unsure.copy(), np.array(wholes).reshape(-1, 4))
+        readings = reader._small_half_readings(halves, patches, unsure.copy(), np.array(wholes).reshape(-1, 4))
         return [int(label) if readings[k, label] > 0.9 else -1 for k, label in enumerate(readings.argmax(axis=1))]
 
     assert read([(99, 49, 28, SMALL_PAIR_PX)]) == [int(y[i]) for i in picks] == [6, 8]
@@ -756,39 +759,31 @@ def test_a_part_one_pixel_wide_is_shaded_as_a_crop():
     assert to_mnist_patches([shade]).shape == (1, 28, 28, 1)
 
 
-class _LetterShares:
-    """A letter network that reads each blob (passed unnormalised, by the monkeypatch
-    below) as a letter as surely as ``shares`` says of its box; 0 for any other."""
-
-    def __init__(self, candidates: list[Candidate], shares: dict[tuple, float]) -> None:
-        self._shares = {id(blob.ink): shares.get(blob.box, 0.0) for blob in candidates}
-
-    def predict(self, inks: list[np.ndarray]) -> np.ndarray:
-        share = np.array([self._shares[id(ink)] for ink in inks], np.float32)
-        return np.stack([1 - share, share], axis=1)
-
-
 A, P = (757, 139, 11, 14), (770, 136, 34, 38)  # the a and p of "Paper" (field words page 20, 720p)
 A_CUT = [Digit(0, 1.0, (757, 139, 8, 14)), Digit(1, 1.0, (765, 139, 3, 12))]
 
 
-def _left_whole(monkeypatch, others: list[tuple], shares: dict[tuple, float], words=(), cut_others=()):
+def _left_whole(others: list[tuple], shares: dict[tuple, float], words=(), cut_others=()):
+    """letters_left_whole on the a of "Paper", cut into A_CUT, beside blobs at ``others``
+    (and their cuts), with a letter network that reads each blob as a letter as surely as
+    ``shares`` says of its box (0 for any other)."""
     candidates = [Candidate(box, np.full(box[:1:-1], 255, np.uint8)) for box in [A, *others]]
-    recognizer_ = Recognizer()
-    recognizer_.letter_network = _LetterShares(candidates, shares)
-    monkeypatch.setattr(recognizer, "to_mnist_patches", lambda inks: inks)
+
+    def letters(blobs: list[Candidate]) -> list[bool]:
+        return [shares.get(blob.box, 0.0) >= LETTER_SHARE for blob in blobs]
+
     labels, confidences = np.array([4] * len(candidates)), np.array([0.3] * len(candidates))
     parts = list(A_CUT) + list(cut_others)
-    return recognizer_.letters_left_whole(candidates, labels, confidences, parts, [], list(words))
+    return letters_left_whole(candidates, labels, confidences, parts, [], list(words), letters, Config())
 
 
 P_CUT = [Digit(2, 1.0, (770, 136, 17, 38)), Digit(6, 1.0, (787, 136, 17, 38))]
 
 
-def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before(monkeypatch):
+def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before():
     """ "2026" written as two touching pairs, each read as a letter: neither vouches for the
     other, as an uncut letter or a joined-up word would."""
-    digits, unsure = _left_whole(monkeypatch, [P], {A: 0.95, P: 0.9}, cut_others=P_CUT)
+    digits, unsure = _left_whole([P], {A: 0.95, P: 0.9}, cut_others=P_CUT)
     assert digits == A_CUT + P_CUT and unsure == []
 
 
@@ -804,11 +799,11 @@ def test_a_cut_blob_beside_another_cut_blob_read_as_a_letter_is_read_as_before(m
         ([(790, 136, 34, 38)], {A: 0.95, (790, 136, 34, 38): 0.9}, (), False),  # a word space away
     ],
 )
-def test_a_cut_blob_read_as_a_letter_beside_a_word_is_left_whole(monkeypatch, others, shares, words, whole):
+def test_a_cut_blob_read_as_a_letter_beside_a_word_is_left_whole(others, shares, words, whole):
     """Off a page of digits, the parts of a cut blob give way to the whole blob, unsure,
     where the letter network reads it as a letter (LETTER_SHARE) a letter's gap from a
     word's letters."""
-    digits, unsure = _left_whole(monkeypatch, others, shares, words)
+    digits, unsure = _left_whole(others, shares, words)
     if whole:
         assert digits == [] and unsure == [Digit(4, 0.3, A)]
     else:
@@ -826,8 +821,8 @@ def test_the_a_of_paper_on_a_field_page_is_no_zero_and_one(monkeypatch):
 
     assert in_a(Recognizer().recognize(scene.image).digits) == []
 
-    def as_cut(self, candidates, labels, confidences, digits, unsure, words):
+    def as_cut(candidates, labels, confidences, digits, unsure, words, letters, config):
         return digits, unsure
 
-    monkeypatch.setattr(Recognizer, "letters_left_whole", as_cut)
+    monkeypatch.setattr(recognizer, "letters_left_whole", as_cut)
     assert in_a(Recognizer().recognize(scene.image).digits) == [0, 1]

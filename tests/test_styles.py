@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import camdigits.recognition.recognizer as recognizer_module
+import camdigits.recognition.reading as reading_module
 from bench.metrics import iou
 from camdigits.config import CROSSED_SEVEN_BAR, NOT_A_DIGIT
 from camdigits.recognition.recognizer import Recognizer
@@ -30,7 +30,7 @@ def test_flagged_ones_beside_crossed_sevens_are_ones(recognizer, monkeypatch):
     page, truth = european_page(crossed=True)
     assert _read(recognizer, page, truth) == [label for label, _ in truth]
     # The page's style decides: the network alone reads several of those ones as sevens.
-    monkeypatch.setattr(recognizer_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
+    monkeypatch.setattr(reading_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
     alone = _read(recognizer, page, truth)
     assert sum(read != 1 for read, (label, _) in zip(alone, truth) if label == 1) >= 3
 
@@ -39,7 +39,7 @@ def test_a_page_of_plain_sevens_is_read_as_the_network_reads_it(recognizer, monk
     """Where the writer does not cross sevens, a seven's shape is a seven, flag or not."""
     page, truth = european_page(crossed=False)
     with_style = _read(recognizer, page, truth)
-    monkeypatch.setattr(recognizer_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
+    monkeypatch.setattr(reading_module, "with_flagged_ones", lambda blobs, probabilities, least: probabilities)
     assert with_style == _read(recognizer, page, truth)
     assert [read for read, (label, _) in zip(with_style, truth) if label == 7] == [7] * COUNT
     assert 7 in [read for read, (label, _) in zip(with_style, truth) if label == 1]  # the rule would have a one to take

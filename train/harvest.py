@@ -17,7 +17,7 @@ import numpy as np
 
 from camdigits.config import Config
 from camdigits.recognition.candidates import find_candidates
-from camdigits.recognition.recognizer import ink_mask
+from camdigits.recognition.mask import ink_mask
 from camdigits.recognition.threshold import binarize, to_dark_ink
 from train.fonts import draw_glyphs
 from train.textures import texture
