@@ -1,8 +1,5 @@
 """The tracker: stable ids and labels across frames, prompt appearance and removal."""
 
-import statistics
-import time
-
 import numpy as np
 import pytest
 
@@ -235,20 +232,6 @@ def test_coasting_shows_a_missed_digit_where_it_should_be():
 def test_config_rejects_impossible_values(changes):
     with pytest.raises(ValueError, match="invalid TrackerConfig"):
         TrackerConfig(**changes)
-
-
-@pytest.mark.parametrize("count", [10, 30])
-def test_update_is_fast(count):
-    """Well under the 33 ms of a frame; the budget is generous so a busy CI machine passes."""
-    digits = [at(20 + (i % 6) * 100, 20 + (i // 6) * 90, i % 10) for i in range(count)]
-    frames = [frame([at(d.box[0] + k % 5, d.box[1], d.label) for d in digits], k) for k in range(60)]
-    tracker = Tracking(Config())
-    times = []
-    for result in frames:
-        start = time.perf_counter()
-        tracker.update(result)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.002
 
 
 def _dense_match_scores(predicted, boxes, config):
