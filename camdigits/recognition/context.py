@@ -28,6 +28,9 @@ reads as a letter (LETTER_SHARE) is one where it stands a letter's gap from a wo
 a joined-up word, an unread blob it reads as a letter, or a digit taken so before it
 (:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"); in a run too short to be
 judged, such a digit is a letter all the same (the D of "DAMP", read as 0 beside "AMP").
+Ones and zeros, two or more and no other digit in their run, are taken as read so beside
+a word or a letter that is no digit to the digit network either (:func:`_only_letterlike`:
+the l l of "Call").
 On a page of digits MNIST's odd shapes (a 6 like an L, a 4 like a Y) read as letters to
 it, and took their numbers.
 
@@ -61,6 +64,7 @@ from camdigits.config import (
     LETTER_MIN_WIDTH,
     LETTERLIKE,
     LETTERLIKE_AMONG,
+    LETTERLIKE_LETTERS,
     LETTERLIKE_WEIGHT,
     LONE_ONE_HEIGHT,
     MAX_OVERLAP,
@@ -144,12 +148,14 @@ def drop_text(
     words: Sequence[Word] = (),
     page_of_digits: bool = False,
     read_as_letters: Callable[[list[Box]], Collection[Box]] | None = None,
+    no_digit: Callable[[Box], bool] | None = None,
 ) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
     boxes of the frame's blobs that were not read as digits) and joined-up ``words``; on a
     ``page_of_digits`` a tie between a run's letters and digits leaves the digits; off one,
     ``read_as_letters`` (the letter network, if given) says which of the boxes of digits and
-    letters it is asked about, in runs of both, read as letters (see the module's docstring)."""
+    letters it is asked about, in runs of both, read as letters, and ``no_digit`` which of the
+    letters the digit network reads as no digit at all (see the module's docstring)."""
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
@@ -180,6 +186,12 @@ def drop_text(
         # Which of the run's blobs are letters of a word, by the letter network (see the module's docstring).
         lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
         read = [_box(boxes[i]) in as_letters for i in chain]
+        if _only_letterlike([labels[i] for i in chain if i < len(digits)]):
+            # "Ca" 1 1: the ones are letters beside a word, or beside a letter no digit to either network.
+            read = [
+                i < len(digits) or (as_letter and no_digit is not None and no_digit(_box(boxes[i])))
+                for as_letter, i in zip(read, chain)
+            ]
         kinds = [i < len(digits) for i in chain], [i >= len(digits) + len(letters) for i in chain]
         return _letters_beside_words(*kinds, read, lefts, rights, [heights[i] for i in chain])
 
@@ -394,6 +406,17 @@ def _letters_beside_words(
                     letter[k] = grown = True
                     break
     return letter
+
+
+def _only_letterlike(labels: list[int]) -> bool:
+    """Whether a run's digits, read as ``labels``, are LETTERLIKE_LETTERS or more, all ones
+    and zeros (LETTERLIKE): each may then be read as a letter, as the letter network's
+    letters are, where it stands a letter's gap from a word's letters ("Call" read as "Ca"
+    1 1: a stroke is an l or a one alike, and the network reads these l's as digits), the
+    letters they grow from being joined-up words and blobs that the digit network reads as
+    no digit (NO_DIGIT_CONFIDENCE) as well. A lone one, or a 0 1 beside an unread 4 that the
+    letter network reads as a letter, is as likely a number beside a digit read unsurely."""
+    return len(labels) >= LETTERLIKE_LETTERS and all(label in LETTERLIKE for label in labels)
 
 
 def _between_letters(is_digit: list[bool]) -> list[int]:

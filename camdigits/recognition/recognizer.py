@@ -19,6 +19,7 @@ from camdigits.config import (
     CONTEXT_SURE_DIGITS,
     GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
+    NO_DIGIT_CONFIDENCE,
     PAGE_OF_DIGITS_SURE_DIGITS,
     PATCH_SIZE,
     SMALL_PAIR_PX,
@@ -283,7 +284,8 @@ class Recognizer:
         read_as_letters = None
         if self.letter_network is not None:
             read_as_letters = functools.partial(self.reader.read_as_letters, candidates=candidates)
-        digits = drop_text(digits, letters, self.config, words, page_of_digits, read_as_letters)
+        no_digit = _no_digit(candidates, confidences)
+        digits = drop_text(digits, letters, self.config, words, page_of_digits, read_as_letters, no_digit)
         numbers = group_numbers(without_only_ones(digits), self.config)
         if tilt.ruled:
             numbers = without_short_lone_ones(numbers)
@@ -315,3 +317,16 @@ def _is_page_of_digits(candidates: list[Candidate], sure: np.ndarray, words: Seq
     the words count as letters."""
     unread = [blob.box for blob, read in zip(candidates, sure.tolist()) if not read]
     return is_page_of_digits(int(np.count_nonzero(sure)), unread, words)
+
+
+def _no_digit(candidates: list[Candidate], confidences: np.ndarray) -> Callable[[Box], bool]:
+    """Whether the digit network reads the blob of a box (one of ``candidates``, read with
+    ``confidences``) as no digit at all: its likeliest digit under NO_DIGIT_CONFIDENCE (False
+    for a box of no candidate, a cut's half)."""
+
+    @functools.cache
+    def by_box() -> dict[Box, float]:
+        # Made only for a run of ones beside a letter: a photo of a page holds thousands of blobs.
+        return {blob.box: confidence for blob, confidence in zip(candidates, confidences.tolist())}
+
+    return lambda box: by_box().get(box, 1.0) < NO_DIGIT_CONFIDENCE
