@@ -517,7 +517,7 @@ def test_a_number_beside_an_unread_blob_on_a_tilted_page_of_digits_stays(monkeyp
     monkeypatch.setattr(
         recognizer,
         "drop_text",
-        lambda digits, letters, config, words, page, read_as_letters: off_a_page(digits, letters, config, words),
+        lambda digits, letters, config, words, page, *networks: off_a_page(digits, letters, config, words),
     )
     assert _digits_in("tilted_ruled", 17, region) == []
 
@@ -559,6 +559,43 @@ def test_a_digit_read_as_a_letter_beside_an_unread_digit_stays():
     number = [Digit(9, 1.0, nine), Digit(8, 0.99, eight), Digit(6, 0.91, six)]
     assert drop_text(number, [unread], CONFIG, read_as_letters=lambda boxes: {six}) == number
     assert drop_text(number, [unread], CONFIG, read_as_letters=lambda boxes: {six, unread}) == []
+
+
+def test_ones_beside_a_letter_with_no_other_digit_in_their_run_are_its_letters():
+    """ "Call" at 720p (field letters among digits, page 72016): the joined-up "Ca" unread,
+    read as a letter by the letter network and as no digit by the digit network, its l l
+    read as ones (1.00), 4 and 6 px after it. A stroke is an l or a one alike, but two ones
+    and no other digit a letter's gap from a word's letters are that word's. Beside a blob
+    the digit network reads as a digit, however unsurely (an odd 4 after "0 1"), a lone one
+    beside such a blob, ones a word space from it and ones beside another digit stay."""
+    ca, l1, l2 = (461, 272, 76, 53), (541, 273, 9, 52), (556, 273, 8, 52)
+    ones = [Digit(1, 1.0, l1), Digit(1, 1.0, l2)]
+
+    def read(digits, letters=(ca,), no_digit=lambda box: True):
+        as_letters = lambda boxes: set(letters) & set(boxes)  # noqa: E731
+        return drop_text(digits, list(letters), CONFIG, read_as_letters=as_letters, no_digit=no_digit)
+
+    assert read(ones) == []
+    assert read(ones, no_digit=lambda box: False) == ones  # "Ca" an unsure digit to the digit network
+    assert drop_text(ones, [ca], CONFIG) == ones  # no letter network: one letter against two digits
+    assert read(ones[:1]) == ones[:1]
+    apart = [Digit(1, 1.0, (l1[0] + 30, *l1[1:])), Digit(1, 1.0, (l2[0] + 30, *l2[1:]))]
+    assert read(apart) == apart  # 34 px after the "Ca": 0.6 of its height, a word space
+    with_seven = [*ones, Digit(7, 1.0, (570, 273, 20, 52))]
+    assert read(with_seven) == with_seven
+
+
+def test_the_l_l_of_call_on_a_field_page_are_no_digits():
+    """Field letters among digits, page 72016 at 720p (bench.field): the l l of "Call"
+    read as 1 1 off the letter network's reading of "Ca" alone; the page's own digits are
+    read as before, and nothing else."""
+    from bench.field.run import score_scene
+
+    scene = render("letters_digits", 72016, (1280, 720))
+    result = Recognizer().recognize(scene.image)
+    assert [d for d in result.digits if 530 <= d.box[0] <= 570 and 260 <= d.box[1] <= 290] == []
+    counts = score_scene(result, scene)
+    assert counts.hits >= 9 and counts.predicted == counts.hits  # of its 10 digits, 9 read; no false one
 
 
 def test_the_letters_of_sugar_on_a_field_page_are_no_digits():
