@@ -198,8 +198,12 @@ LETTERLIKE = (0, 1)  # the digits letters are written as (O o, l I i): in a run'
 LETTERLIKE_WEIGHT = 0.5  # ... each counts this much of a digit, in a run with this many letter blobs or more
 LETTERLIKE_AMONG = 2
 LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's letters is one of them
-LETTERLIKE_LETTERS = 2  # a run's digits, all ones and zeros, at least this many: read as letters beside a letter
-NO_DIGIT_CONFIDENCE = 0.2  # ... a letter whose likeliest digit reads under this ("Ca": 0.0; an odd 4: 0.42)
+# A run's digits, all ones and zeros and at least LETTERLIKE_LETTERS of them, are a word's
+# letters beside a word or beside a letter whose likeliest digit reads under
+# NO_DIGIT_CONFIDENCE: a lone one beside a letter is as likely a number beside a digit read
+# unsurely, and a letter is no digit to the digit network where an odd digit still is one.
+LETTERLIKE_LETTERS = 2
+NO_DIGIT_CONFIDENCE = 0.2
 # A blob that the letter network (classify.LETTER_NETWORK_FILE) reads at least this surely as
 # a letter is one where it stands within LETTER_GAP of a word's letters (context.drop_text;
 # docs/accuracy.md, "A letter network beside the word context").

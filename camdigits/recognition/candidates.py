@@ -113,7 +113,7 @@ def shaded(candidate: Candidate) -> np.ndarray:
     its mask if it has no grey levels.
 
     MNIST's digits are grey at their edges; a small digit's mask, scaled up to the patch,
-    has blocky edges instead (see Recognizer.probabilities).
+    has blocky edges instead (see Reader.network_probabilities).
     """
     if candidate.grey is None:
         return candidate.ink

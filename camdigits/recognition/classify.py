@@ -13,7 +13,7 @@ most clear non-digits; the full network still reads every patch it is unsure of.
 The small-digit network is the full network's shape, trained further on camera digits down
 to 10 px (`python -m train.train --small-digits`). The recognizer asks it for a second
 opinion on the small blobs and cut halves the full network reads unsurely
-(camdigits/recognition/recognizer.py).
+(camdigits/recognition/reading.py).
 
 The letter network has two outputs, digit and letter (`python -m train.letters`): the word
 context asks it whether a blob read as a digit beside a word is one of its letters. The

@@ -154,8 +154,9 @@ def drop_text(
     boxes of the frame's blobs that were not read as digits) and joined-up ``words``; on a
     ``page_of_digits`` a tie between a run's letters and digits leaves the digits; off one,
     ``read_as_letters`` (the letter network, if given) says which of the boxes of digits and
-    letters it is asked about, in runs of both, read as letters, and ``no_digit`` which of the
-    letters the digit network reads as no digit at all (see the module's docstring)."""
+    letters it is asked about, in runs of both, read as letters, and ``no_digit`` (used with
+    it) which of the letters the digit network reads as no digit at all (see the module's
+    docstring)."""
     if not digits or not (letters or words):
         return list(digits)
     boxes = np.array([d.box for d in digits] + list(letters) + [word.box for word in words], np.float64)
@@ -186,14 +187,17 @@ def drop_text(
         # Which of the run's blobs are letters of a word, by the letter network (see the module's docstring).
         lefts, rights = [boxes[i, 0] for i in chain], [boxes[i, 0] + boxes[i, 2] for i in chain]
         read = [_box(boxes[i]) in as_letters for i in chain]
+        kinds = [i < len(digits) for i in chain], [i >= len(digits) + len(letters) for i in chain]
+        run_heights = [heights[i] for i in chain]
+        letter = _letters_beside_words(*kinds, read, lefts, rights, run_heights)
         if _only_letterlike([labels[i] for i in chain if i < len(digits)]):
-            # "Ca" 1 1: the ones are letters beside a word, or beside a letter no digit to either network.
-            read = [
+            # "Ca" 1 1: its ones and zeros are letters beside a word, or a letter no digit to either network.
+            grown = [
                 i < len(digits) or (as_letter and no_digit is not None and no_digit(_box(boxes[i])))
                 for as_letter, i in zip(read, chain)
             ]
-        kinds = [i < len(digits) for i in chain], [i >= len(digits) + len(letters) for i in chain]
-        return _letters_beside_words(*kinds, read, lefts, rights, [heights[i] for i in chain])
+            letter = [a or b for a, b in zip(letter, _letters_beside_words(*kinds, grown, lefts, rights, run_heights))]
+        return letter
 
     for chain in chains:
         if max(len(chain), *(weights[i] for i in chain)) < config.word_min_blobs:
@@ -412,10 +416,11 @@ def _only_letterlike(labels: list[int]) -> bool:
     """Whether a run's digits, read as ``labels``, are LETTERLIKE_LETTERS or more, all ones
     and zeros (LETTERLIKE): each may then be read as a letter, as the letter network's
     letters are, where it stands a letter's gap from a word's letters ("Call" read as "Ca"
-    1 1: a stroke is an l or a one alike, and the network reads these l's as digits), the
-    letters they grow from being joined-up words and blobs that the digit network reads as
-    no digit (NO_DIGIT_CONFIDENCE) as well. A lone one, or a 0 1 beside an unread 4 that the
-    letter network reads as a letter, is as likely a number beside a digit read unsurely."""
+    1 1: a stroke is an l or a one alike, and the letter network reads these l's as digits).
+    ``drop_text`` lets them grow only from joined-up words and from letters that the digit
+    network reads as no digit (NO_DIGIT_CONFIDENCE): a lone one, or a 0 1 beside an unread
+    4 that the letter network reads as a letter, is as likely a number beside a digit read
+    unsurely."""
     return len(labels) >= LETTERLIKE_LETTERS and all(label in LETTERLIKE for label in labels)
 
 

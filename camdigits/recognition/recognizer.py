@@ -117,8 +117,9 @@ class Recognizer:
 
     def patches(self, blobs: list[Candidate], tilt: PageTilt = UPRIGHT) -> np.ndarray:
         """Patch stage: one MNIST-style patch per blob, from its ink mask (not its grey
-        levels, see :meth:`probabilities`), turned level on a page whose rules ``tilt``
-        (:meth:`PageTilt.levelled`), in a buffer reused across frames."""
+        levels, see :meth:`~camdigits.recognition.reading.Reader.network_probabilities`),
+        turned level on a page whose rules ``tilt`` (:meth:`PageTilt.levelled`), in a buffer
+        reused across frames."""
         if len(blobs) > len(self._patches):
             self._patches = np.zeros((2 * len(blobs), PATCH_SIZE, PATCH_SIZE, 1), np.float32)
         return to_mnist_patches([tilt.levelled(c.ink, c.box) for c in blobs], out=self._patches)
