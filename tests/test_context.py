@@ -561,6 +561,54 @@ def test_a_digit_read_as_a_letter_beside_an_unread_digit_stays():
     assert drop_text(number, [unread], CONFIG, read_as_letters=lambda boxes: {six, unread}) == []
 
 
+def test_a_word_on_a_page_of_digits_is_three_letters_of_the_letter_network():
+    """ "Name" among numbers (field letters among digits, page 78022 at 640x480): its N and m
+    unread, read as letters by the letter network and as no digit by the digit network, its a
+    read as 2 (0.94) and as a letter, its e cut into 6 3. On a page of digits the a is a
+    letter beside them where the run holds three such letters; two (an unread "11" merged and the 6 after it,
+    "116"), or an unread blob the digit network reads as a digit, however unsurely, are too
+    few: there they are as often a number's digits."""
+    n, a, m = boxes(3)
+    e_left, e_right = (10 + 3 * (W + GAP), 100, 11, H), (22 + 3 * (W + GAP), 100, 11, H)  # the e cut in two
+    digits = [Digit(2, 0.94, a), Digit(6, 0.96, e_left), Digit(3, 0.81, e_right)]
+
+    def read(letters=(n, m), as_letters=(n, a, m), no_digit=lambda box: True):
+        return drop_text(
+            digits,
+            list(letters),
+            CONFIG,
+            page_of_digits=True,
+            read_as_letters=lambda asked: set(as_letters) & set(asked),
+            no_digit=no_digit,
+        )
+
+    assert read() == []
+    assert drop_text(digits, [n, m], CONFIG, page_of_digits=True) == digits  # no letter network
+    assert read(no_digit=lambda box: False) == digits
+    assert read(as_letters=(n, a)) == digits  # the m a digit to the letter network: two letters
+
+
+def test_the_words_of_a_field_page_of_digits_are_no_digits(monkeypatch):
+    """Field letters among digits, page 78022 at 640x480 (bench.field): numbers, and words in a
+    print hand ("Name", "orange") whose letters the digit network reads surely as digits. With
+    the letter network's three letters a run they are words; without, 2 6 3 and 0 2 9 6 2."""
+    from bench.field.run import score_scene
+
+    scene = render("letters_digits", 78022, (640, 480))
+
+    def in_words(result) -> list[int]:
+        name = [d.label for d in result.digits if d.box[0] < 140 and 240 <= d.box[1] <= 290]
+        orange = [d.label for d in result.digits if 350 <= d.box[0] < 530 and 315 <= d.box[1] <= 360]
+        return name + orange
+
+    result = Recognizer().recognize(scene.image)
+    assert in_words(result) == []
+    counts = score_scene(result, scene)
+    assert counts.hits >= 14 and counts.false_digits <= 3  # of 15 digits; "City" reads as 0 1 4
+    monkeypatch.setattr(context, "DIGITS_PAGE_WORD_LETTERS", 99)
+    assert in_words(Recognizer().recognize(scene.image)) == [2, 6, 3, 0, 2, 9, 6, 2]
+
+
 def test_ones_beside_a_letter_with_no_other_digit_in_their_run_are_its_letters():
     """ "Call" at 720p (field letters among digits, page 72016): the joined-up "Ca" unread,
     read as a letter by the letter network and as no digit by the digit network, its l l

@@ -19,7 +19,7 @@ from camdigits.config import (
     SMALL_PAIR_PX,
     Config,
 )
-from camdigits.recognition import recognizer, split
+from camdigits.recognition import context, recognizer, split
 from camdigits.recognition.candidates import Candidate, Word, shaded
 from camdigits.recognition.cut_letters import letters_left_whole
 from camdigits.recognition.normalise import to_mnist_patches
@@ -681,7 +681,9 @@ def test_a_page_of_words_keeps_the_higher_bar_for_small_blobs(monkeypatch):
     e cuts into halves read as 6 and 3 at 0.93 and 0.97. At SMALL_HALF_CONFIDENCE the word
     read as the number 0 5 6 3 (its o and s read surely), and pages 29014 and 29039 each lost
     a word so; the page's letters weigh more than its digits, so its blobs' halves keep the
-    0.97 bar and the word reads no digit."""
+    0.97 bar and the word reads no digit. (Counted as a page of digits, the word context takes
+    it out all the same: its h and u unread, no digit to the digit network and letters to the
+    letter network, and its o and s read as letters beside them, DIGITS_PAGE_WORD_LETTERS.)"""
     scene = render("words_only", 29004, (640, 480))
 
     def digits_in_the_word() -> list[int]:
@@ -690,6 +692,8 @@ def test_a_page_of_words_keeps_the_higher_bar_for_small_blobs(monkeypatch):
 
     assert digits_in_the_word() == []
     monkeypatch.setattr(recognizer, "is_page_of_digits", lambda digit_count, letters, words: True)
+    assert digits_in_the_word() == []
+    monkeypatch.setattr(context, "DIGITS_PAGE_WORD_LETTERS", 99)
     assert digits_in_the_word() == [0, 5, 6, 3]
 
 

@@ -23,8 +23,8 @@ touching digits. A run of two blobs is too short to be judged, but on a page of 
 (letters weighing TEXT_PAGE times its digits) a one or a zero beside a single letter is
 that word's l or o ("tota l"). On a page of digits (:func:`is_page_of_digits`) a run is
 text only where its letters outweigh its digits: there an unread blob is as often a digit
-read unsurely or a grid's piece as a letter. Off a page of digits, a blob the letter network
-reads as a letter (LETTER_SHARE) is one where it stands a letter's gap from a word's letters:
+read unsurely or a grid's piece as a letter. A blob the letter network reads as a letter
+(LETTER_SHARE) is one where it stands a letter's gap from a word's letters:
 a joined-up word, an unread blob it reads as a letter, or a digit taken so before it
 (:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"); in a run too short to be
 judged, such a digit is a letter all the same (the D of "DAMP", read as 0 beside "AMP").
@@ -32,7 +32,11 @@ Ones and zeros, two or more and no other digit in their run, are taken as read s
 a word or a letter that is no digit to the digit network either (:func:`_only_letterlike`:
 the l l of "Call").
 On a page of digits MNIST's odd shapes (a 6 like an L, a 4 like a Y) read as letters to
-it, and took their numbers.
+it, and the ones-and-zeros rule is off: there an unread blob is a letter only where the
+digit network reads it as no digit too, and a run's letters count only where they are
+DIGITS_PAGE_WORD_LETTERS or more. "Name" among numbers, its N and m unread, its a read as 2
+and its e cut into 6 3, is three letters against two digits; "116", its 11 merged into one
+unread blob, is two letters and stays a number.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
 CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
@@ -59,6 +63,7 @@ from camdigits.config import (
     DESCENDER_LABELS,
     DESCENT,
     DIGIT_PAGE,
+    DIGITS_PAGE_WORD_LETTERS,
     GRAINY_RUN,
     LETTER_GAP,
     LETTER_MIN_WIDTH,
@@ -152,7 +157,7 @@ def drop_text(
 ) -> list[Digit]:
     """The ``digits`` that do not stand in a run of writing made mostly of ``letters`` (the
     boxes of the frame's blobs that were not read as digits) and joined-up ``words``; on a
-    ``page_of_digits`` a tie between a run's letters and digits leaves the digits; off one,
+    ``page_of_digits`` a tie between a run's letters and digits leaves the digits.
     ``read_as_letters`` (the letter network, if given) says which of the boxes of digits and
     letters it is asked about, in runs of both, read as letters, and ``no_digit`` (used with
     it) which of the letters the digit network reads as no digit at all (see the module's
@@ -177,11 +182,14 @@ def drop_text(
     # inside another is a stacked or merged piece of writing.
     chains = link_chains(boxes, config, word=True, max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP)
     as_letters: Collection[Box] = ()
-    if read_as_letters is not None and not page_of_digits:
+    if read_as_letters is not None:
         # One call of the network, on the digits and unread blobs of runs that hold both.
         mixed = [chain for chain in chains if min(chain) < len(digits) <= max(chain)]  # digits and others
         asked = [_box(boxes[i]) for chain in mixed for i in chain if i < len(digits) + len(letters)]
         as_letters = read_as_letters(asked) if asked else ()
+
+    def no_digit_at(i: int) -> bool:
+        return no_digit is not None and no_digit(_box(boxes[i]))
 
     def beside_words(chain: list[int]) -> list[bool]:
         # Which of the run's blobs are letters of a word, by the letter network (see the module's docstring).
@@ -189,13 +197,14 @@ def drop_text(
         read = [_box(boxes[i]) in as_letters for i in chain]
         kinds = [i < len(digits) for i in chain], [i >= len(digits) + len(letters) for i in chain]
         run_heights = [heights[i] for i in chain]
+        if page_of_digits:
+            read = [as_letter and (i < len(digits) or no_digit_at(i)) for as_letter, i in zip(read, chain)]
+            letter = _letters_beside_words(*kinds, read, lefts, rights, run_heights)
+            return letter if sum(letter) >= DIGITS_PAGE_WORD_LETTERS else [False] * len(chain)
         letter = _letters_beside_words(*kinds, read, lefts, rights, run_heights)
         if _only_letterlike([labels[i] for i in chain if i < len(digits)]):
             # "Ca" 1 1: its ones and zeros are letters beside a word, or a letter no digit to either network.
-            grown = [
-                i < len(digits) or (as_letter and no_digit is not None and no_digit(_box(boxes[i])))
-                for as_letter, i in zip(read, chain)
-            ]
+            grown = [i < len(digits) or (as_letter and no_digit_at(i)) for as_letter, i in zip(read, chain)]
             letter = [a or b for a, b in zip(letter, _letters_beside_words(*kinds, grown, lefts, rights, run_heights))]
         return letter
 
