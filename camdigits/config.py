@@ -209,9 +209,10 @@ NO_DIGIT_CONFIDENCE = 0.2
 # docs/accuracy.md, "A letter network beside the word context").
 LETTER_SHARE = 0.5
 # On a page of digits an unread blob is as often a digit read unsurely (an odd 5, two ones
-# merged): there the letter network's letters count only in a run holding this many or more
-# of them, of which the unread ones the digit network reads as no digit (NO_DIGIT_CONFIDENCE).
-DIGITS_PAGE_WORD_LETTERS = 3
+# merged): there the letter network's letters count only in a run holding this many blobs
+# of them or more (a joined-up word counts one), of which the unread ones the digit network
+# reads as no digit (NO_DIGIT_CONFIDENCE).
+PAGE_OF_DIGITS_WORD_LETTERS = 3
 # On a page of writing (its letters weigh TEXT_PAGE times its digits or more), a one or a zero
 # linked to a single letter, and at least min_height_ratio of its height, is that word's l or
 # o, as in "tota l" and "AN D" (a joined-up piece and the letter after it, too short a run to

@@ -565,9 +565,9 @@ def test_a_word_on_a_page_of_digits_is_three_letters_of_the_letter_network():
     """ "Name" among numbers (field letters among digits, page 78022 at 640x480): its N and m
     unread, read as letters by the letter network and as no digit by the digit network, its a
     read as 2 (0.94) and as a letter, its e cut into 6 3. On a page of digits the a is a
-    letter beside them where the run holds three such letters; two (an unread "11" merged and the 6 after it,
-    "116"), or an unread blob the digit network reads as a digit, however unsurely, are too
-    few: there they are as often a number's digits."""
+    letter beside them where the run holds three such letters. Two are too few (an unread
+    "11" merged and the 6 after it, "116"), and an unread blob the digit network reads as a
+    digit, however unsurely, is no such letter: there both are as often a number's digits."""
     n, a, m = boxes(3)
     e_left, e_right = (10 + 3 * (W + GAP), 100, 11, H), (22 + 3 * (W + GAP), 100, 11, H)  # the e cut in two
     digits = [Digit(2, 0.94, a), Digit(6, 0.96, e_left), Digit(3, 0.81, e_right)]
@@ -605,7 +605,7 @@ def test_the_words_of_a_field_page_of_digits_are_no_digits(monkeypatch):
     assert in_words(result) == []
     counts = score_scene(result, scene)
     assert counts.hits >= 14 and counts.false_digits <= 3  # of 15 digits; "City" reads as 0 1 4
-    monkeypatch.setattr(context, "DIGITS_PAGE_WORD_LETTERS", 99)
+    monkeypatch.setattr(context, "PAGE_OF_DIGITS_WORD_LETTERS", 99)
     assert in_words(Recognizer().recognize(scene.image)) == [2, 6, 3, 0, 2, 9, 6, 2]
 
 
@@ -632,6 +632,10 @@ def test_ones_beside_a_letter_with_no_other_digit_in_their_run_are_its_letters()
     assert drop_text(ones, [ca], CONFIG, read_as_letters=as_letters, no_digit=lambda box: False) == []
     on_a_page_of_digits = drop_text(ones, [ca], CONFIG, page_of_digits=True, read_as_letters=as_letters)
     assert on_a_page_of_digits == ones
+    # The ones-and-zeros rule is off on a page of digits: there "Ca" is one letter, too few.
+    only_ca = lambda boxes: {ca} & set(boxes)  # noqa: E731
+    yes = lambda box: True  # noqa: E731
+    assert drop_text(ones, [ca], CONFIG, page_of_digits=True, read_as_letters=only_ca, no_digit=yes) == ones
     assert drop_text(ones, [ca], CONFIG) == ones  # no letter network: one letter against two digits
     assert read(ones[:1]) == ones[:1]
     apart = [Digit(1, 1.0, (l1[0] + 30, *l1[1:])), Digit(1, 1.0, (l2[0] + 30, *l2[1:]))]

@@ -683,7 +683,7 @@ def test_a_page_of_words_keeps_the_higher_bar_for_small_blobs(monkeypatch):
     a word so; the page's letters weigh more than its digits, so its blobs' halves keep the
     0.97 bar and the word reads no digit. (Counted as a page of digits, the word context takes
     it out all the same: its h and u unread, no digit to the digit network and letters to the
-    letter network, and its o and s read as letters beside them, DIGITS_PAGE_WORD_LETTERS.)"""
+    letter network, and its o and s read as letters beside them, PAGE_OF_DIGITS_WORD_LETTERS.)"""
     scene = render("words_only", 29004, (640, 480))
 
     def digits_in_the_word() -> list[int]:
@@ -693,7 +693,7 @@ def test_a_page_of_words_keeps_the_higher_bar_for_small_blobs(monkeypatch):
     assert digits_in_the_word() == []
     monkeypatch.setattr(recognizer, "is_page_of_digits", lambda digit_count, letters, words: True)
     assert digits_in_the_word() == []
-    monkeypatch.setattr(context, "DIGITS_PAGE_WORD_LETTERS", 99)
+    monkeypatch.setattr(context, "PAGE_OF_DIGITS_WORD_LETTERS", 99)
     assert digits_in_the_word() == [0, 5, 6, 3]
 
 

@@ -34,7 +34,7 @@ the l l of "Call").
 On a page of digits MNIST's odd shapes (a 6 like an L, a 4 like a Y) read as letters to
 it, and the ones-and-zeros rule is off: there an unread blob is a letter only where the
 digit network reads it as no digit too, and a run's letters count only where they are
-DIGITS_PAGE_WORD_LETTERS or more. "Name" among numbers, its N and m unread, its a read as 2
+PAGE_OF_DIGITS_WORD_LETTERS or more. "Name" among numbers, its N and m unread, its a read as 2
 and its e cut into 6 3, is three letters against two digits; "116", its 11 merged into one
 unread blob, is two letters and stays a number.
 
@@ -63,7 +63,6 @@ from camdigits.config import (
     DESCENDER_LABELS,
     DESCENT,
     DIGIT_PAGE,
-    DIGITS_PAGE_WORD_LETTERS,
     GRAINY_RUN,
     LETTER_GAP,
     LETTER_MIN_WIDTH,
@@ -75,6 +74,7 @@ from camdigits.config import (
     MAX_OVERLAP,
     ONLY_ONES,
     PAGE_OF_DIGITS_MIN_DIGITS,
+    PAGE_OF_DIGITS_WORD_LETTERS,
     SIZE_STEP_DIGITS,
     TEXT_PAGE,
     WORD_MAX_OVERLAP,
@@ -181,15 +181,23 @@ def drop_text(
     # Off a page of digits a letter may stand under a capital's bar; on one, a box that far
     # inside another is a stacked or merged piece of writing.
     chains = link_chains(boxes, config, word=True, max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP)
+
+    def no_digit_at(i: int) -> bool:
+        return no_digit is not None and no_digit(_box(boxes[i]))
+
+    def grows_letters(chain: list[int]) -> bool:
+        # On a page of digits a run's letters grow only from its words and unread blobs no digit to the digit network.
+        anchors = (i >= len(digits) + len(letters) or (i >= len(digits) and no_digit_at(i)) for i in chain)
+        return len(chain) >= PAGE_OF_DIGITS_WORD_LETTERS and any(anchors)
+
     as_letters: Collection[Box] = ()
     if read_as_letters is not None:
         # One call of the network, on the digits and unread blobs of runs that hold both.
         mixed = [chain for chain in chains if min(chain) < len(digits) <= max(chain)]  # digits and others
+        if page_of_digits:
+            mixed = [chain for chain in mixed if grows_letters(chain)]  # a worksheet's runs cost 10-20 % more else
         asked = [_box(boxes[i]) for chain in mixed for i in chain if i < len(digits) + len(letters)]
         as_letters = read_as_letters(asked) if asked else ()
-
-    def no_digit_at(i: int) -> bool:
-        return no_digit is not None and no_digit(_box(boxes[i]))
 
     def beside_words(chain: list[int]) -> list[bool]:
         # Which of the run's blobs are letters of a word, by the letter network (see the module's docstring).
@@ -200,7 +208,7 @@ def drop_text(
         if page_of_digits:
             read = [as_letter and (i < len(digits) or no_digit_at(i)) for as_letter, i in zip(read, chain)]
             letter = _letters_beside_words(*kinds, read, lefts, rights, run_heights)
-            return letter if sum(letter) >= DIGITS_PAGE_WORD_LETTERS else [False] * len(chain)
+            return letter if sum(letter) >= PAGE_OF_DIGITS_WORD_LETTERS else [False] * len(chain)
         letter = _letters_beside_words(*kinds, read, lefts, rights, run_heights)
         if _only_letterlike([labels[i] for i in chain if i < len(digits)]):
             # "Ca" 1 1: its ones and zeros are letters beside a word, or a letter no digit to either network.
@@ -213,7 +221,7 @@ def drop_text(
             if text_page:
                 for i in _letterlike_beside_a_letter(chain, labels, heights, config.min_height_ratio):
                     keep[i] = False
-            if as_letters and min(chain) < len(digits) <= max(chain):  # too short to weigh: "D" + "AMP"
+            if as_letters and not page_of_digits and min(chain) < len(digits) <= max(chain):  # "D" + "AMP"
                 for i, letter in zip(chain, beside_words(chain)):
                     if i < len(digits) and letter:
                         keep[i] = False

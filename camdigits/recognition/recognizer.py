@@ -327,7 +327,7 @@ def _no_digit(candidates: list[Candidate], confidences: np.ndarray) -> Callable[
 
     @functools.cache
     def by_box() -> dict[Box, float]:
-        # Made only for a run of ones beside a letter: a photo of a page holds thousands of blobs.
+        # Made only where the word context asks about an unread letter: a photo of a page holds thousands of blobs.
         return {blob.box: confidence for blob, confidence in zip(candidates, confidences.tolist())}
 
     return lambda box: by_box().get(box, 1.0) < NO_DIGIT_CONFIDENCE
