@@ -26,8 +26,9 @@ text only where its letters outweigh its digits: there an unread blob is as ofte
 read unsurely or a grid's piece as a letter. A blob the letter network reads as a letter
 (LETTER_SHARE) is one where it stands a letter's gap from a word's letters:
 a joined-up word, an unread blob it reads as a letter, or a digit taken so before it
-(:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"); in a run too short to be
-judged, such a digit is a letter all the same (the D of "DAMP", read as 0 beside "AMP").
+(:func:`_letters_beside_words`: "sugar" read as 5 4 9 + "ar"); off a page of digits, in a run
+too short to be judged, such a digit is a letter all the same (the D of "DAMP", read as 0
+beside "AMP").
 Ones and zeros, two or more and no other digit in their run, are taken as read so beside
 a word or a letter that is no digit to the digit network either (:func:`_only_letterlike`:
 the l l of "Call").
