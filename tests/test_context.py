@@ -3,7 +3,15 @@
 import pytest
 
 from bench.field.scene import render
-from camdigits.config import CONTEXT_SURE_DIGITS, GRAINY_RUN, MAX_OVERLAP, WORD_MIN_TRAVEL, Config
+from camdigits.config import (
+    CONTEXT_MIN_CONFIDENCE,
+    CONTEXT_SMALL_MIN_CONFIDENCE,
+    CONTEXT_SURE_DIGITS,
+    GRAINY_RUN,
+    MAX_OVERLAP,
+    WORD_MIN_TRAVEL,
+    Config,
+)
 from camdigits.recognition import candidates, context, recognizer
 from camdigits.recognition.candidates import Word
 from camdigits.recognition.context import (
@@ -242,6 +250,42 @@ def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence
     assert (unsure[0] in digits) == read
     assert letters == ([] if read else [row[1]])
     assert len(digits) == len(sure) + read
+
+
+@pytest.mark.parametrize(
+    "width, height, read",
+    [
+        (10, 16, True),  # small writing on a mixed-size page
+        (12, 12, True),
+        (20, 16, False),  # wider than tall
+        (8, 11, False),  # a speck
+        (14, 22, False),  # taller than small writing: the usual bar
+    ],
+)
+def test_a_small_unsure_digit_needs_a_lower_bar_in_a_run_of_sure_digits(width, height, read):
+    """Off a ruled page a blob CONTEXT_SMALL_PX tall and no wider than tall, read 0.35 surely,
+    is a digit between two sure digits; the bar of every other blob (0.5) leaves it out."""
+    sure = [Digit(2, 0.99, (100, 100, 10, 16)), Digit(7, 0.99, (126, 100, 10, 16))]
+    unsure = Digit(4, 0.35, (113, 100 + 16 - height, width, height))
+    for small_min_confidence, expected in ((CONTEXT_SMALL_MIN_CONFIDENCE, read), (CONTEXT_MIN_CONFIDENCE, False)):
+        digits, letters = read_in_context(sure, [unsure], CONFIG, small_min_confidence=small_min_confidence)
+        assert (unsure in digits) == expected
+        assert letters == ([] if expected else [unsure.box])
+
+
+def test_a_small_unsure_digit_on_a_field_page_is_read_in_its_number(monkeypatch):
+    """Field mixed-size page 11 at 640x480 (bench.field): a 4 of the small writing, 10 x 16
+    px, read 0.31 surely as a 4, in a number of sure digits. Off a ruled page it is read;
+    with the bar of every other blob it is lost."""
+    scene = render("mixed_sizes", 11, (640, 480))
+
+    def the_four() -> list[int]:
+        digits = Recognizer().recognize(scene.image).digits
+        return [d.label for d in digits if abs(d.box[0] - 443) <= 2 and abs(d.box[1] - 41) <= 2]
+
+    assert the_four() == [4]
+    monkeypatch.setattr(recognizer, "CONTEXT_SMALL_MIN_CONFIDENCE", CONTEXT_MIN_CONFIDENCE)
+    assert the_four() == []
 
 
 def test_an_unsure_digit_beside_one_sure_digit_on_a_page_of_digits_is_read(monkeypatch):

@@ -40,10 +40,11 @@ and its e cut into 6 3, is three letters against two digits; "116", its 11 merge
 unread blob, is two letters and stays a number.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
-CONTEXT_MIN_CONFIDENCE surely, is a digit when its run links it to CONTEXT_SURE_DIGITS
-digits read surely (a faint 3 in "2036"), or to one on a page of digits
-(:func:`is_page_of_digits`), and a letter otherwise; and which of the blobs the
-grain check set aside stand in runs of digits (:func:`in_runs_of_digits`).
+CONTEXT_MIN_CONFIDENCE surely (a small one off a ruled page: CONTEXT_SMALL_MIN_CONFIDENCE),
+is a digit when its run links it to CONTEXT_SURE_DIGITS digits read surely (a faint 3 in
+"2036"), or to one on a page of digits (:func:`is_page_of_digits`), and a letter otherwise;
+and which of the blobs the grain check set aside stand in runs of digits
+(:func:`in_runs_of_digits`).
 
 A frame that reads only ones, several of them, has no writing in it at all
 (:func:`without_only_ones`).
@@ -60,6 +61,7 @@ from camdigits.config import (
     ASCENDER,
     BASELINE,
     CONTEXT_MIN_CONFIDENCE,
+    CONTEXT_SMALL_PX,
     CONTEXT_SURE_DIGITS,
     DESCENDER_LABELS,
     DESCENT,
@@ -89,12 +91,23 @@ from camdigits.types import Box, Digit, Number
 
 
 def read_in_context(
-    digits: Sequence[Digit], unsure: Sequence[Digit], config: Config, sure_digits: int = CONTEXT_SURE_DIGITS
+    digits: Sequence[Digit],
+    unsure: Sequence[Digit],
+    config: Config,
+    sure_digits: int = CONTEXT_SURE_DIGITS,
+    small_min_confidence: float = CONTEXT_MIN_CONFIDENCE,
 ) -> tuple[list[Digit], list[Box]]:
     """The ``digits`` (read surely), with those of ``unsure`` (the frame's other blobs, with
-    their likeliest digit) read at least CONTEXT_MIN_CONFIDENCE surely that a run of
-    writing links to ``sure_digits`` of ``digits``; and the boxes of the rest, letters."""
-    maybe = [k for k, d in enumerate(unsure) if d.confidence >= CONTEXT_MIN_CONFIDENCE]
+    their likeliest digit) read at least CONTEXT_MIN_CONFIDENCE surely (a blob CONTEXT_SMALL_PX
+    tall and no wider than tall: ``small_min_confidence``) that a run of writing links to
+    ``sure_digits`` of ``digits``; and the boxes of the rest, letters."""
+    least, most = CONTEXT_SMALL_PX
+
+    def bar(box: Box) -> float:
+        small = least <= box[3] <= most and box[2] <= box[3]
+        return small_min_confidence if small else CONTEXT_MIN_CONFIDENCE
+
+    maybe = [k for k, d in enumerate(unsure) if d.confidence >= bar(d.box)]
     if not maybe or len(digits) < sure_digits:
         return list(digits), [d.box for d in unsure]
     read: set[int] = set()  # indices into ``unsure``

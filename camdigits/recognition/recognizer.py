@@ -16,6 +16,8 @@ import cv2
 import numpy as np
 
 from camdigits.config import (
+    CONTEXT_MIN_CONFIDENCE,
+    CONTEXT_SMALL_MIN_CONFIDENCE,
     CONTEXT_SURE_DIGITS,
     GRAINY_FRAME_DIGITS,
     GRAINY_MIN_CONFIDENCE,
@@ -279,7 +281,8 @@ class Recognizer:
         if hook:
             hook("split")
         sure_digits = PAGE_OF_DIGITS_SURE_DIGITS if page_of_digits else CONTEXT_SURE_DIGITS
-        digits, letters = read_in_context(digits, unsure, self.config, sure_digits)
+        small_bar = CONTEXT_MIN_CONFIDENCE if tilt.ruled else CONTEXT_SMALL_MIN_CONFIDENCE
+        digits, letters = read_in_context(digits, unsure, self.config, sure_digits, small_bar)
         if not page_of_digits:
             words += loosely_joined
         read_as_letters = None
