@@ -233,11 +233,11 @@ CONTEXT_SURE_DIGITS = 2
 # beside one digit is a small or faint digit of its number more often than a letter
 # (docs/accuracy.md, "An unsure digit beside one sure digit on a page of digits").
 PAGE_OF_DIGITS_SURE_DIGITS = 1
-# Off a ruled or squared page, a blob read so that is CONTEXT_SMALL_PX tall (px, least and
-# most) and no wider than tall needs only CONTEXT_SMALL_MIN_CONFIDENCE: the network, its camera
-# digits drawn 20-80 px tall, reads a mixed-size page's small writing less surely; on a grid
-# such blobs are as often its pieces, and shorter ones specks (docs/accuracy.md, "Small
-# unsure digits read in their number").
+# Off a ruled or squared page, such a blob, CONTEXT_SMALL_PX tall (px, least and most) and no
+# wider than tall, needs only CONTEXT_SMALL_MIN_CONFIDENCE: the network, its camera digits
+# drawn 20-80 px tall, reads a mixed-size page's small writing less surely. On a ruled page,
+# and as wider or shorter blobs on a grid whose rules go unfound, small blobs are as often a
+# grid's pieces and specks (docs/accuracy.md, "Small unsure digits read in their number").
 CONTEXT_SMALL_MIN_CONFIDENCE = 0.3
 CONTEXT_SMALL_PX = (12, 20)
 # A frame whose digits are all ones, ONLY_ONES of them or more, holds strokes, not writing: the

@@ -252,19 +252,30 @@ def test_an_unsure_digit_is_read_in_a_run_of_sure_digits(sure, unsure_confidence
     assert len(digits) == len(sure) + read
 
 
+def _labels_at(image, x: int, y: int, tolerance: int) -> list[int]:
+    """The labels of the digits a fresh Recognizer reads in ``image`` whose boxes' top left
+    corners stand within ``tolerance`` px of (``x``, ``y``)."""
+    digits = Recognizer().recognize(image).digits
+    return [d.label for d in digits if abs(d.box[0] - x) <= tolerance and abs(d.box[1] - y) <= tolerance]
+
+
 @pytest.mark.parametrize(
     "width, height, read",
     [
-        (10, 16, True),  # small writing on a mixed-size page
-        (12, 12, True),
-        (20, 16, False),  # wider than tall
         (8, 11, False),  # a speck
-        (14, 22, False),  # taller than small writing: the usual bar
+        (10, 11, False),
+        (12, 12, True),
+        (10, 16, True),  # small writing on a mixed-size page
+        (12, 20, True),
+        (17, 16, False),  # wider than tall
+        (10, 21, False),  # taller than small writing: the usual bar
+        (14, 22, False),
     ],
 )
 def test_a_small_unsure_digit_needs_a_lower_bar_in_a_run_of_sure_digits(width, height, read):
-    """Off a ruled page a blob CONTEXT_SMALL_PX tall and no wider than tall, read 0.35 surely,
-    is a digit between two sure digits; the bar of every other blob (0.5) leaves it out."""
+    """At the small bar (off a ruled or squared page) a blob CONTEXT_SMALL_PX tall and no wider
+    than tall, read 0.35 surely, is a digit between two sure digits; the bar of every other
+    blob (0.5) leaves it out."""
     sure = [Digit(2, 0.99, (100, 100, 10, 16)), Digit(7, 0.99, (126, 100, 10, 16))]
     unsure = Digit(4, 0.35, (113, 100 + 16 - height, width, height))
     for small_min_confidence, expected in ((CONTEXT_SMALL_MIN_CONFIDENCE, read), (CONTEXT_MIN_CONFIDENCE, False)):
@@ -277,30 +288,20 @@ def test_a_small_unsure_digit_on_a_field_page_is_read_in_its_number(monkeypatch)
     """Field mixed-size page 11 at 640x480 (bench.field): a 4 of the small writing, 10 x 16
     px, read 0.31 surely as a 4, in a number of sure digits. Off a ruled page it is read;
     with the bar of every other blob it is lost."""
-    scene = render("mixed_sizes", 11, (640, 480))
-
-    def the_four() -> list[int]:
-        digits = Recognizer().recognize(scene.image).digits
-        return [d.label for d in digits if abs(d.box[0] - 443) <= 2 and abs(d.box[1] - 41) <= 2]
-
-    assert the_four() == [4]
+    image = render("mixed_sizes", 11, (640, 480)).image
+    assert _labels_at(image, 443, 41, 2) == [4]
     monkeypatch.setattr(recognizer, "CONTEXT_SMALL_MIN_CONFIDENCE", CONTEXT_MIN_CONFIDENCE)
-    assert the_four() == []
+    assert _labels_at(image, 443, 41, 2) == []
 
 
 def test_an_unsure_digit_beside_one_sure_digit_on_a_page_of_digits_is_read(monkeypatch):
     """Field mixed-size page 8 at 720p (bench.field): "91", 21 px tall, its 1 hooked at the
     top and read 0.55. On a page of digits one sure digit in its run is enough; with the
     two that other pages need, the 1 is lost."""
-    scene = render("mixed_sizes", 8, (1280, 720))
-
-    def the_one() -> list[int]:
-        digits = Recognizer().recognize(scene.image).digits
-        return [d.label for d in digits if abs(d.box[0] - 1115) <= 3 and abs(d.box[1] - 579) <= 3]
-
-    assert the_one() == [1]
+    image = render("mixed_sizes", 8, (1280, 720)).image
+    assert _labels_at(image, 1115, 579, 3) == [1]
     monkeypatch.setattr(recognizer, "PAGE_OF_DIGITS_SURE_DIGITS", CONTEXT_SURE_DIGITS)
-    assert the_one() == []
+    assert _labels_at(image, 1115, 579, 3) == []
 
 
 def test_an_unsure_digit_on_another_line_is_not_read():

@@ -717,9 +717,9 @@ def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, se
     digits, whose strokes lie 10-25 grey levels deep. At the threshold's offset (10) their
     thinner stretches break off, and where a rule crosses them too; thresholded again at 8,
     8-19 more digits are read, and at most one more false one (page 31: 9 against 9, page
-    24: 3 against 7). Without it page 31's rules go unfound, and its small unsure digits are
-    read at the lower bar of an unruled page (CONTEXT_SMALL_MIN_CONFIDENCE: 71 digits, 68
-    without)."""
+    24: 3 against 7). Without it neither page's rules are found, and page 31's small unsure
+    digits are read at the lower bar of an unruled page (CONTEXT_SMALL_MIN_CONFIDENCE: 71
+    digits; 68 at CONTEXT_MIN_CONFIDENCE)."""
     scene = render("tilted_ruled", seed, (640, 480))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= read - 2

@@ -40,7 +40,7 @@ and its e cut into 6 3, is three letters against two digits; "116", its 11 merge
 unread blob, is two letters and stays a number.
 
 Context also reads: a blob read as a digit less surely than a digit needs, but at least
-CONTEXT_MIN_CONFIDENCE surely (a small one off a ruled page: CONTEXT_SMALL_MIN_CONFIDENCE),
+CONTEXT_MIN_CONFIDENCE surely (a small one: the caller's ``small_min_confidence``),
 is a digit when its run links it to CONTEXT_SURE_DIGITS digits read surely (a faint 3 in
 "2036"), or to one on a page of digits (:func:`is_page_of_digits`), and a letter otherwise;
 and which of the blobs the grain check set aside stand in runs of digits
