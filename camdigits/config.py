@@ -201,7 +201,8 @@ LETTER_GAP = 0.3  # of the taller's height: a digit this close to a word's lette
 # A run's digits, all ones and zeros and at least LETTERLIKE_LETTERS of them, are a word's
 # letters beside a word or beside a letter whose likeliest digit reads under
 # NO_DIGIT_CONFIDENCE: a lone one beside a letter is as likely a number beside a digit read
-# unsurely, and a letter is no digit to the digit network, where an odd digit reads as one, however unsurely.
+# unsurely, and a letter is no digit to the digit network, where an odd digit reads as one,
+# however unsurely.
 LETTERLIKE_LETTERS = 2
 NO_DIGIT_CONFIDENCE = 0.2
 # A blob that the letter network (classify.LETTER_NETWORK_FILE) reads at least this surely as

@@ -445,7 +445,7 @@ def _letters_beside_words(
 
 def _only_letterlike(labels: list[int]) -> bool:
     """Whether a run's digits, read as ``labels``, are LETTERLIKE_LETTERS or more, all ones
-    and zeros (LETTERLIKE): each may then be read as a letter, as the letter network's
+    and zeros (LETTERLIKE): each may be read as a letter, as the letter network's
     letters are, where it stands a letter's gap from a word's letters ("Call" read as "Ca"
     1 1: a stroke is an l or a one alike, and the letter network reads these l's as digits).
     ``drop_text`` lets them grow only from joined-up words and from letters that the digit
