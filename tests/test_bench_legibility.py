@@ -125,31 +125,16 @@ def test_sets_of_disjoint_heights_are_scored_together_and_others_refused(tmp_pat
         main(["sheets", str(folders[name]), "--scenes", "2", "--misses", "3", "--hits", "0", "--heights", heights])
         tiles = json.loads((folders[name] / "key.json").read_text())["tiles"]
         (tmp_path / f"{name}.txt").write_text(" ".join(f"{k}:{tile['label']}" for k, tile in enumerate(tiles)))
+    pairs = {name: [str(folders[name]), str(tmp_path / f"{name}.txt")] for name in folders}
     capsys.readouterr()
-    main(
-        [
-            "score",
-            str(folders["small"]),
-            str(tmp_path / "small.txt"),
-            str(folders["large"]),
-            str(tmp_path / "large.txt"),
-        ]
-    )
+    main(["score", *pairs["small"], *pairs["large"]])
     lines = capsys.readouterr().out.splitlines()
     assert "digits 0-19 px tall" in lines[0] and "digits 20 px tall or more" in lines[4]
     alone = [float(line.split("read: ")[1].split()[0]) for line in lines if line.startswith("F1 ")]
     together = float(lines[-1].split("reader read ")[1].split()[0])
     assert len(alone) == 2 and lines[-1].startswith("all 2 sets") and together > max(alone)
     with pytest.raises(SystemExit):
-        main(
-            [
-                "score",
-                str(folders["small"]),
-                str(tmp_path / "small.txt"),
-                str(folders["overlap"]),
-                str(tmp_path / "overlap.txt"),
-            ]
-        )
+        main(["score", *pairs["small"], *pairs["overlap"]])
     assert "disjoint heights" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["score", str(folders["small"])])
