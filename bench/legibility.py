@@ -42,7 +42,7 @@ from camdigits.types import Box
 
 TILE = 150  # px: a tile's side on the sheet
 CONTEXT = 3  # a crop is this many times the digit's larger side, so its neighbours show
-LEAST_CROP = 36  # px of the frame: a crop round a speck still shows its neighbours
+LEAST_CROP = 36  # px of the frame: a crop round a speck shows its neighbours too
 COLUMNS, ROWS = 6, 4  # tiles on a sheet
 GAP = 5  # px between tiles
 SHUFFLE_SEED = 7
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         nargs="+",
         metavar="OUT ANSWERS",
-        help="the folder of the sheets and key.json, then the text file of index:digit (index:digit? for a guess)",
+        help="the folder of the sheets and key.json, and the text file of index:digit (index:digit? for a guess)",
     )
     args = parser.parse_args(argv)
     try:
