@@ -170,7 +170,7 @@ def test_a_keys_totals_are_the_benchmarks_counts_and_its_tiles_its_misses_of_tho
 def test_more_tiles_than_a_sheet_holds_go_on_a_second_sheet_and_stale_sheets_go(tmp_path, capsys):
     out = tmp_path / "sheets"
     out.mkdir()
-    (out / "sheet-5.png").write_bytes(b"an earlier set's sheet")
+    (out / "sheet-5.png").write_bytes(b"another set's sheet")
     main(["sheets", str(out), "--scenes", "2", "--misses", "20", "--hits", "30", "--heights", "0,1000"])
     assert 24 < len(load_key(out).tiles) <= 48
     assert sorted(p.name for p in out.glob("*.png")) == ["sheet-0.png", "sheet-1.png"]

@@ -163,7 +163,7 @@ def make_key(
 
 
 def write_sheets(out: Path, key: Key) -> int:
-    """OUT/sheet-N.png and OUT/key.json for ``key`` (sheets of an earlier set removed);
+    """OUT/sheet-N.png and OUT/key.json for ``key`` (the sheets of any other set in ``out`` removed);
     returns the number of sheets."""
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("sheet-*.png"):
@@ -195,4 +195,4 @@ def load_key(out: Path) -> Key:
             tiles,
         )
     except (ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{path} is not a bench.legibility key ({error!r}): draw the sheets again") from error
+        raise ValueError(f"{path} is not a bench.legibility key ({error!r}): draw the sheets anew") from error
