@@ -14,8 +14,11 @@ from camdigits.config import (
     CONTEXT_MIN_CONFIDENCE,
     LETTER_SHARE,
     LOOSE_HALF_CONFIDENCE,
+    MIN_HALF_HEIGHT_RATIO,
     NOT_A_DIGIT,
+    SMALL_BLOB_PX,
     SMALL_HALF_CONFIDENCE,
+    SMALL_PAIR_HEIGHT_RATIO,
     SMALL_PAIR_PX,
     Config,
 )
@@ -30,6 +33,7 @@ from camdigits.recognition.split import (
     cut_columns,
     dark_parts,
     dark_parts_win,
+    half_height_ratio,
     left_half_may_win,
     propose_splits,
     small_word_parts,
@@ -278,6 +282,47 @@ def test_a_cut_into_a_tall_and_a_short_half_is_refused():
     ink[10:, 20:28] = 255  # the shorter right leg
     ink[10:14, :28] = 255  # joined at the top of the leg
     assert split_at(Candidate(box=(0, 0, 50, 40), ink=ink), 14) is None
+
+
+@pytest.mark.parametrize(
+    "height, page_of_digits, ratio",
+    [
+        (17, False, MIN_HALF_HEIGHT_RATIO),  # off a page of digits: an h is not cut
+        (17, True, SMALL_PAIR_HEIGHT_RATIO),
+        (SMALL_BLOB_PX, True, SMALL_PAIR_HEIGHT_RATIO),
+        (SMALL_BLOB_PX + 1, True, MIN_HALF_HEIGHT_RATIO),  # a taller digit and a rule's leftover dash
+    ],
+)
+def test_a_small_blob_on_a_page_of_digits_is_cut_into_halves_of_two_heights(height, page_of_digits, ratio):
+    """A small 8 and a shorter 2 merged at their feet: the 2 is 0.71 as tall. Cut into a
+    tall and a short half, the pair is refused as an h is, but for a blob at most
+    SMALL_BLOB_PX tall on a page of digits, whose digits differ more in height."""
+    assert half_height_ratio(_blob(20, height), page_of_digits) == ratio
+    ink = np.zeros((17, 20), np.uint8)
+    ink[:, 1:8] = 255  # the 8, full height
+    ink[5:, 11:19] = 255  # the 2, 12 of 17 px
+    ink[15:, 8:11] = 255  # their feet joined by the blur
+    pair = split_at(Candidate(box=(0, 0, 20, 17), ink=ink), 10, ratio)
+    if ratio == MIN_HALF_HEIGHT_RATIO:
+        assert pair is None
+    else:
+        assert [half.box[3] for half in pair] == [17, 12]
+
+
+@pytest.mark.parametrize(
+    "seed, pair",
+    [(82006, [(8, (264, 106)), (2, (275, 109))]), (82019, [(2, (62, 176)), (9, (74, 180))])],
+)
+def test_small_merged_digits_of_two_heights_are_read(seed, pair, monkeypatch):
+    """Field mixed-size pages at 640x480 (bench.field, seeds 82006 and 82019): an 8 16 px
+    tall beside a 2 13 px tall, and a 2 14 px tall beside a 9 10 px tall, merged by their
+    blurred rims. Their cut with halves of their own heights reads both digits surely; at
+    the usual least ratio of heights it is refused, and neither digit is found."""
+    scene = render("mixed_sizes", seed, (640, 480))
+    found = _pair_found(scene, pair)
+    assert found() == 2
+    monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
+    assert found() == 0
 
 
 def diagonal_pair() -> tuple[np.ndarray, np.ndarray]:

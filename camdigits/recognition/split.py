@@ -37,7 +37,9 @@ from camdigits.config import (
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
     NO_DIGIT_BELOW,
+    SMALL_BLOB_PX,
     SMALL_HALF_CONFIDENCE,
+    SMALL_PAIR_HEIGHT_RATIO,
     SMALL_PAIR_PX,
 )
 from camdigits.recognition.candidates import Candidate, component_parts, part_of
@@ -96,10 +98,12 @@ def drop_fall(ink: np.ndarray, column: int) -> np.ndarray:
     return path
 
 
-def split_along(candidate: Candidate, path: np.ndarray) -> tuple[Candidate, Candidate] | None:
+def split_along(
+    candidate: Candidate, path: np.ndarray, least_height_ratio: float = MIN_HALF_HEIGHT_RATIO
+) -> tuple[Candidate, Candidate] | None:
     """The blob's ink cut along ``path`` (the first column of the right part, per row) into
-    a left and a right candidate, or None if one side would be a sliver or much shorter
-    than the other."""
+    a left and a right candidate, or None if one side would be a sliver or under
+    ``least_height_ratio`` of the other's height."""
     ink = candidate.ink
     total = cv2.countNonZero(ink)
     left = ink * (np.arange(ink.shape[1]) < path[:, None])  # uint8: the ink left of the path
@@ -108,19 +112,24 @@ def split_along(candidate: Candidate, path: np.ndarray) -> tuple[Candidate, Cand
     if min(on_left, total - on_left) < MIN_HALF_INK * total:
         return None
     a, b = _part(candidate, left), _part(candidate, right)
-    if a is None or b is None or min(a.box[3], b.box[3]) < MIN_HALF_HEIGHT_RATIO * max(a.box[3], b.box[3]):
+    if a is None or b is None or min(a.box[3], b.box[3]) < least_height_ratio * max(a.box[3], b.box[3]):
         return None
     return a, b
 
 
-def split_at(candidate: Candidate, column: int) -> tuple[Candidate, Candidate] | None:
+def split_at(
+    candidate: Candidate, column: int, least_height_ratio: float = MIN_HALF_HEIGHT_RATIO
+) -> tuple[Candidate, Candidate] | None:
     """The blob's ink cut straight down at ``column`` (see :func:`split_along`)."""
-    return split_along(candidate, np.full(candidate.ink.shape[0], column, np.int64))
+    return split_along(candidate, np.full(candidate.ink.shape[0], column, np.int64), least_height_ratio)
 
 
-def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
+def propose_splits(
+    candidate: Candidate, least_height_ratio: float = MIN_HALF_HEIGHT_RATIO
+) -> list[tuple[Candidate, Candidate]]:
     """Every left/right pair worth classifying for one blob (none for a narrow blob): for
-    each cut column, the straight cut and, where it differs, the drop-fall cut.
+    each cut column, the straight cut and, where it differs, the drop-fall cut, each half at
+    least ``least_height_ratio`` of the other's height.
 
     Each pair once: cuts through the same gap give the same halves, and each half costs a
     patch and a classification.
@@ -128,7 +137,11 @@ def propose_splits(candidate: Candidate) -> list[tuple[Candidate, Candidate]]:
     pairs: list[tuple[Candidate, Candidate]] = []
     for column in cut_columns(candidate.ink):
         fallen = drop_fall(candidate.ink, column)
-        for pair in (split_at(candidate, column), split_along(candidate, fallen) if np.any(fallen != column) else None):
+        straight = split_at(candidate, column, least_height_ratio)
+        for pair in (
+            straight,
+            split_along(candidate, fallen, least_height_ratio) if np.any(fallen != column) else None,
+        ):
             if pair is not None and not any(_same_halves(pair, other) for other in pairs):
                 pairs.append(pair)
     return pairs
@@ -324,6 +337,14 @@ def unsure_half_bar(candidate: Candidate, page_of_digits: bool) -> float | None:
     return CONTEXT_MIN_CONFIDENCE if _small_on_digit_page(candidate, page_of_digits) else None
 
 
+def half_height_ratio(candidate: Candidate, page_of_digits: bool) -> float:
+    """The least height of a cut's shorter half over its taller's: lower for a blob at most
+    SMALL_BLOB_PX tall on a page of digits, whose digits differ more in height than an h's
+    halves do (taller ones on ruled pages are single digits with a rule's leftover dash)."""
+    small = page_of_digits and candidate.box[3] <= SMALL_BLOB_PX
+    return SMALL_PAIR_HEIGHT_RATIO if small else MIN_HALF_HEIGHT_RATIO
+
+
 def _small_on_digit_page(candidate: Candidate, page_of_digits: bool) -> bool:
     return page_of_digits and candidate.box[3] <= SMALL_PAIR_PX
 
@@ -407,7 +428,12 @@ def split_touching(
     stacked = stacked_readings(candidates, confidences, unsure, classify, min_confidence, min_height, page_of_digits)
     for i, parts in stacked.items():
         readings[i] = parts
-    tried = [(i, pairs) for i in unsure if i not in stacked and (pairs := propose_splits(candidates[i]))]
+    tried = [
+        (i, pairs)
+        for i in unsure
+        if i not in stacked
+        and (pairs := propose_splits(candidates[i], half_height_ratio(candidates[i], page_of_digits)))
+    ]
     if tried:
         left_labels, left_confidences = classify([left for _, pairs in tried for left, _ in pairs])
         lefts = iter(zip(left_labels.tolist(), left_confidences.tolist()))
