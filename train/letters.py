@@ -123,8 +123,9 @@ def _draw_copy(seed: int) -> tuple[np.ndarray, np.ndarray]:
 def draw_copies(x: np.ndarray, y: np.ndarray, fonts: list[Path], copies: int, seed: int) -> list[tuple]:
     """``copies`` training sets, drawn in worker processes from MNIST_DIGITS of the digits."""
     pick = np.random.default_rng(seed).permutation(len(x))[:MNIST_DIGITS]
-    # Fork before TensorFlow is imported, so the workers carry none of its threads.
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: a forked worker would carry the parent's TensorFlow threads and any
+    # LiteRT interpreter it holds (a test process holds several), which crash it when freed.
+    context = multiprocessing.get_context("spawn")
     with context.Pool(min(2, copies), initializer=_init_worker, initargs=(x[pick], y[pick], fonts)) as pool:
         return pool.map(_draw_copy, [COPY_SEEDS + seed + i for i in range(copies)])
 

@@ -103,8 +103,9 @@ def draw_training_copies(
     small-digit network's data (:func:`_draw_copy`)."""
     seeds = [seed * 1000 + i for i in range(copies)]
     workers = min(copies, multiprocessing.cpu_count())
-    # Fork before TensorFlow is imported, so the workers carry none of its threads.
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: a forked worker would carry the parent's TensorFlow threads and any
+    # LiteRT interpreter it holds (a test process holds several), which crash it when freed.
+    context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(x, y, fonts or [], small_digits)) as pool:
         drawn = pool.map(_draw_copy, seeds)
     sets = []
