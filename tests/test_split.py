@@ -519,7 +519,9 @@ def test_the_sure_dark_parts_of_small_merged_digits_are_read(seed, pair, read, m
     blurred rims into one blob read as no digit, whose dark parts stand apart, one of them
     read unsurely. The parts read surely are digits, and the others go to the word context
     (split.sure_dark_parts); without that (nor the sharpened readings), none of these digits
-    is found."""
+    is found. Their cuts are held to the halves' usual ratio of heights: at a small pair's
+    (split.half_height_ratio), the 8 4's cut reads both digits."""
+    monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
     found = _pair_found(render("mixed_sizes", seed, (1280, 720)), pair)
     assert found() == read
     _without_sharpening(monkeypatch)
