@@ -321,9 +321,12 @@ CUT_SPACING = 0.07  # fraction of the blob's width between two tried cuts
 MIN_HALF_INK = 0.15  # share of the blob's ink each half holds at least, or it is a sliver
 MIN_STACK_PART = 0.5  # of the tallest part's height, the least a stacked blob's part has (less: a rule's dash, a speck)
 MIN_HALF_HEIGHT_RATIO = 0.8  # shorter half's height over the taller's at least (an h's or n's right half: 0.74-0.77)
-# ... or, for a blob at most SMALL_BLOB_PX tall on a page of digits, this: a small number's
-# digits differ more in height, and its letters are few.
+# ... or, for a blob at most SMALL_PAIR_RATIO_PX tall on a page of digits, this: two small
+# digits merged in their rims cut into halves 0.67-0.77 of each other's height (field pages
+# 82019, 82006). It is under an h's 0.74-0.77, so it holds only where letters are few; taller
+# blobs on ruled pages, a faint 4 and a 3 with a rule's dash 21-24 px tall, cut into two digits.
 SMALL_PAIR_HEIGHT_RATIO = 0.65
+SMALL_PAIR_RATIO_PX = 20
 SPLIT_WHEN_WHOLE_BELOW = 0.9  # a blob read as one digit at least this surely is never cut
 DROP_REACH = 3  # px a falling drop may slide sideways in one row to reach paper
 MIN_HALF_CONFIDENCE = 0.99  # both halves read at least this surely: cut letters give two plausible digits (0.7-0.98)

@@ -16,10 +16,10 @@ from camdigits.config import (
     LOOSE_HALF_CONFIDENCE,
     MIN_HALF_HEIGHT_RATIO,
     NOT_A_DIGIT,
-    SMALL_BLOB_PX,
     SMALL_HALF_CONFIDENCE,
     SMALL_PAIR_HEIGHT_RATIO,
     SMALL_PAIR_PX,
+    SMALL_PAIR_RATIO_PX,
     Config,
 )
 from camdigits.recognition import context, recognizer, split
@@ -289,14 +289,14 @@ def test_a_cut_into_a_tall_and_a_short_half_is_refused():
     [
         (17, False, MIN_HALF_HEIGHT_RATIO),  # off a page of digits: an h is not cut
         (17, True, SMALL_PAIR_HEIGHT_RATIO),
-        (SMALL_BLOB_PX, True, SMALL_PAIR_HEIGHT_RATIO),
-        (SMALL_BLOB_PX + 1, True, MIN_HALF_HEIGHT_RATIO),  # a taller digit and a rule's leftover dash
+        (SMALL_PAIR_RATIO_PX, True, SMALL_PAIR_HEIGHT_RATIO),
+        (SMALL_PAIR_RATIO_PX + 1, True, MIN_HALF_HEIGHT_RATIO),  # a faint 4, a 3 with a rule's dash
     ],
 )
 def test_a_small_blob_on_a_page_of_digits_is_cut_into_halves_of_two_heights(height, page_of_digits, ratio):
     """A small 8 and a shorter 2 merged at their feet: the 2 is 0.71 as tall. Cut into a
     tall and a short half, the pair is refused as an h is, but for a blob at most
-    SMALL_BLOB_PX tall on a page of digits, whose digits differ more in height."""
+    SMALL_PAIR_RATIO_PX tall on a page of digits, whose digits differ more in height."""
     assert half_height_ratio(_blob(20, height), page_of_digits) == ratio
     ink = np.zeros((17, 20), np.uint8)
     ink[:, 1:8] = 255  # the 8, full height
@@ -307,6 +307,29 @@ def test_a_small_blob_on_a_page_of_digits_is_cut_into_halves_of_two_heights(heig
         assert pair is None
     else:
         assert [half.box[3] for half in pair] == [17, 12]
+
+
+def _eight_and_short_two() -> Candidate:
+    """A small 8 17 px tall and a 2 12 px tall, their feet joined by the blur."""
+    ink = np.zeros((17, 20), np.uint8)
+    ink[:, 1:8] = 255
+    ink[5:, 11:19] = 255
+    ink[15:, 8:11] = 255
+    return Candidate(box=(100, 50, 20, 17), ink=ink)
+
+
+@pytest.mark.parametrize("page_of_digits, labels", [(False, []), (True, [8, 2])])
+def test_split_touching_cuts_a_small_pair_of_two_heights_on_a_page_of_digits_only(page_of_digits, labels):
+    blob = _eight_and_short_two()
+    left, right = split_at(blob, 9, SMALL_PAIR_HEIGHT_RATIO)
+
+    def classify(blobs: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+        # The cut's own halves read 8 and 2 surely; any other half reads as no digit.
+        read = [(8, 1.0) if b.box == left.box else (2, 1.0) if b.box == right.box else (0, 0.0) for b in blobs]
+        return np.array([label for label, _ in read]), np.array([confidence for _, confidence in read])
+
+    digits, _ = split_touching([blob], np.array([8]), np.array([0.0]), classify, 0.7, 10, page_of_digits)
+    assert [d.label for d in digits] == labels
 
 
 @pytest.mark.parametrize(
@@ -320,8 +343,9 @@ def test_a_small_blob_on_a_page_of_digits_is_cut_into_halves_of_two_heights(heig
 def test_small_merged_digits_of_two_heights_are_read(seed, pair, without_the_ratio, monkeypatch):
     """Field mixed-size pages at 640x480 (bench.field, seeds 82006 and 82019): an 8 16 px
     tall beside a 2 13 px tall, and a 2 14 px tall beside a 9 10 px tall, merged by their
-    blurred rims. Their cut with halves of their own heights reads both digits surely; at
-    the usual least ratio of heights it is refused, and no digit of the second pair is found."""
+    blurred rims. Their cut with halves of their own heights reads both digits surely. At
+    the usual least ratio of heights the second pair's cut is refused, and none of its
+    digits is found."""
     scene = render("mixed_sizes", seed, (640, 480))
     found = _pair_found(scene, pair)
     assert found() == 2
@@ -509,25 +533,26 @@ def test_small_blurred_digits_merged_in_their_rims_are_read(seed, pair, monkeypa
 
 
 @pytest.mark.parametrize(
-    "seed, pair, read",
+    "seed, pair, read, read_by_small_pairs_cut",
     [
         # 1 9 2: the 9's part read 0.25; read sharpened, a cut's half holding the 1 and the 9
         # reads as a 9 and leaves the 2 alone
-        (19, [(1, (520, 353)), (2, (543, 354))], 1),
-        (9, [(1, (193, 577)), (2, (199, 577))], 2),  # the 1's part read 0.78
-        (9, [(8, (504, 659)), (4, (515, 659))], 1),  # the 8's part read as no digit
-        (34, [(7, (92, 282)), (1, (104, 285))], 2),  # the 1's part read 0.41, and surely sharpened
+        (19, [(1, (520, 353)), (2, (543, 354))], 1, 1),
+        (9, [(1, (193, 577)), (2, (199, 577))], 2, 2),  # the 1's part read 0.78
+        (9, [(8, (504, 659)), (4, (515, 659))], 1, 2),  # the 8's part read as no digit
+        (34, [(7, (92, 282)), (1, (104, 285))], 2, 2),  # the 1's part read 0.41, and surely sharpened
     ],
 )
-def test_the_sure_dark_parts_of_small_merged_digits_are_read(seed, pair, read, monkeypatch):
+def test_the_sure_dark_parts_of_small_merged_digits_are_read(seed, pair, read, read_by_small_pairs_cut, monkeypatch):
     """Field mixed-size pages at 720p (bench.field): small digits 13-19 px tall merged by their
     blurred rims into one blob read as no digit, whose dark parts stand apart, one of them
     read unsurely. The parts read surely are digits, and the others go to the word context
     (split.sure_dark_parts); without that (nor the sharpened readings), none of these digits
     is found. Their cuts are held to the halves' usual ratio of heights: at a small pair's
     (split.half_height_ratio), the 8 4's cut reads both digits."""
-    monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
     found = _pair_found(render("mixed_sizes", seed, (1280, 720)), pair)
+    assert found() == read_by_small_pairs_cut
+    monkeypatch.setattr(split, "SMALL_PAIR_HEIGHT_RATIO", MIN_HALF_HEIGHT_RATIO)
     assert found() == read
     _without_sharpening(monkeypatch)
     monkeypatch.setattr(split, "sure_dark_parts", lambda whole, readings, parts, loose: [False] * len(readings))

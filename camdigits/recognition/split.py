@@ -37,10 +37,10 @@ from camdigits.config import (
     MIN_HALF_INK,
     MIN_SPLIT_ASPECT,
     NO_DIGIT_BELOW,
-    SMALL_BLOB_PX,
     SMALL_HALF_CONFIDENCE,
     SMALL_PAIR_HEIGHT_RATIO,
     SMALL_PAIR_PX,
+    SMALL_PAIR_RATIO_PX,
 )
 from camdigits.recognition.candidates import Candidate, component_parts, part_of
 from camdigits.recognition.stacks import Classify, Reading, stacked_readings, whole_score, worth_cutting
@@ -339,9 +339,9 @@ def unsure_half_bar(candidate: Candidate, page_of_digits: bool) -> float | None:
 
 def half_height_ratio(candidate: Candidate, page_of_digits: bool) -> float:
     """The least height of a cut's shorter half over its taller's: lower for a blob at most
-    SMALL_BLOB_PX tall on a page of digits, whose digits differ more in height than an h's
-    halves do (taller ones on ruled pages are single digits with a rule's leftover dash)."""
-    small = page_of_digits and candidate.box[3] <= SMALL_BLOB_PX
+    SMALL_PAIR_RATIO_PX tall on a page of digits, whose small digits differ more in height
+    than an h's halves do. Dark parts (:func:`dark_parts`) keep MIN_HALF_HEIGHT_RATIO."""
+    small = page_of_digits and candidate.box[3] <= SMALL_PAIR_RATIO_PX
     return SMALL_PAIR_HEIGHT_RATIO if small else MIN_HALF_HEIGHT_RATIO
 
 
