@@ -152,7 +152,8 @@ def test_a_keys_totals_are_the_benchmarks_counts_and_its_tiles_its_misses_of_tho
     key = load_key(out)
     counts = measure(["mixed_sizes"], 3, (640, 480))["mixed_sizes"]
     assert (key.totals.truth, key.totals.hits, key.totals.predicted) == (counts.truth, counts.hits, counts.predicted)
-    tiles = [tile for seed in range(3) for tile in scene_tiles("mixed_sizes", seed, (640, 480), Recognizer())[0]]
+    recognizer = Recognizer()
+    tiles = [tile for seed in range(3) for tile in scene_tiles("mixed_sizes", seed, (640, 480), recognizer)[0]]
     assert key.totals.missed_in_heights == sum(tile.missed and tile.box[3] < 20 for tile in tiles)
     assert len(key.tiles) == 8 and sum(tile.missed for tile in key.tiles) == 5
     assert all(tile.box[3] < 20 and tile in tiles for tile in key.tiles)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bench.field.conditions import CONDITIONS
+from bench.field.run import parse_size
 from bench.legibility.score import check_together, f1_if_read, parse_answers, score_answers
 from bench.legibility.sheets import Key, load_key, make_key, write_sheets
 from camdigits.recognition.recognizer import Recognizer
@@ -15,10 +16,9 @@ DIGIT_CONDITIONS = sorted(name for name, condition in CONDITIONS.items() if cond
 
 def frame_size(text: str) -> tuple[int, int]:
     try:
-        width, height = (int(v) for v in text.lower().split("x"))
+        return parse_size(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not WxH, for example 640x480") from None
-    return width, height
 
 
 def height_span(text: str) -> tuple[int, int]:
