@@ -642,6 +642,20 @@ def test_a_field_squared_page_one_degree_off_level_keeps_its_digits(recognizer):
     assert right >= 100 and wrong <= 6, (right, wrong)
 
 
+def test_a_faint_level_grid_is_found_without_an_inked_row(recognizer, monkeypatch):
+    """The field's squared page 84024 at 640x480: a faint grid held level, thresholded into
+    dashes, inks no row or column enough (30 %) to start the level search, and its dashes
+    read as 20 false digits, ones and sevens. Its lines are found as long lines
+    (rules.line_angles), and it is searched as a turned page is: 119 of its 121 digits read
+    right either way, and no false digit."""
+    scene = render("squared", 84024, (640, 480))
+    right, wrong = _right_and_wrong(recognizer, scene)
+    assert right >= 115 and wrong <= 2, (right, wrong)
+    monkeypatch.setattr(rules, "line_angles", lambda mask: np.zeros(0))
+    right, wrong = _right_and_wrong(recognizer, scene)
+    assert right >= 115 and wrong >= 15, (right, wrong)
+
+
 def test_the_upright_rules_of_a_squared_page_in_perspective_are_erased(recognizer, monkeypatch):
     """The field's squared page 62001 at 720p (bench.field), in perspective: its upright
     rules lean a few degrees one way at the left edge and the other way at the right.

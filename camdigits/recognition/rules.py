@@ -118,7 +118,8 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
     inked = cv2.countNonZero(mask) / mask.size
     # A ruled page's share of ink: searched for rules at any angle, and strip by strip.
     page_like = RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK
-    tilt = rule_tilt(mask) if page_like else 0.0
+    angles = line_angles(mask) if page_like else np.zeros(0)
+    tilt = _median_tilt(angles)
     if inked > RULE_TILT_MAX_INK and is_printed_grid(mask):
         # A page in a fine grid inks more. Turned, it is searched as a ruled page; level, the
         # level search erases it, and the strips' searches leave pieces of its rules.
@@ -126,6 +127,11 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
         if abs(grid_tilt) >= RULE_TILT_MIN:
             tilt, page_like = grid_tilt, True
     rules = None if abs(tilt) >= RULE_TILT_MIN else _find_rules(mask, sizes, max_thickness, (h, w))
+    if rules is None and abs(tilt) < RULE_TILT_RETRY and len(angles) >= RULING_MIN_LINES:
+        # A faint level grid is thresholded into dashes, and no row or column is inked
+        # enough to start the level search: searched as a turned page is (docs/accuracy.md,
+        # "A faint level grid searched without its inked rows").
+        rules = _find_rules(mask, sizes, max_thickness, (h, w), searched=True)
     if rules is None and abs(tilt) >= RULE_TILT_RETRY:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
         turn, side = square_turn(h, w, tilt)
@@ -237,12 +243,23 @@ def _strip_rules(strip: np.ndarray, tilts: list[float], sizes: RuleSizes, max_th
 
 def rule_tilt(mask: np.ndarray) -> float:
     """The tilt in degrees (-45, 45] of the frame's long straight lines, folded so that the
-    two families of squared paper agree: the median over the lines a probabilistic Hough
-    transform finds on the mask shrunk RULE_HOUGH_SHRINK times; 0 if it finds none.
+    two families of squared paper agree: the median of their :func:`line_angles`; 0 if there
+    are none.
 
     The median of a page's lines, since perspective makes them converge by a few degrees,
     which the level search then takes up (it lets lines about 3 degrees off level through).
     """
+    return _median_tilt(line_angles(mask))
+
+
+def _median_tilt(angles: np.ndarray) -> float:
+    return float(np.median(angles)) if len(angles) else 0.0
+
+
+def line_angles(mask: np.ndarray) -> np.ndarray:
+    """The angles in degrees, folded into [-45, 45), of the long straight lines a
+    probabilistic Hough transform finds on the mask shrunk RULE_HOUGH_SHRINK times (empty
+    where it finds none)."""
     small = shrunk(mask)
     length = RULE_MIN_EXTENT * min(small.shape)
     lines = cv2.HoughLinesP(
@@ -255,11 +272,10 @@ def rule_tilt(mask: np.ndarray) -> float:
         maxLineGap=RULE_HOUGH_GAP,
     )
     if lines is None or not lines.size:
-        return 0.0
+        return np.zeros(0)
     x0, y0, x1, y1 = lines.reshape(-1, 4).T.astype(np.float64)
     angles = np.degrees(np.arctan2(y1 - y0, x1 - x0))
-    folded = (angles + 45.0) % 90.0 - 45.0
-    return float(np.median(folded))
+    return (angles + 45.0) % 90.0 - 45.0
 
 
 def _find_rules(
