@@ -66,7 +66,14 @@ RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line
 RULE_TILT_MIN = 1.5  # degrees, least tilt at which rules are erased on the mask turned level
 # ... and from this many degrees, where the level search finds no rule: a thin grid 1 degree
 # off level at 720p inks no row 30 % across (docs/accuracy.md, "A grid one degree off level").
+# Under it, RULE_HOUGH_MIN_LINES decides a second level search.
 RULE_TILT_RETRY = 0.5
+# Under RULE_TILT_RETRY, a page-like mask whose level search finds no rule and whose line
+# search finds this many long lines or more is searched level without the inked-row trigger:
+# a faint level grid thresholded into dashes (docs/accuracy.md, "A faint level grid
+# searched without its inked rows"); as many lines as a ruling has rules at least
+# (RULING_MIN_LINES), so that a line or two of writing does not start it.
+RULE_HOUGH_MIN_LINES = 3
 RULE_HOUGH_SHRINK = 4  # times the mask is shrunk for the line search (16x fewer px)
 RULE_HOUGH_GAP = 3  # px of the shrunk mask, gaps along a line's dashes that the line search spans
 # A frame inked past RULE_TILT_MAX_INK whose ink repeats like a printed grid, turned

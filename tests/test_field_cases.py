@@ -20,7 +20,7 @@ import camdigits.recognition.threshold as threshold
 import camdigits.recognition.tilts as tilts
 from bench.field.scene import render
 from bench.metrics import iou
-from camdigits.config import LEVEL_MIN_PX, RULE_TILT_MIN, Config
+from camdigits.config import LEVEL_MIN_PX, RULE_TILT_MIN, RULE_TILT_RETRY, Config
 from camdigits.recognition.mask import to_gray
 from camdigits.recognition.normalise import PageTilt
 from camdigits.recognition.recognizer import Recognizer
@@ -649,9 +649,13 @@ def test_a_faint_level_grid_is_found_without_an_inked_row(recognizer, monkeypatc
     (rules.line_angles), and it is searched as a turned page is: 119 of its 121 digits read
     right either way, and no false digit."""
     scene = render("squared", 84024, (640, 480))
+    tilt = recognizer.ink_mask_and_tilt(scene.image)[2]
+    assert tilt.ruled and abs(tilt.degrees) < RULE_TILT_RETRY, tilt
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 115 and wrong <= 2, (right, wrong)
+    # No lines found: the tilt stays 0 and no rule is found, as without the second search.
     monkeypatch.setattr(rules, "line_angles", lambda mask: np.zeros(0))
+    assert not recognizer.ink_mask_and_tilt(scene.image)[2].ruled
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 115 and wrong >= 15, (right, wrong)
 

@@ -27,6 +27,7 @@ from camdigits.config import (
     RULE_FULL_COVER,
     RULE_GAP,
     RULE_HOUGH_GAP,
+    RULE_HOUGH_MIN_LINES,
     RULE_INK_DEPTH,
     RULE_MAX_THICKNESS,
     RULE_MIN_EXTENT,
@@ -90,8 +91,11 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     ones. Rules tilted past RULE_TILT_MIN (a page held at an angle), or past RULE_TILT_RETRY
     where the level search finds none, are found on the mask turned level (see rule_tilt):
     a thin rule one degree off level crosses a 720p frame's rows too briefly to trigger the
-    level search. A frame with more ink than a ruled page (RULE_TILT_MAX_INK) is searched so
-    only where its ink repeats like a printed grid's and tilts past RULE_TILT_MIN
+    level search. Under RULE_TILT_RETRY, a page-like frame whose line search finds
+    RULE_HOUGH_MIN_LINES lines and whose level search finds none is searched level without
+    that trigger: a faint level grid is thresholded into dashes. A frame with more ink than
+    a ruled page (RULE_TILT_MAX_INK) is searched so only where its ink repeats like a
+    printed grid's and tilts past RULE_TILT_MIN
     (:func:`~camdigits.recognition.grid.is_printed_grid`). On a frame with rules, upright
     strips are searched again, each turned level by its own tilts (a bowed page, a page in
     perspective, :func:`_rules_by_strips`).
@@ -127,10 +131,9 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
         if abs(grid_tilt) >= RULE_TILT_MIN:
             tilt, page_like = grid_tilt, True
     rules = None if abs(tilt) >= RULE_TILT_MIN else _find_rules(mask, sizes, max_thickness, (h, w))
-    if rules is None and abs(tilt) < RULE_TILT_RETRY and len(angles) >= RULING_MIN_LINES:
-        # A faint level grid is thresholded into dashes, and no row or column is inked
-        # enough to start the level search: searched as a turned page is (docs/accuracy.md,
-        # "A faint level grid searched without its inked rows").
+    if rules is None and abs(tilt) < RULE_TILT_RETRY and len(angles) >= RULE_HOUGH_MIN_LINES:
+        # A faint level grid thresholded into dashes inks no row or column enough to start
+        # the level search, so it is searched as a turned page is.
         rules = _find_rules(mask, sizes, max_thickness, (h, w), searched=True)
     if rules is None and abs(tilt) >= RULE_TILT_RETRY:
         # Turned so the rules run level, about the centre, on a canvas that keeps the corners.
@@ -242,7 +245,7 @@ def _strip_rules(strip: np.ndarray, tilts: list[float], sizes: RuleSizes, max_th
 
 
 def rule_tilt(mask: np.ndarray) -> float:
-    """The tilt in degrees (-45, 45] of the frame's long straight lines, folded so that the
+    """The tilt in degrees [-45, 45) of the frame's long straight lines, folded so that the
     two families of squared paper agree: the median of their :func:`line_angles`; 0 if there
     are none.
 
@@ -253,6 +256,7 @@ def rule_tilt(mask: np.ndarray) -> float:
 
 
 def _median_tilt(angles: np.ndarray) -> float:
+    """The median of a frame's :func:`line_angles`; 0 where it has none."""
     return float(np.median(angles)) if len(angles) else 0.0
 
 
@@ -287,8 +291,9 @@ def _find_rules(
     against ``frame`` (height, width): the frame's own, also when ``mask`` is the frame
     turned level on a larger canvas, or the size a strip of it is judged as
     (:func:`_rules_by_strips`). ``searched``: the mask was turned by a tilt its lines were
-    found at (rule_tilt, or a strip's strip_tilts), so both directions are searched without
-    the inked-row trigger, which the dashes of a faint rule left a degree off level can miss."""
+    found at (rule_tilt, or a strip's strip_tilts), or is a level page whose lines
+    line_angles found, so both directions are searched without the inked-row trigger, which
+    the dashes of a faint rule left a degree off level, or of a faint level grid, can miss."""
     h, w = frame
     rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
     columns = cv2.reduce(mask, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
