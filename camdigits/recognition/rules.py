@@ -92,9 +92,9 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     where the level search finds none, are found on the mask turned level (see rule_tilt):
     a thin rule one degree off level crosses a 720p frame's rows too briefly to trigger the
     level search. Under RULE_TILT_RETRY, a page-like frame whose line search finds
-    RULE_HOUGH_MIN_LINES lines and whose level search finds none is searched level without
-    that trigger: a faint level grid is thresholded into dashes. A frame with more ink than
-    a ruled page (RULE_TILT_MAX_INK) is searched so only where its ink repeats like a
+    RULE_HOUGH_MIN_LINES lines or more and whose level search finds none is searched level
+    without that trigger: a faint level grid is thresholded into dashes. A frame with more
+    ink than a ruled page (RULE_TILT_MAX_INK) is searched so only where its ink repeats like a
     printed grid's and tilts past RULE_TILT_MIN
     (:func:`~camdigits.recognition.grid.is_printed_grid`). On a frame with rules, upright
     strips are searched again, each turned level by its own tilts (a bowed page, a page in
