@@ -60,6 +60,12 @@ RULE_MIN_THICKNESS = 4.0  # px, the least that RULE_MAX_THICKNESS allows
 RULE_GAP = 9  # px, gaps between a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
+# Ink on an erased rule whose run across the rule is RULE_STROKE_RUN px longer than the
+# rule's median run is a pen stroke's, crossing aslant or lying against it (recognition/
+# crossings.py); bands are told level from upright by a run of RULE_DIRECTION_RUN px along
+# them (a band 5 px wide keeps one up to 18 degrees off level).
+RULE_STROKE_RUN = 2
+RULE_DIRECTION_RUN = 15
 RULE_INK_DEPTH = 2.0  # times the median depth of the ink erased as rules, from which ink on a rule is a pen's
 RULE_TILT_INK = 0.035  # fraction of the mask inked from which rules at any angle are searched (a ruled page)
 RULE_TILT_MAX_INK = 0.2  # fraction inked past which a mask is texture: the line search costs most and finds none

@@ -263,8 +263,12 @@ def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, se
     """Desk frames of the field set (1280x720) where one sheet lies over another: the shadow
     along the upper sheet's edge is thresholded into pieces of one diagonal line, each a
     slanted 1 (2 and 1 of them) where only upright strokes are checked for running on as a
-    line; slanted ones are checked too."""
+    line; slanted ones are checked too. (Frame 11 is searched as a ruled page, and the ink
+    its rule search erases across the edge is given back (crossings.strokes_on_rules), which
+    joins the pieces again; that is left out here, so the pieces are as they were measured.)"""
     frame = render("desks", seed, (1280, 720)).image
+    assert not recognizer.recognize(frame).digits
+    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
     assert not recognizer.recognize(frame).digits
     monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)  # upright strokes only
     assert [d.label for d in recognizer.recognize(frame).digits].count(1) >= 1
@@ -393,7 +397,7 @@ def test_the_digits_of_a_tilted_page_are_read_level(recognizer, monkeypatch, see
 
     assert read() >= len(digits) - 1
     _read_as_drawn(monkeypatch)
-    assert read() <= 1
+    assert read() <= len(digits) // 2  # 68002: 2 of 4, with the strokes crossing rules given back
 
 
 @pytest.mark.parametrize("degrees", [-7.0, -3.0, 2.0, 6.0])
@@ -431,8 +435,11 @@ def test_the_tilt_of_a_pages_rules_is_given_with_its_mask(recognizer, degrees):
 def test_short_lone_ones_on_a_squared_page_are_its_grid(recognizer, monkeypatch):
     """Field squared page 71029 (640x480): two of a faint grid's upright dashes, left by the
     rule erase, read as ones standing alone among digits written two cells tall. Dropped as
-    shorter than half the page's median digit, they cost no digit read right."""
+    shorter than half the page's median digit, they cost no digit read right. (The strokes
+    given back where they cross the grid, crossings.strokes_on_rules, join those dashes to
+    digits: 58 right and none wrong either way. They are left out here, as when measured.)"""
     scene = render("squared", 71029, (640, 480))
+    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
     right, wrong = _right_and_wrong(recognizer, scene)
     monkeypatch.setattr(recognizer_module, "without_short_lone_ones", lambda numbers: list(numbers))
     right_kept, wrong_kept = _right_and_wrong(recognizer, scene)
@@ -664,14 +671,37 @@ def test_the_upright_rules_of_a_squared_page_in_perspective_are_erased(recognize
     """The field's squared page 62001 at 720p (bench.field), in perspective: its upright
     rules lean a few degrees one way at the left edge and the other way at the right.
     Searched for only in upright strips turned by the tilts of their level rules, they stay
-    in the mask, join digits and read as tall ones: 96 of its 156 digits read right and 28
-    wrong or not digits. Searched again in each strip turned on its side: 130 and 15."""
+    in the mask, join digits and read as tall ones: 104 of its 156 digits read right and 17
+    wrong or not digits (96 and 28 without the strokes given back where they cross rules).
+    Searched again in each strip turned on its side: 138 and 3."""
     scene = render("squared", 62001, (1280, 720))
     right, wrong = _right_and_wrong(recognizer, scene)
-    assert right >= 125 and wrong <= 17, (right, wrong)
+    assert right >= 133 and wrong <= 6, (right, wrong)
     monkeypatch.setattr(rules, "_has_upright_rules", lambda found, sizes: False)
     right, wrong = _right_and_wrong(recognizer, scene)
-    assert right <= 100 and wrong >= 24, (right, wrong)
+    assert right <= 110 and wrong >= 14, (right, wrong)
+
+
+@pytest.mark.parametrize(
+    "seed, size, read, misread, unread, more_misread",
+    [(86012, (640, 480), 72, 5, 55, 12), (86007, (1280, 720), 75, 18, 62, 25)],
+)
+def test_strokes_crossing_a_grid_aslant_are_given_back(
+    recognizer, monkeypatch, seed, size, read, misread, unread, more_misread
+):
+    """The field's squared pages 86012 at 640x480, in a pen as faint as its grid, and 86007
+    at 720p, in perspective: their rules are erased with the strokes that cross them aslant
+    or lie against them, which neither the bridging (ink straight across the erased strip)
+    nor the depth (a pen far darker than the rule) gives back. The digits fall apart and
+    the grid's pieces read as digits: 48 of 103 read right and 18 wrong, 56 of 150 and 32.
+    Given back where the ink runs across a rule further than the rule does
+    (crossings.strokes_on_rules): 77 and 2, 80 and 14."""
+    scene = render("squared", seed, size)
+    right, wrong = _right_and_wrong(recognizer, scene)
+    assert right >= read and wrong <= misread, (right, wrong)
+    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+    right, wrong = _right_and_wrong(recognizer, scene)
+    assert right <= unread and wrong >= more_misread, (right, wrong)
 
 
 def test_a_page_in_a_dense_grid_is_searched_for_its_rules(recognizer, monkeypatch):
@@ -828,13 +858,14 @@ def test_a_grid_dash_the_small_digit_network_reads_as_a_one_stays_no_digit(monke
     assert false_digits() == 1
 
 
-@pytest.mark.parametrize("seed, size, left", [(36002, (1280, 720), 0), (36023, (640, 480), 1)])
+@pytest.mark.parametrize("seed, size, left", [(36002, (1280, 720), 1), (36023, (640, 480), 1)])
 def test_the_small_digit_network_reads_only_frames_with_writing(recognizer, monkeypatch, seed, size, left):
     """Noise frames of the field set (bench.field): in each, two specks 11-15 px tall that the
     full network reads unsurely are digits to the small-digit network (0.74-0.84 surely). A
     frame with fewer than SMALL_FRAME_DIGITS blobs read surely as digits holds no writing,
-    and the small network does not read it again (the one digit left in the second frame is
-    the full network's reading)."""
+    and the small network does not read it again (the one digit left in each frame is the
+    full network's reading; in the first, a speck cut by the rules that frame is searched
+    for and joined again where its ink runs across them, crossings.strokes_on_rules)."""
     from camdigits.recognition import reading as module
 
     frame = render("noise", seed, size).image

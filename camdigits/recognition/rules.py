@@ -44,6 +44,7 @@ from camdigits.config import (
     RULING_MIN_LINES,
     STRIP_RULE_EXTENT,
 )
+from camdigits.recognition.crossings import strokes_on_rules
 from camdigits.recognition.geometry import square_turn, tight_turn
 from camdigits.recognition.grid import is_printed_grid, shrunk
 from camdigits.recognition.levels import grey_quantile
@@ -105,6 +106,9 @@ def erase_rules(mask: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray
     ``depth`` (the mask's :func:`~camdigits.recognition.threshold.ink_depth`), where given,
     keeps the ink on a rule that lies RULE_INK_DEPTH times deeper than the median of the
     ink erased: a pen stroke along a faint printed rule, which is far darker than the rule.
+    Ink on a rule that runs across it further than the rule's own (a stroke crossing it
+    aslant, or lying against it) is kept whatever its depth
+    (:func:`~camdigits.recognition.crossings.strokes_on_rules`).
     """
     return erase_rules_and_tilt(mask, depth)[0]
 
@@ -149,8 +153,9 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
         rules |= _rules_by_strips(mask, sizes, max_thickness, tilt, _has_upright_rules(rules, sizes))
     erased = cv2.bitwise_and(mask, cv2.bitwise_not(rules))
     # Give back the ink where a stroke crosses a rule (ink on both sides of the erased
-    # strip), so a 0 crossed by a line stays one blob instead of ( and ). A stroke lying
-    # along a rule (the bar of a 4 written on the line) is given back by its depth, below.
+    # strip), so a 0 crossed by a line stays one blob instead of ( and ). Strokes crossing
+    # aslant, and strokes lying along a rule (the bar of a 4 written on the line), are given
+    # back by their run across it and by their depth, below.
     across = int(max_thickness) + sizes.crossing
     bridged = cv2.bitwise_or(
         cv2.morphologyEx(erased, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, across))),
@@ -158,6 +163,10 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
     )
     on_rules = cv2.bitwise_and(rules, mask)
     kept = cv2.bitwise_or(erased, cv2.bitwise_and(bridged, on_rules))
+    # Such a stroke runs across the rule further than the rule's own ink does. A frame inked
+    # as texture (noise, grain) is no page: its specks are left as the level search cut them.
+    if page_like or inked <= RULE_TILT_MAX_INK:
+        kept = cv2.bitwise_or(kept, strokes_on_rules(mask, rules, sizes.min_thickness))
     rule_depth = None if depth is None else grey_quantile(depth, on_rules, 0.5)
     if rule_depth is None:
         return kept, page_tilt, page_like

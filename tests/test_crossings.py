@@ -1,0 +1,54 @@
+"""Pen strokes on a page's rules given back (recognition/crossings.py), on drawn masks."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from camdigits.recognition.crossings import strokes_on_rules
+
+RULE_Y, RULE_X = 100, 250  # a level and an upright rule, 2 px thick
+BAND = 6  # px across each band erased as a rule: the rule and a few px either side
+THICKEST = 4.0
+
+
+def _squared_mask() -> tuple[np.ndarray, np.ndarray]:
+    """A mask with one level and one upright rule, and the bands erased as those rules."""
+    mask = np.zeros((200, 320), np.uint8)
+    mask[RULE_Y : RULE_Y + 2, :] = 255
+    mask[:, RULE_X : RULE_X + 2] = 255
+    bands = np.zeros_like(mask)
+    bands[RULE_Y + 1 - BAND // 2 : RULE_Y + 1 + BAND // 2, :] = 255
+    bands[:, RULE_X + 1 - BAND // 2 : RULE_X + 1 + BAND // 2] = 255
+    return mask, bands
+
+
+def test_a_stroke_crossing_a_rule_aslant_is_given_back_and_the_bare_rule_is_not():
+    mask, bands = _squared_mask()
+    stroke = np.zeros_like(mask)
+    cv2.line(stroke, (40, 70), (70, 130), 255, 2)  # crosses the level rule at about 60 degrees
+    mask |= stroke
+    found = strokes_on_rules(mask, bands, THICKEST)
+    crossing = cv2.bitwise_and(stroke, bands)
+    assert cv2.countNonZero(cv2.bitwise_and(found, crossing)) >= 0.8 * cv2.countNonZero(crossing)
+    assert not found[:, 80 : RULE_X - 10].any()  # the bare rule stays erased
+    assert not found[RULE_Y - 4 : RULE_Y + 6, RULE_X - 4 : RULE_X + 6].any()  # so does the crossing of two rules
+
+
+def test_a_stroke_lying_against_a_rule_is_given_back():
+    mask, bands = _squared_mask()
+    mask[RULE_Y + 2 : RULE_Y + 4, 120:180] = 255  # a bar written on the line, touching it
+    found = strokes_on_rules(mask, bands, THICKEST)
+    assert found[RULE_Y + 2 : RULE_Y + 4, 122:178].all()
+    assert not found[:, 60:110].any() and not found[:, 190 : RULE_X - 10].any()
+
+
+def test_bands_thicker_than_a_rule_are_left_erased():
+    """A desk's grain found as rules (field desk 23 at 640x480: 5 px): its run across is
+    past a printed rule's; the ink crossing it stays erased with it."""
+    mask = np.zeros((200, 320), np.uint8)
+    mask[RULE_Y - 2 : RULE_Y + 3, :] = 255  # 5 px thick
+    bands = np.zeros_like(mask)
+    bands[RULE_Y - 6 : RULE_Y + 7, :] = 255
+    cv2.line(mask, (40, 70), (70, 130), 255, 2)
+    assert not strokes_on_rules(mask, bands, THICKEST).any()
