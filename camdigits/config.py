@@ -56,14 +56,18 @@ RULE_CURVE_STEP = 4  # px between the points of a curved rule's polyline
 RULING_MIN_LINES = 3
 RULING_LONE_EXTENT = 0.6
 RULE_MAX_THICKNESS = 0.012  # fraction of the frame's shorter side, median thickness of a rule at most
-RULE_MIN_THICKNESS = 4.0  # px, the least that RULE_MAX_THICKNESS allows
+# RULE_MIN_THICKNESS: px, the least that RULE_MAX_THICKNESS allows; also the most a band's
+# median run across may be for strokes on it to be given back (recognition/crossings.py;
+# printed rules run 1-3 px at 480p, a desk's grain 5).
+RULE_MIN_THICKNESS = 4.0
 RULE_GAP = 9  # px, gaps between a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule erased with it: its tilt steps and blurred edge
 RULE_CROSSING = 2  # px beyond the thickest rule and RULE_BAND: widest erased strip a crossing stroke is bridged over
 # Ink on an erased rule whose run across the rule is RULE_STROKE_RUN px longer than the
 # rule's median run is a pen stroke's, crossing aslant or lying against it (recognition/
 # crossings.py); bands are told level from upright by a run of RULE_DIRECTION_RUN px along
-# them (a band 5 px wide keeps one up to 18 degrees off level).
+# them (a band 5 px wide keeps one up to 18 degrees off level; further, nothing is given
+# back). Both are fixed px: measured at 640x480 and 720p alike (docs/accuracy.md).
 RULE_STROKE_RUN = 2
 RULE_DIRECTION_RUN = 15
 RULE_INK_DEPTH = 2.0  # times the median depth of the ink erased as rules, from which ink on a rule is a pen's

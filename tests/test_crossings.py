@@ -52,3 +52,42 @@ def test_bands_thicker_than_a_rule_are_left_erased():
     bands[RULE_Y - 6 : RULE_Y + 7, :] = 255
     cv2.line(mask, (40, 70), (70, 130), 255, 2)
     assert not strokes_on_rules(mask, bands, THICKEST).any()
+
+
+def test_nothing_is_given_back_without_rules_or_ink():
+    mask, bands = _squared_mask()
+    assert not strokes_on_rules(mask, np.zeros_like(bands), THICKEST).any()
+    assert not strokes_on_rules(np.zeros_like(mask), bands, THICKEST).any()
+
+
+def test_a_stroke_crossing_an_upright_rule_is_given_back():
+    """The same stroke and rules turned on their side: the upright rule is judged by level runs."""
+    mask, bands = _squared_mask()
+    stroke = np.zeros_like(mask)
+    cv2.line(stroke, (40, 70), (70, 130), 255, 2)
+    mask |= stroke
+    turned = strokes_on_rules(np.ascontiguousarray(mask.T), np.ascontiguousarray(bands.T), THICKEST)
+    assert np.array_equal(turned.T, strokes_on_rules(mask, bands, THICKEST))
+    assert cv2.countNonZero(cv2.bitwise_and(turned.T, stroke)) > 0
+
+
+def test_a_bold_rule_among_fine_ones_is_judged_by_its_own_run():
+    """Graph paper: every fifth line bold (3 px) among fine ones (1 px). Judged by the fine
+    lines' median run, the bold lines would come back whole; each is judged by its own."""
+    mask = np.zeros((400, 320), np.uint8)
+    bands = np.zeros_like(mask)
+    for k, y in enumerate(range(10, 400, 20)):  # 20 rules, 4 bold: most ink is the fine rules'
+        thickness = 3 if k % 5 == 0 else 1
+        mask[y : y + thickness, :] = 255
+        bands[y - 2 : y + thickness + 2, :] = 255
+    assert not strokes_on_rules(mask, bands, THICKEST).any()
+
+
+def test_a_rule_along_the_frames_edge_is_not_given_back():
+    """The frame's border is no ink: a rule on the top row runs no further across than any."""
+    mask = np.zeros((200, 320), np.uint8)
+    bands = np.zeros_like(mask)
+    for y in (0, 60, 120, 180):
+        mask[y : y + 2, :] = 255
+        bands[max(0, y - 2) : y + 4, :] = 255
+    assert not strokes_on_rules(mask, bands, THICKEST).any()

@@ -382,6 +382,10 @@ LEVELLED_DIGITS = {
     68002: [(8, (289, 76, 14, 21)), (6, (312, 111, 23, 18)), (6, (180, 230, 17, 21)), (2, (352, 330, 25, 23))],
     68024: [(6, (542, 103, 20, 27)), (6, (524, 172, 20, 28)), (4, (35, 405, 18, 20))],
 }
+# How many of them read right at least, turned level, and at most as drawn: on 68002 their
+# strokes given back where they cross its rules (crossings.strokes_on_rules) read 3 of 4 as
+# drawn (1 without).
+READ_LEVEL_AND_AS_DRAWN = {68002: (4, 3), 68024: (2, 1)}
 
 
 @pytest.mark.parametrize("seed", sorted(LEVELLED_DIGITS))
@@ -395,9 +399,10 @@ def test_the_digits_of_a_tilted_page_are_read_level(recognizer, monkeypatch, see
         found = recognizer.recognize(scene.image).digits
         return sum(any(d.label == label and iou(d.box, box) >= 0.5 for d in found) for label, box in digits)
 
-    assert read() >= len(digits) - 1
+    level, as_drawn = READ_LEVEL_AND_AS_DRAWN[seed]
+    assert read() >= level
     _read_as_drawn(monkeypatch)
-    assert read() <= len(digits) // 2  # 68002: 2 of 4, with the strokes crossing rules given back
+    assert read() <= as_drawn
 
 
 @pytest.mark.parametrize("degrees", [-7.0, -3.0, 2.0, 6.0])
@@ -435,10 +440,13 @@ def test_the_tilt_of_a_pages_rules_is_given_with_its_mask(recognizer, degrees):
 def test_short_lone_ones_on_a_squared_page_are_its_grid(recognizer, monkeypatch):
     """Field squared page 71029 (640x480): two of a faint grid's upright dashes, left by the
     rule erase, read as ones standing alone among digits written two cells tall. Dropped as
-    shorter than half the page's median digit, they cost no digit read right. (The strokes
-    given back where they cross the grid, crossings.strokes_on_rules, join those dashes to
-    digits: 58 right and none wrong either way. They are left out here, as when measured.)"""
+    shorter than half the page's median digit, they cost no digit read right. With the
+    strokes given back where they cross the grid (crossings.strokes_on_rules) the page reads
+    57 right and 2 wrong, with or without this rule; so they are left out for it, as when
+    it was measured (48 right and 8 wrong, 10 without it)."""
     scene = render("squared", 71029, (640, 480))
+    right, wrong = _right_and_wrong(recognizer, scene)
+    assert right >= 57 and wrong <= 2, (right, wrong)  # as shipped, with the strokes given back
     monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
     right, wrong = _right_and_wrong(recognizer, scene)
     monkeypatch.setattr(recognizer_module, "without_short_lone_ones", lambda numbers: list(numbers))
@@ -764,8 +772,9 @@ def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, se
     """Field tilted ruled pages (bench.field, 640x480) in a pencil-faint pen: 134 and 102
     digits, whose strokes lie 10-25 grey levels deep. At the threshold's offset (10) their
     thinner stretches break off, and where a rule crosses them too; thresholded again at 8,
-    8-19 more digits are read, and at most one more false one (page 31: 9 against 9, page
-    24: 3 against 7). Without it neither page's rules are found, and page 31's small unsure
+    8-19 more digits are read, and at most two more false ones (page 31: 11 against 9, 9
+    without the strokes given back where they cross its rules, crossings.strokes_on_rules;
+    page 24: 3 against 7). Without it neither page's rules are found, and page 31's small unsure
     digits are read at the lower bar of an unruled page (CONTEXT_SMALL_MIN_CONFIDENCE: 71
     digits; 68 at CONTEXT_MIN_CONFIDENCE)."""
     scene = render("tilted_ruled", seed, (640, 480))
@@ -773,7 +782,7 @@ def test_a_page_in_faint_ink_keeps_its_strokes_whole(recognizer, monkeypatch, se
     assert right >= read - 2
     monkeypatch.setattr(threshold, "FAINT_DEPTH_RATIO", 0.0)
     right_before, wrong_before = _right_and_wrong(recognizer, scene)
-    assert right_before <= unread + 2 and right - right_before >= 7 and wrong <= wrong_before + 1
+    assert right_before <= unread + 2 and right - right_before >= 7 and wrong <= wrong_before + 2
 
 
 def test_a_faint_grid_is_not_thresholded_into_texture(recognizer, monkeypatch):

@@ -128,7 +128,8 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
     page_like = RULE_TILT_INK <= inked <= RULE_TILT_MAX_INK
     angles = line_angles(mask) if page_like else np.zeros(0)
     tilt = _median_tilt(angles)
-    if inked > RULE_TILT_MAX_INK and is_printed_grid(mask):
+    printed_grid = inked > RULE_TILT_MAX_INK and is_printed_grid(mask)
+    if printed_grid:
         # A page in a fine grid inks more. Turned, it is searched as a ruled page; level, the
         # level search erases it, and the strips' searches leave pieces of its rules.
         grid_tilt = rule_tilt(mask)
@@ -163,9 +164,10 @@ def erase_rules_and_tilt(mask: np.ndarray, depth: np.ndarray | None = None) -> t
     )
     on_rules = cv2.bitwise_and(rules, mask)
     kept = cv2.bitwise_or(erased, cv2.bitwise_and(bridged, on_rules))
-    # Such a stroke runs across the rule further than the rule's own ink does. A frame inked
-    # as texture (noise, grain) is no page: its specks are left as the level search cut them.
-    if page_like or inked <= RULE_TILT_MAX_INK:
+    # A stroke crossing a rule aslant, or lying against it, runs across the rule further than
+    # the rule's own ink does. A frame inked as texture (noise, grain) and no printed grid is
+    # no page: its specks are left as the level search cut them.
+    if inked <= RULE_TILT_MAX_INK or printed_grid:
         kept = cv2.bitwise_or(kept, strokes_on_rules(mask, rules, sizes.min_thickness))
     rule_depth = None if depth is None else grey_quantile(depth, on_rules, 0.5)
     if rule_depth is None:
