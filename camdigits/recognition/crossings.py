@@ -30,21 +30,22 @@ def strokes_on_rules(mask: np.ndarray, rules: np.ndarray, thickest: float) -> np
     upright = _along(rules, RULE_DIRECTION_RUN, upright=True)
     # A level rule is crossed by upright runs, an upright rule by level ones.
     for band, other, runs_upright in ((level, upright, True), (upright, level, False)):
-        count, labels = cv2.connectedComponents(band)  # one per rule (or per rules whose bands touch)
-        own = (labels > 0) & (mask > 0) & (other == 0)
-        if not own.any():
+        ys, xs = np.nonzero(cv2.bitwise_and(cv2.bitwise_and(band, mask), cv2.bitwise_not(other)))
+        if not len(ys):
             continue
-        ids = labels[own]
+        count, labels = cv2.connectedComponents(band)  # one per rule (or per rules whose bands touch)
+        ids = labels[ys, xs]
         pixels = np.bincount(ids, minlength=count)
+        runs = {length: _along(mask, length, runs_upright)[ys, xs] > 0 for length in range(2, longest + 1)}
         # Each rule's median run across: the longest length on a run of which half its ink lies.
         median = np.ones(count, np.int64)
-        for length in range(2, longest + 1):
-            on_run = np.bincount(ids[_along(mask, length, runs_upright)[own] > 0], minlength=count)
-            median[2 * on_run >= pixels] = length
-        needed = np.where(median <= thickest, median + RULE_STROKE_RUN, 0)[labels]
-        for length in np.unique(needed[own & (needed > 0)]):
-            stroke = own & (needed == length) & (_along(mask, int(length), runs_upright) > 0)
-            found[stroke] = 255
+        for length, on_run in runs.items():
+            median[2 * np.bincount(ids[on_run], minlength=count) >= pixels] = length
+        needed = np.where(median <= thickest, median + RULE_STROKE_RUN, 0)[ids]
+        for length in np.unique(needed[needed > 0]).tolist():
+            on_run = runs[length] if length in runs else _along(mask, length, runs_upright)[ys, xs] > 0
+            stroke = (needed == length) & on_run
+            found[ys[stroke], xs[stroke]] = 255
     return found
 
 
