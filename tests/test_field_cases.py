@@ -265,7 +265,7 @@ def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, se
     slanted 1 (2 and 1 of them) where only upright strokes are checked for running on as a
     line; slanted ones are checked too. (Frame 11 is searched as a ruled page, and the ink
     its rule search erases across the edge is given back (crossings.strokes_on_rules), which
-    joins the pieces again; that is left out here, so the pieces are as they were measured.)"""
+    rejoins the pieces; that is left out here, so the pieces are as they were measured.)"""
     frame = render("desks", seed, (1280, 720)).image
     assert not recognizer.recognize(frame).digits
     monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
@@ -681,7 +681,7 @@ def test_the_upright_rules_of_a_squared_page_in_perspective_are_erased(recognize
     Searched for only in upright strips turned by the tilts of their level rules, they stay
     in the mask, join digits and read as tall ones: 104 of its 156 digits read right and 17
     wrong or not digits (96 and 28 without the strokes given back where they cross rules).
-    Searched again in each strip turned on its side: 138 and 3."""
+    Searched a second time in each strip turned on its side: 138 and 3."""
     scene = render("squared", 62001, (1280, 720))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 133 and wrong <= 6, (right, wrong)
@@ -872,9 +872,9 @@ def test_the_small_digit_network_reads_only_frames_with_writing(recognizer, monk
     """Noise frames of the field set (bench.field): in each, two specks 11-15 px tall that the
     full network reads unsurely are digits to the small-digit network (0.74-0.84 surely). A
     frame with fewer than SMALL_FRAME_DIGITS blobs read surely as digits holds no writing,
-    and the small network does not read it again (the one digit left in each frame is the
+    and the small network does not read it a second time (the one digit left in each frame is the
     full network's reading; in the first, a speck cut by the rules that frame is searched
-    for and joined again where its ink runs across them, crossings.strokes_on_rules)."""
+    for and rejoined where its ink runs across them, crossings.strokes_on_rules)."""
     from camdigits.recognition import reading as module
 
     frame = render("noise", seed, size).image
