@@ -57,8 +57,8 @@ RULING_MIN_LINES = 3
 RULING_LONE_EXTENT = 0.6
 RULE_MAX_THICKNESS = 0.012  # fraction of the frame's shorter side, median thickness of a rule at most
 # RULE_MIN_THICKNESS: px, the least that RULE_MAX_THICKNESS allows; also the most a band's
-# median run across may be for strokes on it to be given back (recognition/crossings.py;
-# printed rules run 1-3 px at 480p, a desk's grain 5).
+# median run across may be for strokes on it to be given back (recognition/crossings.py):
+# a printed rule's, not a desk's grain (docs/accuracy.md, "Strokes across a rule given back").
 RULE_MIN_THICKNESS = 4.0
 RULE_GAP = 9  # px, gaps between a faint rule's dashes that are bridged
 RULE_BAND = 3  # px across a rule erased with it: its tilt steps and blurred edge

@@ -91,3 +91,16 @@ def test_a_rule_along_the_frames_edge_is_not_given_back():
         mask[y : y + 2, :] = 255
         bands[max(0, y - 2) : y + 4, :] = 255
     assert not strokes_on_rules(mask, bands, THICKEST).any()
+
+
+def test_a_rule_of_uneven_thickness_is_not_given_back():
+    """A 2 px rule thresholded 1 px thin in a quarter of its columns and 3 px thick in a
+    tenth: its median run is 2, and none of it runs 2 px further."""
+    mask = np.zeros((120, 400), np.uint8)
+    bands = np.zeros_like(mask)
+    for y in (30, 90):
+        mask[y : y + 2, :] = 255
+        mask[y + 1, 0:400:4] = 0  # 1 px thin
+        mask[y + 2, 1:400:10] = 255  # 3 px thick
+        bands[y - 2 : y + 5, :] = 255
+    assert not strokes_on_rules(mask, bands, THICKEST).any()

@@ -651,16 +651,18 @@ def _counts(scene, digits):
 def test_faint_digits_on_noisy_paper_are_read_in_their_lines(monkeypatch):
     """The field set's tilted ruled page 24: faint pencil on paper with sensor noise, whose
     spread the grain check takes for grain in 14 of 102 digits. Their numbers' lines read
-    them: 93 right (84 with the grain check alone, which is what this test switches back to;
-    84 and 74 before faint frames were thresholded at a lower offset)."""
+    them: 89 right (81 with the grain check alone, which is what this test switches back to;
+    92 and 83 without the strokes given back where they cross its rules,
+    crossings.strokes_on_rules; 84 and 74 before faint frames were thresholded at a lower
+    offset)."""
     import camdigits.recognition.candidates as candidates
     from bench.field.scene import render
 
     scene = render("tilted_ruled", 24, (640, 480))
     recognizer = Recognizer()
-    assert _counts(scene, recognizer.recognize(scene.image).digits).hits >= 91
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits >= 87
     monkeypatch.setattr(candidates, "MAX_GRAIN_IN_CONTEXT", 1.0)
-    assert _counts(scene, recognizer.recognize(scene.image).digits).hits <= 86
+    assert _counts(scene, recognizer.recognize(scene.image).digits).hits <= 83
 
 
 @pytest.mark.parametrize(
@@ -671,9 +673,7 @@ def test_grain_read_in_context_adds_no_false_digits(condition, seeds, monkeypatc
     """Grain and a faint grid's marks do not stand in lines of digits: desk frames and
     squared pages give no more false digits than the grain check alone gives. Read without
     the run (every grainy blob read 0.9 surely a digit), squared pages 11, 12 and 14 gave
-    more; read on frames with fewer than two sure digits, desk 23 gave three. Squared page 9
-    gives one more, where strokes are given back on its grid (crossings.strokes_on_rules;
-    none without them)."""
+    more; read on frames with fewer than two sure digits, desk 23 gave three."""
     import camdigits.recognition.candidates as candidates
     from bench.field.scene import render
 
@@ -685,9 +685,7 @@ def test_grain_read_in_context_adds_no_false_digits(condition, seeds, monkeypatc
     scenes = [render(condition, seed, (640, 480)) for seed in seeds]
     with_context = [false_digits(scene) for scene in scenes]
     monkeypatch.setattr(candidates, "MAX_GRAIN_IN_CONTEXT", 1.0)
-    alone = [false_digits(scene) for scene in scenes]
-    more = {9: 1} if condition == "squared" else {}
-    assert all(a <= b + more.get(seed, 0) for seed, a, b in zip(seeds, with_context, alone)), (with_context, alone)
+    assert all(a <= b for a, b in zip(with_context, [false_digits(scene) for scene in scenes])), with_context
 
 
 def test_a_grainy_digit_gets_the_pages_probabilities():

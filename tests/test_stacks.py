@@ -333,7 +333,7 @@ def test_a_tall_blob_is_read_in_its_parts_or_its_pieces_whichever_reads_more_dig
     one blob 61 px tall. Cut along its empty rows, the 4's part keeps a sliver of the 1 and
     reads 0.47 surely; as a piece of ink of its own it reads 1.00. Read in its parts only,
     the blob gives no 4. (With the strokes given back where they cross the page's rules,
-    crossings.strokes_on_rules, the region reads one 3, 32 px wide: left out here, as
+    crossings.strokes_on_rules, the region reads an 8 and a 3 and no 4: left out here, as
     when measured.)"""
     monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
     region = (150, 40, 30, 40)

@@ -19,11 +19,12 @@ from camdigits.config import RULE_DIRECTION_RUN, RULE_STROKE_RUN
 def strokes_on_rules(mask: np.ndarray, rules: np.ndarray, thickest: float) -> np.ndarray:
     """The pixels of ``mask`` on ``rules`` (the bands erased as a page's rules, level or
     upright, turned up to about 18 degrees) whose ink runs across their rule RULE_STROKE_RUN
-    px or more past that rule's median run: each band is judged by its own rule's run, so a
-    bold rule among fine ones (a graph paper's every fifth line) stays erased. Where a level
-    and an upright band meet (a squared page's crossings), nothing is given back: the other
-    rule runs across there. A band whose median run is past ``thickest`` px is no printed
-    rule (a desk's grain) and is left erased."""
+    px or more past that rule's median run: each band (bands that touch are one) is judged
+    by its own rule's run, so a bold rule among fine ones (a graph paper's every fifth line)
+    stays erased. Where a level and an upright band meet (a squared page's crossings),
+    nothing is given back: the other rule runs across there. A band whose median run is past
+    ``thickest`` px is no printed rule (a desk's grain) and is left erased. Masks hold 0 and
+    255."""
     found = np.zeros_like(mask)
     longest = int(thickest) + 1
     level = _along(rules, RULE_DIRECTION_RUN, upright=False)
@@ -51,7 +52,11 @@ def strokes_on_rules(mask: np.ndarray, rules: np.ndarray, thickest: float) -> np
 
 def _along(mask: np.ndarray, length: int, upright: bool) -> np.ndarray:
     """The pixels of ``mask`` on an upright (else level) run of ink ``length`` px long or
-    longer; the frame's border is no ink (a rule along the frame's edge runs no further)."""
-    size = (1, length) if upright else (length, 1)  # (width, height)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
-    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    longer; the frame's border is no ink (a rule along the frame's edge runs no further).
+    An opening whose erosion and dilation anchor at the segment's two ends: with
+    cv2.morphologyEx both anchor at its middle, which shifts an even length's runs 1 px."""
+    kernel = np.ones((length, 1) if upright else (1, length), np.uint8)  # (rows, columns)
+    first, last = (0, 0), ((0, length - 1) if upright else (length - 1, 0))  # (x, y)
+    border = {"borderType": cv2.BORDER_CONSTANT, "borderValue": 0}
+    starts = cv2.erode(mask, kernel, anchor=first, **border)  # where a run of ``length`` begins
+    return cv2.dilate(starts, kernel, anchor=last, **border)
