@@ -104,3 +104,15 @@ def test_a_rule_of_uneven_thickness_is_not_given_back():
         mask[y + 2, 1:400:10] = 255  # 3 px thick
         bands[y - 2 : y + 5, :] = 255
     assert not strokes_on_rules(mask, bands, THICKEST).any()
+
+
+def test_a_rule_on_the_frames_last_row_is_judged_by_its_own_ink():
+    """A rule on the frame's bottom rows, crossed by a stroke that runs off the frame: the
+    border is paper, so the band is level only and the stroke on it is given back."""
+    mask = np.zeros((200, 320), np.uint8)
+    bands = np.zeros_like(mask)
+    for y in (37, 77, 117, 157, 197):
+        mask[y : y + 2, :] = 255
+        bands[y - 3 : y + 5, :] = 255
+    cv2.line(mask, (40, 170), (60, 199), 255, 2)
+    assert strokes_on_rules(mask, bands, THICKEST)[194:, 40:70].any()
