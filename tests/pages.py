@@ -13,6 +13,7 @@ import numpy as np
 
 from bench import mnist_grids as grids
 from camdigits.config import Config
+from camdigits.recognition import rules
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from train.data import load_mnist_test
@@ -136,3 +137,9 @@ def european_page(crossed: bool) -> tuple[np.ndarray, list[tuple[int, tuple[int,
         truth.append((1, _flagged_one(page, one, 30 + 120 * k, 60)))
         truth.append((7, _seven(page, seven, 30 + 120 * k, 260, crossed)))
     return page, truth
+
+
+def without_strokes_on_rules(monkeypatch) -> None:
+    """The rule erase with no stroke given back where it crosses a rule aslant or lies
+    against it (crossings.strokes_on_rules), as the field pages measured before it were."""
+    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))

@@ -26,7 +26,16 @@ from camdigits.recognition.normalise import PageTilt
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import is_faint, threshold_mask, threshold_with_depth, to_dark_ink
-from tests.pages import PAPER, PEN, blank_page, mnist_test, page_with_row, pen_stroke, write_digit
+from tests.pages import (
+    PAPER,
+    PEN,
+    blank_page,
+    mnist_test,
+    page_with_row,
+    pen_stroke,
+    without_strokes_on_rules,
+    write_digit,
+)
 from train.fonts import HELD_OUT_FAMILIES, draw_glyphs, fetch_font
 
 # Of 100 test digits 12 / 14 px tall, blurred, at least this many read: 89 / 94 measured
@@ -268,7 +277,7 @@ def test_a_sheets_edge_on_a_desk_is_not_read_as_ones(recognizer, monkeypatch, se
     rejoins the pieces; that is left out here, so the pieces are as they were measured.)"""
     frame = render("desks", seed, (1280, 720)).image
     assert not recognizer.recognize(frame).digits
-    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+    without_strokes_on_rules(monkeypatch)
     assert not recognizer.recognize(frame).digits
     monkeypatch.setattr(lines, "SLANTED_STROKE_ASPECT", 0.0)  # upright strokes only
     assert [d.label for d in recognizer.recognize(frame).digits].count(1) >= 1
@@ -447,7 +456,7 @@ def test_short_lone_ones_on_a_squared_page_are_its_grid(recognizer, monkeypatch)
     scene = render("squared", 71029, (640, 480))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 57 and wrong <= 2, (right, wrong)  # as shipped, with the strokes given back
-    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+    without_strokes_on_rules(monkeypatch)
     right, wrong = _right_and_wrong(recognizer, scene)
     monkeypatch.setattr(recognizer_module, "without_short_lone_ones", lambda numbers: list(numbers))
     right_kept, wrong_kept = _right_and_wrong(recognizer, scene)
@@ -707,7 +716,7 @@ def test_strokes_crossing_a_grid_aslant_are_given_back(
     scene = render("squared", seed, size)
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= read and wrong <= misread, (right, wrong)
-    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+    without_strokes_on_rules(monkeypatch)
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right <= unread and wrong >= more_misread, (right, wrong)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.field.scene import render
-from camdigits.recognition import rules, split, stacks
+from camdigits.recognition import split, stacks
 from camdigits.recognition.candidates import Candidate
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.split import split_touching
@@ -18,7 +18,7 @@ from camdigits.recognition.stacks import (
     sure_parts,
     sure_stack,
 )
-from tests.pages import PAPER, blank_page, mnist_test, write_digit
+from tests.pages import PAPER, blank_page, mnist_test, without_strokes_on_rules, write_digit
 
 
 def stacked_pair(top_index: int, bottom_index: int, height: int = 24, gap: int = 3) -> np.ndarray:
@@ -335,7 +335,7 @@ def test_a_tall_blob_is_read_in_its_parts_or_its_pieces_whichever_reads_more_dig
     the blob gives no 4. (With the strokes given back where they cross the page's rules,
     crossings.strokes_on_rules, the region reads an 8 and a 3 and no 4: left out here, as
     when measured.)"""
-    monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+    without_strokes_on_rules(monkeypatch)
     region = (150, 40, 30, 40)
     assert (4, (159, 64)) in _field_digits(14, region)
     monkeypatch.setattr(stacks, "stacked_pieces", lambda candidate, min_height, side_by_side=False: [])
