@@ -769,6 +769,38 @@ def test_a_number_under_a_large_digit_its_own_size_away_is_read():
     assert sorted(d.label for d in Recognizer().recognize(page).digits) == [0, 1, 5]
 
 
+def _ruled_frame_groups(pieces, ruled=True, peers=6):
+    """merge_fragments' groups of ``pieces`` among ``peers`` lone digits 20 px tall (a page's
+    digits, which set its line height), as the indices of ``pieces`` (0 on) joined."""
+    lone = [(40 + 30 * k, 400, 14, 20) for k in range(peers)]
+    boxes = np.array(lone + list(pieces), np.int64)
+    groups = merge_fragments(
+        boxes, boxes[:, 2] * boxes[:, 3] // 3, CONFIG.max_aspect, 1.0, CONFIG.min_digit_height, ruled
+    )
+    return sorted(sorted(i - peers for i in group) for group in groups if min(group) >= peers)
+
+
+TWO_LINES = [(300, 100, 14, 20), (302, 123, 16, 21)]  # a digit over the next line's, 3 px apart
+BROKEN = [(400, 100, 14, 10), (401, 112, 14, 9)]  # one digit in two halves, 2 px apart
+
+
+@pytest.mark.parametrize(
+    ("pieces", "ruled", "peers", "joined"),
+    [
+        (TWO_LINES, True, 6, False),  # two digits of a ruled page's line height: two lines
+        (TWO_LINES, False, 6, True),  # off a ruled page: a pen's skip, as before
+        (TWO_LINES, True, 3, True),  # too few digits to tell the page's line height
+        (BROKEN, True, 6, True),  # halves under 0.7 of the line height: pieces of one digit
+    ],
+)
+def test_two_lines_digits_a_pens_gap_apart_stay_apart_on_a_ruled_page(pieces, ruled, peers, joined):
+    """merge_fragments' line rule (STACKED_LINES_*): on a ruled page, two pieces each about as
+    tall as the page's digits (the median of its groups, 20 px here) are not joined into one
+    1.6 times as tall: they are the digits of two lines, whatever the gap between them."""
+    groups = _ruled_frame_groups(pieces, ruled, peers)
+    assert (groups == [[0, 1]]) == joined, groups
+
+
 def test_a_joined_up_word_with_ascenders_is_reported_with_its_x_height():
     """A wavy joined-up stroke 24 px high (like "mmmm") with two upright strokes rising 30 px
     over it (ascenders): its box is about 57 px tall, its x-height band about 27."""

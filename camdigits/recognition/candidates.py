@@ -338,6 +338,7 @@ def find_candidates(
         config.max_aspect,
         frame_scale(mask.shape),
         config.min_digit_height,
+        rules is not None,
     ):
         x0, y0, w, h = fragments[group[0]] if len(group) == 1 else union_box([fragments[i] for i in group])
         x1, y1 = x0 + w, y0 + h

@@ -26,12 +26,17 @@ from camdigits.config import (
     MERGE_ROW_OVERLAP,
     MERGE_ROW_PIECE_SHARE,
     MERGE_SIMILAR_HEIGHT,
+    STACKED_LINES_MIN_ASPECT,
+    STACKED_LINES_MIN_HEIGHT,
+    STACKED_LINES_PEERS,
+    STACKED_LINES_PIECE,
+    STACKED_LINES_SPAN,
 )
 from camdigits.recognition.geometry import overlapping_between, overlapping_boxes
 
 
 def merge_fragments(
-    boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float, digit_height: int
+    boxes: np.ndarray, inks: np.ndarray, max_aspect: float, scale: float, digit_height: int, ruled: bool = False
 ) -> list[list[int]]:
     """Group the rows of ``boxes`` (N, 4: x, y, w, h) that are stacked fragments of one digit.
 
@@ -42,6 +47,9 @@ def merge_fragments(
     is a loop drawn around it, not a piece of it; nor does a group grow past MERGE_MAX_GROWTH
     times its tallest piece. ``digit_height`` is the least height of a digit of its own
     (``Config.min_digit_height``): a piece that tall by a much taller one must lie closer.
+    On a ``ruled`` page the digits of one line come a pen's gap from those of the next: the
+    pieces are grouped a second time, knowing the page's line height from the first, and
+    two groups each about as tall as its digits stay apart (:func:`_join`).
     Only pairs that share columns are tested, in one vectorised comparison; only the few
     linked pairs go through the union-find loop.
     """
@@ -85,6 +93,25 @@ def merge_fragments(
     links = sorted(zip(gap[linked].tolist(), a[linked].tolist(), b[linked].tolist()))
     if not links:  # most frames: every blob is a digit of its own
         return [[i] for i in range(len(boxes))]
+    groups, sizes = _join(links, boxes, None)
+    if not ruled:
+        return groups
+    # The page's digits: no grid's upright dash (narrow) nor a desk's dot (short) among them.
+    heights = [h for w, h in sizes if h >= STACKED_LINES_MIN_HEIGHT * scale and w >= STACKED_LINES_MIN_ASPECT * h]
+    if len(heights) < STACKED_LINES_PEERS:
+        return groups
+    return _join(links, boxes, float(np.median(heights)))[0]
+
+
+def _join(
+    links: list[tuple[float, int, int]], boxes: np.ndarray, line_height: float | None
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """The groups of ``boxes`` that ``links`` (gap, a, b; closest first) join, and the width
+    and height each spans. No group grows past MERGE_MAX_GROWTH times its tallest piece.
+    Given the frame's ``line_height`` (its digits' median height), no two groups that
+    :func:`_two_lines` calls two lines' digits join."""
+    x0, y0, w, h = boxes.T
+    x1, y1 = x0 + w, y0 + h
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
@@ -96,6 +123,7 @@ def merge_fragments(
     # No group taller than MERGE_MAX_GROWTH times its tallest piece: pieces chained link by
     # link down a dense page would join the digits of lines.
     top, bottom, tallest = y0.tolist(), y1.tolist(), h.tolist()
+    left, right = x0.tolist(), x1.tolist()
     for _, a, b in links:
         ra, rb = root(a), root(b)
         if ra == rb:
@@ -104,12 +132,26 @@ def merge_fragments(
         piece = max(tallest[ra], tallest[rb])
         if joined_bottom - joined_top > MERGE_MAX_GROWTH * piece:
             continue
+        if line_height is not None and _two_lines(
+            bottom[ra] - top[ra], bottom[rb] - top[rb], joined_bottom - joined_top, line_height
+        ):
+            continue
         parent[rb] = ra
         top[ra], bottom[ra], tallest[ra] = joined_top, joined_bottom, piece
+        left[ra], right[ra] = min(left[ra], left[rb]), max(right[ra], right[rb])
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+    return list(groups.values()), [(right[r] - left[r], bottom[r] - top[r]) for r in groups]
+
+
+def _two_lines(span_a: float, span_b: float, joined: float, line_height: float) -> bool:
+    """Whether two groups spanning these heights are the digits of two lines of a page whose
+    digits are ``line_height`` tall: each STACKED_LINES_PIECE of it, and ``joined`` (the
+    height they would span together) STACKED_LINES_SPAN of it or more."""
+    low, high = STACKED_LINES_PIECE
+    digit_sized = all(low * line_height <= span <= high * line_height for span in (span_a, span_b))
+    return digit_sized and joined >= STACKED_LINES_SPAN * line_height
 
 
 def _beside_its_like(boxes: np.ndarray, pieces: np.ndarray) -> np.ndarray:
