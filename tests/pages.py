@@ -13,7 +13,7 @@ import numpy as np
 
 from bench import mnist_grids as grids
 from camdigits.config import Config
-from camdigits.recognition import rules
+from camdigits.recognition import fragments, rules
 from camdigits.recognition.rules import erase_rules
 from camdigits.recognition.threshold import threshold_window, threshold_with_depth, to_dark_ink
 from train.data import load_mnist_test
@@ -143,3 +143,9 @@ def without_strokes_on_rules(monkeypatch) -> None:
     """The rule erase with no stroke given back where it crosses a rule aslant or lies
     against it (crossings.strokes_on_rules), as the field pages measured before it were."""
     monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
+
+
+def with_two_lines_joined(monkeypatch) -> None:
+    """The fragment grouping without its line rule (fragments._two_lines): on a ruled page,
+    two lines' digits a pen's gap apart are joined, as the field pages measured before it were."""
+    monkeypatch.setattr(fragments, "_two_lines", lambda span_a, span_b, joined, line_height: False)

