@@ -143,11 +143,11 @@ MERGE_MAX_ENCLOSING_AREA = 4.0  # times the inner's area: an enclosing box that 
 # groups at least STACKED_LINES_MIN_HEIGHT px at REFERENCE_SIDE tall and STACKED_LINES_MIN_ASPECT
 # as wide, counted where there are STACKED_LINES_PEERS of them) are not joined into one
 # STACKED_LINES_SPAN times as tall.
-STACKED_LINES_PIECE = (0.7, 1.4)  # a broken digit's halves are under 0.7 of it; a digit of the page, within these
+STACKED_LINES_PIECE = (0.7, 1.4)  # of the line height: a digit of the page; the halves of one broken are under 0.7
 STACKED_LINES_SPAN = 1.6  # line heights: two digits and the gap between them; one digit is about 1
-STACKED_LINES_MIN_HEIGHT = 14  # px: a desk's dots and grain found as rules (medians 11-12 px) set no line height
+STACKED_LINES_MIN_HEIGHT = 14  # px: a desk of dots whose rules were found sets no line height (docs/accuracy.md)
 STACKED_LINES_MIN_ASPECT = 0.3  # width / height: a grid's upright dashes are narrower
-STACKED_LINES_PEERS = 5
+STACKED_LINES_PEERS = 5  # groups: fewer give no median to trust (a page of 3-4 digits has no dense lines)
 MERGE_MAX_GROWTH = 3.0  # times its tallest piece, the most a group of fragments spans (2.2 split broken digits)
 CONTRAST_MARGIN = 0.05  # fraction of the box height (at least 2 px) of paper around a box for its paper level
 INK_QUANTILE = 0.25  # quantile of a blob's grey levels taken as its ink level (its median is the stroke's blurred rim)

@@ -458,7 +458,7 @@ def test_short_lone_ones_on_a_squared_page_are_its_grid(recognizer, monkeypatch)
     with_two_lines_joined(monkeypatch)
     scene = render("squared", 71029, (640, 480))
     right, wrong = _right_and_wrong(recognizer, scene)
-    assert right >= 57 and wrong <= 2, (right, wrong)  # as shipped, with the strokes given back
+    assert right >= 57 and wrong <= 2, (right, wrong)  # with the strokes given back, the lines joined
     without_strokes_on_rules(monkeypatch)
     right, wrong = _right_and_wrong(recognizer, scene)
     monkeypatch.setattr(recognizer_module, "without_short_lone_ones", lambda numbers: list(numbers))

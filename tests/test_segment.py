@@ -769,10 +769,12 @@ def test_a_number_under_a_large_digit_its_own_size_away_is_read():
     assert sorted(d.label for d in Recognizer().recognize(page).digits) == [0, 1, 5]
 
 
-def _ruled_frame_groups(pieces, ruled=True, peers=6):
-    """merge_fragments' groups of ``pieces`` among ``peers`` lone digits 20 px tall (a page's
-    digits, which set its line height), as the indices of ``pieces`` (0 on) joined."""
-    lone = [(40 + 30 * k, 400, 14, 20) for k in range(peers)]
+def _ruled_frame_groups(pieces, ruled=True, peers=6, peer_size=(14, 20)):
+    """merge_fragments' groups of ``pieces`` among ``peers`` lone blobs of ``peer_size`` (w, h):
+    a page's digits, which with the pieces' own groups set its line height (the median of
+    the groups at least 14 px tall and 0.3 as wide), as the indices of ``pieces`` (0 on)
+    grouped together."""
+    lone = [(40 + 30 * k, 400, *peer_size) for k in range(peers)]
     boxes = np.array(lone + list(pieces), np.int64)
     groups = merge_fragments(
         boxes, boxes[:, 2] * boxes[:, 3] // 3, CONFIG.max_aspect, 1.0, CONFIG.min_digit_height, ruled
@@ -782,22 +784,27 @@ def _ruled_frame_groups(pieces, ruled=True, peers=6):
 
 TWO_LINES = [(300, 100, 14, 20), (302, 123, 16, 21)]  # a digit over the next line's, 3 px apart
 BROKEN = [(400, 100, 14, 10), (401, 112, 14, 9)]  # one digit in two halves, 2 px apart
+SHORT_PAIR = [(500, 100, 14, 14), (501, 115, 14, 14)]  # two pieces of 0.7 line heights spanning 1.45
+SMALL_LINES = [(300, 100, 10, 13), (301, 115, 10, 13)]  # two lines of digits 13 px tall, 2 px apart
 
 
 @pytest.mark.parametrize(
-    ("pieces", "ruled", "peers", "joined"),
+    ("pieces", "ruled", "peers", "peer_size", "joined"),
     [
-        (TWO_LINES, True, 6, False),  # two digits of a ruled page's line height: two lines
-        (TWO_LINES, False, 6, True),  # off a ruled page: a pen's skip, as before
-        (TWO_LINES, True, 3, True),  # too few digits to tell the page's line height
-        (BROKEN, True, 6, True),  # halves under 0.7 of the line height: pieces of one digit
+        (TWO_LINES, True, 6, (14, 20), False),  # two digits of a ruled page's line height: two lines
+        (TWO_LINES, False, 6, (14, 20), True),  # off a ruled page: joined across a pen's gap
+        (TWO_LINES, True, 2, (14, 20), True),  # 4 groups: too few to tell the page's line height
+        (SMALL_LINES, True, 6, (11, 11), True),  # a desk's dots set no line height (under 14 px)
+        (TWO_LINES, True, 6, (3, 20), True),  # nor do a grid's upright dashes (under 0.3 as wide)
+        (BROKEN, True, 6, (14, 20), True),  # halves under 0.7 of the line height: pieces of one digit
+        (SHORT_PAIR, True, 6, (14, 20), True),  # together under 1.6 line heights: one digit
     ],
 )
-def test_two_lines_digits_a_pens_gap_apart_stay_apart_on_a_ruled_page(pieces, ruled, peers, joined):
+def test_two_lines_digits_a_pens_gap_apart_stay_apart_on_a_ruled_page(pieces, ruled, peers, peer_size, joined):
     """merge_fragments' line rule (STACKED_LINES_*): on a ruled page, two pieces each about as
-    tall as the page's digits (the median of its groups, 20 px here) are not joined into one
-    1.6 times as tall: they are the digits of two lines, whatever the gap between them."""
-    groups = _ruled_frame_groups(pieces, ruled, peers)
+    tall as the page's digits (20 px here) are not joined into one 1.6 times as tall: they
+    are the digits of two lines, whatever the gap between them."""
+    groups = _ruled_frame_groups(pieces, ruled, peers, peer_size)
     assert (groups == [[0, 1]]) == joined, groups
 
 

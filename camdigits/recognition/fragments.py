@@ -3,8 +3,9 @@
 The candidate search (:mod:`camdigits.recognition.candidates`) finds the frame's outer blobs;
 a digit whose pen skipped, or a 5 whose top bar was drawn separately, is several of them.
 :func:`merge_fragments` groups those that lie one above the other, sharing columns, and
-keeps apart the digits of a worksheet's column, a loop drawn around a digit, and the digits
-of two lines that a rule's leftover dash touches (:func:`_through_rule_dashes`).
+keeps apart the digits of a worksheet's column, a loop drawn around a digit, the digits
+of two lines that a rule's leftover dash touches (:func:`_through_rule_dashes`), and, on a
+ruled page, two lines' digits a pen's gap apart (:func:`_two_lines`).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def merge_fragments(
     if not ruled:
         return groups
     # The page's digits: no grid's upright dash (narrow) nor a desk's dot (short) among them.
-    heights = [h for w, h in sizes if h >= STACKED_LINES_MIN_HEIGHT * scale and w >= STACKED_LINES_MIN_ASPECT * h]
+    heights = [gh for gw, gh in sizes if gh >= STACKED_LINES_MIN_HEIGHT * scale and gw >= STACKED_LINES_MIN_ASPECT * gh]
     if len(heights) < STACKED_LINES_PEERS:
         return groups
     return _join(links, boxes, float(np.median(heights)))[0]
