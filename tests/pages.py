@@ -141,11 +141,11 @@ def european_page(crossed: bool) -> tuple[np.ndarray, list[tuple[int, tuple[int,
 
 def without_strokes_on_rules(monkeypatch) -> None:
     """The rule erase with no stroke given back where it crosses a rule aslant or lies
-    against it (crossings.strokes_on_rules), as the field pages measured before it were."""
+    against it (crossings.strokes_on_rules), as the field pages measured without it were."""
     monkeypatch.setattr(rules, "strokes_on_rules", lambda mask, bands, thickest: np.zeros_like(mask))
 
 
 def with_two_lines_joined(monkeypatch) -> None:
     """The fragment grouping without its line rule (fragments._two_lines): on a ruled page,
-    two lines' digits a pen's gap apart are joined, as the field pages measured before it were."""
+    two lines' digits a pen's gap apart are joined, as the field pages measured without it were."""
     monkeypatch.setattr(fragments, "_two_lines", lambda span_a, span_b, joined, line_height: False)
