@@ -109,6 +109,14 @@ BOX_CORNER_COVER = 0.9  # fraction of the RULE_RUN rows beside a line's end a co
 # --- texture (recognition/texture.py) -------------------------------------------------------
 TEXTURE_FRAME_INK = 0.2  # fraction of the mask inked past which a frame is texture (a page of writing has under 0.1)
 TEXTURE_DENSE = 0.3  # fraction of the threshold window inked at which a texture frame's ink is cleared
+# A digit written large in a marker inks a fifth of a frame, and its strokes are as dense as
+# texture; but it stands on paper, and its strokes are wide and solid, where texture's ink is
+# specks or threads with more of them all round. Such a blob is kept.
+TEXTURE_BLOB_MIN_HEIGHT = 1.0  # threshold windows, the least height of a blob kept
+TEXTURE_BLOB_MARGIN = 0.5  # threshold windows, the paper around a blob looked at for other ink
+TEXTURE_BLOB_OTHER_INK = 0.1  # fraction of the blob's box and margin that is other ink, the most (noise: 0.26)
+TEXTURE_BLOB_SOLID = 0.7  # fraction of the blob's ink an opening keeps, the least (a marker's digit: 0.96-1)
+TEXTURE_BLOB_OPENING = 0.2  # threshold windows, side of that opening: wider than texture's specks and threads
 
 # --- grain (recognition/grain.py) -------------------------------------------------------------
 GRAIN_FRAME_INK = 0.05  # fraction of the mask inked from which a frame's paper is checked for grain (a page: less)

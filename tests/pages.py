@@ -75,6 +75,21 @@ def digit_rows() -> np.ndarray:
     return page
 
 
+def marker_page() -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
+    """MNIST test digits in a wide marker, 640x480: 9 6 1 8 2 80 px tall over 0 4 8 190 px
+    tall, their strokes 20 px wider than the pen's. Returns the page and (label, box) of the
+    large row."""
+    firsts = first_of_each_label()
+    page, large = blank_page(760, 520), []
+    for i, label in enumerate((9, 6, 1, 8, 2)):
+        write_digit(page, firsts[label], 80 + 80 * i, 30, 80)
+    for i, label in enumerate((0, 4, 8)):
+        x, y, w, h = write_digit(page, firsts[label], 20 + 215 * i, 200, 190)
+        large.append((label, (x - 80, y - 40, w + 20, h + 20)))  # in the frame cut out below, grown by the marker
+    marker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
+    return cv2.erode(page[30:510, 70:710], marker), large
+
+
 def noise(sigma: float, seed: int = 0, size: tuple[int, int] = (480, 640)) -> np.ndarray:
     """Colour noise, every channel its own, blurred by ``sigma`` px as a camera's optics would."""
     frame = np.random.default_rng(seed).integers(0, 256, (*size, 3), dtype=np.uint8)

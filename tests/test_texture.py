@@ -4,10 +4,10 @@ import cv2
 import numpy as np
 import pytest
 
-from camdigits.config import GRAIN_FRAME_INK, Config
+from camdigits.config import GRAIN_FRAME_INK, TEXTURE_FRAME_INK, Config
 from camdigits.recognition.recognizer import Recognizer
 from camdigits.recognition.texture import clear_texture
-from tests.pages import PAPER, digit_rows, first_of_each_label, noise, thresholded, write_digit
+from tests.pages import PAPER, PEN, digit_rows, first_of_each_label, marker_page, noise, thresholded, write_digit
 
 CONFIG = Config()
 
@@ -38,6 +38,50 @@ def test_frames_without_texture_keep_their_mask(frame, checked):
     mask, kept = cleared(frame)
     assert (cv2.countNonZero(mask) >= GRAIN_FRAME_INK * mask.size) == checked
     assert np.array_equal(mask, kept)
+
+
+def test_digits_written_large_in_a_marker_keep_their_ink():
+    """As inky as texture, and their strokes as dense, but solid blobs on paper: the large
+    row is kept whole, and the small one but its touching 8 and 2 (their blob has the 1's
+    ink within its margin)."""
+    mask, kept = cleared(marker_page()[0])
+    assert cv2.countNonZero(mask) >= TEXTURE_FRAME_INK * mask.size
+    assert np.array_equal(mask[150:], kept[150:])
+    assert np.array_equal(mask[:150, :250], kept[:150, :250])
+
+
+def _inky_frame(kind: str) -> np.ndarray:
+    """A 640x480 frame a fifth inked or more, as texture is: dark stripes 14 px wide, 16 px
+    apart ("stripes"); bands 30 px wide, 90 px apart, running off the frame ("bands"); blocks
+    40 px square, 10 px apart ("blocks"); or twelve patches 110 px square 45 px apart, each
+    crosshatched in lines 2 px wide, 8 px apart ("hatching")."""
+    frame = np.full((480, 640, 3), PAPER, np.uint8)
+    if kind in ("stripes", "bands"):
+        width, step = (14, 30) if kind == "stripes" else (30, 120)
+        for x in range(5, 640, step):
+            frame[:, x : x + width] = PEN
+    elif kind == "blocks":
+        for y in range(20, 420, 50):
+            for x in range(20, 580, 50):
+                frame[y : y + 40, x : x + 40] = PEN
+    else:
+        yy, xx = np.mgrid[0:110, 0:110]
+        hatched = ((xx + yy) % 8 < 2) | ((xx - yy) % 8 < 2)
+        for y in (25, 180, 335):
+            for x in (20, 175, 330, 485):
+                frame[y : y + 110, x : x + 110][hatched] = PEN
+    return frame
+
+
+@pytest.mark.parametrize("kind", ["stripes", "bands", "blocks", "hatching"])
+def test_inky_frames_of_no_writing_are_cleared(kind):
+    """Stripes have more ink within their margin than paper holds; bands run off the frame,
+    and no digit is cut by its edge; blocks lie too close together; hatching is threads no
+    wider than a pen's, that an opening wider than a pen's clears."""
+    mask, kept = cleared(_inky_frame(kind))
+    assert cv2.countNonZero(mask) >= TEXTURE_FRAME_INK * mask.size
+    # All of it goes but the hatching's corners, 0.06 of its ink, in a window less dense.
+    assert cv2.countNonZero(kept) <= 0.1 * cv2.countNonZero(mask)
 
 
 @pytest.mark.parametrize("sigma", [0, 1.0, 1.5, 2.0])
