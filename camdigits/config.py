@@ -413,6 +413,11 @@ MAX_OVERLAP = 0.3  # digit heights a right neighbour may overlap the digit to it
 # ... and, off a page of digits, a word's letter the letter to its left: an o under a T's
 # bar (docs/accuracy.md, "A letter under a capital's bar").
 WORD_MAX_OVERLAP = 0.5
+# Off a page of digits a word's x-height letters may stand at 0.3 of its ascenders' height
+# (Config.word_height_ratio elsewhere): "table"'s a and "thank"'s a and n stand at 0.32-0.33
+# of the t, b and h. On a page of digits a tick after a 1, a dash after a 3 and the halves of
+# two lines' merge stand so beside the digits.
+WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE = 0.3
 
 # --- runtime: limits on work and memory, and speed (results are the same whatever they are) -
 # A frame of crossing lines, every box meeting every other, would compare millions of pairs.

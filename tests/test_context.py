@@ -786,3 +786,25 @@ def test_only_a_lone_one_under_half_the_pages_median_height_is_taken_for_a_grid_
     assert kept[1].digits[0].box[3] == 38
     few = _numbers(((5, 40),), ((1, 12),))
     assert without_short_lone_ones(few) == few
+
+
+def test_an_x_height_letter_at_a_third_of_its_ascenders_is_a_letter_off_a_page_of_digits():
+    """ "table": its a (13 px, read as 0) stands at 0.32 of the t and b beside it (40 px),
+    under Config.word_height_ratio (0.35). Off a page of digits it links to them all the
+    same, and the run is text; on a page of digits a blob that short beside others is a
+    tick or a dash, and it is not linked."""
+    t, a, b, ell, e = (10, 100, 24, 40), (42, 127, 24, 13), (74, 100, 24, 40), (106, 100, 10, 40), (124, 126, 24, 14)
+    zero = [Digit(0, 0.99, a)]
+    assert drop_text(zero, [t, b, ell, e], CONFIG) == []
+    assert drop_text(zero, [t, b, ell, e], CONFIG, page_of_digits=True) == zero
+    assert a[3] < CONFIG.word_height_ratio * t[3]
+
+
+def test_the_words_of_a_field_page_of_words_are_no_digits(monkeypatch):
+    """Field words page 85024 at 640x480: "table" fell into two runs at its a (0.32 of the
+    b's height), and the page read 5 false digits; linked down to 0.3 off a page of digits,
+    none."""
+    scene = render("words_only", 85024, (640, 480))
+    assert Recognizer().recognize(scene.image).digits == ()
+    monkeypatch.setattr(context, "WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE", CONFIG.word_height_ratio)
+    assert len(Recognizer().recognize(scene.image).digits) >= 3

@@ -80,6 +80,7 @@ from camdigits.config import (
     PAGE_OF_DIGITS_WORD_LETTERS,
     SIZE_STEP_DIGITS,
     TEXT_PAGE,
+    WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE,
     WORD_MAX_OVERLAP,
     X_HEIGHT,
     X_HEIGHT_BESIDE_ONES,
@@ -192,9 +193,16 @@ def drop_text(
     ]
     keep = [True] * len(digits)
     text_page = sum(weights[len(digits) :]) >= TEXT_PAGE * len(digits)
-    # Off a page of digits a letter may stand under a capital's bar; on one, a box that far
-    # inside another is a stacked or merged piece of writing.
-    chains = link_chains(boxes, config, word=True, max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP)
+    # Off a page of digits a letter may stand under a capital's bar, and an x-height letter
+    # lower beside an ascender; on one, a box that far inside another is a stacked or merged
+    # piece of writing, and a blob that short beside a digit a tick or a dash.
+    chains = link_chains(
+        boxes,
+        config,
+        word=True,
+        max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP,
+        word_height_ratio=None if page_of_digits else WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE,
+    )
 
     def no_digit_at(i: int) -> bool:
         return no_digit is not None and no_digit(_box(boxes[i]))

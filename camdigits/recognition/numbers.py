@@ -75,7 +75,11 @@ def make_number(chain: Sequence[Digit], box: Box | None = None) -> Number:
 
 
 def link_chains(
-    boxes: np.ndarray, config: Config, word: bool = False, max_overlap: float = MAX_OVERLAP
+    boxes: np.ndarray,
+    config: Config,
+    word: bool = False,
+    max_overlap: float = MAX_OVERLAP,
+    word_height_ratio: float | None = None,
 ) -> list[list[int]]:
     """Chains of the boxes (N, 4) that read as one run of writing, each a list of indices
     into ``boxes`` from left to right by their centres (a narrow box in the left part of a
@@ -85,7 +89,8 @@ def link_chains(
     heights and centres further apart (``config.word_height_ratio``, ``word_centre_offset``),
     since a word's x-height letters stand beside its ascenders. A box may overlap the one
     to its left by ``max_overlap`` of the taller's height (WORD_MAX_OVERLAP off a page of
-    digits: an o under a T's bar).
+    digits: an o under a T's bar), and a word's shorter blob may be ``word_height_ratio`` of
+    the taller's height where given (WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE).
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
@@ -95,7 +100,7 @@ def link_chains(
     right_of: dict[int, int] = {}
     left_of: dict[int, int] = {}
     offset, ratio = (
-        (config.word_centre_offset, config.word_height_ratio)
+        (config.word_centre_offset, config.word_height_ratio if word_height_ratio is None else word_height_ratio)
         if word
         else (config.max_centre_offset, config.min_height_ratio)
     )
