@@ -833,7 +833,9 @@ def test_digits_of_very_different_sizes_are_all_read(recognizer):
 def test_digits_written_large_in_a_marker_are_read(recognizer):
     """Their ink covers a fifth of the frame, as texture's does, and their strokes are as
     dense. Cleared with texture's ink, none of the page's digits is read, and 11 of the 23
-    of field page 90010 (mixed sizes, 640x480); kept as solid blobs on paper, all 8 and 20."""
+    of field page 90010 (mixed sizes, 640x480). Kept as solid blobs on paper: 6 of the page's
+    8 (its small 8 and 2 touch, and the 8 has the 1's and the 2's ink around it), and 20 of
+    page 90010's (one of slack)."""
     page, large = marker_page()
     _, _, erased, _ = thresholded(page)
     assert cv2.countNonZero(erased) >= TEXTURE_FRAME_INK * erased.size

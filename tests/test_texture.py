@@ -42,19 +42,20 @@ def test_frames_without_texture_keep_their_mask(frame, checked):
 
 def test_digits_written_large_in_a_marker_keep_their_ink():
     """As inky as texture, and their strokes as dense, but solid blobs on paper: the large
-    row is kept whole, and the small one but its touching 8 and 2 (their blob has the 1's
-    ink within its margin)."""
+    row is kept whole, and the small one but its 8, which has the ink of the 1 and the 2
+    within its margin (0.13 of it)."""
     mask, kept = cleared(marker_page()[0])
     assert cv2.countNonZero(mask) >= TEXTURE_FRAME_INK * mask.size
     assert np.array_equal(mask[150:], kept[150:])
-    assert np.array_equal(mask[:150, :250], kept[:150, :250])
+    assert np.array_equal(mask[:150, :256], kept[:150, :256])  # the 9, 6 and 1
+    assert np.array_equal(mask[:150, 354:], kept[:150, 354:])  # the 2
 
 
 def _inky_frame(kind: str) -> np.ndarray:
     """A 640x480 frame a fifth inked or more, as texture is: dark stripes 14 px wide, 16 px
-    apart ("stripes"); bands 30 px wide, 90 px apart, running off the frame ("bands"); blocks
-    40 px square, 10 px apart ("blocks"); or twelve patches 110 px square 45 px apart, each
-    crosshatched in lines 2 px wide, 8 px apart ("hatching")."""
+    apart ("stripes"), and bands 30 px wide, 90 px apart ("bands"), both running off the
+    frame; blocks 40 px square, 10 px apart ("blocks"); or twelve patches
+    110 px square 45 px apart, each crosshatched in lines 2 px wide, 8 px apart ("hatching")."""
     frame = np.full((480, 640, 3), PAPER, np.uint8)
     if kind in ("stripes", "bands"):
         width, step = (14, 30) if kind == "stripes" else (30, 120)
@@ -75,9 +76,10 @@ def _inky_frame(kind: str) -> np.ndarray:
 
 @pytest.mark.parametrize("kind", ["stripes", "bands", "blocks", "hatching"])
 def test_inky_frames_of_no_writing_are_cleared(kind):
-    """Stripes have more ink within their margin than paper holds; bands run off the frame,
-    and no digit is cut by its edge; blocks lie too close together; hatching is threads no
-    wider than a pen's, that an opening wider than a pen's clears."""
+    """Stripes run off the frame and have more ink within their margin than paper holds
+    (either test clears them); bands run off the frame, and no digit is cut by its edge;
+    blocks lie too close together; hatching is threads no wider than a pen's, that an
+    opening wider than a pen's clears."""
     mask, kept = cleared(_inky_frame(kind))
     assert cv2.countNonZero(mask) >= TEXTURE_FRAME_INK * mask.size
     # All of it goes but the hatching's corners, 0.06 of its ink, in a window less dense.

@@ -80,12 +80,21 @@ def _solid_blobs_on_paper(mask: np.ndarray, window: int) -> np.ndarray:
     x1, y1 = np.minimum(x[tall] + w[tall] + margin, cols), np.minimum(y[tall] + h[tall] + margin, rows)
     inked = cv2.integral(cv2.compare(mask, 0, cv2.CMP_GT) // 255)
     around = inked[y1, x1] - inked[y0, x1] - inked[y1, x0] + inked[y0, x0] - area[tall]
+    on_paper = tall[around <= TEXTURE_BLOB_OTHER_INK * (x1 - x0) * (y1 - y0)]
+    if not len(on_paper):
+        return kept
+    # One opening over the box of them all, not one per blob (many nested blobs would cost
+    # their boxes' areas many times over): the opening's disk, connected, fits inside one of
+    # those 8-connected blobs or none, so each blob keeps what its own opening would.
+    left, top = x[on_paper].min(), y[on_paper].min()
+    right, bottom = (x + w)[on_paper].max(), (y + h)[on_paper].max()
+    region = labels[top:bottom, left:right]
+    chosen = np.zeros(count, bool)
+    chosen[on_paper] = True
+    blobs = np.where(chosen[region], np.uint8(255), np.uint8(0))
     side = max(round(TEXTURE_BLOB_OPENING * window) | 1, 3)
     opening = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
-    for k in tall[around <= TEXTURE_BLOB_OTHER_INK * (x1 - x0) * (y1 - y0)]:
-        box = (slice(y[k], y[k] + h[k]), slice(x[k], x[k] + w[k]))
-        blob = np.where(labels[box] == k, np.uint8(255), np.uint8(0))
-        opened = cv2.morphologyEx(blob, cv2.MORPH_OPEN, opening, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-        if cv2.countNonZero(opened) >= TEXTURE_BLOB_SOLID * area[k]:
-            kept[box] = cv2.bitwise_or(kept[box], blob)
+    opened = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, opening, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    solid = chosen & (np.bincount(region[opened > 0], minlength=count) >= TEXTURE_BLOB_SOLID * area)
+    kept[top:bottom, left:right] = np.where(solid[region], np.uint8(255), np.uint8(0))
     return kept
