@@ -114,8 +114,8 @@ TEXTURE_DENSE = 0.3  # fraction of the threshold window inked at which a texture
 # specks or threads with more of them all round. Such a blob is kept.
 TEXTURE_BLOB_MIN_HEIGHT = 1.0  # threshold windows, the least height of a blob kept
 TEXTURE_BLOB_MARGIN = 0.5  # threshold windows, the paper around a blob looked at for other ink
-TEXTURE_BLOB_OTHER_INK = 0.1  # fraction of the blob's box and margin that is other ink, the most (noise: 0.26)
-TEXTURE_BLOB_SOLID = 0.7  # fraction of the blob's ink an opening keeps, the least (a marker's digit: 0.96-1)
+TEXTURE_BLOB_OTHER_INK = 0.1  # fraction of the blob's box and margin that is other ink, the most
+TEXTURE_BLOB_SOLID = 0.7  # fraction of the blob's ink an opening keeps, the least
 TEXTURE_BLOB_OPENING = 0.2  # threshold windows, side of that opening: wider than texture's specks and threads
 
 # --- grain (recognition/grain.py) -------------------------------------------------------------
@@ -414,9 +414,9 @@ MAX_OVERLAP = 0.3  # digit heights a right neighbour may overlap the digit to it
 # bar (docs/accuracy.md, "A letter under a capital's bar").
 WORD_MAX_OVERLAP = 0.5
 # Off a page of digits a word's x-height letters may stand at 0.3 of its ascenders' height
-# (Config.word_height_ratio elsewhere): "table"'s a and "thank"'s a and n stand at 0.32-0.33
-# of the t, b and h. On a page of digits a tick after a 1, a dash after a 3 and the halves of
-# two lines' merge stand so beside the digits.
+# (or Config.word_height_ratio, if lower; that elsewhere): "table"'s a and "thank"'s a and n
+# stand under 0.35 of the t, b and h. On a page of digits a tick after a 1, a dash after a 3
+# and the halves of two lines' merge stand so beside the digits (docs/accuracy.md).
 WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE = 0.3
 
 # --- runtime: limits on work and memory, and speed (results are the same whatever they are) -
@@ -458,7 +458,8 @@ class Config:
     # --- word context (recognition/context.py) ----------------------------------------------
     word_min_blobs: int = 3  # blobs (or letters of one joined-up blob) in a run of writing at least for it to be text
     # Two blobs of one word, linked more loosely than a number's digits (below): a handwritten
-    # a or e stands at 0.35-0.65 of the height of the D or t beside it, its centre lower.
+    # a or e stands at 0.35-0.65 of the height of the D or t beside it, its centre lower; off
+    # a page of digits, down to WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE where that is lower.
     word_height_ratio: float = 0.35  # least height of the shorter, as a fraction of the taller's
     word_centre_offset: float = 0.7  # heights of the taller, most their vertical centres differ
 

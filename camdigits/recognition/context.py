@@ -201,7 +201,7 @@ def drop_text(
         config,
         word=True,
         max_overlap=MAX_OVERLAP if page_of_digits else WORD_MAX_OVERLAP,
-        word_height_ratio=None if page_of_digits else WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE,
+        word_height_ratio=None if page_of_digits else min(config.word_height_ratio, WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE),
     )
 
     def no_digit_at(i: int) -> bool:

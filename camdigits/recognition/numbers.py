@@ -89,8 +89,8 @@ def link_chains(
     heights and centres further apart (``config.word_height_ratio``, ``word_centre_offset``),
     since a word's x-height letters stand beside its ascenders. A box may overlap the one
     to its left by ``max_overlap`` of the taller's height (WORD_MAX_OVERLAP off a page of
-    digits: an o under a T's bar), and a word's shorter blob may be ``word_height_ratio`` of
-    the taller's height where given (WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE).
+    digits: an o under a T's bar); with ``word``, a shorter blob may be ``word_height_ratio``
+    of the taller's height where given (WORD_HEIGHT_RATIO_OFF_DIGIT_PAGE).
 
     Candidate links are taken cheapest first, and each box takes one right and one left
     neighbour, so a sloping line is followed link by link and stacked lines stay apart."""
